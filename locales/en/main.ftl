@@ -1,0 +1,122 @@
+# souk: English. Arguments are plain text; amounts come formatted.
+
+## Menu and general
+welcome = Welcome to souk, a marketplace for digital goods paid in crypto.
+    Browse products, find your purchases, or sell your own files.
+sandbox-notice = 🧪 Sandbox mode: payments are simulated, no real money moves.
+menu-browse = 🛍 Browse products
+menu-purchases = 📦 My purchases
+menu-sell = ➕ Sell a file
+help = Commands:
+    /browse: browse products
+    /purchases: your purchases, to download them again
+    /sell: publish a file for sale
+    /language: change language
+    /cancel: stop what you are doing
+idle-hint = I did not understand that. Use /browse to shop, /sell to publish a file, or /help.
+unknown-command = Unknown command. Send /help to see what I can do.
+too-fast = You are going too fast. Please wait a few seconds.
+text-too-long = That message is too long.
+stale-button = This button is no longer valid.
+error-generic = Something went wrong on our side. Please try again in a moment.
+cancelled = Cancelled.
+nothing-to-cancel = There is nothing to cancel.
+language-choose = Choose your language:
+language-set = Language set to English.
+
+## Selling
+sell-ask-title = What is the product's title? (at most { $max } characters, /cancel to stop)
+sell-title-invalid = The title must be between 1 and { $max } characters of text. Send the title again.
+sell-ask-description = Now a description of the product (at most { $max } characters).
+sell-description-invalid = The description must be between 1 and { $max } characters of text. Send it again.
+sell-ask-price = The price in US dollars, for example 25 or 25.50 (at least ${ $min }).
+price-not-a-number = That is not a price. Send a number such as 25 or 25.50.
+price-too-many-decimals = A price has at most 2 decimals (cents). Send it again, for example 25.50.
+price-below-minimum = The minimum price is ${ $min }. Send a higher price.
+price-too-large = The maximum price is ${ $max }. Send a lower price.
+sell-ask-file = Now send the file buyers will receive, as a document (📎 → File).
+sell-file-not-document = Please send the file as a document (📎 → File), not as a photo, text or media.
+sell-summary = Ready to publish:
+    Title: { $title }
+    Description: { $description }
+    Price: ${ $price }
+    File: { $file }
+button-publish = ✅ Publish
+button-cancel = ✖ Cancel
+sell-confirm-pending = Press Publish or Cancel under the summary above.
+sell-published = “{ $title }” is on sale. Share this link with buyers:
+    { $link }
+sell-discarded = The product was not published.
+sell-nothing-to-publish = There is no product waiting to be published. Send /sell to start one.
+
+## Buying
+product-card = { $title }
+
+    { $description }
+
+    Price: ${ $price } (${ $total } with the platform fee)
+buy-button = 🛒 Buy for ${ $price }
+product-unavailable = This product is no longer available.
+browse-empty = No products for sale yet.
+browse-header = Products (page { $page }):
+button-prev = ◀ Previous
+button-next = Next ▶
+choose-currency = { $title }: ${ $total }. Choose how you want to pay:
+no-currencies = No payment method is available right now. Please try again later.
+currency-not-offered = This currency is not available right now. Please choose another one.
+provider-down = The payment provider is not responding right now. Nothing was charged; please try again in a few minutes.
+provider-refused = The payment provider refused to create this payment. Please choose another currency or try later.
+below-minimum = ${ $minimum } is the least the payment provider accepts in { $coin }. Please choose another currency.
+payment-caption = Order #{ $order }: { $title }
+    Price ${ $price } + platform fee ${ $commission } ({ $percent }%) = ${ $total }
+
+    Send exactly { $amount } { $coin }
+    to: { $address }
+
+    Expires: { $expires }
+    Your file is sent here as soon as the payment is confirmed.
+expiry-unknown = in about 7 days if nothing is sent
+sandbox-payment-notice = 🧪 Sandbox: press “Simulate payment” to pretend you paid.
+button-check-status = 🔄 Check status
+button-cancel-order = ✖ Cancel order
+button-simulate = 🧪 Simulate payment
+simulate-started = Simulating payment: confirming, then finished…
+simulate-unavailable = Payment simulation exists only in sandbox mode.
+order-not-payable = This order can no longer be paid.
+order-cancelled = Order cancelled. If you already sent money, it will still be credited.
+order-not-cancellable = This order can no longer be cancelled.
+not-your-order = This order is not yours or no longer exists.
+
+## Order status (check button)
+status-created = The payment has not been created yet.
+status-waiting = Waiting for your payment.
+status-confirming = Payment detected, waiting for confirmations.
+status-confirmed = Payment confirmed, finishing up.
+status-sending = Payment confirmed, finishing up.
+status-partially_paid = Only part of the amount arrived.
+status-finished = Paid. Your file was sent.
+status-failed = The payment failed.
+status-expired = The payment expired.
+status-refunded = The payment was refunded.
+status-cancelled = The order was cancelled.
+status-unavailable = The payment provider is not answering; please try again shortly.
+
+## Messages caused by payments
+payment-detected = 💸 Payment detected for order #{ $order } ({ $title }). Waiting for network confirmations; your file follows as soon as it settles.
+delivery-receipt = ✅ Receipt, order #{ $order }
+    { $title }
+    Paid: ${ $total } ({ $amount } { $coin })
+    Thank you! Find it again any time with /purchases.
+seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }), ${ $price } credited to you.
+payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin } arrived, { $missing } { $coin } is missing.
+    Send the missing amount to { $address } to complete the order.
+payment-failed = ❌ The payment for order #{ $order } ({ $title }) failed. Nothing was delivered. You can try again.
+payment-expired = ⌛ The payment for order #{ $order } ({ $title }) expired. You can start a new purchase at any time.
+payment-refunded = ↩ The payment for order #{ $order } ({ $title }) was refunded.
+admin-payment-mismatch = 🚨 IPN for order #{ $order } (payment { $payment }) does not match it: { $reason }. Nothing was delivered.
+
+## Purchases
+purchases-empty = You have no purchases yet. Use /browse to find something.
+purchases-header = Your purchases (tap one to receive the file again):
+purchase-resend = #{ $order } { $title }
+redownload-caption = { $title }

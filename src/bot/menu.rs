@@ -1,0 +1,78 @@
+//! Commands everyone uses: /start (with product deep links), /help, /language, /cancel, unknown commands.
+
+use super::action::Action;
+use super::state::State;
+use super::{Command, Deps, HandlerResult, SellDialogue, Who, buyer, seller};
+use crate::i18n;
+use std::sync::Arc;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+pub async fn command(bot: Bot, who: Who, msg: Message, cmd: Command, deps: Arc<Deps>, dialogue: SellDialogue) -> HandlerResult {
+    match cmd {
+        Command::Start(payload) => start(bot, who, deps, payload.trim()).await,
+        Command::Help => {
+            bot.send_message(who.chat(), who.t("help")).await?;
+            Ok(())
+        }
+        Command::Sell => seller::begin(bot, who, dialogue).await,
+        Command::Browse => buyer::browse(bot, who, deps, 0).await,
+        Command::Purchases => buyer::purchases(bot, who, deps).await,
+        Command::Language => {
+            let keyboard = InlineKeyboardMarkup::new([[
+                InlineKeyboardButton::callback("English", Action::Language("en".into()).encode()),
+                InlineKeyboardButton::callback("Français", Action::Language("fr".into()).encode()),
+            ]]);
+            bot.send_message(who.chat(), who.t("language-choose")).reply_markup(keyboard).await?;
+            Ok(())
+        }
+        Command::Cancel => {
+            let had_flow = !matches!(dialogue.get().await?, None | Some(State::Idle));
+            dialogue.exit().await?;
+            let _ = msg;
+            bot.send_message(who.chat(), who.t(if had_flow { "cancelled" } else { "nothing-to-cancel" })).await?;
+            Ok(())
+        }
+    }
+}
+
+/// `/start` shows the main menu; `/start p_<id>` opens a product card.
+async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerResult {
+    if let Some(id) = payload.strip_prefix("p_") {
+        return match id.parse::<i64>() {
+            Ok(id) => buyer::show_product(bot, who, deps, id).await,
+            Err(_) => {
+                bot.send_message(who.chat(), who.t("product-unavailable")).await?;
+                Ok(())
+            }
+        };
+    }
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![InlineKeyboardButton::callback(who.t("menu-browse"), Action::Browse(0).encode())],
+        vec![InlineKeyboardButton::callback(who.t("menu-purchases"), Action::Purchases.encode())],
+        vec![InlineKeyboardButton::callback(who.t("menu-sell"), Action::Sell.encode())],
+    ]);
+    let mut text = who.t("welcome");
+    if deps.simulator.is_some() {
+        text = format!("{text}\n\n{}", who.t("sandbox-notice"));
+    }
+    bot.send_message(who.chat(), text).reply_markup(keyboard).await?;
+    Ok(())
+}
+
+pub async fn unknown_command(bot: Bot, who: Who) -> HandlerResult {
+    bot.send_message(who.chat(), who.t("unknown-command")).await?;
+    Ok(())
+}
+
+pub async fn set_language(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, code: String) -> HandlerResult {
+    if !i18n::is_supported(&code) {
+        bot.answer_callback_query(q.id.clone()).text(who.t("stale-button")).await?;
+        return Ok(());
+    }
+    crate::store::users::set_language(&deps.store, who.id, &code).await?;
+    let who = Who { lang: code, ..who };
+    bot.answer_callback_query(q.id.clone()).await?;
+    bot.send_message(who.chat(), who.t("language-set")).await?;
+    Ok(())
+}

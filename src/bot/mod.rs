@@ -1,0 +1,156 @@
+//! The Telegram bot (teloxide): the handler tree, read top-down like a routing table.
+
+pub mod action;
+pub mod buyer;
+pub mod menu;
+pub mod qr;
+pub mod ratelimit;
+pub mod seller;
+pub mod state;
+
+use crate::domain::UsdCents;
+use crate::i18n;
+use crate::payments::PaymentGateway;
+use crate::payments::sandbox::Simulator;
+use crate::services::checkout::Checkout;
+use crate::store::Store;
+use crate::store::dialogues::DialogueStore;
+use action::Action;
+use ratelimit::{RateLimiter, Verdict};
+use state::State;
+use std::sync::Arc;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::dispatching::dialogue::Dialogue;
+use teloxide::prelude::*;
+use teloxide::utils::command::BotCommands;
+use tokio::sync::Notify;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type HandlerResult = Result<(), BoxError>;
+pub type Store_ = DialogueStore<State>;
+pub type SellDialogue = Dialogue<State, Store_>;
+
+/// Everything handlers need, built once in `app`.
+pub struct Deps {
+    pub store: Store,
+    pub checkout: Checkout,
+    pub gateway: Arc<dyn PaymentGateway>,
+    /// Present in sandbox mode only.
+    pub simulator: Option<Arc<Simulator>>,
+    pub minimum_price: UsdCents,
+    pub default_language: String,
+    pub bot_username: String,
+    pub limiter: RateLimiter,
+    pub outbox_wake: Arc<Notify>,
+}
+
+/// The user behind an update, with the language to answer in.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub id: i64,
+    pub lang: String,
+}
+
+impl Who {
+    pub fn chat(&self) -> ChatId {
+        ChatId(self.id)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(&self.lang, key)
+    }
+
+    pub fn tr(&self, key: &str, args: &[(&str, String)]) -> String {
+        i18n::tr(&self.lang, key, args)
+    }
+}
+
+#[derive(BotCommands, Clone, Debug)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Start(String),
+    Help,
+    Sell,
+    Browse,
+    Purchases,
+    Language,
+    Cancel,
+}
+
+/// Longest text accepted in any message (Telegram allows 4096).
+pub const MAX_TEXT: usize = 4096;
+
+pub fn schema() -> UpdateHandler<BoxError> {
+    let messages = Update::filter_message()
+        .filter_map_async(identify_sender)
+        .filter_async(allow_message)
+        .enter_dialogue::<Message, Store_, State>()
+        .branch(dptree::entry().filter_command::<Command>().endpoint(menu::command))
+        .branch(dptree::filter(|m: Message| m.text().is_some_and(|t| t.starts_with('/'))).endpoint(menu::unknown_command))
+        .endpoint(seller::on_message);
+    let callbacks = Update::filter_callback_query()
+        .filter_map_async(identify_presser)
+        .filter_async(allow_press)
+        .enter_dialogue::<CallbackQuery, Store_, State>()
+        .endpoint(on_press);
+    dptree::entry().branch(messages).branch(callbacks)
+}
+
+async fn who(deps: &Deps, user: &teloxide::types::User) -> Option<Who> {
+    let id = i64::try_from(user.id.0).ok()?;
+    let new_lang = i18n::negotiate(user.language_code.as_deref(), &deps.default_language);
+    match crate::store::users::seen(&deps.store, id, user.username.as_deref(), &user.first_name, &new_lang).await {
+        Ok(lang) => Some(Who { id, lang }),
+        Err(e) => {
+            tracing::error!(error = %e, "could not record user");
+            Some(Who { id, lang: new_lang })
+        }
+    }
+}
+
+/// Only private chats with a human sender are served.
+async fn identify_sender(msg: Message, deps: Arc<Deps>) -> Option<Who> {
+    if !msg.chat.is_private() {
+        return None;
+    }
+    let user = msg.from.as_ref().filter(|u| !u.is_bot)?;
+    who(&deps, user).await
+}
+
+async fn identify_presser(q: CallbackQuery, deps: Arc<Deps>) -> Option<Who> {
+    who(&deps, &q.from).await
+}
+
+async fn allow_message(bot: Bot, who: Who, deps: Arc<Deps>) -> bool {
+    match deps.limiter.check(who.id) {
+        Verdict::Allow => true,
+        Verdict::Warn => {
+            let _ = bot.send_message(who.chat(), who.t("too-fast")).await;
+            false
+        }
+        Verdict::Drop => false,
+    }
+}
+
+async fn allow_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>) -> bool {
+    match deps.limiter.check(who.id) {
+        Verdict::Allow => true,
+        _ => {
+            let _ = bot.answer_callback_query(q.id.clone()).text(who.t("too-fast")).await;
+            false
+        }
+    }
+}
+
+/// Every button press is answered (or the button keeps spinning), then routed.
+async fn on_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, dialogue: SellDialogue) -> HandlerResult {
+    let Some(action) = q.data.as_deref().and_then(Action::parse) else {
+        bot.answer_callback_query(q.id.clone()).text(who.t("stale-button")).await?;
+        return Ok(());
+    };
+    match action {
+        Action::Publish | Action::DiscardDraft | Action::Sell => seller::on_press(bot, who, q, deps, dialogue, action).await,
+        Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
+        other => buyer::on_press(bot, who, q, deps, other).await,
+    }
+}

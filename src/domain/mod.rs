@@ -1,0 +1,8 @@
+//! Pure marketplace rules: money, commission, the order state machine. No I/O here.
+
+pub mod money;
+pub mod order;
+pub mod price;
+
+pub use money::UsdCents;
+pub use order::OrderStatus;

@@ -1,0 +1,174 @@
+//! The order state machine: which payment statuses may follow which, so that state only moves forward.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Where an order stands. `Created` exists before NOWPayments knows of the order; the rest are
+/// NOWPayments' own payment statuses, plus `Cancelled` (the buyer gave up before paying).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    Created,
+    Waiting,
+    Confirming,
+    Confirmed,
+    Sending,
+    PartiallyPaid,
+    Finished,
+    Failed,
+    Expired,
+    Refunded,
+    Cancelled,
+}
+
+use OrderStatus::*;
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 11] = [
+        Created, Waiting, Confirming, Confirmed, Sending, PartiallyPaid, Finished, Failed, Expired,
+        Refunded, Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Created => "created",
+            Waiting => "waiting",
+            Confirming => "confirming",
+            Confirmed => "confirmed",
+            Sending => "sending",
+            PartiallyPaid => "partially_paid",
+            Finished => "finished",
+            Failed => "failed",
+            Expired => "expired",
+            Refunded => "refunded",
+            Cancelled => "cancelled",
+        }
+    }
+
+    /// Money has been seen on the chain but the payment is not settled yet.
+    pub fn is_in_progress(self) -> bool {
+        matches!(self, Confirming | Confirmed | Sending)
+    }
+
+    /// The buyer can still pay (or cancel) this order.
+    pub fn is_open(self) -> bool {
+        matches!(self, Created | Waiting)
+    }
+
+    /// Whether an order in `self` may move to `next`. Anything else (a duplicate, an IPN that
+    /// arrives after a later one) changes nothing.
+    ///
+    /// The path is waiting → confirming → confirmed → sending → finished, with partially_paid
+    /// possible once money is seen, failed/expired ending an unpaid order, and refunded only after
+    /// finished. Money that settles after the order was expired or cancelled locally still wins:
+    /// the buyer paid, so the order goes on to delivery.
+    pub fn can_move_to(self, next: OrderStatus) -> bool {
+        if self == next {
+            return false;
+        }
+        match (self, next) {
+            (_, Created) => false,
+            (Created, _) => next != Refunded,
+            (Waiting, _) => next != Refunded,
+            (Confirming, n) => matches!(n, Confirmed | Sending | PartiallyPaid | Finished | Failed),
+            (Confirmed, n) => matches!(n, Sending | PartiallyPaid | Finished | Failed),
+            (Sending, n) => matches!(n, Finished | Failed | PartiallyPaid),
+            (PartiallyPaid, n) => {
+                matches!(n, Confirming | Confirmed | Sending | Finished | Failed | Expired | Refunded)
+            }
+            (Finished, n) => n == Refunded,
+            (Expired | Cancelled, n) => matches!(n, Confirming | Confirmed | Sending | PartiallyPaid | Finished),
+            (Failed | Refunded, _) => false,
+        }
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown order status {0:?}")]
+pub struct UnknownStatus(pub String);
+
+impl FromStr for OrderStatus {
+    type Err = UnknownStatus;
+
+    /// Case-insensitive, as NOWPayments is not consistent about case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.trim().to_ascii_lowercase();
+        OrderStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == lower)
+            .ok_or_else(|| UnknownStatus(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path_moves_forward() {
+        let path = [Created, Waiting, Confirming, Confirmed, Sending, Finished, Refunded];
+        for pair in path.windows(2) {
+            assert!(pair[0].can_move_to(pair[1]), "{} -> {}", pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn nothing_moves_backwards_or_repeats() {
+        assert!(!Finished.can_move_to(Confirming));
+        assert!(!Finished.can_move_to(Waiting));
+        assert!(!Confirmed.can_move_to(Confirming));
+        assert!(!Sending.can_move_to(Confirmed));
+        for s in OrderStatus::ALL {
+            assert!(!s.can_move_to(s), "{s} repeats");
+            assert!(!s.can_move_to(Created), "{s} -> created");
+        }
+    }
+
+    #[test]
+    fn final_states_are_final() {
+        for s in OrderStatus::ALL {
+            assert!(!Failed.can_move_to(s));
+            assert!(!Refunded.can_move_to(s));
+        }
+        assert!(!Finished.can_move_to(Failed));
+        assert!(!Finished.can_move_to(Expired));
+    }
+
+    #[test]
+    fn refunded_only_follows_money() {
+        assert!(!Waiting.can_move_to(Refunded));
+        assert!(!Created.can_move_to(Refunded));
+        assert!(Finished.can_move_to(Refunded));
+        assert!(PartiallyPaid.can_move_to(Refunded));
+    }
+
+    #[test]
+    fn money_that_arrives_late_still_settles() {
+        assert!(Expired.can_move_to(Finished));
+        assert!(Cancelled.can_move_to(Confirming));
+        assert!(!Expired.can_move_to(Waiting));
+        assert!(!Expired.can_move_to(Failed));
+    }
+
+    #[test]
+    fn partially_paid_can_be_topped_up() {
+        assert!(Waiting.can_move_to(PartiallyPaid));
+        assert!(PartiallyPaid.can_move_to(Finished));
+        assert!(!Finished.can_move_to(PartiallyPaid));
+    }
+
+    #[test]
+    fn statuses_parse_case_insensitively() {
+        assert_eq!("FINISHED".parse::<OrderStatus>(), Ok(Finished));
+        assert_eq!("partially_paid".parse::<OrderStatus>(), Ok(PartiallyPaid));
+        assert!("bogus".parse::<OrderStatus>().is_err());
+        for s in OrderStatus::ALL {
+            assert_eq!(s.as_str().parse::<OrderStatus>(), Ok(s));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! What a buyer pays for a product: the seller's price plus the platform commission.
+
+use super::money::{CommissionRate, UsdCents};
+
+/// The breakdown shown to the buyer and sent to NOWPayments as `price_amount`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quote {
+    pub price: UsdCents,
+    pub commission: UsdCents,
+    pub total: UsdCents,
+}
+
+impl Quote {
+    pub fn for_price(price: UsdCents, rate: CommissionRate) -> Quote {
+        let commission = rate.commission_on(price);
+        Quote { price, commission, total: UsdCents(price.0 + commission.0) }
+    }
+}
+
+/// The largest product price accepted: keeps totals far from any overflow and from absurd listings.
+pub const MAXIMUM_PRODUCT_PRICE: UsdCents = UsdCents(1_000_000_00);
+
+/// Why a seller's price is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceError {
+    NotANumber,
+    TooManyDecimals,
+    BelowMinimum,
+    TooLarge,
+}
+
+/// Parses a seller's price and checks it against the marketplace bounds.
+pub fn parse_product_price(text: &str, minimum: UsdCents) -> Result<UsdCents, PriceError> {
+    use super::money::MoneyError;
+    let price = UsdCents::parse_dollars(text).map_err(|e| match e {
+        MoneyError::NotANumber => PriceError::NotANumber,
+        MoneyError::TooManyDecimals => PriceError::TooManyDecimals,
+        MoneyError::TooLarge => PriceError::TooLarge,
+    })?;
+    if price < minimum {
+        return Err(PriceError::BelowMinimum);
+    }
+    if price > MAXIMUM_PRODUCT_PRICE {
+        return Err(PriceError::TooLarge);
+    }
+    Ok(price)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_25_dollar_product_costs_25_70_at_2_78_percent() {
+        let q = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
+        assert_eq!((q.price, q.commission, q.total), (UsdCents(2500), UsdCents(70), UsdCents(2570)));
+    }
+
+    #[test]
+    fn price_bounds() {
+        let min = UsdCents(1000);
+        assert_eq!(parse_product_price("10", min), Ok(UsdCents(1000)));
+        assert_eq!(parse_product_price("9.99", min), Err(PriceError::BelowMinimum));
+        assert_eq!(parse_product_price("1000000.01", min), Err(PriceError::TooLarge));
+        assert_eq!(parse_product_price("12.345", min), Err(PriceError::TooManyDecimals));
+        assert_eq!(parse_product_price("twelve", min), Err(PriceError::NotANumber));
+    }
+}

@@ -1,0 +1,31 @@
+//! The HTTP server (axum): NOWPayments IPNs and the health check.
+
+pub mod health;
+pub mod ipn;
+
+use crate::store::Store;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use secrecy::SecretString;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// IPN bodies are small; anything larger is refused with 413 before it is read in full.
+pub const MAX_IPN_BODY: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct HttpState {
+    pub store: Store,
+    pub ipn_secret: SecretString,
+    pub admin_ids: Arc<Vec<i64>>,
+    /// Wakes the outbox worker after an IPN queued messages.
+    pub outbox_wake: Arc<Notify>,
+}
+
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/ipn/nowpayments", post(ipn::nowpayments).layer(DefaultBodyLimit::max(MAX_IPN_BODY)))
+        .with_state(state)
+}

@@ -1,0 +1,100 @@
+//! Fluent lookup: every user-facing text lives in locales/{en,fr}/main.ftl.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Telegram shows plain text: no Unicode isolation marks around arguments.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static FR: LanguageIdentifier = langid!("fr");
+
+/// The languages souk speaks, as stored per user.
+pub const SUPPORTED: [&str; 2] = ["en", "fr"];
+
+pub fn is_supported(code: &str) -> bool {
+    SUPPORTED.contains(&code)
+}
+
+/// Picks a supported language from a Telegram `language_code` such as "fr-CA".
+pub fn negotiate(language_code: Option<&str>, default: &str) -> String {
+    language_code
+        .and_then(|c| c.split(['-', '_']).next())
+        .map(|c| c.to_ascii_lowercase())
+        .filter(|c| is_supported(c))
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn lang_id(lang: &str) -> &'static LanguageIdentifier {
+    if lang == "fr" { &FR } else { &EN }
+}
+
+/// Arguments for a message; values are shown as given (amounts are formatted before).
+pub type Args = Vec<(&'static str, String)>;
+
+/// Looks up `key` in `lang`, falling back to English, then to the key itself (a missing key is
+/// a bug that the locale tests catch; the user still gets something readable).
+pub fn t(lang: &str, key: &str) -> String {
+    tr(lang, key, &[])
+}
+
+pub fn tr(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> =
+        args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
+    LOCALES
+        .try_lookup_complete(lang_id(lang), key, if map.is_empty() { None } else { Some(&map) })
+        .unwrap_or_else(|| {
+            tracing::error!(key, lang, "missing locale key");
+            key.to_string()
+        })
+}
+
+/// Whether a key exists in a language (for tests).
+pub fn has_key(lang: &str, key: &str) -> bool {
+    LOCALES.try_lookup(lang_id(lang), key).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_from_telegram_codes() {
+        assert_eq!(negotiate(Some("fr-CA"), "en"), "fr");
+        assert_eq!(negotiate(Some("de"), "en"), "en");
+        assert_eq!(negotiate(None, "fr"), "fr");
+    }
+
+    #[test]
+    fn every_english_key_exists_in_french_and_back() {
+        let keys = |lang: &str| -> Vec<String> {
+            let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            text.lines()
+                .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+                .map(|l| l.split(" =").next().unwrap().trim().to_string())
+                .collect()
+        };
+        let (en, fr) = (keys("en"), keys("fr"));
+        assert!(en.len() > 20);
+        for k in &en {
+            assert!(has_key("fr", k) && fr.contains(k), "{k} missing in fr");
+        }
+        for k in &fr {
+            assert!(en.contains(k), "{k} missing in en");
+        }
+    }
+
+    #[test]
+    fn arguments_are_inserted_without_isolation_marks() {
+        let s = tr("en", "buy-button", &[("price", "25.70".into())]);
+        assert!(s.contains("25.70") && !s.contains('\u{2068}'), "{s}");
+    }
+}

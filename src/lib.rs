@@ -1,0 +1,14 @@
+//! souk: a Telegram marketplace for digital goods, paid in crypto through NOWPayments.
+
+pub mod app;
+pub mod bot;
+pub mod config;
+pub mod delivery;
+pub mod domain;
+pub mod http;
+pub mod i18n;
+pub mod jobs;
+pub mod payments;
+pub mod services;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,65 @@
+//! Payment rails behind one trait. NOWPayments is real (`nowpayments`) or simulated (`sandbox`).
+
+pub mod currencies;
+pub mod nowpayments;
+pub mod sandbox;
+pub mod uri;
+
+use async_trait::async_trait;
+pub use nowpayments::wire::{CryptoAmount, PaymentStatusBody};
+
+/// What souk asks the rail to create for an order.
+#[derive(Debug, Clone)]
+pub struct PaymentRequest {
+    pub order_id: i64,
+    /// Price plus commission, in US dollars (exact decimal).
+    pub price_amount: rust_decimal::Decimal,
+    /// Lower-case ticker, e.g. "btc".
+    pub pay_currency: String,
+    pub description: String,
+    pub ipn_callback_url: Option<String>,
+}
+
+/// The payment the rail created: where and how much the buyer pays.
+#[derive(Debug, Clone)]
+pub struct CreatedPayment {
+    pub payment_id: String,
+    pub pay_address: String,
+    pub pay_amount: CryptoAmount,
+    pub pay_currency: String,
+    pub expires_at: Option<String>,
+}
+
+/// The smallest payment the rail accepts in a coin, in US dollars.
+#[derive(Debug, Clone)]
+pub struct MinAmount {
+    pub usd: Option<CryptoAmount>,
+}
+
+/// Why a call to the payment rail did not give an answer souk can use. Never holds a secret.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum GatewayError {
+    /// Network error, timeout, 5xx or 429: the rail is unavailable right now.
+    #[error("payment provider unavailable: {0}")]
+    Unavailable(String),
+    /// The rail refused the request (4xx), with its code and message.
+    #[error("payment provider refused ({status} {code}): {message}")]
+    Rejected { status: u16, code: String, message: String },
+    #[error("payment not found")]
+    NotFound,
+    #[error("unexpected answer from payment provider: {0}")]
+    BadResponse(String),
+}
+
+/// A crypto payment rail: NOWPayments or its simulator.
+#[async_trait]
+pub trait PaymentGateway: Send + Sync {
+    /// Coins the rail can take right now (`GET /currencies`).
+    async fn currencies(&self) -> Result<Vec<String>, GatewayError>;
+    /// `GET /min-amount` for a coin, in USD.
+    async fn min_amount(&self, pay_currency: &str) -> Result<MinAmount, GatewayError>;
+    /// `POST /payment`. Never retried blindly: a retry could create a second payment.
+    async fn create_payment(&self, request: &PaymentRequest) -> Result<CreatedPayment, GatewayError>;
+    /// `GET /payment/{id}`, with the raw JSON text it returned.
+    async fn payment_status(&self, payment_id: &str) -> Result<(PaymentStatusBody, String), GatewayError>;
+}

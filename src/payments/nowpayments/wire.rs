@@ -1,0 +1,172 @@
+//! NOWPayments' JSON as it really arrives: ids and amounts as numbers or strings, exact decimals.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use std::fmt;
+use std::str::FromStr;
+
+/// A crypto amount: the exact text NOWPayments sent and its decimal value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CryptoAmount {
+    text: String,
+    value: Decimal,
+}
+
+impl CryptoAmount {
+    pub fn parse(text: &str) -> Option<CryptoAmount> {
+        let text = text.trim();
+        let value = Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).ok()?;
+        Some(CryptoAmount { text: text.to_string(), value })
+    }
+
+    pub fn from_decimal(value: Decimal) -> CryptoAmount {
+        CryptoAmount { text: value.normalize().to_string(), value }
+    }
+
+    pub fn value(&self) -> Decimal {
+        self.value
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for CryptoAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The raw text of a JSON scalar: a string's content, a number's digits; `None` for null.
+fn scalar_text(raw: &RawValue) -> Result<Option<String>, String> {
+    let text = raw.get().trim();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text).map(Some).map_err(|e| e.to_string()),
+        Some(b'n') if text == "null" => Ok(None),
+        Some(b'{' | b'[' | b't' | b'f') | None => Err(format!("expected a number or a string, got {text}")),
+        _ => Ok(Some(text.to_string())),
+    }
+}
+
+/// An amount given as a number or a string; null or "" is `None`.
+pub fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CryptoAmount>, D::Error> {
+    let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
+    let Some(raw) = raw else { return Ok(None) };
+    match scalar_text(&raw).map_err(serde::de::Error::custom)? {
+        None => Ok(None),
+        Some(t) if t.trim().is_empty() => Ok(None),
+        Some(t) => CryptoAmount::parse(&t).map(Some).ok_or_else(|| serde::de::Error::custom(format!("{t:?} is not an amount"))),
+    }
+}
+
+/// An id given as a number (`5745459419`) or a string (`"5745459419"`).
+pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+    scalar_text(&raw).map_err(serde::de::Error::custom)?.ok_or_else(|| serde::de::Error::custom("id is null"))
+}
+
+/// An optional id, number or string.
+pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
+    match raw {
+        None => Ok(None),
+        Some(raw) => scalar_text(&raw).map_err(serde::de::Error::custom),
+    }
+}
+
+/// A payment as NOWPayments describes it in an IPN or in `GET /payment/{id}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentStatusBody {
+    #[serde(deserialize_with = "id")]
+    pub payment_id: String,
+    pub payment_status: String,
+    #[serde(default)]
+    pub pay_address: Option<String>,
+    #[serde(default, deserialize_with = "amount")]
+    pub price_amount: Option<CryptoAmount>,
+    #[serde(default)]
+    pub price_currency: Option<String>,
+    #[serde(default, deserialize_with = "amount")]
+    pub pay_amount: Option<CryptoAmount>,
+    #[serde(default, deserialize_with = "amount")]
+    pub actually_paid: Option<CryptoAmount>,
+    #[serde(default)]
+    pub pay_currency: Option<String>,
+    #[serde(default, deserialize_with = "opt_id")]
+    pub order_id: Option<String>,
+    #[serde(default, deserialize_with = "amount")]
+    pub outcome_amount: Option<CryptoAmount>,
+    #[serde(default)]
+    pub outcome_currency: Option<String>,
+}
+
+/// `POST /payment`'s answer (payment_id is a string here).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedPaymentBody {
+    #[serde(deserialize_with = "id")]
+    pub payment_id: String,
+    pub pay_address: String,
+    #[serde(deserialize_with = "amount")]
+    pub pay_amount: Option<CryptoAmount>,
+    pub pay_currency: String,
+    #[serde(default)]
+    pub expiration_estimate_date: Option<String>,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+}
+
+/// `{statusCode, code, message}`, NOWPayments' error shape.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CurrenciesBody {
+    pub currencies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MinAmountBody {
+    #[serde(default, deserialize_with = "amount")]
+    pub min_amount: Option<CryptoAmount>,
+    #[serde(default, deserialize_with = "amount")]
+    pub fiat_equivalent: Option<CryptoAmount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_amounts_arrive_as_numbers_or_strings() {
+        let a: PaymentStatusBody = serde_json::from_str(
+            r#"{"payment_id":5745459419,"payment_status":"finished","price_amount":25.7,"pay_amount":"0.00051400","actually_paid":0.000514,"order_id":"12"}"#,
+        )
+        .unwrap();
+        assert_eq!(a.payment_id, "5745459419");
+        assert_eq!(a.pay_amount.as_ref().unwrap().as_str(), "0.00051400");
+        assert_eq!(a.actually_paid.unwrap().value(), Decimal::from_str("0.000514").unwrap());
+        assert_eq!(a.price_amount.unwrap().value(), Decimal::new(2570, 2));
+        let b: CreatedPaymentBody = serde_json::from_str(
+            r#"{"payment_id":"5745459419","pay_address":"bc1q","pay_amount":0.09853637216235617,"pay_currency":"btc"}"#,
+        )
+        .unwrap();
+        assert_eq!(b.payment_id, "5745459419");
+        assert_eq!(b.pay_amount.unwrap().as_str(), "0.09853637216235617");
+    }
+
+    #[test]
+    fn scientific_and_null_amounts() {
+        assert_eq!(CryptoAmount::parse("1e-7").unwrap().value(), Decimal::from_str("0.0000001").unwrap());
+        let a: PaymentStatusBody =
+            serde_json::from_str(r#"{"payment_id":"1","payment_status":"waiting","actually_paid":null,"pay_amount":""}"#).unwrap();
+        assert!(a.actually_paid.is_none() && a.pay_amount.is_none());
+        assert!(serde_json::from_str::<PaymentStatusBody>(r#"{"payment_id":{},"payment_status":"x"}"#).is_err());
+    }
+}

@@ -1,0 +1,88 @@
+//! Checkout: the buyer picks a coin; souk records the order first, then asks NOWPayments for a payment.
+
+use crate::domain::money::CommissionRate;
+use crate::domain::price::Quote;
+use crate::payments::currencies::CurrencyCatalog;
+use crate::payments::{GatewayError, PaymentGateway, PaymentRequest};
+use crate::store::orders::{self, AttachedPayment, Order};
+use crate::store::products::{self, Product};
+use crate::store::{Store, StoreError};
+use std::sync::Arc;
+
+pub struct Checkout {
+    pub store: Store,
+    pub gateway: Arc<dyn PaymentGateway>,
+    pub currencies: Arc<CurrencyCatalog>,
+    pub commission: CommissionRate,
+    pub ipn_callback_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error("product unavailable")]
+    ProductUnavailable,
+    #[error("currency not offered")]
+    CurrencyNotOffered,
+    /// The total is below what the provider accepts in that coin (USD minimum given).
+    #[error("below the provider's minimum of {minimum_usd} USD")]
+    BelowMinimum { minimum_usd: String },
+    #[error(transparent)]
+    Provider(#[from] GatewayError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Checkout {
+    pub fn quote(&self, product: &Product) -> Quote {
+        Quote::for_price(product.price, self.commission)
+    }
+
+    /// Creates (or reuses, when the buyer presses again) the order and its payment.
+    pub async fn start(&self, buyer_id: i64, product_id: i64, coin: &str) -> Result<(Order, Product), CheckoutError> {
+        let product = products::get(&self.store, product_id).await?.filter(Product::is_active).ok_or(CheckoutError::ProductUnavailable)?;
+        if !self.currencies.offered().await?.iter().any(|c| c == coin) {
+            return Err(CheckoutError::CurrencyNotOffered);
+        }
+        if let Some(open) = orders::find_open(&self.store, buyer_id, product_id, coin).await? {
+            return Ok((open, product));
+        }
+        let quote = self.quote(&product);
+        let minimum = self.gateway.min_amount(coin).await?;
+        if let Some(min) = minimum.usd
+            && quote.total.to_decimal() < min.value()
+        {
+            return Err(CheckoutError::BelowMinimum { minimum_usd: min.value().round_dp(2).to_string() });
+        }
+        let order_id = orders::insert_created(&self.store, buyer_id, product.id, product.seller_id, quote, coin).await?;
+        let request = PaymentRequest {
+            order_id,
+            price_amount: quote.total.to_decimal(),
+            pay_currency: coin.to_string(),
+            description: format!("souk order {order_id}: {}", product.title.chars().take(80).collect::<String>()),
+            ipn_callback_url: self.ipn_callback_url.clone(),
+        };
+        let created = match self.gateway.create_payment(&request).await {
+            Ok(c) => c,
+            Err(e) => {
+                // The order stays 'created' without a payment: if NOWPayments did create one
+                // (a timeout after success), its IPN still finds the order by order_id.
+                tracing::warn!(order_id, error = %e, "payment creation failed");
+                return Err(e.into());
+            }
+        };
+        orders::attach_payment(
+            &self.store,
+            order_id,
+            &AttachedPayment {
+                payment_id: &created.payment_id,
+                pay_address: &created.pay_address,
+                pay_amount: created.pay_amount.as_str(),
+                expires_at: created.expires_at.as_deref(),
+            },
+        )
+        .await?;
+        tracing::info!(order_id, payment_id = created.payment_id, coin, total = %quote.total, "payment created");
+        let order = orders::get(&self.store, order_id).await?.ok_or(CheckoutError::ProductUnavailable)?;
+        Ok((order, product))
+    }
+}

@@ -1,0 +1,206 @@
+//! Orders: one buyer paying for one product, with the NOWPayments payment attached to it.
+
+use super::{Conn, Store, StoreError, now};
+use crate::domain::price::Quote;
+use crate::domain::{OrderStatus, UsdCents};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: i64,
+    pub buyer_id: i64,
+    pub product_id: i64,
+    pub seller_id: i64,
+    pub price: UsdCents,
+    pub commission: UsdCents,
+    pub total: UsdCents,
+    pub pay_currency: String,
+    pub status: OrderStatus,
+    pub payment_id: Option<String>,
+    pub pay_address: Option<String>,
+    /// Exact decimal text as NOWPayments sent it.
+    pub pay_amount: Option<String>,
+    pub actually_paid: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+/// The payment NOWPayments created for an order.
+#[derive(Debug, Clone)]
+pub struct AttachedPayment<'a> {
+    pub payment_id: &'a str,
+    pub pay_address: &'a str,
+    pub pay_amount: &'a str,
+    pub expires_at: Option<&'a str>,
+}
+
+const COLUMNS: &str = "id, buyer_id, product_id, seller_id, price_cents, commission_cents, total_cents, \
+    pay_currency, status, payment_id, pay_address, pay_amount, actually_paid, expires_at";
+
+fn from_row(r: &AnyRow) -> Result<Order, StoreError> {
+    let status: String = r.try_get("status")?;
+    Ok(Order {
+        id: r.try_get("id")?,
+        buyer_id: r.try_get("buyer_id")?,
+        product_id: r.try_get("product_id")?,
+        seller_id: r.try_get("seller_id")?,
+        price: UsdCents(r.try_get("price_cents")?),
+        commission: UsdCents(r.try_get("commission_cents")?),
+        total: UsdCents(r.try_get("total_cents")?),
+        pay_currency: r.try_get("pay_currency")?,
+        status: status.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        payment_id: r.try_get("payment_id")?,
+        pay_address: r.try_get("pay_address")?,
+        pay_amount: r.try_get("pay_amount")?,
+        actually_paid: r.try_get("actually_paid")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+/// Records a new order before NOWPayments is called, so the payment always has an order to land on.
+pub async fn insert_created(
+    store: &Store,
+    buyer_id: i64,
+    product_id: i64,
+    seller_id: i64,
+    quote: Quote,
+    pay_currency: &str,
+) -> Result<i64, StoreError> {
+    let t = now();
+    let row = sqlx::query(
+        "INSERT INTO orders (buyer_id, product_id, seller_id, price_cents, commission_cents, total_cents, \
+         pay_currency, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $8) RETURNING id",
+    )
+    .bind(buyer_id)
+    .bind(product_id)
+    .bind(seller_id)
+    .bind(quote.price.0)
+    .bind(quote.commission.0)
+    .bind(quote.total.0)
+    .bind(pay_currency)
+    .bind(t)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Stores the created payment and moves the order from created to waiting. Returns false when
+/// the order had already moved on (an IPN got there first): the payment fields are kept anyway.
+pub async fn attach_payment(store: &Store, order_id: i64, p: &AttachedPayment<'_>) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE orders SET payment_id = $1, pay_address = $2, pay_amount = $3, expires_at = $4, \
+         status = CASE WHEN status = 'created' THEN 'waiting' ELSE status END, updated_at = $5 \
+         WHERE id = $6 AND (payment_id IS NULL OR payment_id = $1)",
+    )
+    .bind(p.payment_id)
+    .bind(p.pay_address)
+    .bind(p.pay_amount)
+    .bind(p.expires_at)
+    .bind(now())
+    .bind(order_id)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Option<Order>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Reads an order inside a transaction (the write lock is already held on SQLite).
+pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Order>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn get_by_payment_in(conn: &mut Conn, payment_id: &str) -> Result<Option<Order>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orders WHERE payment_id = $1"))
+        .bind(payment_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Moves an order from `from` to `to` only if it is still in `from` (compare-and-set), recording
+/// what was actually paid and adopting the payment id when the order had none yet.
+pub async fn transition(
+    conn: &mut Conn,
+    order_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    payment_id: &str,
+    actually_paid: Option<&str>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE orders SET status = $1, actually_paid = COALESCE($2, actually_paid), \
+         payment_id = COALESCE(payment_id, $3), updated_at = $4 WHERE id = $5 AND status = $6",
+    )
+    .bind(to.as_str())
+    .bind(actually_paid)
+    .bind(payment_id)
+    .bind(now())
+    .bind(order_id)
+    .bind(from.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Cancels an order the buyer no longer wants, if nobody has paid yet.
+pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE orders SET status = 'cancelled', updated_at = $1 \
+         WHERE id = $2 AND buyer_id = $3 AND status IN ('created', 'waiting')",
+    )
+    .bind(now())
+    .bind(order_id)
+    .bind(buyer_id)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A completed purchase, for /purchases.
+#[derive(Debug, Clone)]
+pub struct Purchase {
+    pub order_id: i64,
+    pub title: String,
+    pub total: UsdCents,
+}
+
+pub async fn purchases(store: &Store, buyer_id: i64, limit: i64) -> Result<Vec<Purchase>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT o.id, p.title, o.total_cents FROM orders o JOIN products p ON p.id = o.product_id \
+         WHERE o.buyer_id = $1 AND o.status = 'finished' ORDER BY o.id DESC LIMIT $2",
+    )
+    .bind(buyer_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Purchase { order_id: r.try_get("id")?, title: r.try_get("title")?, total: UsdCents(r.try_get("total_cents")?) })
+        })
+        .collect()
+}
+
+/// The buyer's still-payable order for this product and coin, if any (a second press reuses it).
+pub async fn find_open(store: &Store, buyer_id: i64, product_id: i64, coin: &str) -> Result<Option<Order>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND product_id = $2 AND pay_currency = $3 \
+         AND status = 'waiting' AND payment_id IS NOT NULL ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(buyer_id)
+    .bind(product_id)
+    .bind(coin)
+    .fetch_optional(store.pool())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}

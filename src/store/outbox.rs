@@ -1,0 +1,128 @@
+//! The outbox table: messages owed to users, written in the same transaction as the change that owes them.
+
+use super::{Conn, Store, StoreError, now};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// A message to send, stored untranslated: it is rendered in the recipient's language when sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    Text { key: String, args: Vec<(String, String)> },
+    /// A file by Telegram `file_id`, with a caption.
+    Document { file_id: String, caption_key: String, args: Vec<(String, String)> },
+}
+
+impl OutboxMessage {
+    pub fn text(key: &str, args: &[(&str, String)]) -> OutboxMessage {
+        OutboxMessage::Text { key: key.into(), args: own(args) }
+    }
+
+    pub fn document(file_id: &str, caption_key: &str, args: &[(&str, String)]) -> OutboxMessage {
+        OutboxMessage::Document { file_id: file_id.into(), caption_key: caption_key.into(), args: own(args) }
+    }
+}
+
+fn own(args: &[(&str, String)]) -> Vec<(String, String)> {
+    args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+/// A claimed outbox row, ready to send.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub chat_id: i64,
+    pub message: OutboxMessage,
+    pub attempts: i64,
+}
+
+/// Queues a message unless one with the same `dedupe_key` was ever queued: this is what makes
+/// "each message at most once per order and status" hold, however often an IPN repeats.
+pub async fn enqueue(conn: &mut Conn, dedupe_key: &str, chat_id: i64, message: &OutboxMessage) -> Result<bool, StoreError> {
+    let payload = serde_json::to_string(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let t = now();
+    let done = sqlx::query(
+        "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $4) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(dedupe_key)
+    .bind(chat_id)
+    .bind(payload)
+    .bind(t)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims up to `limit` due messages for `lease_secs`. The outer `claimed_until` test is checked
+/// again by the database under the row lock, so two replicas never claim the same row.
+pub async fn claim_due(store: &Store, limit: i64, lease_secs: i64) -> Result<Vec<OutboxItem>, StoreError> {
+    let t = now();
+    let mut tx = store.write().await?;
+    let rows = sqlx::query(
+        "UPDATE outbox SET claimed_until = $1 WHERE claimed_until < $2 AND sent_at IS NULL AND id IN \
+         (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
+          AND claimed_until < $2 ORDER BY id LIMIT $3) RETURNING id, chat_id, payload, attempts",
+    )
+    .bind(t + lease_secs)
+    .bind(t)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut items = rows
+        .iter()
+        .map(|r| {
+            let payload: String = r.try_get("payload")?;
+            Ok(OutboxItem {
+                id: r.try_get("id")?,
+                chat_id: r.try_get("chat_id")?,
+                message: serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    items.sort_by_key(|i| i.id);
+    Ok(items)
+}
+
+pub async fn mark_sent(store: &Store, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbox SET sent_at = $1, claimed_until = 0 WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// A failed attempt to be tried again at `retry_at`.
+pub async fn mark_retry(store: &Store, id: i64, error: &str, retry_at: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = 0 WHERE id = $3",
+    )
+    .bind(error)
+    .bind(retry_at)
+    .bind(id)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// A message that can never be delivered (the user blocked the bot, the chat is gone).
+pub async fn mark_failed(store: &Store, id: i64, error: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2, claimed_until = 0 WHERE id = $3")
+        .bind(error)
+        .bind(now())
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Messages not yet sent nor given up on.
+pub async fn pending_count(store: &Store) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}

@@ -1,0 +1,46 @@
+//! Telegram users as souk knows them: name and chosen language.
+
+use super::{Store, StoreError, now};
+use sqlx::Row;
+
+/// Records that a user was seen and returns their stored language. A new user gets
+/// `language_if_new`; a returning user keeps the language they have (set by /language).
+pub async fn seen(
+    store: &Store,
+    id: i64,
+    username: Option<&str>,
+    first_name: &str,
+    language_if_new: &str,
+) -> Result<String, StoreError> {
+    let t = now();
+    let row = sqlx::query(
+        "INSERT INTO users (id, username, first_name, language, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) \
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, first_name = excluded.first_name, \
+         updated_at = excluded.updated_at RETURNING language",
+    )
+    .bind(id)
+    .bind(username)
+    .bind(first_name)
+    .bind(language_if_new)
+    .bind(t)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(row.try_get("language")?)
+}
+
+pub async fn set_language(store: &Store, id: i64, language: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET language = $1, updated_at = $2 WHERE id = $3")
+        .bind(language)
+        .bind(now())
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// The stored language of a user, if souk has seen them.
+pub async fn language(store: &Store, id: i64) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT language FROM users WHERE id = $1").bind(id).fetch_optional(store.pool()).await?;
+    Ok(row.map(|r| r.try_get("language")).transpose()?)
+}
