@@ -5,10 +5,10 @@ use crate::bot::{self, Deps};
 use crate::config::Config;
 use crate::delivery::Deliverer;
 use crate::http::{self, HttpState};
+use crate::payments::PaymentGateway;
 use crate::payments::currencies::CurrencyCatalog;
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::payments::sandbox::Simulator;
-use crate::payments::PaymentGateway;
 use crate::services::checkout::Checkout;
 use crate::store::Store;
 use crate::store::dialogues::DialogueStore;
@@ -41,11 +41,16 @@ pub struct Application {
 pub struct Tuning {
     /// Pause between the sandbox's simulated IPNs.
     pub sandbox_step_delay: Duration,
+    /// Per-user burst of commands and presses, and how often one more is allowed.
+    pub rate_limit: (u32, Duration),
 }
 
 impl Default for Tuning {
     fn default() -> Self {
-        Tuning { sandbox_step_delay: Duration::from_millis(1500) }
+        Tuning {
+            sandbox_step_delay: Duration::from_millis(1500),
+            rate_limit: (12, Duration::from_millis(700)),
+        }
     }
 }
 
@@ -55,43 +60,81 @@ impl Application {
     }
 
     pub async fn build_with(config: Config, tuning: Tuning) -> anyhow::Result<Application> {
-        let store = Store::connect(&config.database_url).await.context("DATABASE_URL: cannot open the database")?;
-        store.migrate().await.context("database migrations failed")?;
+        let store = Store::connect(&config.database_url)
+            .await
+            .context("DATABASE_URL: cannot open the database")?;
+        store
+            .migrate()
+            .await
+            .context("database migrations failed")?;
 
-        let listener = TcpListener::bind(("0.0.0.0", config.port)).await.with_context(|| format!("PORT: cannot listen on {}", config.port))?;
+        let listener = TcpListener::bind(("0.0.0.0", config.port))
+            .await
+            .with_context(|| format!("PORT: cannot listen on {}", config.port))?;
         let port = listener.local_addr()?.port();
 
         let mut bot = Bot::new(config.telegram_token.expose_secret());
         if let Some(url) = &config.telegram_api_url {
             bot = bot.set_api_url(url.clone());
         }
-        let me = bot.get_me().await.map_err(|e| anyhow::anyhow!("TELOXIDE_TOKEN: Telegram did not accept the bot token ({e})"))?;
+        let me = bot.get_me().await.map_err(|e| {
+            anyhow::anyhow!("TELOXIDE_TOKEN: Telegram did not accept the bot token ({e})")
+        })?;
         let bot_username = me.username.clone().unwrap_or_default();
 
-        let (gateway, simulator): (Arc<dyn PaymentGateway>, Option<Arc<Simulator>>) = match &config.nowpayments {
-            Some(np) => (Arc::new(NowPaymentsClient::new(&config.nowpayments_api_url, np.api_key.clone())), None),
+        let (gateway, simulator): (Arc<dyn PaymentGateway>, Option<Arc<Simulator>>) = match &config
+            .nowpayments
+        {
+            Some(np) => (
+                Arc::new(NowPaymentsClient::new(
+                    &config.nowpayments_api_url,
+                    np.api_key.clone(),
+                )),
+                None,
+            ),
             None => {
-                tracing::warn!("SANDBOX MODE: no NOWPAYMENTS_API_KEY, payments are simulated and no real money moves");
+                tracing::warn!(
+                    "SANDBOX MODE: no NOWPAYMENTS_API_KEY, payments are simulated and no real money moves"
+                );
                 let own_ipn = format!("http://127.0.0.1:{port}/ipn/nowpayments");
-                let sim = Arc::new(Simulator::new(own_ipn, config.ipn_secret.clone(), tuning.sandbox_step_delay));
+                let sim = Arc::new(Simulator::new(
+                    own_ipn,
+                    config.ipn_secret.clone(),
+                    tuning.sandbox_step_delay,
+                ));
                 (sim.clone() as Arc<dyn PaymentGateway>, Some(sim))
             }
         };
-        let currencies = Arc::new(CurrencyCatalog::new(gateway.clone(), config.accepted_currencies.clone()));
+        let currencies = Arc::new(CurrencyCatalog::new(
+            gateway.clone(),
+            config.accepted_currencies.clone(),
+        ));
         let outbox_wake = Arc::new(Notify::new());
-        let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| simulator.as_ref().map(|_| format!("http://127.0.0.1:{port}/ipn/nowpayments")));
+        let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
+            simulator
+                .as_ref()
+                .map(|_| format!("http://127.0.0.1:{port}/ipn/nowpayments"))
+        });
         if ipn_callback_url.is_none() {
-            tracing::warn!("IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders");
+            tracing::warn!(
+                "IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders"
+            );
         }
         let deps = Arc::new(Deps {
             store: store.clone(),
-            checkout: Checkout { store: store.clone(), gateway: gateway.clone(), currencies, commission: config.commission, ipn_callback_url },
+            checkout: Checkout {
+                store: store.clone(),
+                gateway: gateway.clone(),
+                currencies,
+                commission: config.commission,
+                ipn_callback_url,
+            },
             gateway,
             simulator,
             minimum_price: config.minimum_price,
             default_language: config.default_language.clone(),
             bot_username,
-            limiter: bot::ratelimit::RateLimiter::new(12, Duration::from_millis(700)),
+            limiter: bot::ratelimit::RateLimiter::new(tuning.rate_limit.0, tuning.rate_limit.1),
             outbox_wake: outbox_wake.clone(),
         });
         let http_state = HttpState {
@@ -100,7 +143,16 @@ impl Application {
             admin_ids: Arc::new(config.admin_ids.clone()),
             outbox_wake: outbox_wake.clone(),
         };
-        Ok(Application { listener, port, store, bot, deps, http_state, outbox_wake, default_language: config.default_language })
+        Ok(Application {
+            listener,
+            port,
+            store,
+            bot,
+            deps,
+            http_state,
+            outbox_wake,
+            default_language: config.default_language,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -112,7 +164,10 @@ impl Application {
     }
 
     /// Runs the bot, the HTTP server, the outbox worker and the scheduler until `shutdown` completes.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
 
         let router = http::router(self.http_state);
@@ -125,10 +180,17 @@ impl Application {
                 .await
         });
 
-        let deliverer = Deliverer { store: self.store.clone(), bot: self.bot.clone(), wake: self.outbox_wake, default_language: self.default_language };
+        let deliverer = Deliverer {
+            store: self.store.clone(),
+            bot: self.bot.clone(),
+            wake: self.outbox_wake,
+            default_language: self.default_language,
+        };
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 
-        let mut scheduler = crate::jobs::start().await.context("job scheduler failed to start")?;
+        let mut scheduler = crate::jobs::start()
+            .await
+            .context("job scheduler failed to start")?;
 
         let dialogue_store = DialogueStore::<bot::state::State>::new(self.store.clone());
         let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
@@ -136,9 +198,18 @@ impl Application {
             .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
             .build();
         let token = dispatcher.shutdown_token();
-        let listener = Polling::builder(self.bot.clone()).timeout(Duration::from_secs(10)).delete_webhook().await.build();
+        let listener = Polling::builder(self.bot.clone())
+            .timeout(Duration::from_secs(10))
+            .delete_webhook()
+            .await
+            .build();
         let bot_task = tokio::spawn(async move {
-            let _ = dispatcher.try_dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("update listener error")).await;
+            let _ = dispatcher
+                .try_dispatch_with_listener(
+                    listener,
+                    LoggingErrorHandler::with_custom_text("update listener error"),
+                )
+                .await;
         });
         tracing::info!(port = self.port, "souk is running");
 

@@ -40,7 +40,10 @@ pub struct ConfigError {
 }
 
 fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { var, problem: problem.into() }
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
 }
 
 impl Config {
@@ -51,15 +54,29 @@ impl Config {
 
     /// Reads a given set of variables (tests pass their own).
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            vars.get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
-        let telegram_token = get("TELOXIDE_TOKEN")
-            .ok_or_else(|| err("TELOXIDE_TOKEN", "is required (the bot token from @BotFather)"))?;
+        let telegram_token = get("TELOXIDE_TOKEN").ok_or_else(|| {
+            err(
+                "TELOXIDE_TOKEN",
+                "is required (the bot token from @BotFather)",
+            )
+        })?;
         if !telegram_token.contains(':') {
-            return Err(err("TELOXIDE_TOKEN", "does not look like a bot token (expected <id>:<secret>)"));
+            return Err(err(
+                "TELOXIDE_TOKEN",
+                "does not look like a bot token (expected <id>:<secret>)",
+            ));
         }
         let telegram_api_url = get("TELOXIDE_API_URL")
-            .map(|u| url::Url::parse(&u).map_err(|e| err("TELOXIDE_API_URL", format!("is not a URL ({e})"))))
+            .map(|u| {
+                url::Url::parse(&u)
+                    .map_err(|e| err("TELOXIDE_API_URL", format!("is not a URL ({e})")))
+            })
             .transpose()?;
 
         let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://souk.db".to_string());
@@ -67,21 +84,29 @@ impl Config {
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            return Err(err("DATABASE_URL", "must start with sqlite: or postgres://"));
+            return Err(err(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
         }
 
         let port = match get("PORT") {
             None => 8080,
-            Some(p) => p.parse().map_err(|_| err("PORT", format!("{p:?} is not a port number")))?,
+            Some(p) => p
+                .parse()
+                .map_err(|_| err("PORT", format!("{p:?} is not a port number")))?,
         };
 
         let nowpayments_api_url = get("NOWPAYMENTS_API_URL")
             .unwrap_or_else(|| "https://api.nowpayments.io/v1".to_string())
             .trim_end_matches('/')
             .to_string();
-        url::Url::parse(&nowpayments_api_url).map_err(|e| err("NOWPAYMENTS_API_URL", format!("is not a URL ({e})")))?;
+        url::Url::parse(&nowpayments_api_url)
+            .map_err(|e| err("NOWPAYMENTS_API_URL", format!("is not a URL ({e})")))?;
 
-        let nowpayments = get("NOWPAYMENTS_API_KEY").map(|k| NowPaymentsConfig { api_key: SecretString::from(k) });
+        let nowpayments = get("NOWPAYMENTS_API_KEY").map(|k| NowPaymentsConfig {
+            api_key: SecretString::from(k),
+        });
         let ipn_secret = match (get("NOWPAYMENTS_IPN_SECRET"), &nowpayments) {
             (Some(s), _) => SecretString::from(s),
             (None, Some(_)) => {
@@ -94,15 +119,28 @@ impl Config {
         };
         let ipn_callback_url = get("IPN_CALLBACK_URL");
         if let Some(u) = &ipn_callback_url {
-            url::Url::parse(u).map_err(|e| err("IPN_CALLBACK_URL", format!("is not a URL ({e})")))?;
+            url::Url::parse(u)
+                .map_err(|e| err("IPN_CALLBACK_URL", format!("is not a URL ({e})")))?;
         }
 
-        let commission_text = get("PLATFORM_COMMISSION_PERCENT").unwrap_or_else(|| "2.78".to_string());
-        let commission = CommissionRate::parse(&commission_text)
-            .ok_or_else(|| err("PLATFORM_COMMISSION_PERCENT", "must be a percentage between 0 and 100"))?;
+        let commission_text =
+            get("PLATFORM_COMMISSION_PERCENT").unwrap_or_else(|| "2.78".to_string());
+        let commission = CommissionRate::parse(&commission_text).ok_or_else(|| {
+            err(
+                "PLATFORM_COMMISSION_PERCENT",
+                "must be a percentage between 0 and 100",
+            )
+        })?;
 
-        let minimum_price = UsdCents::parse_dollars(&get("MINIMUM_PRODUCT_PRICE_USD").unwrap_or_else(|| "10.00".into()))
-            .map_err(|_| err("MINIMUM_PRODUCT_PRICE_USD", "must be a dollar amount such as 10.00"))?;
+        let minimum_price = UsdCents::parse_dollars(
+            &get("MINIMUM_PRODUCT_PRICE_USD").unwrap_or_else(|| "10.00".into()),
+        )
+        .map_err(|_| {
+            err(
+                "MINIMUM_PRODUCT_PRICE_USD",
+                "must be a dollar amount such as 10.00",
+            )
+        })?;
 
         let accepted_currencies: Vec<String> = get("ACCEPTED_CURRENCIES")
             .unwrap_or_else(|| "btc,eth,usdttrc20,sol,ton,ltc".to_string())
@@ -111,9 +149,14 @@ impl Config {
             .filter(|c| !c.is_empty())
             .collect();
         if accepted_currencies.is_empty()
-            || accepted_currencies.iter().any(|c| !c.bytes().all(|b| b.is_ascii_alphanumeric()))
+            || accepted_currencies
+                .iter()
+                .any(|c| !c.bytes().all(|b| b.is_ascii_alphanumeric()))
         {
-            return Err(err("ACCEPTED_CURRENCIES", "must be a comma-separated list of tickers such as btc,eth"));
+            return Err(err(
+                "ACCEPTED_CURRENCIES",
+                "must be a comma-separated list of tickers such as btc,eth",
+            ));
         }
 
         let admin_ids = get("ADMIN_IDS")
@@ -121,15 +164,24 @@ impl Config {
                 ids.split(',')
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(|s| s.parse::<i64>().map_err(|_| err("ADMIN_IDS", format!("{s:?} is not a Telegram user id"))))
+                    .map(|s| {
+                        s.parse::<i64>().map_err(|_| {
+                            err("ADMIN_IDS", format!("{s:?} is not a Telegram user id"))
+                        })
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?
             .unwrap_or_default();
 
-        let default_language = get("DEFAULT_LANGUAGE").unwrap_or_else(|| "en".to_string()).to_ascii_lowercase();
+        let default_language = get("DEFAULT_LANGUAGE")
+            .unwrap_or_else(|| "en".to_string())
+            .to_ascii_lowercase();
         if !crate::i18n::is_supported(&default_language) {
-            return Err(err("DEFAULT_LANGUAGE", format!("{default_language:?} is not one of en, fr")));
+            return Err(err(
+                "DEFAULT_LANGUAGE",
+                format!("{default_language:?} is not one of en, fr"),
+            ));
         }
 
         Ok(Config {
@@ -162,8 +214,13 @@ fn random_hex(bytes: usize) -> String {
         use std::io::Read;
         let _ = f.read_exact(&mut buf);
     } else {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        buf.iter_mut().enumerate().for_each(|(i, b)| *b = (nanos >> ((i % 16) * 8)) as u8);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        buf.iter_mut()
+            .enumerate()
+            .for_each(|(i, b)| *b = (nanos >> ((i % 16) * 8)) as u8);
     }
     hex::encode(buf)
 }
@@ -174,7 +231,10 @@ mod tests {
     use secrecy::ExposeSecret;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -184,7 +244,10 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://souk.db");
         assert_eq!(c.port, 8080);
         assert_eq!(c.minimum_price, UsdCents(1000));
-        assert_eq!(c.accepted_currencies, ["btc", "eth", "usdttrc20", "sol", "ton", "ltc"]);
+        assert_eq!(
+            c.accepted_currencies,
+            ["btc", "eth", "usdttrc20", "sol", "ton", "ltc"]
+        );
         assert_eq!(c.ipn_secret.expose_secret().len(), 64);
     }
 
@@ -192,12 +255,18 @@ mod tests {
     fn errors_name_the_variable_and_hide_secrets() {
         let e = Config::from_vars(&vars(&[])).unwrap_err();
         assert_eq!(e.var, "TELOXIDE_TOKEN");
-        let e = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc"), ("PORT", "eighty")])).unwrap_err();
+        let e = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc"), ("PORT", "eighty")]))
+            .unwrap_err();
         assert!(e.to_string().starts_with("PORT:"), "{e}");
-        let e = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc"), ("NOWPAYMENTS_API_KEY", "k-secret")])).unwrap_err();
+        let e = Config::from_vars(&vars(&[
+            ("TELOXIDE_TOKEN", "1:abc"),
+            ("NOWPAYMENTS_API_KEY", "k-secret"),
+        ]))
+        .unwrap_err();
         assert_eq!(e.var, "NOWPAYMENTS_IPN_SECRET");
         assert!(!e.to_string().contains("k-secret"));
-        let e = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc"), ("ADMIN_IDS", "1,x")])).unwrap_err();
+        let e = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc"), ("ADMIN_IDS", "1,x")]))
+            .unwrap_err();
         assert_eq!(e.var, "ADMIN_IDS");
         let c = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:very-secret-token")])).unwrap();
         assert!(!format!("{c:?}").contains("very-secret-token"));

@@ -47,19 +47,31 @@ pub fn t(lang: &str, key: &str) -> String {
 }
 
 pub fn tr(lang: &str, key: &str, args: &[(&str, String)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue> =
-        args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
+    let map: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .collect();
     LOCALES
-        .try_lookup_complete(lang_id(lang), key, if map.is_empty() { None } else { Some(&map) })
+        .try_lookup_complete(
+            lang_id(lang),
+            key,
+            if map.is_empty() { None } else { Some(&map) },
+        )
         .unwrap_or_else(|| {
             tracing::error!(key, lang, "missing locale key");
             key.to_string()
         })
 }
 
-/// Whether a key exists in a language (for tests).
-pub fn has_key(lang: &str, key: &str) -> bool {
-    LOCALES.try_lookup(lang_id(lang), key).is_some()
+/// Whether a key formats in a language, given a value for each of `vars` (for tests).
+pub fn formats(lang: &str, key: &str, vars: &[String]) -> bool {
+    let map: HashMap<Cow<'static, str>, FluentValue> = vars
+        .iter()
+        .map(|v| (Cow::Owned(v.clone()), FluentValue::from("x")))
+        .collect();
+    LOCALES
+        .try_lookup_complete(lang_id(lang), key, Some(&map))
+        .is_some()
 }
 
 #[cfg(test)]
@@ -76,16 +88,33 @@ mod tests {
     #[test]
     fn every_english_key_exists_in_french_and_back() {
         let keys = |lang: &str| -> Vec<String> {
-            let text = std::fs::read_to_string(format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let text = std::fs::read_to_string(format!(
+                "{}/locales/{lang}/main.ftl",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
             text.lines()
                 .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
                 .map(|l| l.split(" =").next().unwrap().trim().to_string())
                 .collect()
         };
         let (en, fr) = (keys("en"), keys("fr"));
+        let text = std::fs::read_to_string(format!(
+            "{}/locales/en/main.ftl",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let vars: Vec<String> = text
+            .split("{ $")
+            .skip(1)
+            .filter_map(|s| s.split(' ').next())
+            .map(String::from)
+            .collect();
         assert!(en.len() > 20);
         for k in &en {
-            assert!(has_key("fr", k) && fr.contains(k), "{k} missing in fr");
+            assert!(fr.contains(k), "{k} missing in fr file");
+            assert!(formats("fr", k, &vars), "{k} does not parse in fr");
+            assert!(formats("en", k, &vars), "{k} does not parse in en");
         }
         for k in &fr {
             assert!(en.contains(k), "{k} missing in en");

@@ -7,7 +7,11 @@ use souk::store::Store;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "souk", version, about = "A Telegram marketplace for digital goods")]
+#[command(
+    name = "souk",
+    version,
+    about = "A Telegram marketplace for digital goods"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -48,7 +52,9 @@ async fn run() -> anyhow::Result<()> {
 
 async fn migrate() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://souk.db".into());
-    let store = Store::connect(&url).await.map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
+    let store = Store::connect(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
     store.migrate().await?;
     println!("migrations applied");
     Ok(())

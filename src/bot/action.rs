@@ -40,7 +40,12 @@ impl Action {
     pub fn parse(data: &str) -> Option<Action> {
         let mut parts = data.split(':');
         let head = parts.next()?;
-        let mut id = || parts.next().and_then(|s| s.parse::<i64>().ok()).filter(|n| *n >= 0);
+        let mut id = || {
+            parts
+                .next()
+                .and_then(|s| s.parse::<i64>().ok())
+                .filter(|n| *n >= 0)
+        };
         let action = match head {
             "browse" => Action::Browse(id()?),
             "prod" => Action::Product(id()?),
@@ -56,7 +61,10 @@ impl Action {
             "pay" => {
                 let product = id()?;
                 let coin = parts.next()?.to_string();
-                if coin.is_empty() || coin.len() > 20 || !coin.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                if coin.is_empty()
+                    || coin.len() > 20
+                    || !coin.bytes().all(|b| b.is_ascii_alphanumeric())
+                {
                     return None;
                 }
                 Action::Pay(product, coin)
@@ -98,7 +106,16 @@ mod tests {
 
     #[test]
     fn garbage_is_refused() {
-        for bad in ["", "buy", "buy:x", "buy:-1", "pay:1", "pay:1:b-c", "chk:1:2", "nope:1"] {
+        for bad in [
+            "",
+            "buy",
+            "buy:x",
+            "buy:-1",
+            "pay:1",
+            "pay:1:b-c",
+            "chk:1:2",
+            "nope:1",
+        ] {
             assert_eq!(Action::parse(bad), None, "{bad}");
         }
     }

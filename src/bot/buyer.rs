@@ -16,8 +16,12 @@ use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputF
 const PAGE_SIZE: i64 = 8;
 
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
-    let Some(product) = products::get(&deps.store, id).await?.filter(Product::is_active) else {
-        bot.send_message(who.chat(), who.t("product-unavailable")).await?;
+    let Some(product) = products::get(&deps.store, id)
+        .await?
+        .filter(Product::is_active)
+    else {
+        bot.send_message(who.chat(), who.t("product-unavailable"))
+            .await?;
         return Ok(());
     };
     let quote = deps.checkout.quote(&product);
@@ -34,7 +38,9 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
         who.tr("buy-button", &[("price", quote.total.to_string())]),
         Action::Buy(product.id).encode(),
     )]]);
-    bot.send_message(who.chat(), text).reply_markup(keyboard).await?;
+    bot.send_message(who.chat(), text)
+        .reply_markup(keyboard)
+        .await?;
     Ok(())
 }
 
@@ -42,48 +48,87 @@ pub async fn browse(bot: Bot, who: Who, deps: Arc<Deps>, page: i64) -> HandlerRe
     let page = page.max(0);
     let items = products::list_active(&deps.store, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
     if items.is_empty() {
-        bot.send_message(who.chat(), who.t(if page == 0 { "browse-empty" } else { "stale-button" })).await?;
+        bot.send_message(
+            who.chat(),
+            who.t(if page == 0 {
+                "browse-empty"
+            } else {
+                "stale-button"
+            }),
+        )
+        .await?;
         return Ok(());
     }
     let has_next = items.len() as i64 > PAGE_SIZE;
     let mut rows: Vec<Vec<InlineKeyboardButton>> = items
         .iter()
         .take(PAGE_SIZE as usize)
-        .map(|p| vec![InlineKeyboardButton::callback(format!("{} · ${}", p.title, p.price), Action::Product(p.id).encode())])
+        .map(|p| {
+            vec![InlineKeyboardButton::callback(
+                format!("{} · ${}", p.title, p.price),
+                Action::Product(p.id).encode(),
+            )]
+        })
         .collect();
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(InlineKeyboardButton::callback(who.t("button-prev"), Action::Browse(page - 1).encode()));
+        nav.push(InlineKeyboardButton::callback(
+            who.t("button-prev"),
+            Action::Browse(page - 1).encode(),
+        ));
     }
     if has_next {
-        nav.push(InlineKeyboardButton::callback(who.t("button-next"), Action::Browse(page + 1).encode()));
+        nav.push(InlineKeyboardButton::callback(
+            who.t("button-next"),
+            Action::Browse(page + 1).encode(),
+        ));
     }
     if !nav.is_empty() {
         rows.push(nav);
     }
     let text = who.tr("browse-header", &[("page", (page + 1).to_string())]);
-    bot.send_message(who.chat(), text).reply_markup(InlineKeyboardMarkup::new(rows)).await?;
+    bot.send_message(who.chat(), text)
+        .reply_markup(InlineKeyboardMarkup::new(rows))
+        .await?;
     Ok(())
 }
 
 pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
     let list = orders::purchases(&deps.store, who.id, 20).await?;
     if list.is_empty() {
-        bot.send_message(who.chat(), who.t("purchases-empty")).await?;
+        bot.send_message(who.chat(), who.t("purchases-empty"))
+            .await?;
         return Ok(());
     }
     let rows: Vec<Vec<InlineKeyboardButton>> = list
         .iter()
         .map(|p| {
-            let label = who.tr("purchase-resend", &[("title", p.title.clone()), ("order", p.order_id.to_string())]);
-            vec![InlineKeyboardButton::callback(label, Action::Redownload(p.order_id).encode())]
+            let label = who.tr(
+                "purchase-resend",
+                &[
+                    ("title", p.title.clone()),
+                    ("order", p.order_id.to_string()),
+                ],
+            );
+            vec![InlineKeyboardButton::callback(
+                label,
+                Action::Redownload(p.order_id).encode(),
+            )]
         })
         .collect();
-    bot.send_message(who.chat(), who.t("purchases-header")).reply_markup(InlineKeyboardMarkup::new(rows)).await?;
+    bot.send_message(who.chat(), who.t("purchases-header"))
+        .reply_markup(InlineKeyboardMarkup::new(rows))
+        .await?;
     Ok(())
 }
 
-pub async fn on_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, action: Action) -> HandlerResult {
+pub async fn on_press(
+    bot: Bot,
+    who: Who,
+    q: CallbackQuery,
+    deps: Arc<Deps>,
+    action: Action,
+) -> HandlerResult {
     let answer = bot.answer_callback_query(q.id.clone());
     match action {
         Action::Browse(page) => {
@@ -117,7 +162,9 @@ pub async fn on_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, act
         Action::Cancel(order_id) => {
             let text = match own_order(&deps, &who, order_id).await? {
                 None => who.t("not-your-order"),
-                Some(_) if orders::cancel(&deps.store, order_id, who.id).await? => who.t("order-cancelled"),
+                Some(_) if orders::cancel(&deps.store, order_id, who.id).await? => {
+                    who.t("order-cancelled")
+                }
                 Some(_) => who.t("order-not-cancellable"),
             };
             answer.await?;
@@ -128,7 +175,9 @@ pub async fn on_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, act
             let text = match (own_order(&deps, &who, order_id).await?, &deps.simulator) {
                 (None, _) => who.t("not-your-order"),
                 (Some(_), None) => who.t("simulate-unavailable"),
-                (Some(order), Some(sim)) if order.status.is_open() && order.payment_id.is_some() => {
+                (Some(order), Some(sim))
+                    if order.status.is_open() && order.payment_id.is_some() =>
+                {
                     sim.simulate(&order);
                     who.t("simulate-started")
                 }
@@ -149,13 +198,23 @@ pub async fn on_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, act
 }
 
 /// The order, if it is this user's: another user's buttons (forwarded, forged) get nothing.
-async fn own_order(deps: &Deps, who: &Who, order_id: i64) -> Result<Option<Order>, crate::store::StoreError> {
-    Ok(orders::get(&deps.store, order_id).await?.filter(|o| o.buyer_id == who.id))
+async fn own_order(
+    deps: &Deps,
+    who: &Who,
+    order_id: i64,
+) -> Result<Option<Order>, crate::store::StoreError> {
+    Ok(orders::get(&deps.store, order_id)
+        .await?
+        .filter(|o| o.buyer_id == who.id))
 }
 
 async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -> HandlerResult {
-    let Some(product) = products::get(&deps.store, product_id).await?.filter(Product::is_active) else {
-        bot.send_message(who.chat(), who.t("product-unavailable")).await?;
+    let Some(product) = products::get(&deps.store, product_id)
+        .await?
+        .filter(Product::is_active)
+    else {
+        bot.send_message(who.chat(), who.t("product-unavailable"))
+            .await?;
         return Ok(());
     };
     let coins = match deps.checkout.currencies.offered().await {
@@ -172,12 +231,27 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
     };
     let rows: Vec<Vec<InlineKeyboardButton>> = coins
         .chunks(3)
-        .map(|row| row.iter().map(|c| InlineKeyboardButton::callback(label(c), Action::Pay(product.id, c.clone()).encode())).collect())
+        .map(|row| {
+            row.iter()
+                .map(|c| {
+                    InlineKeyboardButton::callback(
+                        label(c),
+                        Action::Pay(product.id, c.clone()).encode(),
+                    )
+                })
+                .collect()
+        })
         .collect();
     let total = deps.checkout.quote(&product).total;
-    bot.send_message(who.chat(), who.tr("choose-currency", &[("title", product.title), ("total", total.to_string())]))
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
+    bot.send_message(
+        who.chat(),
+        who.tr(
+            "choose-currency",
+            &[("title", product.title), ("total", total.to_string())],
+        ),
+    )
+    .reply_markup(InlineKeyboardMarkup::new(rows))
+    .await?;
     Ok(())
 }
 
@@ -188,10 +262,13 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
             let text = match &e {
                 CheckoutError::ProductUnavailable => who.t("product-unavailable"),
                 CheckoutError::CurrencyNotOffered => who.t("currency-not-offered"),
-                CheckoutError::BelowMinimum { minimum_usd } => {
-                    who.tr("below-minimum", &[("coin", label(coin)), ("minimum", minimum_usd.clone())])
-                }
-                CheckoutError::Provider(GatewayError::Unavailable(_) | GatewayError::BadResponse(_)) => who.t("provider-down"),
+                CheckoutError::BelowMinimum { minimum_usd } => who.tr(
+                    "below-minimum",
+                    &[("coin", label(coin)), ("minimum", minimum_usd.clone())],
+                ),
+                CheckoutError::Provider(
+                    GatewayError::Unavailable(_) | GatewayError::BadResponse(_),
+                ) => who.t("provider-down"),
                 CheckoutError::Provider(_) => who.t("provider-refused"),
                 CheckoutError::Store(_) => who.t("error-generic"),
             };
@@ -209,30 +286,53 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
             ("order", order.id.to_string()),
             ("price", order.price.to_string()),
             ("commission", order.commission.to_string()),
-            ("percent", deps.checkout.commission.percent().normalize().to_string()),
+            (
+                "percent",
+                deps.checkout.commission.percent().normalize().to_string(),
+            ),
             ("total", order.total.to_string()),
             ("amount", amount.clone()),
             ("coin", label(&order.pay_currency)),
             ("address", address.clone()),
-            ("expires", order.expires_at.clone().unwrap_or_else(|| who.t("expiry-unknown"))),
+            (
+                "expires",
+                order
+                    .expires_at
+                    .clone()
+                    .unwrap_or_else(|| who.t("expiry-unknown")),
+            ),
         ],
     );
     let mut rows = vec![vec![
-        InlineKeyboardButton::callback(who.t("button-check-status"), Action::Check(order.id).encode()),
-        InlineKeyboardButton::callback(who.t("button-cancel-order"), Action::Cancel(order.id).encode()),
+        InlineKeyboardButton::callback(
+            who.t("button-check-status"),
+            Action::Check(order.id).encode(),
+        ),
+        InlineKeyboardButton::callback(
+            who.t("button-cancel-order"),
+            Action::Cancel(order.id).encode(),
+        ),
     ]];
     if deps.simulator.is_some() {
         caption = format!("{caption}\n\n{}", who.t("sandbox-payment-notice"));
-        rows.push(vec![InlineKeyboardButton::callback(who.t("button-simulate"), Action::Simulate(order.id).encode())]);
+        rows.push(vec![InlineKeyboardButton::callback(
+            who.t("button-simulate"),
+            Action::Simulate(order.id).encode(),
+        )]);
     }
     let keyboard = InlineKeyboardMarkup::new(rows);
     let uri = payment_uri(&order.pay_currency, &address, &amount);
     match qr::png(&uri) {
         Some(png) => {
-            bot.send_photo(who.chat(), InputFile::memory(png).file_name("payment.png")).caption(caption).reply_markup(keyboard).await?;
+            bot.send_photo(who.chat(), InputFile::memory(png).file_name("payment.png"))
+                .caption(caption)
+                .reply_markup(keyboard)
+                .await?;
         }
         None => {
-            bot.send_message(who.chat(), caption).reply_markup(keyboard).await?;
+            bot.send_message(who.chat(), caption)
+                .reply_markup(keyboard)
+                .await?;
         }
     }
     Ok(())
@@ -241,7 +341,9 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
 /// Asks the rail for the payment now and applies the answer as an IPN would be (a lost IPN still
 /// delivers). Returns the order's status name after that.
 async fn check_status(deps: &Deps, order: Order) -> String {
-    let Some(payment_id) = order.payment_id.clone() else { return order.status.as_str().to_string() };
+    let Some(payment_id) = order.payment_id.clone() else {
+        return order.status.as_str().to_string();
+    };
     match deps.gateway.payment_status(&payment_id).await {
         Ok((body, raw)) => match settlement::apply(&deps.store, &[], &body, &raw).await {
             Ok(settled) => {
@@ -261,7 +363,9 @@ async fn check_status(deps: &Deps, order: Order) -> String {
 }
 
 async fn redownload(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> HandlerResult {
-    let order = own_order(&deps, &who, order_id).await?.filter(|o| o.status == crate::domain::OrderStatus::Finished);
+    let order = own_order(&deps, &who, order_id)
+        .await?
+        .filter(|o| o.status == crate::domain::OrderStatus::Finished);
     let product = match &order {
         Some(o) => products::get(&deps.store, o.product_id).await?,
         None => None,
@@ -273,7 +377,8 @@ async fn redownload(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> Handl
                 .await?;
         }
         None => {
-            bot.send_message(who.chat(), who.t("not-your-order")).await?;
+            bot.send_message(who.chat(), who.t("not-your-order"))
+                .await?;
         }
     }
     Ok(())

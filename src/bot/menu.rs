@@ -8,7 +8,14 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-pub async fn command(bot: Bot, who: Who, msg: Message, cmd: Command, deps: Arc<Deps>, dialogue: SellDialogue) -> HandlerResult {
+pub async fn command(
+    bot: Bot,
+    who: Who,
+    msg: Message,
+    cmd: Command,
+    deps: Arc<Deps>,
+    dialogue: SellDialogue,
+) -> HandlerResult {
     match cmd {
         Command::Start(payload) => start(bot, who, deps, payload.trim()).await,
         Command::Help => {
@@ -23,14 +30,24 @@ pub async fn command(bot: Bot, who: Who, msg: Message, cmd: Command, deps: Arc<D
                 InlineKeyboardButton::callback("English", Action::Language("en".into()).encode()),
                 InlineKeyboardButton::callback("Français", Action::Language("fr".into()).encode()),
             ]]);
-            bot.send_message(who.chat(), who.t("language-choose")).reply_markup(keyboard).await?;
+            bot.send_message(who.chat(), who.t("language-choose"))
+                .reply_markup(keyboard)
+                .await?;
             Ok(())
         }
         Command::Cancel => {
             let had_flow = !matches!(dialogue.get().await?, None | Some(State::Idle));
             dialogue.exit().await?;
             let _ = msg;
-            bot.send_message(who.chat(), who.t(if had_flow { "cancelled" } else { "nothing-to-cancel" })).await?;
+            bot.send_message(
+                who.chat(),
+                who.t(if had_flow {
+                    "cancelled"
+                } else {
+                    "nothing-to-cancel"
+                }),
+            )
+            .await?;
             Ok(())
         }
     }
@@ -42,32 +59,53 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
         return match id.parse::<i64>() {
             Ok(id) => buyer::show_product(bot, who, deps, id).await,
             Err(_) => {
-                bot.send_message(who.chat(), who.t("product-unavailable")).await?;
+                bot.send_message(who.chat(), who.t("product-unavailable"))
+                    .await?;
                 Ok(())
             }
         };
     }
     let keyboard = InlineKeyboardMarkup::new([
-        vec![InlineKeyboardButton::callback(who.t("menu-browse"), Action::Browse(0).encode())],
-        vec![InlineKeyboardButton::callback(who.t("menu-purchases"), Action::Purchases.encode())],
-        vec![InlineKeyboardButton::callback(who.t("menu-sell"), Action::Sell.encode())],
+        vec![InlineKeyboardButton::callback(
+            who.t("menu-browse"),
+            Action::Browse(0).encode(),
+        )],
+        vec![InlineKeyboardButton::callback(
+            who.t("menu-purchases"),
+            Action::Purchases.encode(),
+        )],
+        vec![InlineKeyboardButton::callback(
+            who.t("menu-sell"),
+            Action::Sell.encode(),
+        )],
     ]);
     let mut text = who.t("welcome");
     if deps.simulator.is_some() {
         text = format!("{text}\n\n{}", who.t("sandbox-notice"));
     }
-    bot.send_message(who.chat(), text).reply_markup(keyboard).await?;
+    bot.send_message(who.chat(), text)
+        .reply_markup(keyboard)
+        .await?;
     Ok(())
 }
 
 pub async fn unknown_command(bot: Bot, who: Who) -> HandlerResult {
-    bot.send_message(who.chat(), who.t("unknown-command")).await?;
+    bot.send_message(who.chat(), who.t("unknown-command"))
+        .await?;
     Ok(())
 }
 
-pub async fn set_language(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, code: String) -> HandlerResult {
+pub async fn set_language(
+    bot: Bot,
+    who: Who,
+    q: CallbackQuery,
+    deps: Arc<Deps>,
+    code: String,
+) -> HandlerResult {
     if !i18n::is_supported(&code) {
-        bot.answer_callback_query(q.id.clone()).text(who.t("stale-button")).await?;
+        bot.answer_callback_query(q.id.clone())
+            .text(who.t("stale-button"))
+            .await?;
         return Ok(());
     }
     crate::store::users::set_language(&deps.store, who.id, &code).await?;

@@ -85,8 +85,15 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .filter_map_async(identify_sender)
         .filter_async(allow_message)
         .enter_dialogue::<Message, Store_, State>()
-        .branch(dptree::entry().filter_command::<Command>().endpoint(menu::command))
-        .branch(dptree::filter(|m: Message| m.text().is_some_and(|t| t.starts_with('/'))).endpoint(menu::unknown_command))
+        .branch(
+            dptree::entry()
+                .filter_command::<Command>()
+                .endpoint(menu::command),
+        )
+        .branch(
+            dptree::filter(|m: Message| m.text().is_some_and(|t| t.starts_with('/')))
+                .endpoint(menu::unknown_command),
+        )
         .endpoint(seller::on_message);
     let callbacks = Update::filter_callback_query()
         .filter_map_async(identify_presser)
@@ -99,7 +106,15 @@ pub fn schema() -> UpdateHandler<BoxError> {
 async fn who(deps: &Deps, user: &teloxide::types::User) -> Option<Who> {
     let id = i64::try_from(user.id.0).ok()?;
     let new_lang = i18n::negotiate(user.language_code.as_deref(), &deps.default_language);
-    match crate::store::users::seen(&deps.store, id, user.username.as_deref(), &user.first_name, &new_lang).await {
+    match crate::store::users::seen(
+        &deps.store,
+        id,
+        user.username.as_deref(),
+        &user.first_name,
+        &new_lang,
+    )
+    .await
+    {
         Ok(lang) => Some(Who { id, lang }),
         Err(e) => {
             tracing::error!(error = %e, "could not record user");
@@ -136,20 +151,33 @@ async fn allow_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>) -> b
     match deps.limiter.check(who.id) {
         Verdict::Allow => true,
         _ => {
-            let _ = bot.answer_callback_query(q.id.clone()).text(who.t("too-fast")).await;
+            let _ = bot
+                .answer_callback_query(q.id.clone())
+                .text(who.t("too-fast"))
+                .await;
             false
         }
     }
 }
 
 /// Every button press is answered (or the button keeps spinning), then routed.
-async fn on_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>, dialogue: SellDialogue) -> HandlerResult {
+async fn on_press(
+    bot: Bot,
+    who: Who,
+    q: CallbackQuery,
+    deps: Arc<Deps>,
+    dialogue: SellDialogue,
+) -> HandlerResult {
     let Some(action) = q.data.as_deref().and_then(Action::parse) else {
-        bot.answer_callback_query(q.id.clone()).text(who.t("stale-button")).await?;
+        bot.answer_callback_query(q.id.clone())
+            .text(who.t("stale-button"))
+            .await?;
         return Ok(());
     };
     match action {
-        Action::Publish | Action::DiscardDraft | Action::Sell => seller::on_press(bot, who, q, deps, dialogue, action).await,
+        Action::Publish | Action::DiscardDraft | Action::Sell => {
+            seller::on_press(bot, who, q, deps, dialogue, action).await
+        }
         Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
         other => buyer::on_press(bot, who, q, deps, other).await,
     }

@@ -34,7 +34,8 @@ pub fn png(data: &str) -> Option<Vec<u8>> {
 mod tests {
     #[test]
     fn renders_a_png() {
-        let png = super::png("bitcoin:bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh?amount=0.0005").unwrap();
+        let png =
+            super::png("bitcoin:bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh?amount=0.0005").unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     }
 }

@@ -29,7 +29,11 @@ pub enum Verdict {
 impl RateLimiter {
     /// `capacity` actions at once, one more every `refill_every`.
     pub fn new(capacity: u32, refill_every: Duration) -> RateLimiter {
-        RateLimiter { capacity, refill_every, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            capacity,
+            refill_every,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn check(&self, user: i64) -> Verdict {
@@ -39,8 +43,13 @@ impl RateLimiter {
             let idle = self.refill_every * self.capacity;
             buckets.retain(|_, b| now.duration_since(b.refilled_at) < idle);
         }
-        let b = buckets.entry(user).or_insert(Bucket { tokens: self.capacity, refilled_at: now, warned_at: None });
-        let earned = (now.duration_since(b.refilled_at).as_millis() / self.refill_every.as_millis().max(1)) as u32;
+        let b = buckets.entry(user).or_insert(Bucket {
+            tokens: self.capacity,
+            refilled_at: now,
+            warned_at: None,
+        });
+        let earned = (now.duration_since(b.refilled_at).as_millis()
+            / self.refill_every.as_millis().max(1)) as u32;
         if earned > 0 {
             b.tokens = (b.tokens + earned).min(self.capacity);
             b.refilled_at = now;
@@ -67,7 +76,10 @@ mod tests {
     #[test]
     fn a_burst_is_allowed_then_warned_once() {
         let rl = RateLimiter::new(3, Duration::from_secs(60));
-        assert_eq!((rl.check(1), rl.check(1), rl.check(1)), (Verdict::Allow, Verdict::Allow, Verdict::Allow));
+        assert_eq!(
+            (rl.check(1), rl.check(1), rl.check(1)),
+            (Verdict::Allow, Verdict::Allow, Verdict::Allow)
+        );
         assert_eq!(rl.check(1), Verdict::Warn);
         assert_eq!(rl.check(1), Verdict::Drop);
         assert_eq!(rl.check(2), Verdict::Allow, "other users are not affected");

@@ -7,10 +7,21 @@ pub enum State {
     #[default]
     Idle,
     SellTitle,
-    SellDescription { title: String },
-    SellPrice { title: String, description: String },
-    SellFile { title: String, description: String, price_cents: i64 },
-    SellConfirm { draft: Draft },
+    SellDescription {
+        title: String,
+    },
+    SellPrice {
+        title: String,
+        description: String,
+    },
+    SellFile {
+        title: String,
+        description: String,
+        price_cents: i64,
+    },
+    SellConfirm {
+        draft: Draft,
+    },
 }
 
 /// A product the seller has described but not yet published.

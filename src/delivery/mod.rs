@@ -51,7 +51,7 @@ impl Deliverer {
             Ok(()) => outbox::mark_sent(&self.store, item.id).await,
             Err(e) => {
                 let why = e.to_string();
-                match classify(&e) {
+                match classify(&e, item.attempts) {
                     Retry::At(secs) if item.attempts + 1 < MAX_ATTEMPTS => {
                         tracing::warn!(outbox_id = item.id, error = %why, retry_in = secs, "delivery failed, will retry");
                         outbox::mark_retry(&self.store, item.id, &why, now() + secs).await
@@ -69,13 +69,23 @@ impl Deliverer {
     }
 
     async fn send(&self, item: &OutboxItem) -> Result<(), RequestError> {
-        let lang = users::language(&self.store, item.chat_id).await.ok().flatten().unwrap_or_else(|| self.default_language.clone());
+        let lang = users::language(&self.store, item.chat_id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.default_language.clone());
         let chat = ChatId(item.chat_id);
         match &item.message {
             OutboxMessage::Text { key, args } => {
-                self.bot.send_message(chat, i18n::tr(&lang, key, &borrowed(args))).await?;
+                self.bot
+                    .send_message(chat, i18n::tr(&lang, key, &borrowed(args)))
+                    .await?;
             }
-            OutboxMessage::Document { file_id, caption_key, args } => {
+            OutboxMessage::Document {
+                file_id,
+                caption_key,
+                args,
+            } => {
                 self.bot
                     .send_document(chat, InputFile::file_id(FileId(file_id.clone())))
                     .caption(i18n::tr(&lang, caption_key, &borrowed(args)))
@@ -95,14 +105,25 @@ enum Retry {
     Never,
 }
 
-/// Whether a failed send is worth repeating, and when.
-fn classify(e: &RequestError) -> Retry {
+/// Whether a failed send is worth repeating, and when: Telegram's own `retry_after` when it
+/// gives one, else exponential backoff (1 s, 2 s, 4 s … at most 5 minutes).
+fn classify(e: &RequestError, attempts: i64) -> Retry {
     use teloxide::ApiError::*;
+    let backoff = 1i64 << attempts.clamp(0, 8);
     match e {
         RequestError::RetryAfter(secs) => Retry::At(secs.seconds() as i64 + 1),
-        RequestError::Api(BotBlocked | ChatNotFound | UserDeactivated | BotKicked | BotKickedFromSupergroup | CantInitiateConversation) => Retry::Never,
-        RequestError::Api(_) => Retry::At(30),
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => Retry::At(5),
+        RequestError::Api(
+            BotBlocked
+            | ChatNotFound
+            | UserDeactivated
+            | BotKicked
+            | BotKickedFromSupergroup
+            | CantInitiateConversation,
+        ) => Retry::Never,
         RequestError::MigrateToChatId(_) => Retry::Never,
+        RequestError::Api(_)
+        | RequestError::Network(_)
+        | RequestError::Io(_)
+        | RequestError::InvalidJson { .. } => Retry::At(backoff.min(300)),
     }
 }

@@ -90,7 +90,8 @@ impl CommissionRate {
     /// price × percent / 100, rounded half-up to the cent (25.00 at 2.78% -> 0.70).
     pub fn commission_on(self, price: UsdCents) -> UsdCents {
         let exact = Decimal::from(price.0) * self.0 / Decimal::ONE_HUNDRED;
-        let rounded = exact.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let rounded =
+            exact.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         UsdCents(i64::try_from(rounded.mantissa()).unwrap_or(i64::MAX))
     }
 }
@@ -110,11 +111,23 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_plain_amount() {
-        for bad in ["", "abc", "1e3", "-5", "10.", ".5", "1.2.3", "NaN", "ten", "5 USD"] {
-            assert_eq!(UsdCents::parse_dollars(bad), Err(MoneyError::NotANumber), "{bad}");
+        for bad in [
+            "", "abc", "1e3", "-5", "10.", ".5", "1.2.3", "NaN", "ten", "5 USD",
+        ] {
+            assert_eq!(
+                UsdCents::parse_dollars(bad),
+                Err(MoneyError::NotANumber),
+                "{bad}"
+            );
         }
-        assert_eq!(UsdCents::parse_dollars("10.001"), Err(MoneyError::TooManyDecimals));
-        assert_eq!(UsdCents::parse_dollars("9999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            UsdCents::parse_dollars("10.001"),
+            Err(MoneyError::TooManyDecimals)
+        );
+        assert_eq!(
+            UsdCents::parse_dollars("9999999999999"),
+            Err(MoneyError::TooLarge)
+        );
     }
 
     #[test]
@@ -132,7 +145,12 @@ mod tests {
         assert_eq!(rate.commission_on(UsdCents(1799)), UsdCents(50)); // 50.0122 -> 50
         let half = CommissionRate::parse("5").unwrap();
         assert_eq!(half.commission_on(UsdCents(1010)), UsdCents(51)); // 50.5 -> 51
-        assert_eq!(CommissionRate::parse("0").unwrap().commission_on(UsdCents(999)), UsdCents(0));
+        assert_eq!(
+            CommissionRate::parse("0")
+                .unwrap()
+                .commission_on(UsdCents(999)),
+            UsdCents(0)
+        );
     }
 
     #[test]

@@ -24,8 +24,17 @@ use OrderStatus::*;
 
 impl OrderStatus {
     pub const ALL: [OrderStatus; 11] = [
-        Created, Waiting, Confirming, Confirmed, Sending, PartiallyPaid, Finished, Failed, Expired,
-        Refunded, Cancelled,
+        Created,
+        Waiting,
+        Confirming,
+        Confirmed,
+        Sending,
+        PartiallyPaid,
+        Finished,
+        Failed,
+        Expired,
+        Refunded,
+        Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,10 +82,16 @@ impl OrderStatus {
             (Confirmed, n) => matches!(n, Sending | PartiallyPaid | Finished | Failed),
             (Sending, n) => matches!(n, Finished | Failed | PartiallyPaid),
             (PartiallyPaid, n) => {
-                matches!(n, Confirming | Confirmed | Sending | Finished | Failed | Expired | Refunded)
+                matches!(
+                    n,
+                    Confirming | Confirmed | Sending | Finished | Failed | Expired | Refunded
+                )
             }
             (Finished, n) => n == Refunded,
-            (Expired | Cancelled, n) => matches!(n, Confirming | Confirmed | Sending | PartiallyPaid | Finished),
+            (Expired | Cancelled, n) => matches!(
+                n,
+                Confirming | Confirmed | Sending | PartiallyPaid | Finished
+            ),
             (Failed | Refunded, _) => false,
         }
     }
@@ -111,7 +126,9 @@ mod tests {
 
     #[test]
     fn the_happy_path_moves_forward() {
-        let path = [Created, Waiting, Confirming, Confirmed, Sending, Finished, Refunded];
+        let path = [
+            Created, Waiting, Confirming, Confirmed, Sending, Finished, Refunded,
+        ];
         for pair in path.windows(2) {
             assert!(pair[0].can_move_to(pair[1]), "{} -> {}", pair[0], pair[1]);
         }

@@ -13,12 +13,16 @@ pub struct Quote {
 impl Quote {
     pub fn for_price(price: UsdCents, rate: CommissionRate) -> Quote {
         let commission = rate.commission_on(price);
-        Quote { price, commission, total: UsdCents(price.0 + commission.0) }
+        Quote {
+            price,
+            commission,
+            total: UsdCents(price.0 + commission.0),
+        }
     }
 }
 
 /// The largest product price accepted: keeps totals far from any overflow and from absurd listings.
-pub const MAXIMUM_PRODUCT_PRICE: UsdCents = UsdCents(1_000_000_00);
+pub const MAXIMUM_PRODUCT_PRICE: UsdCents = UsdCents(100_000_000);
 
 /// Why a seller's price is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,16 +57,31 @@ mod tests {
     #[test]
     fn a_25_dollar_product_costs_25_70_at_2_78_percent() {
         let q = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
-        assert_eq!((q.price, q.commission, q.total), (UsdCents(2500), UsdCents(70), UsdCents(2570)));
+        assert_eq!(
+            (q.price, q.commission, q.total),
+            (UsdCents(2500), UsdCents(70), UsdCents(2570))
+        );
     }
 
     #[test]
     fn price_bounds() {
         let min = UsdCents(1000);
         assert_eq!(parse_product_price("10", min), Ok(UsdCents(1000)));
-        assert_eq!(parse_product_price("9.99", min), Err(PriceError::BelowMinimum));
-        assert_eq!(parse_product_price("1000000.01", min), Err(PriceError::TooLarge));
-        assert_eq!(parse_product_price("12.345", min), Err(PriceError::TooManyDecimals));
-        assert_eq!(parse_product_price("twelve", min), Err(PriceError::NotANumber));
+        assert_eq!(
+            parse_product_price("9.99", min),
+            Err(PriceError::BelowMinimum)
+        );
+        assert_eq!(
+            parse_product_price("1000000.01", min),
+            Err(PriceError::TooLarge)
+        );
+        assert_eq!(
+            parse_product_price("12.345", min),
+            Err(PriceError::TooManyDecimals)
+        );
+        assert_eq!(
+            parse_product_price("twelve", min),
+            Err(PriceError::NotANumber)
+        );
     }
 }

@@ -14,13 +14,19 @@ use serde_json::{Value, json};
 type Reply = (StatusCode, Json<Value>);
 
 fn reply(status: StatusCode, reason: &str) -> Reply {
-    (status, Json(json!({ "ok": status.is_success(), "reason": reason })))
+    (
+        status,
+        Json(json!({ "ok": status.is_success(), "reason": reason })),
+    )
 }
 
 /// Duplicates and stale statuses are answered 200 (NOWPayments must stop retrying) and change
 /// nothing; only a database failure answers 500, so that NOWPayments tries again later.
 pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
-    let Some(sig) = headers.get("x-nowpayments-sig").and_then(|v| v.to_str().ok()) else {
+    let Some(sig) = headers
+        .get("x-nowpayments-sig")
+        .and_then(|v| v.to_str().ok())
+    else {
         return reply(StatusCode::UNAUTHORIZED, "missing x-nowpayments-sig");
     };
     let Ok(text) = std::str::from_utf8(&body) else {
@@ -40,12 +46,24 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
     match settlement::apply(&state.store, &state.admin_ids, &update, text).await {
         Ok(settled) => {
             state.outbox_wake.notify_one();
-            tracing::info!(payment_id = update.payment_id, status = update.payment_status, order_id = settled.order_id, outcome = settled.outcome.as_str(), "IPN");
-            (StatusCode::OK, Json(json!({ "ok": true, "outcome": settled.outcome.as_str() })))
+            tracing::info!(
+                payment_id = update.payment_id,
+                status = update.payment_status,
+                order_id = settled.order_id,
+                outcome = settled.outcome.as_str(),
+                "IPN"
+            );
+            (
+                StatusCode::OK,
+                Json(json!({ "ok": true, "outcome": settled.outcome.as_str() })),
+            )
         }
         Err(e) => {
             tracing::error!(payment_id = update.payment_id, error = %e, "IPN not applied");
-            reply(StatusCode::INTERNAL_SERVER_ERROR, "temporarily unable to process")
+            reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "temporarily unable to process",
+            )
         }
     }
 }

@@ -26,6 +26,9 @@ pub struct HttpState {
 pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/ipn/nowpayments", post(ipn::nowpayments).layer(DefaultBodyLimit::max(MAX_IPN_BODY)))
+        .route(
+            "/ipn/nowpayments",
+            post(ipn::nowpayments).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),
+        )
         .with_state(state)
 }

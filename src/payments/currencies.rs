@@ -15,7 +15,11 @@ pub struct CurrencyCatalog {
 
 impl CurrencyCatalog {
     pub fn new(gateway: Arc<dyn PaymentGateway>, accepted: Vec<String>) -> CurrencyCatalog {
-        CurrencyCatalog { gateway, accepted, cache: Mutex::new(None) }
+        CurrencyCatalog {
+            gateway,
+            accepted,
+            cache: Mutex::new(None),
+        }
     }
 
     /// Accepted coins that the provider lists now, in the operator's order. When the provider
@@ -38,14 +42,26 @@ impl CurrencyCatalog {
                 },
             },
         };
-        Ok(self.accepted.iter().filter(|c| listed.contains(c)).cloned().collect())
+        Ok(self
+            .accepted
+            .iter()
+            .filter(|c| listed.contains(c))
+            .cloned()
+            .collect())
     }
 }
 
 /// A coin's button label: the ticker in capitals, with the network for tokens ("USDT (TRC20)").
 pub fn label(ticker: &str) -> String {
     let upper = ticker.to_ascii_uppercase();
-    for (prefix, network) in [("USDT", "TRC20"), ("USDT", "ERC20"), ("USDT", "BSC"), ("USDT", "SOL"), ("USDC", "ERC20"), ("USDC", "SOL")] {
+    for (prefix, network) in [
+        ("USDT", "TRC20"),
+        ("USDT", "ERC20"),
+        ("USDT", "BSC"),
+        ("USDT", "SOL"),
+        ("USDC", "ERC20"),
+        ("USDC", "SOL"),
+    ] {
         if upper == format!("{prefix}{network}") {
             return format!("{prefix} ({network})");
         }

@@ -44,7 +44,11 @@ pub enum GatewayError {
     Unavailable(String),
     /// The rail refused the request (4xx), with its code and message.
     #[error("payment provider refused ({status} {code}): {message}")]
-    Rejected { status: u16, code: String, message: String },
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("payment not found")]
     NotFound,
     #[error("unexpected answer from payment provider: {0}")]
@@ -59,7 +63,13 @@ pub trait PaymentGateway: Send + Sync {
     /// `GET /min-amount` for a coin, in USD.
     async fn min_amount(&self, pay_currency: &str) -> Result<MinAmount, GatewayError>;
     /// `POST /payment`. Never retried blindly: a retry could create a second payment.
-    async fn create_payment(&self, request: &PaymentRequest) -> Result<CreatedPayment, GatewayError>;
+    async fn create_payment(
+        &self,
+        request: &PaymentRequest,
+    ) -> Result<CreatedPayment, GatewayError>;
     /// `GET /payment/{id}`, with the raw JSON text it returned.
-    async fn payment_status(&self, payment_id: &str) -> Result<(PaymentStatusBody, String), GatewayError>;
+    async fn payment_status(
+        &self,
+        payment_id: &str,
+    ) -> Result<(PaymentStatusBody, String), GatewayError>;
 }

@@ -2,7 +2,10 @@
 //! "simulate payment" that posts correctly signed IPNs to souk's own endpoint.
 
 use super::nowpayments::signature;
-use super::{CreatedPayment, CryptoAmount, GatewayError, MinAmount, PaymentGateway, PaymentRequest, PaymentStatusBody};
+use super::{
+    CreatedPayment, CryptoAmount, GatewayError, MinAmount, PaymentGateway, PaymentRequest,
+    PaymentStatusBody,
+};
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
@@ -13,7 +16,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Made-up USD prices of one coin; good enough to show realistic amounts.
-const RATES: [(&str, i64); 6] = [("btc", 60_000), ("eth", 3_000), ("usdttrc20", 1), ("sol", 150), ("ton", 5), ("ltc", 80)];
+const RATES: [(&str, i64); 6] = [
+    ("btc", 60_000),
+    ("eth", 3_000),
+    ("usdttrc20", 1),
+    ("sol", 150),
+    ("ton", 5),
+    ("ltc", 80),
+];
 
 #[derive(Debug, Clone)]
 struct SimPayment {
@@ -37,13 +47,19 @@ pub struct Simulator {
 impl Simulator {
     /// `ipn_url` is souk's own `/ipn/nowpayments`; IPNs are signed with `ipn_secret`.
     pub fn new(ipn_url: String, ipn_secret: SecretString, step_delay: Duration) -> Simulator {
-        let start = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         Simulator {
             payments: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(start * 1000),
             ipn_url,
             ipn_secret,
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("reqwest client builds"),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("reqwest client builds"),
             step_delay,
         }
     }
@@ -55,9 +71,11 @@ impl Simulator {
     /// Drives a payment through confirming → finished by posting signed IPNs, as NOWPayments would.
     /// The payment's details come from the order, so this also works after a restart.
     pub fn simulate(self: &std::sync::Arc<Self>, order: &crate::store::orders::Order) {
-        let (Some(payment_id), Some(pay_amount), Some(pay_address)) =
-            (order.payment_id.clone(), order.pay_amount.clone(), order.pay_address.clone())
-        else {
+        let (Some(payment_id), Some(pay_amount), Some(pay_address)) = (
+            order.payment_id.clone(),
+            order.pay_amount.clone(),
+            order.pay_address.clone(),
+        ) else {
             return;
         };
         let sim = SimPayment {
@@ -72,7 +90,13 @@ impl Simulator {
         tokio::spawn(async move {
             for status in ["confirming", "finished"] {
                 tokio::time::sleep(this.step_delay).await;
-                this.payments().insert(payment_id.clone(), SimPayment { status: status.into(), ..sim.clone() });
+                this.payments().insert(
+                    payment_id.clone(),
+                    SimPayment {
+                        status: status.into(),
+                        ..sim.clone()
+                    },
+                );
                 if let Err(e) = this.post_ipn(&payment_id, &sim, status).await {
                     tracing::warn!(payment_id, status, error = %e, "sandbox IPN was not accepted");
                 }
@@ -82,7 +106,8 @@ impl Simulator {
 
     async fn post_ipn(&self, payment_id: &str, p: &SimPayment, status: &str) -> Result<(), String> {
         let body = ipn_body(payment_id, p, status);
-        let sig = signature::sign(self.ipn_secret.expose_secret(), &body).map_err(|e| e.to_string())?;
+        let sig =
+            signature::sign(self.ipn_secret.expose_secret(), &body).map_err(|e| e.to_string())?;
         let resp = self
             .http
             .post(&self.ipn_url)
@@ -92,14 +117,22 @@ impl Simulator {
             .send()
             .await
             .map_err(|e| e.without_url().to_string())?;
-        if resp.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", resp.status().as_u16())) }
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("HTTP {}", resp.status().as_u16()))
+        }
     }
 }
 
 /// An IPN body in NOWPayments' own shape and field order.
 fn ipn_body(payment_id: &str, p: &SimPayment, status: &str) -> String {
     let raw = |text: &str| serde_json::value::RawValue::from_string(text.to_string()).ok();
-    let paid = if status == "waiting" { "0".to_string() } else { p.pay_amount.clone() };
+    let paid = if status == "waiting" {
+        "0".to_string()
+    } else {
+        p.pay_amount.clone()
+    };
     json!({
         "payment_id": raw(payment_id),
         "parent_payment_id": null,
@@ -132,7 +165,9 @@ impl PaymentGateway for Simulator {
     }
 
     async fn min_amount(&self, _pay_currency: &str) -> Result<MinAmount, GatewayError> {
-        Ok(MinAmount { usd: CryptoAmount::parse("1.00") })
+        Ok(MinAmount {
+            usd: CryptoAmount::parse("1.00"),
+        })
     }
 
     async fn create_payment(&self, r: &PaymentRequest) -> Result<CreatedPayment, GatewayError> {
@@ -140,10 +175,20 @@ impl PaymentGateway for Simulator {
             .iter()
             .find(|(c, _)| *c == r.pay_currency)
             .map(|(_, usd)| *usd)
-            .ok_or_else(|| GatewayError::Rejected { status: 400, code: "INVALID_REQUEST_PARAMS".into(), message: "currency not supported".into() })?;
-        let amount = (r.price_amount / Decimal::from(rate)).round_dp(8).normalize();
+            .ok_or_else(|| GatewayError::Rejected {
+                status: 400,
+                code: "INVALID_REQUEST_PARAMS".into(),
+                message: "currency not supported".into(),
+            })?;
+        let amount = (r.price_amount / Decimal::from(rate))
+            .round_dp(8)
+            .normalize();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed).to_string();
-        let address = format!("sandbox{}{}", r.pay_currency, &id[id.len().saturating_sub(6)..]);
+        let address = format!(
+            "sandbox{}{}",
+            r.pay_currency,
+            &id[id.len().saturating_sub(6)..]
+        );
         let payment = SimPayment {
             order_id: r.order_id,
             status: "waiting".into(),
@@ -162,10 +207,18 @@ impl PaymentGateway for Simulator {
         })
     }
 
-    async fn payment_status(&self, payment_id: &str) -> Result<(PaymentStatusBody, String), GatewayError> {
-        let p = self.payments().get(payment_id).cloned().ok_or(GatewayError::NotFound)?;
+    async fn payment_status(
+        &self,
+        payment_id: &str,
+    ) -> Result<(PaymentStatusBody, String), GatewayError> {
+        let p = self
+            .payments()
+            .get(payment_id)
+            .cloned()
+            .ok_or(GatewayError::NotFound)?;
         let body = ipn_body(payment_id, &p, &p.status);
-        let parsed = serde_json::from_str(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
+        let parsed =
+            serde_json::from_str(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
         Ok((parsed, body))
     }
 }

@@ -40,9 +40,18 @@ mod tests {
 
     #[test]
     fn uris_per_coin() {
-        assert_eq!(payment_uri("btc", "bc1qxy", "0.00051400"), "bitcoin:bc1qxy?amount=0.00051400");
-        assert_eq!(payment_uri("eth", "0xabc", "0.0103"), "ethereum:0xabc?value=10300000000000000");
-        assert_eq!(payment_uri("ton", "UQab", "5.5"), "ton://transfer/UQab?amount=5500000000");
+        assert_eq!(
+            payment_uri("btc", "bc1qxy", "0.00051400"),
+            "bitcoin:bc1qxy?amount=0.00051400"
+        );
+        assert_eq!(
+            payment_uri("eth", "0xabc", "0.0103"),
+            "ethereum:0xabc?value=10300000000000000"
+        );
+        assert_eq!(
+            payment_uri("ton", "UQab", "5.5"),
+            "ton://transfer/UQab?amount=5500000000"
+        );
         assert_eq!(payment_uri("usdttrc20", "TXYZ", "25.7"), "TXYZ");
     }
 }

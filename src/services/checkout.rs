@@ -38,8 +38,16 @@ impl Checkout {
     }
 
     /// Creates (or reuses, when the buyer presses again) the order and its payment.
-    pub async fn start(&self, buyer_id: i64, product_id: i64, coin: &str) -> Result<(Order, Product), CheckoutError> {
-        let product = products::get(&self.store, product_id).await?.filter(Product::is_active).ok_or(CheckoutError::ProductUnavailable)?;
+    pub async fn start(
+        &self,
+        buyer_id: i64,
+        product_id: i64,
+        coin: &str,
+    ) -> Result<(Order, Product), CheckoutError> {
+        let product = products::get(&self.store, product_id)
+            .await?
+            .filter(Product::is_active)
+            .ok_or(CheckoutError::ProductUnavailable)?;
         if !self.currencies.offered().await?.iter().any(|c| c == coin) {
             return Err(CheckoutError::CurrencyNotOffered);
         }
@@ -51,14 +59,27 @@ impl Checkout {
         if let Some(min) = minimum.usd
             && quote.total.to_decimal() < min.value()
         {
-            return Err(CheckoutError::BelowMinimum { minimum_usd: min.value().round_dp(2).to_string() });
+            return Err(CheckoutError::BelowMinimum {
+                minimum_usd: min.value().round_dp(2).to_string(),
+            });
         }
-        let order_id = orders::insert_created(&self.store, buyer_id, product.id, product.seller_id, quote, coin).await?;
+        let order_id = orders::insert_created(
+            &self.store,
+            buyer_id,
+            product.id,
+            product.seller_id,
+            quote,
+            coin,
+        )
+        .await?;
         let request = PaymentRequest {
             order_id,
             price_amount: quote.total.to_decimal(),
             pay_currency: coin.to_string(),
-            description: format!("souk order {order_id}: {}", product.title.chars().take(80).collect::<String>()),
+            description: format!(
+                "souk order {order_id}: {}",
+                product.title.chars().take(80).collect::<String>()
+            ),
             ipn_callback_url: self.ipn_callback_url.clone(),
         };
         let created = match self.gateway.create_payment(&request).await {
@@ -82,7 +103,9 @@ impl Checkout {
         )
         .await?;
         tracing::info!(order_id, payment_id = created.payment_id, coin, total = %quote.total, "payment created");
-        let order = orders::get(&self.store, order_id).await?.ok_or(CheckoutError::ProductUnavailable)?;
+        let order = orders::get(&self.store, order_id)
+            .await?
+            .ok_or(CheckoutError::ProductUnavailable)?;
         Ok((order, product))
     }
 }

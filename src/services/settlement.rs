@@ -19,19 +19,37 @@ pub struct Settled {
 
 /// Records the update in the inbox and applies it in the same transaction: the order moves
 /// forward only (compare-and-set), and each message has a dedupe key so it exists at most once.
-pub async fn apply(store: &Store, admins: &[i64], update: &PaymentStatusBody, raw: &str) -> Result<Settled, StoreError> {
+pub async fn apply(
+    store: &Store,
+    admins: &[i64],
+    update: &PaymentStatusBody,
+    raw: &str,
+) -> Result<Settled, StoreError> {
     let mut tx = store.write().await?;
-    let event_id = ipn_events::record(&mut tx, &update.payment_id, &update.payment_status, raw).await?;
+    let event_id =
+        ipn_events::record(&mut tx, &update.payment_id, &update.payment_status, raw).await?;
     let settled = apply_in(&mut tx, admins, update, event_id).await?;
     ipn_events::set_outcome(&mut tx, event_id, settled.order_id, settled.outcome).await?;
     tx.commit().await?;
     Ok(settled)
 }
 
-async fn apply_in(conn: &mut Conn, admins: &[i64], u: &PaymentStatusBody, event_id: i64) -> Result<Settled, StoreError> {
+async fn apply_in(
+    conn: &mut Conn,
+    admins: &[i64],
+    u: &PaymentStatusBody,
+    event_id: i64,
+) -> Result<Settled, StoreError> {
     let Some(order) = find_order(conn, u).await? else {
-        tracing::warn!(payment_id = u.payment_id, "IPN for a payment no order carries");
-        return Ok(Settled { outcome: IpnOutcome::UnknownOrder, order_id: None, status: None });
+        tracing::warn!(
+            payment_id = u.payment_id,
+            "IPN for a payment no order carries"
+        );
+        return Ok(Settled {
+            outcome: IpnOutcome::UnknownOrder,
+            order_id: None,
+            status: None,
+        });
     };
     let span = tracing::info_span!("settle", order_id = order.id, payment_id = %u.payment_id);
     let _enter = span.enter();
@@ -41,32 +59,64 @@ async fn apply_in(conn: &mut Conn, admins: &[i64], u: &PaymentStatusBody, event_
         for admin in admins {
             let msg = OutboxMessage::text(
                 "admin-payment-mismatch",
-                &[("order", order.id.to_string()), ("payment", u.payment_id.clone()), ("reason", reason.clone())],
+                &[
+                    ("order", order.id.to_string()),
+                    ("payment", u.payment_id.clone()),
+                    ("reason", reason.clone()),
+                ],
             );
-            outbox::enqueue(conn, &format!("ipn:{event_id}:mismatch:{admin}"), *admin, &msg).await?;
+            outbox::enqueue(
+                conn,
+                &format!("ipn:{event_id}:mismatch:{admin}"),
+                *admin,
+                &msg,
+            )
+            .await?;
         }
-        return Ok(Settled { outcome: IpnOutcome::Mismatch, order_id: Some(order.id), status: Some(order.status) });
+        return Ok(Settled {
+            outcome: IpnOutcome::Mismatch,
+            order_id: Some(order.id),
+            status: Some(order.status),
+        });
     }
 
     let Ok(next) = u.payment_status.parse::<OrderStatus>() else {
         tracing::warn!(status = u.payment_status, "unknown payment status ignored");
-        return Ok(Settled { outcome: IpnOutcome::Ignored, order_id: Some(order.id), status: Some(order.status) });
+        return Ok(Settled {
+            outcome: IpnOutcome::Ignored,
+            order_id: Some(order.id),
+            status: Some(order.status),
+        });
     };
     let paid = u.actually_paid.as_ref().map(|a| a.as_str());
     let mut current = order;
     // Compare-and-set: on PostgreSQL a concurrent update may win; re-read and decide again.
     for _ in 0..3 {
         if !current.status.can_move_to(next) {
-            return Ok(Settled { outcome: IpnOutcome::Ignored, order_id: Some(current.id), status: Some(current.status) });
+            return Ok(Settled {
+                outcome: IpnOutcome::Ignored,
+                order_id: Some(current.id),
+                status: Some(current.status),
+            });
         }
         if orders::transition(conn, current.id, current.status, next, &u.payment_id, paid).await? {
             tracing::info!(from = %current.status, to = %next, "order moved");
             queue_messages(conn, &current, next, u).await?;
-            return Ok(Settled { outcome: IpnOutcome::Applied, order_id: Some(current.id), status: Some(next) });
+            return Ok(Settled {
+                outcome: IpnOutcome::Applied,
+                order_id: Some(current.id),
+                status: Some(next),
+            });
         }
-        current = orders::get_in(conn, current.id).await?.ok_or_else(|| StoreError::Corrupt("order vanished".into()))?;
+        current = orders::get_in(conn, current.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("order vanished".into()))?;
     }
-    Ok(Settled { outcome: IpnOutcome::Ignored, order_id: Some(current.id), status: Some(current.status) })
+    Ok(Settled {
+        outcome: IpnOutcome::Ignored,
+        order_id: Some(current.id),
+        status: Some(current.status),
+    })
 }
 
 /// The order by payment id; else by our order id when that order has no payment yet (the
@@ -75,8 +125,12 @@ async fn find_order(conn: &mut Conn, u: &PaymentStatusBody) -> Result<Option<Ord
     if let Some(o) = orders::get_by_payment_in(conn, &u.payment_id).await? {
         return Ok(Some(o));
     }
-    let Some(id) = u.order_id.as_deref().and_then(|s| s.parse::<i64>().ok()) else { return Ok(None) };
-    Ok(orders::get_in(conn, id).await?.filter(|o| o.payment_id.is_none()))
+    let Some(id) = u.order_id.as_deref().and_then(|s| s.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    Ok(orders::get_in(conn, id)
+        .await?
+        .filter(|o| o.payment_id.is_none()))
 }
 
 /// Why a payment cannot belong to its order, if it cannot.
@@ -84,7 +138,10 @@ fn mismatch(order: &Order, u: &PaymentStatusBody) -> Option<String> {
     if let Some(pid) = &order.payment_id
         && pid != &u.payment_id
     {
-        return Some(format!("payment id {} is not the order's {pid}", u.payment_id));
+        return Some(format!(
+            "payment id {} is not the order's {pid}",
+            u.payment_id
+        ));
     }
     if let Some(oid) = &u.order_id
         && oid != &order.id.to_string()
@@ -97,7 +154,13 @@ fn mismatch(order: &Order, u: &PaymentStatusBody) -> Option<String> {
     }
     match &u.price_amount {
         Some(a) if a.value() == order.total.to_decimal() => {}
-        other => return Some(format!("price amount {:?} is not {}", other.as_ref().map(|a| a.as_str()), order.total)),
+        other => {
+            return Some(format!(
+                "price amount {:?} is not {}",
+                other.as_ref().map(|a| a.as_str()),
+                order.total
+            ));
+        }
     }
     if let Some(c) = &u.pay_currency
         && !c.eq_ignore_ascii_case(&order.pay_currency)
@@ -109,18 +172,34 @@ fn mismatch(order: &Order, u: &PaymentStatusBody) -> Option<String> {
 
 /// What the move to `next` owes the buyer and the seller. The dedupe keys make each message
 /// exist once per order and status, whatever repeats.
-async fn queue_messages(conn: &mut Conn, order: &Order, next: OrderStatus, u: &PaymentStatusBody) -> Result<(), StoreError> {
+async fn queue_messages(
+    conn: &mut Conn,
+    order: &Order,
+    next: OrderStatus,
+    u: &PaymentStatusBody,
+) -> Result<(), StoreError> {
     let product = products::get_in(conn, order.product_id).await?;
-    let title = product.as_ref().map(|p| p.title.clone()).unwrap_or_default();
+    let title = product
+        .as_ref()
+        .map(|p| p.title.clone())
+        .unwrap_or_default();
     let base = [("title", title.clone()), ("order", order.id.to_string())];
     let key = |what: &str| format!("order:{}:{what}", order.id);
     let buyer = order.buyer_id;
     match next {
         OrderStatus::Confirming | OrderStatus::Confirmed | OrderStatus::Sending => {
-            outbox::enqueue(conn, &key("detected"), buyer, &OutboxMessage::text("payment-detected", &base)).await?;
+            outbox::enqueue(
+                conn,
+                &key("detected"),
+                buyer,
+                &OutboxMessage::text("payment-detected", &base),
+            )
+            .await?;
         }
         OrderStatus::Finished => {
-            let Some(product) = product else { return Err(StoreError::Corrupt("order without product".into())) };
+            let Some(product) = product else {
+                return Err(StoreError::Corrupt("order without product".into()));
+            };
             let receipt = [
                 ("title", title.clone()),
                 ("order", order.id.to_string()),
@@ -128,31 +207,69 @@ async fn queue_messages(conn: &mut Conn, order: &Order, next: OrderStatus, u: &P
                 ("amount", order.pay_amount.clone().unwrap_or_default()),
                 ("coin", order.pay_currency.to_ascii_uppercase()),
             ];
-            outbox::enqueue(conn, &key("delivered"), buyer, &OutboxMessage::document(&product.file_id, "delivery-receipt", &receipt)).await?;
-            let sale = [("title", title), ("order", order.id.to_string()), ("price", order.price.to_string())];
-            outbox::enqueue(conn, &key("sold"), order.seller_id, &OutboxMessage::text("seller-sale", &sale)).await?;
+            outbox::enqueue(
+                conn,
+                &key("delivered"),
+                buyer,
+                &OutboxMessage::document(&product.file_id, "delivery-receipt", &receipt),
+            )
+            .await?;
+            let sale = [
+                ("title", title),
+                ("order", order.id.to_string()),
+                ("price", order.price.to_string()),
+            ];
+            outbox::enqueue(
+                conn,
+                &key("sold"),
+                order.seller_id,
+                &OutboxMessage::text("seller-sale", &sale),
+            )
+            .await?;
         }
         OrderStatus::PartiallyPaid => {
-            let expected = order.pay_amount.as_deref().and_then(crate::payments::CryptoAmount::parse);
+            let expected = order
+                .pay_amount
+                .as_deref()
+                .and_then(crate::payments::CryptoAmount::parse);
             let paid = u.actually_paid.clone();
             let missing = match (&expected, &paid) {
-                (Some(e), Some(p)) => (e.value() - p.value()).max(rust_decimal::Decimal::ZERO).normalize().to_string(),
+                (Some(e), Some(p)) => (e.value() - p.value())
+                    .max(rust_decimal::Decimal::ZERO)
+                    .normalize()
+                    .to_string(),
                 (Some(e), None) => e.as_str().to_string(),
                 _ => "?".to_string(),
             };
             let args = [
                 ("title", title),
                 ("order", order.id.to_string()),
-                ("paid", paid.map(|p| p.as_str().to_string()).unwrap_or_else(|| "0".into())),
+                (
+                    "paid",
+                    paid.map(|p| p.as_str().to_string())
+                        .unwrap_or_else(|| "0".into()),
+                ),
                 ("missing", missing),
                 ("coin", order.pay_currency.to_ascii_uppercase()),
                 ("address", order.pay_address.clone().unwrap_or_default()),
             ];
-            outbox::enqueue(conn, &key("partially_paid"), buyer, &OutboxMessage::text("payment-partially-paid", &args)).await?;
+            outbox::enqueue(
+                conn,
+                &key("partially_paid"),
+                buyer,
+                &OutboxMessage::text("payment-partially-paid", &args),
+            )
+            .await?;
         }
         OrderStatus::Failed | OrderStatus::Expired | OrderStatus::Refunded => {
             let msg_key = format!("payment-{}", next.as_str());
-            outbox::enqueue(conn, &key(next.as_str()), buyer, &OutboxMessage::text(&msg_key, &base)).await?;
+            outbox::enqueue(
+                conn,
+                &key(next.as_str()),
+                buyer,
+                &OutboxMessage::text(&msg_key, &base),
+            )
+            .await?;
         }
         OrderStatus::Waiting | OrderStatus::Created | OrderStatus::Cancelled => {}
     }

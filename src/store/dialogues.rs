@@ -18,7 +18,10 @@ pub struct DialogueStore<D> {
 
 impl<D> DialogueStore<D> {
     pub fn new(store: Store) -> Arc<Self> {
-        Arc::new(DialogueStore { store, _state: PhantomData })
+        Arc::new(DialogueStore {
+            store,
+            _state: PhantomData,
+        })
     }
 }
 
@@ -36,7 +39,10 @@ where
 {
     type Error = DialogueStoreError;
 
-    fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
+    fn remove_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             sqlx::query("DELETE FROM dialogues WHERE chat_id = $1")
                 .bind(chat_id.0)
@@ -47,7 +53,11 @@ where
         })
     }
 
-    fn update_dialogue(self: Arc<Self>, chat_id: ChatId, dialogue: D) -> BoxFuture<'static, Result<(), Self::Error>> {
+    fn update_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+        dialogue: D,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
         Box::pin(async move {
             let state = serde_json::to_string(&dialogue)?;
             sqlx::query(
@@ -64,7 +74,10 @@ where
         })
     }
 
-    fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
+    fn get_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+    ) -> BoxFuture<'static, Result<Option<D>, Self::Error>> {
         Box::pin(async move {
             let row = sqlx::query("SELECT state FROM dialogues WHERE chat_id = $1")
                 .bind(chat_id.0)

@@ -28,7 +28,12 @@ impl IpnOutcome {
 }
 
 /// Stores an IPN (first statement of its transaction, so on SQLite the write lock is taken early).
-pub async fn record(conn: &mut Conn, payment_id: &str, status: &str, body: &str) -> Result<i64, StoreError> {
+pub async fn record(
+    conn: &mut Conn,
+    payment_id: &str,
+    status: &str,
+    body: &str,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO ipn_events (payment_id, payment_status, body, outcome, received_at) \
          VALUES ($1, $2, $3, 'received', $4) RETURNING id",
@@ -42,7 +47,12 @@ pub async fn record(conn: &mut Conn, payment_id: &str, status: &str, body: &str)
     Ok(row.try_get("id")?)
 }
 
-pub async fn set_outcome(conn: &mut Conn, id: i64, order_id: Option<i64>, outcome: IpnOutcome) -> Result<(), StoreError> {
+pub async fn set_outcome(
+    conn: &mut Conn,
+    id: i64,
+    order_id: Option<i64>,
+    outcome: IpnOutcome,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE ipn_events SET outcome = $1, order_id = $2 WHERE id = $3")
         .bind(outcome.as_str())
         .bind(order_id)

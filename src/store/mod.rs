@@ -60,14 +60,21 @@ fn migrator(backend: Backend) -> Migrator {
         Backend::Sqlite => migrations!("sqlite": 1 "0001_core"),
         Backend::Postgres => migrations!("postgres": 1 "0001_core"),
     };
-    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
 }
 
 impl Store {
     /// Connects; a missing SQLite file is created, and SQLite runs in WAL mode.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })

@@ -48,7 +48,9 @@ fn from_row(r: &AnyRow) -> Result<Order, StoreError> {
         commission: UsdCents(r.try_get("commission_cents")?),
         total: UsdCents(r.try_get("total_cents")?),
         pay_currency: r.try_get("pay_currency")?,
-        status: status.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        status: status
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
         payment_id: r.try_get("payment_id")?,
         pay_address: r.try_get("pay_address")?,
         pay_amount: r.try_get("pay_amount")?,
@@ -86,7 +88,11 @@ pub async fn insert_created(
 
 /// Stores the created payment and moves the order from created to waiting. Returns false when
 /// the order had already moved on (an IPN got there first): the payment fields are kept anyway.
-pub async fn attach_payment(store: &Store, order_id: i64, p: &AttachedPayment<'_>) -> Result<bool, StoreError> {
+pub async fn attach_payment(
+    store: &Store,
+    order_id: i64,
+    p: &AttachedPayment<'_>,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE orders SET payment_id = $1, pay_address = $2, pay_amount = $3, expires_at = $4, \
          status = CASE WHEN status = 'created' THEN 'waiting' ELSE status END, updated_at = $5 \
@@ -120,11 +126,16 @@ pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Order>, StoreErro
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn get_by_payment_in(conn: &mut Conn, payment_id: &str) -> Result<Option<Order>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orders WHERE payment_id = $1"))
-        .bind(payment_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn get_by_payment_in(
+    conn: &mut Conn,
+    payment_id: &str,
+) -> Result<Option<Order>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE payment_id = $1"
+    ))
+    .bind(payment_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -175,7 +186,11 @@ pub struct Purchase {
     pub total: UsdCents,
 }
 
-pub async fn purchases(store: &Store, buyer_id: i64, limit: i64) -> Result<Vec<Purchase>, StoreError> {
+pub async fn purchases(
+    store: &Store,
+    buyer_id: i64,
+    limit: i64,
+) -> Result<Vec<Purchase>, StoreError> {
     let rows = sqlx::query(
         "SELECT o.id, p.title, o.total_cents FROM orders o JOIN products p ON p.id = o.product_id \
          WHERE o.buyer_id = $1 AND o.status = 'finished' ORDER BY o.id DESC LIMIT $2",
@@ -186,13 +201,22 @@ pub async fn purchases(store: &Store, buyer_id: i64, limit: i64) -> Result<Vec<P
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(Purchase { order_id: r.try_get("id")?, title: r.try_get("title")?, total: UsdCents(r.try_get("total_cents")?) })
+            Ok(Purchase {
+                order_id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                total: UsdCents(r.try_get("total_cents")?),
+            })
         })
         .collect()
 }
 
 /// The buyer's still-payable order for this product and coin, if any (a second press reuses it).
-pub async fn find_open(store: &Store, buyer_id: i64, product_id: i64, coin: &str) -> Result<Option<Order>, StoreError> {
+pub async fn find_open(
+    store: &Store,
+    buyer_id: i64,
+    product_id: i64,
+    coin: &str,
+) -> Result<Option<Order>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND product_id = $2 AND pay_currency = $3 \
          AND status = 'waiting' AND payment_id IS NOT NULL ORDER BY id DESC LIMIT 1"

@@ -8,23 +8,39 @@ use sqlx::Row;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutboxMessage {
-    Text { key: String, args: Vec<(String, String)> },
+    Text {
+        key: String,
+        args: Vec<(String, String)>,
+    },
     /// A file by Telegram `file_id`, with a caption.
-    Document { file_id: String, caption_key: String, args: Vec<(String, String)> },
+    Document {
+        file_id: String,
+        caption_key: String,
+        args: Vec<(String, String)>,
+    },
 }
 
 impl OutboxMessage {
     pub fn text(key: &str, args: &[(&str, String)]) -> OutboxMessage {
-        OutboxMessage::Text { key: key.into(), args: own(args) }
+        OutboxMessage::Text {
+            key: key.into(),
+            args: own(args),
+        }
     }
 
     pub fn document(file_id: &str, caption_key: &str, args: &[(&str, String)]) -> OutboxMessage {
-        OutboxMessage::Document { file_id: file_id.into(), caption_key: caption_key.into(), args: own(args) }
+        OutboxMessage::Document {
+            file_id: file_id.into(),
+            caption_key: caption_key.into(),
+            args: own(args),
+        }
     }
 }
 
 fn own(args: &[(&str, String)]) -> Vec<(String, String)> {
-    args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    args.iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 /// A claimed outbox row, ready to send.
@@ -38,7 +54,12 @@ pub struct OutboxItem {
 
 /// Queues a message unless one with the same `dedupe_key` was ever queued: this is what makes
 /// "each message at most once per order and status" hold, however often an IPN repeats.
-pub async fn enqueue(conn: &mut Conn, dedupe_key: &str, chat_id: i64, message: &OutboxMessage) -> Result<bool, StoreError> {
+pub async fn enqueue(
+    conn: &mut Conn,
+    dedupe_key: &str,
+    chat_id: i64,
+    message: &OutboxMessage,
+) -> Result<bool, StoreError> {
     let payload = serde_json::to_string(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let t = now();
     let done = sqlx::query(
@@ -56,7 +77,11 @@ pub async fn enqueue(conn: &mut Conn, dedupe_key: &str, chat_id: i64, message: &
 
 /// Claims up to `limit` due messages for `lease_secs`. The outer `claimed_until` test is checked
 /// again by the database under the row lock, so two replicas never claim the same row.
-pub async fn claim_due(store: &Store, limit: i64, lease_secs: i64) -> Result<Vec<OutboxItem>, StoreError> {
+pub async fn claim_due(
+    store: &Store,
+    limit: i64,
+    lease_secs: i64,
+) -> Result<Vec<OutboxItem>, StoreError> {
     let t = now();
     let mut tx = store.write().await?;
     let rows = sqlx::query(
@@ -77,7 +102,8 @@ pub async fn claim_due(store: &Store, limit: i64, lease_secs: i64) -> Result<Vec
             Ok(OutboxItem {
                 id: r.try_get("id")?,
                 chat_id: r.try_get("chat_id")?,
-                message: serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                message: serde_json::from_str(&payload)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 attempts: r.try_get("attempts")?,
             })
         })
@@ -96,7 +122,12 @@ pub async fn mark_sent(store: &Store, id: i64) -> Result<(), StoreError> {
 }
 
 /// A failed attempt to be tried again at `retry_at`.
-pub async fn mark_retry(store: &Store, id: i64, error: &str, retry_at: i64) -> Result<(), StoreError> {
+pub async fn mark_retry(
+    store: &Store,
+    id: i64,
+    error: &str,
+    retry_at: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = 0 WHERE id = $3",
     )
@@ -121,8 +152,9 @@ pub async fn mark_failed(store: &Store, id: i64, error: &str) -> Result<(), Stor
 
 /// Messages not yet sent nor given up on.
 pub async fn pending_count(store: &Store) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
-        .fetch_one(store.pool())
-        .await?;
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+            .fetch_one(store.pool())
+            .await?;
     Ok(row.try_get("n")?)
 }

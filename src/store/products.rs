@@ -36,7 +36,8 @@ pub struct NewProduct {
     pub file_name: Option<String>,
 }
 
-const COLUMNS: &str = "id, seller_id, title, description, price_cents, file_id, file_unique_id, file_name, status";
+const COLUMNS: &str =
+    "id, seller_id, title, description, price_cents, file_id, file_unique_id, file_name, status";
 
 fn from_row(r: &AnyRow) -> Result<Product, sqlx::Error> {
     Ok(Product {
@@ -79,7 +80,11 @@ pub async fn get(store: &Store, id: i64) -> Result<Option<Product>, StoreError> 
 }
 
 /// Active products, newest first, for the browse menu.
-pub async fn list_active(store: &Store, limit: i64, offset: i64) -> Result<Vec<Product>, StoreError> {
+pub async fn list_active(
+    store: &Store,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Product>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM products WHERE status = 'active' ORDER BY id DESC LIMIT $1 OFFSET $2"
     ))
@@ -92,6 +97,9 @@ pub async fn list_active(store: &Store, limit: i64, offset: i64) -> Result<Vec<P
 
 /// Reads a product inside a transaction.
 pub async fn get_in(conn: &mut super::Conn, id: i64) -> Result<Option<Product>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM products WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM products WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }

@@ -41,6 +41,9 @@ pub async fn set_language(store: &Store, id: i64, language: &str) -> Result<(), 
 
 /// The stored language of a user, if souk has seen them.
 pub async fn language(store: &Store, id: i64) -> Result<Option<String>, StoreError> {
-    let row = sqlx::query("SELECT language FROM users WHERE id = $1").bind(id).fetch_optional(store.pool()).await?;
+    let row = sqlx::query("SELECT language FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
     Ok(row.map(|r| r.try_get("language")).transpose()?)
 }

@@ -1,6 +1,8 @@
 //! A typed async client for the NOWPayments API, with timeouts and retries where retrying is safe.
 
-use super::wire::{CreatedPaymentBody, CurrenciesBody, ErrorBody, MinAmountBody, PaymentStatusBody};
+use super::wire::{
+    CreatedPaymentBody, CurrenciesBody, ErrorBody, MinAmountBody, PaymentStatusBody,
+};
 use crate::payments::{CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentRequest};
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
@@ -26,30 +28,61 @@ impl NowPaymentsClient {
             .timeout(Duration::from_secs(15))
             .build()
             .expect("a reqwest client with timeouts always builds");
-        NowPaymentsClient { http, base: base.trim_end_matches('/').to_string(), api_key }
+        NowPaymentsClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            api_key,
+        }
     }
 
     /// One call; returns the body text of a 2xx answer, or the error it amounts to.
-    async fn call_once(&self, method: Method, path: &str, json_body: Option<String>) -> Result<String, GatewayError> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base)).header("x-api-key", self.api_key.expose_secret());
+    async fn call_once(
+        &self,
+        method: Method,
+        path: &str,
+        json_body: Option<String>,
+    ) -> Result<String, GatewayError> {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("x-api-key", self.api_key.expose_secret());
         if let Some(body) = json_body {
-            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
         }
         let started = std::time::Instant::now();
-        let resp = req.send().await.map_err(|e| GatewayError::Unavailable(describe(e)))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| GatewayError::Unavailable(describe(e)))?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| GatewayError::Unavailable(describe(e)))?;
-        tracing::debug!(path, status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "nowpayments call");
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| GatewayError::Unavailable(describe(e)))?;
+        tracing::debug!(
+            path,
+            status = status.as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "nowpayments call"
+        );
         if status.is_success() {
             return Ok(text);
         }
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(GatewayError::Unavailable(format!("HTTP {}", status.as_u16())));
+            return Err(GatewayError::Unavailable(format!(
+                "HTTP {}",
+                status.as_u16()
+            )));
         }
         if status == StatusCode::NOT_FOUND {
             return Err(GatewayError::NotFound);
         }
-        let err: ErrorBody = serde_json::from_str(&text).unwrap_or(ErrorBody { code: None, message: None });
+        let err: ErrorBody = serde_json::from_str(&text).unwrap_or(ErrorBody {
+            code: None,
+            message: None,
+        });
         Err(GatewayError::Rejected {
             status: status.as_u16(),
             code: err.code.unwrap_or_default(),
@@ -75,7 +108,11 @@ impl NowPaymentsClient {
 
 fn describe(e: reqwest::Error) -> String {
     // reqwest's Display includes the URL, which holds no secret (the key travels in a header).
-    if e.is_timeout() { "timed out".to_string() } else { e.without_url().to_string() }
+    if e.is_timeout() {
+        "timed out".to_string()
+    } else {
+        e.without_url().to_string()
+    }
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -90,14 +127,22 @@ fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, GatewayError> 
 impl PaymentGateway for NowPaymentsClient {
     async fn currencies(&self) -> Result<Vec<String>, GatewayError> {
         let body: CurrenciesBody = parse(&self.get("/currencies").await?)?;
-        Ok(body.currencies.into_iter().map(|c| c.to_ascii_lowercase()).collect())
+        Ok(body
+            .currencies
+            .into_iter()
+            .map(|c| c.to_ascii_lowercase())
+            .collect())
     }
 
     async fn min_amount(&self, pay_currency: &str) -> Result<MinAmount, GatewayError> {
-        let path = format!("/min-amount?currency_from={pay_currency}&currency_to={pay_currency}&fiat_equivalent=usd");
+        let path = format!(
+            "/min-amount?currency_from={pay_currency}&currency_to={pay_currency}&fiat_equivalent=usd"
+        );
         let body: MinAmountBody = parse(&self.get(&path).await?)?;
         let _ = body.min_amount;
-        Ok(MinAmount { usd: body.fiat_equivalent })
+        Ok(MinAmount {
+            usd: body.fiat_equivalent,
+        })
     }
 
     async fn create_payment(&self, r: &PaymentRequest) -> Result<CreatedPayment, GatewayError> {
@@ -110,10 +155,13 @@ impl PaymentGateway for NowPaymentsClient {
             order_description: &r.description,
             ipn_callback_url: r.ipn_callback_url.as_deref(),
         };
-        let body = serde_json::to_string(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
+        let body =
+            serde_json::to_string(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
         let text = self.call_once(Method::POST, "/payment", Some(body)).await?;
         let created: CreatedPaymentBody = parse(&text)?;
-        let pay_amount = created.pay_amount.ok_or_else(|| GatewayError::BadResponse("payment has no pay_amount".into()))?;
+        let pay_amount = created
+            .pay_amount
+            .ok_or_else(|| GatewayError::BadResponse("payment has no pay_amount".into()))?;
         Ok(CreatedPayment {
             payment_id: created.payment_id,
             pay_address: created.pay_address,
@@ -123,7 +171,10 @@ impl PaymentGateway for NowPaymentsClient {
         })
     }
 
-    async fn payment_status(&self, payment_id: &str) -> Result<(PaymentStatusBody, String), GatewayError> {
+    async fn payment_status(
+        &self,
+        payment_id: &str,
+    ) -> Result<(PaymentStatusBody, String), GatewayError> {
         if payment_id.is_empty() || !payment_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(GatewayError::NotFound);
         }

@@ -59,18 +59,25 @@ fn write_canonical(raw: &RawValue, out: &mut String) -> Result<(), NotJson> {
 
 /// Hex HMAC-SHA512 of the canonical body, keyed with the trimmed secret.
 pub fn sign(secret: &str, body: &str) -> Result<String, NotJson> {
-    Ok(hex::encode(mac(secret, &canonical_json(body)?).finalize().into_bytes()))
+    Ok(hex::encode(
+        mac(secret, &canonical_json(body)?).finalize().into_bytes(),
+    ))
 }
 
 /// Checks `signature` (hex) in constant time. Any malformed input is simply "not valid".
 pub fn verify(secret: &str, body: &str, signature: &str) -> bool {
-    let Ok(expected) = hex::decode(signature.trim()) else { return false };
-    let Ok(canonical) = canonical_json(body) else { return false };
+    let Ok(expected) = hex::decode(signature.trim()) else {
+        return false;
+    };
+    let Ok(canonical) = canonical_json(body) else {
+        return false;
+    };
     mac(secret, &canonical).verify_slice(&expected).is_ok()
 }
 
 fn mac(secret: &str, canonical: &str) -> Hmac<Sha512> {
-    let mut mac = Hmac::<Sha512>::new_from_slice(secret.trim().as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha512>::new_from_slice(secret.trim().as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(canonical.as_bytes());
     mac
 }
@@ -86,7 +93,10 @@ mod tests {
     fn the_documented_test_vector_verifies() {
         assert_eq!(sign("test-ipn-secret", VECTOR_BODY).unwrap(), VECTOR_SIG);
         assert!(verify("test-ipn-secret", VECTOR_BODY, VECTOR_SIG));
-        assert!(verify(" test-ipn-secret\n", VECTOR_BODY, VECTOR_SIG), "secret is trimmed");
+        assert!(
+            verify(" test-ipn-secret\n", VECTOR_BODY, VECTOR_SIG),
+            "secret is trimmed"
+        );
     }
 
     #[test]

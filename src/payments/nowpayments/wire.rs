@@ -16,12 +16,20 @@ pub struct CryptoAmount {
 impl CryptoAmount {
     pub fn parse(text: &str) -> Option<CryptoAmount> {
         let text = text.trim();
-        let value = Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text)).ok()?;
-        Some(CryptoAmount { text: text.to_string(), value })
+        let value = Decimal::from_str(text)
+            .or_else(|_| Decimal::from_scientific(text))
+            .ok()?;
+        Some(CryptoAmount {
+            text: text.to_string(),
+            value,
+        })
     }
 
     pub fn from_decimal(value: Decimal) -> CryptoAmount {
-        CryptoAmount { text: value.normalize().to_string(), value }
+        CryptoAmount {
+            text: value.normalize().to_string(),
+            value,
+        }
     }
 
     pub fn value(&self) -> Decimal {
@@ -43,9 +51,13 @@ impl fmt::Display for CryptoAmount {
 fn scalar_text(raw: &RawValue) -> Result<Option<String>, String> {
     let text = raw.get().trim();
     match text.as_bytes().first() {
-        Some(b'"') => serde_json::from_str::<String>(text).map(Some).map_err(|e| e.to_string()),
+        Some(b'"') => serde_json::from_str::<String>(text)
+            .map(Some)
+            .map_err(|e| e.to_string()),
         Some(b'n') if text == "null" => Ok(None),
-        Some(b'{' | b'[' | b't' | b'f') | None => Err(format!("expected a number or a string, got {text}")),
+        Some(b'{' | b'[' | b't' | b'f') | None => {
+            Err(format!("expected a number or a string, got {text}"))
+        }
         _ => Ok(Some(text.to_string())),
     }
 }
@@ -57,14 +69,18 @@ pub fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CryptoAmount>, D
     match scalar_text(&raw).map_err(serde::de::Error::custom)? {
         None => Ok(None),
         Some(t) if t.trim().is_empty() => Ok(None),
-        Some(t) => CryptoAmount::parse(&t).map(Some).ok_or_else(|| serde::de::Error::custom(format!("{t:?} is not an amount"))),
+        Some(t) => CryptoAmount::parse(&t)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("{t:?} is not an amount"))),
     }
 }
 
 /// An id given as a number (`5745459419`) or a string (`"5745459419"`).
 pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let raw: Box<RawValue> = Deserialize::deserialize(d)?;
-    scalar_text(&raw).map_err(serde::de::Error::custom)?.ok_or_else(|| serde::de::Error::custom("id is null"))
+    scalar_text(&raw)
+        .map_err(serde::de::Error::custom)?
+        .ok_or_else(|| serde::de::Error::custom("id is null"))
 }
 
 /// An optional id, number or string.
@@ -151,7 +167,10 @@ mod tests {
         .unwrap();
         assert_eq!(a.payment_id, "5745459419");
         assert_eq!(a.pay_amount.as_ref().unwrap().as_str(), "0.00051400");
-        assert_eq!(a.actually_paid.unwrap().value(), Decimal::from_str("0.000514").unwrap());
+        assert_eq!(
+            a.actually_paid.unwrap().value(),
+            Decimal::from_str("0.000514").unwrap()
+        );
         assert_eq!(a.price_amount.unwrap().value(), Decimal::new(2570, 2));
         let b: CreatedPaymentBody = serde_json::from_str(
             r#"{"payment_id":"5745459419","pay_address":"bc1q","pay_amount":0.09853637216235617,"pay_currency":"btc"}"#,
@@ -163,10 +182,18 @@ mod tests {
 
     #[test]
     fn scientific_and_null_amounts() {
-        assert_eq!(CryptoAmount::parse("1e-7").unwrap().value(), Decimal::from_str("0.0000001").unwrap());
-        let a: PaymentStatusBody =
-            serde_json::from_str(r#"{"payment_id":"1","payment_status":"waiting","actually_paid":null,"pay_amount":""}"#).unwrap();
+        assert_eq!(
+            CryptoAmount::parse("1e-7").unwrap().value(),
+            Decimal::from_str("0.0000001").unwrap()
+        );
+        let a: PaymentStatusBody = serde_json::from_str(
+            r#"{"payment_id":"1","payment_status":"waiting","actually_paid":null,"pay_amount":""}"#,
+        )
+        .unwrap();
         assert!(a.actually_paid.is_none() && a.pay_amount.is_none());
-        assert!(serde_json::from_str::<PaymentStatusBody>(r#"{"payment_id":{},"payment_status":"x"}"#).is_err());
+        assert!(
+            serde_json::from_str::<PaymentStatusBody>(r#"{"payment_id":{},"payment_status":"x"}"#)
+                .is_err()
+        );
     }
 }

@@ -1,0 +1,8 @@
+//! Integration tests of souk, run against in-process fakes of Telegram and NOWPayments.
+
+mod binary;
+mod conversations;
+mod fakes_selftest;
+mod marketplace;
+mod sandbox;
+mod support;

@@ -1,0 +1,104 @@
+//! Steps of a user's story, driven only through the fake Telegram and NOWPayments.
+
+use super::app::TestApp;
+use super::fake_nowpayments::FakePayment;
+use super::fake_telegram::{Call, TgUser};
+
+/// A seller runs /sell to the end and presses Publish. Returns the product id from the deep link.
+pub async fn publish(
+    app: &TestApp,
+    seller: &TgUser,
+    title: &str,
+    price: &str,
+    file_id: &str,
+) -> i64 {
+    let tg = &app.tg;
+    tg.send_text(seller, "/sell");
+    tg.wait_for_text(seller.id, "title").await;
+    tg.send_text(seller, title);
+    tg.wait_for_text(seller.id, "description").await;
+    tg.send_text(seller, "Everything you need, in one PDF.");
+    tg.wait_for_text(seller.id, "price in US dollars").await;
+    tg.send_text(seller, price);
+    tg.wait_for_text(seller.id, "send the file").await;
+    tg.send_document(seller, file_id, "book.pdf", 123_456);
+    let summary = tg.wait_for_text(seller.id, "Ready to publish").await;
+    let publish = summary.button_data("Publish").expect("Publish button");
+    tg.press(seller, &publish, summary.message_id().unwrap());
+    let done = tg
+        .wait_for_text(seller.id, "https://t.me/souk_test_bot?start=p_")
+        .await;
+    let text = done.text().unwrap();
+    let id = text.rsplit("start=p_").next().unwrap();
+    id.trim().parse().expect("product id in the deep link")
+}
+
+/// The buyer opens the product's deep link and presses Buy. Returns the coin keyboard message.
+pub async fn open_currencies(app: &TestApp, buyer: &TgUser, product_id: i64) -> Call {
+    let tg = &app.tg;
+    tg.send_text(buyer, &format!("/start p_{product_id}"));
+    let card = tg
+        .wait_for("product card", |c| {
+            c.chat_id() == Some(buyer.id) && c.button_data("Buy").is_some()
+        })
+        .await;
+    tg.press(
+        buyer,
+        &card.button_data("Buy").unwrap(),
+        card.message_id().unwrap(),
+    );
+    tg.wait_for_text(buyer.id, "Choose how you want to pay")
+        .await
+}
+
+/// The buyer picks `coin_label` (e.g. "BTC"). Returns the order id, the payment photo, and the
+/// payment the fake NOWPayments created.
+pub async fn pay_with(
+    app: &TestApp,
+    buyer: &TgUser,
+    coins: &Call,
+    coin_label: &str,
+) -> (i64, Call, FakePayment) {
+    let tg = &app.tg;
+    let data = coins
+        .button_data(coin_label)
+        .unwrap_or_else(|| panic!("no {coin_label} button in {:?}", coins.buttons()));
+    tg.press(buyer, &data, coins.message_id().unwrap());
+    let photo = tg
+        .wait_for("payment photo", |c| {
+            c.method == "sendPhoto" && c.chat_id() == Some(buyer.id)
+        })
+        .await;
+    let caption = photo.text().unwrap();
+    let order_id: i64 = caption
+        .split("Order #")
+        .nth(1)
+        .and_then(|s| s.split(':').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("order id in caption {caption:?}"));
+    let payment = app
+        .np
+        .payments()
+        .into_iter()
+        .find(|p| p.order_id.as_deref() == Some(&order_id.to_string()))
+        .expect("NOWPayments got the payment");
+    (order_id, photo, payment)
+}
+
+/// Publish a $25 product and get a buyer to the BTC payment message.
+pub async fn buyer_at_payment(
+    app: &TestApp,
+    seller: &TgUser,
+    buyer: &TgUser,
+) -> (i64, Call, FakePayment) {
+    let product = publish(app, seller, "Rust in Action", "25", "BQACAgIAAxkBAAIBook").await;
+    let coins = open_currencies(app, buyer, product).await;
+    pay_with(app, buyer, &coins, "BTC").await
+}
+
+/// A sendDocument to `chat` with `file_id`.
+pub fn is_delivery(c: &Call, chat: i64, file_id: &str) -> bool {
+    c.method == "sendDocument"
+        && c.chat_id() == Some(chat)
+        && c.str_param("document") == Some(file_id)
+}

@@ -1,0 +1,11 @@
+//! In-process fakes and helpers shared by the integration tests.
+
+// Each test uses only part of the support code.
+#[allow(dead_code)]
+pub mod app;
+#[allow(dead_code)]
+pub mod fake_nowpayments;
+#[allow(dead_code)]
+pub mod fake_telegram;
+#[allow(dead_code)]
+pub mod flows;
