@@ -1,1 +1,137 @@
-fn main() {}
+//! IPN endpoint benchmark: signed IPNs per second through the real router and handler, on a
+//! file-backed SQLite database (WAL), with duplicates and out-of-order statuses; p50/p99 latency.
+//!
+//! Run: `cargo bench --bench ipn` (env: BENCH_ORDERS, default 4000; BENCH_CONCURRENCY, default 32).
+
+use axum::body::Body;
+use axum::http::Request;
+use secrecy::SecretString;
+use souk::domain::UsdCents;
+use souk::domain::money::CommissionRate;
+use souk::domain::price::Quote;
+use souk::http::{HttpState, router};
+use souk::payments::nowpayments::signature::sign;
+use souk::store::orders::AttachedPayment;
+use souk::store::products::NewProduct;
+use souk::store::{Store, orders, products, users};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, Notify};
+use tower::ServiceExt;
+
+const SECRET: &str = "bench-ipn-secret";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
+    format!(
+        r#"{{"payment_id":{payment_id},"parent_payment_id":null,"invoice_id":null,"payment_status":"{status}","pay_address":"bc1qbench","payin_extra_id":null,"price_amount":25.7,"price_currency":"usd","pay_amount":0.00059476,"actually_paid":0.00059476,"actually_paid_at_fiat":0,"pay_currency":"btc","order_id":"{order_id}","order_description":"bench","purchase_id":"1","outcome_amount":0.0005,"outcome_currency":"btc","payment_extra_ids":null,"fee":{{"currency":"btc","depositFee":0.09853637216235617,"withdrawalFee":0,"serviceFee":0}},"updated_at":1700000000000}}"#
+    )
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let orders_n = env_usize("BENCH_ORDERS", 4000);
+    let concurrency = env_usize("BENCH_CONCURRENCY", 32);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+
+    // Seed: one seller, one product, one buyer and `orders_n` waiting orders.
+    users::seen(&store, 1, None, "seller", "en").await.unwrap();
+    users::seen(&store, 2, None, "buyer", "en").await.unwrap();
+    let product = products::insert(
+        &store,
+        &NewProduct {
+            seller_id: 1,
+            title: "Bench".into(),
+            description: "d".into(),
+            price: UsdCents(2500),
+            file_id: "BQACAgBench".into(),
+            file_unique_id: "u".into(),
+            file_name: None,
+        },
+    )
+    .await
+    .unwrap();
+    let quote = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
+    let mut bodies = Vec::new();
+    for i in 0..orders_n {
+        let order = orders::insert_created(&store, 2, product, 1, quote, "btc").await.unwrap();
+        let payment_id = format!("{}", 6_000_000_000u64 + i as u64);
+        let attached = AttachedPayment { payment_id: &payment_id, pay_address: "bc1qbench", pay_amount: "0.00059476", expires_at: None };
+        orders::attach_payment(&store, order, &attached).await.unwrap();
+        // Per order: confirming, finished, a duplicate finished, and a late confirming.
+        for status in ["confirming", "finished", "finished", "confirming"] {
+            let body = ipn(&payment_id, order, status);
+            let sig = sign(SECRET, &body).unwrap();
+            bodies.push((body, sig));
+        }
+    }
+    // Interleave orders so that concurrent requests hit different orders, as in real traffic,
+    // while each order's own IPNs keep their relative order.
+    let per = 4;
+    let mut schedule = Vec::with_capacity(bodies.len());
+    for step in 0..per {
+        for o in 0..orders_n {
+            schedule.push(bodies[o * per + step].clone());
+        }
+    }
+
+    let app = router(HttpState {
+        store: store.clone(),
+        ipn_secret: SecretString::from(SECRET),
+        admin_ids: Arc::new(vec![]),
+        outbox_wake: Arc::new(Notify::new()),
+    });
+    let total = schedule.len();
+    let queue = Arc::new(Mutex::new(schedule.into_iter()));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (app, queue) = (app.clone(), queue.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let Some((body, sig)) = queue.lock().await.next() else { break };
+                let req = Request::post("/ipn/nowpayments")
+                    .header("content-type", "application/json")
+                    .header("x-nowpayments-sig", sig)
+                    .body(Body::from(body))
+                    .unwrap();
+                let t = Instant::now();
+                let resp = app.clone().oneshot(req).await.unwrap();
+                assert_eq!(resp.status(), 200);
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies: Vec<Duration> = Vec::with_capacity(total);
+    for w in workers {
+        latencies.extend(w.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+
+    // Check the work was real: every order finished, one delivery and one sale message each.
+    let finished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'finished'").fetch_one(store.pool()).await.unwrap();
+    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(store.pool()).await.unwrap();
+    let inbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ipn_events").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(finished as usize, orders_n);
+    assert_eq!(inbox as usize, total);
+    assert_eq!(outbox as usize, orders_n * 3, "detected + delivered + sold per order");
+
+    println!("IPN benchmark: {total} signed IPNs ({orders_n} orders x 4: confirming, finished, duplicate finished, late confirming)");
+    println!("  concurrency {concurrency}, SQLite file in WAL mode, in-process router (no TCP)");
+    println!("  throughput: {:.0} IPNs/s over {:.2} s", total as f64 / elapsed.as_secs_f64(), elapsed.as_secs_f64());
+    println!("  latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", ms(pct(0.50)), ms(pct(0.99)), ms(*latencies.last().unwrap()));
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
