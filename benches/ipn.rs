@@ -22,7 +22,10 @@ use tower::ServiceExt;
 const SECRET: &str = "bench-ipn-secret";
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
@@ -60,10 +63,19 @@ async fn main() {
     let quote = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
     let mut bodies = Vec::new();
     for i in 0..orders_n {
-        let order = orders::insert_created(&store, 2, product, 1, quote, "btc").await.unwrap();
+        let order = orders::insert_created(&store, 2, product, 1, quote, "btc")
+            .await
+            .unwrap();
         let payment_id = format!("{}", 6_000_000_000u64 + i as u64);
-        let attached = AttachedPayment { payment_id: &payment_id, pay_address: "bc1qbench", pay_amount: "0.00059476", expires_at: None };
-        orders::attach_payment(&store, order, &attached).await.unwrap();
+        let attached = AttachedPayment {
+            payment_id: &payment_id,
+            pay_address: "bc1qbench",
+            pay_amount: "0.00059476",
+            expires_at: None,
+        };
+        orders::attach_payment(&store, order, &attached)
+            .await
+            .unwrap();
         // Per order: confirming, finished, a duplicate finished, and a late confirming.
         for status in ["confirming", "finished", "finished", "confirming"] {
             let body = ipn(&payment_id, order, status);
@@ -96,7 +108,9 @@ async fn main() {
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             loop {
-                let Some((body, sig)) = queue.lock().await.next() else { break };
+                let Some((body, sig)) = queue.lock().await.next() else {
+                    break;
+                };
                 let req = Request::post("/ipn/nowpayments")
                     .header("content-type", "application/json")
                     .header("x-nowpayments-sig", sig)
@@ -119,17 +133,50 @@ async fn main() {
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
 
     // Check the work was real: every order finished, one delivery and one sale message each.
-    let finished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'finished'").fetch_one(store.pool()).await.unwrap();
-    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(store.pool()).await.unwrap();
-    let inbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ipn_events").fetch_one(store.pool()).await.unwrap();
+    let finished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'finished'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let inbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ipn_events")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     assert_eq!(finished as usize, orders_n);
     assert_eq!(inbox as usize, total);
-    assert_eq!(outbox as usize, orders_n * 3, "detected + delivered + sold per order");
+    assert_eq!(
+        outbox as usize,
+        orders_n * 3,
+        "detected + delivered + sold per order"
+    );
 
-    println!("IPN benchmark: {total} signed IPNs ({orders_n} orders x 4: confirming, finished, duplicate finished, late confirming)");
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    println!("  sqlite journal_mode={journal} synchronous={sync} (1 = NORMAL)");
+    println!(
+        "IPN benchmark: {total} signed IPNs ({orders_n} orders x 4: confirming, finished, duplicate finished, late confirming)"
+    );
     println!("  concurrency {concurrency}, SQLite file in WAL mode, in-process router (no TCP)");
-    println!("  throughput: {:.0} IPNs/s over {:.2} s", total as f64 / elapsed.as_secs_f64(), elapsed.as_secs_f64());
-    println!("  latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", ms(pct(0.50)), ms(pct(0.99)), ms(*latencies.last().unwrap()));
+    println!(
+        "  throughput: {:.0} IPNs/s over {:.2} s",
+        total as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        ms(pct(0.50)),
+        ms(pct(0.99)),
+        ms(*latencies.last().unwrap())
+    );
 }
 
 fn ms(d: Duration) -> f64 {

@@ -11,7 +11,6 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 pub async fn command(
     bot: Bot,
     who: Who,
-    msg: Message,
     cmd: Command,
     deps: Arc<Deps>,
     dialogue: SellDialogue,
@@ -38,7 +37,6 @@ pub async fn command(
         Command::Cancel => {
             let had_flow = !matches!(dialogue.get().await?, None | Some(State::Idle));
             dialogue.exit().await?;
-            let _ = msg;
             bot.send_message(
                 who.chat(),
                 who.t(if had_flow {

@@ -27,8 +27,8 @@ use tokio::sync::Notify;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type HandlerResult = Result<(), BoxError>;
-pub type Store_ = DialogueStore<State>;
-pub type SellDialogue = Dialogue<State, Store_>;
+pub type DialogueStorage = DialogueStore<State>;
+pub type SellDialogue = Dialogue<State, DialogueStorage>;
 
 /// Everything handlers need, built once in `app`.
 pub struct Deps {
@@ -84,7 +84,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
     let messages = Update::filter_message()
         .filter_map_async(identify_sender)
         .filter_async(allow_message)
-        .enter_dialogue::<Message, Store_, State>()
+        .enter_dialogue::<Message, DialogueStorage, State>()
         .branch(
             dptree::entry()
                 .filter_command::<Command>()
@@ -98,7 +98,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
     let callbacks = Update::filter_callback_query()
         .filter_map_async(identify_presser)
         .filter_async(allow_press)
-        .enter_dialogue::<CallbackQuery, Store_, State>()
+        .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
         .endpoint(on_press);
     dptree::entry().branch(messages).branch(callbacks)
 }

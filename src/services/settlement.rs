@@ -17,7 +17,7 @@ pub struct Settled {
     pub status: Option<OrderStatus>,
 }
 
-/// Records the update in the inbox and applies it in the same transaction: the order moves
+/// Applies the update and records it in the inbox in the same transaction: the order moves
 /// forward only (compare-and-set), and each message has a dedupe key so it exists at most once.
 pub async fn apply(
     store: &Store,
@@ -26,10 +26,17 @@ pub async fn apply(
     raw: &str,
 ) -> Result<Settled, StoreError> {
     let mut tx = store.write().await?;
-    let event_id =
-        ipn_events::record(&mut tx, &update.payment_id, &update.payment_status, raw).await?;
-    let settled = apply_in(&mut tx, admins, update, event_id).await?;
-    ipn_events::set_outcome(&mut tx, event_id, settled.order_id, settled.outcome).await?;
+    let settled = apply_in(&mut tx, admins, update, raw).await?;
+    let (payment, status) = (&update.payment_id, &update.payment_status);
+    ipn_events::record(
+        &mut tx,
+        payment,
+        status,
+        raw,
+        settled.order_id,
+        settled.outcome,
+    )
+    .await?;
     tx.commit().await?;
     Ok(settled)
 }
@@ -38,7 +45,7 @@ async fn apply_in(
     conn: &mut Conn,
     admins: &[i64],
     u: &PaymentStatusBody,
-    event_id: i64,
+    raw: &str,
 ) -> Result<Settled, StoreError> {
     let Some(order) = find_order(conn, u).await? else {
         tracing::warn!(
@@ -67,7 +74,7 @@ async fn apply_in(
             );
             outbox::enqueue(
                 conn,
-                &format!("ipn:{event_id}:mismatch:{admin}"),
+                &format!("mismatch:{}:{}:{admin}", order.id, short_hash(raw)),
                 *admin,
                 &msg,
             )
@@ -274,4 +281,10 @@ async fn queue_messages(
         OrderStatus::Waiting | OrderStatus::Created | OrderStatus::Cancelled => {}
     }
     Ok(())
+}
+
+/// A short stable fingerprint of an IPN body, for dedupe keys.
+fn short_hash(raw: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(raw.as_bytes())[..8])
 }

@@ -1,7 +1,6 @@
 //! The IPN inbox: every accepted notification, kept with what souk did about it.
 
 use super::{Conn, StoreError, now};
-use sqlx::Row;
 
 /// What an IPN led to; stored as text beside the IPN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,37 +26,27 @@ impl IpnOutcome {
     }
 }
 
-/// Stores an IPN (first statement of its transaction, so on SQLite the write lock is taken early).
+/// Keeps an IPN with what it led to, in the transaction that applied it (so the record and
+/// its effect are committed together, or neither is).
 pub async fn record(
     conn: &mut Conn,
     payment_id: &str,
     status: &str,
     body: &str,
-) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO ipn_events (payment_id, payment_status, body, outcome, received_at) \
-         VALUES ($1, $2, $3, 'received', $4) RETURNING id",
-    )
-    .bind(payment_id)
-    .bind(status)
-    .bind(body)
-    .bind(now())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
-}
-
-pub async fn set_outcome(
-    conn: &mut Conn,
-    id: i64,
     order_id: Option<i64>,
     outcome: IpnOutcome,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE ipn_events SET outcome = $1, order_id = $2 WHERE id = $3")
-        .bind(outcome.as_str())
-        .bind(order_id)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(payment_id)
+    .bind(order_id)
+    .bind(status)
+    .bind(body)
+    .bind(outcome.as_str())
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -12,7 +12,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor};
 use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use sqlx::AnyConnection as Conn;
 
@@ -28,9 +30,38 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time: writers of this process queue here, in order, instead of
+    /// polling SQLite's busy handler (which sleeps up to 100 ms a turn under contention).
+    write_lane: Arc<Mutex<()>>,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A write transaction; on SQLite it also holds this process's write lane until it ends.
+pub struct WriteTx {
+    tx: Tx,
+    _lane: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -104,7 +135,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            write_lane: Arc::new(Mutex::new(())),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -122,10 +157,19 @@ impl Store {
 
     /// A transaction that will write. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
     /// so two writers queue on busy_timeout instead of failing when a read turns into a write.
-    pub async fn write(&self) -> Result<Tx, StoreError> {
+    pub async fn write(&self) -> Result<WriteTx, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let lane = self.write_lane.clone().lock_owned().await;
+                WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _lane: Some(lane),
+                }
+            }
+            Backend::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+                _lane: None,
+            },
         })
     }
 

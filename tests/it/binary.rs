@@ -57,3 +57,73 @@ fn migrate_creates_the_sqlite_database_and_exits() {
         .unwrap();
     assert!(again.status.success(), "migrating twice is harmless");
 }
+
+/// The binary as a container runs it: starts on a token alone (sandbox mode), answers /healthz,
+/// keeps the token out of its log, and stops cleanly on SIGTERM.
+#[tokio::test]
+async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
+    let tg = crate::support::fake_telegram::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = dir.path().join("souk.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TELOXIDE_TOKEN", crate::support::fake_telegram::token())
+        .env("TELOXIDE_API_URL", tg.api_url().to_string())
+        .env("PORT", port.to_string())
+        .current_dir(dir.path())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let mut healthy = None;
+    for _ in 0..100 {
+        if let Ok(resp) = reqwest::get(&url).await {
+            healthy = Some((resp.status(), resp.text().await.unwrap()));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, body) = healthy.expect("souk answers /healthz");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"database\":\"ok\""), "{body}");
+    assert!(
+        dir.path().join("souk.db").exists(),
+        "SQLite file created by default"
+    );
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let mut exited = None;
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let exited = exited.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("souk did not stop within 10 s of SIGTERM")
+    });
+    assert!(exited.success(), "{exited:?}");
+    let output = std::fs::read_to_string(&log).unwrap()
+        + &std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
+    assert!(output.contains("SANDBOX MODE"), "{output}");
+    let secret = crate::support::fake_telegram::token()
+        .split(':')
+        .nth(1)
+        .unwrap();
+    assert!(
+        !output.contains(secret),
+        "the bot token leaked into the log"
+    );
+}

@@ -380,3 +380,15 @@ async fn a_delivery_owed_when_souk_stops_is_sent_after_restart() {
     assert_eq!(app2.order_status(order).await, "finished");
     app2.stop().await;
 }
+
+#[tokio::test]
+async fn healthz_answers_while_the_database_does() {
+    let mut app = spawn_app().await;
+    let resp = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.json::<serde_json::Value>().await.unwrap()["database"],
+        "ok"
+    );
+    app.stop().await;
+}

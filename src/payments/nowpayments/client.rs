@@ -139,7 +139,6 @@ impl PaymentGateway for NowPaymentsClient {
             "/min-amount?currency_from={pay_currency}&currency_to={pay_currency}&fiat_equivalent=usd"
         );
         let body: MinAmountBody = parse(&self.get(&path).await?)?;
-        let _ = body.min_amount;
         Ok(MinAmount {
             usd: body.fiat_equivalent,
         })

@@ -149,8 +149,7 @@ pub struct CurrenciesBody {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct MinAmountBody {
-    #[serde(default, deserialize_with = "amount")]
-    pub min_amount: Option<CryptoAmount>,
+    /// The minimum in US dollars (`min_amount`, in the coin, is not needed: souk prices in USD).
     #[serde(default, deserialize_with = "amount")]
     pub fiat_equivalent: Option<CryptoAmount>,
 }
