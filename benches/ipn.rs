@@ -11,6 +11,7 @@ use souk::domain::money::CommissionRate;
 use souk::domain::price::Quote;
 use souk::http::{HttpState, router};
 use souk::payments::nowpayments::signature::sign;
+use souk::services::settlement::Settler;
 use souk::store::orders::AttachedPayment;
 use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, users};
@@ -96,7 +97,7 @@ async fn main() {
     let app = router(HttpState {
         store: store.clone(),
         ipn_secret: SecretString::from(SECRET),
-        admin_ids: Arc::new(vec![]),
+        settler: Settler::spawn(store.clone(), Arc::new(vec![])),
         outbox_wake: Arc::new(Notify::new()),
     });
     let total = schedule.len();

@@ -10,6 +10,7 @@ use crate::payments::currencies::CurrencyCatalog;
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::payments::sandbox::Simulator;
 use crate::services::checkout::Checkout;
+use crate::services::settlement::Settler;
 use crate::store::Store;
 use crate::store::dialogues::DialogueStore;
 use anyhow::Context;
@@ -140,7 +141,7 @@ impl Application {
         let http_state = HttpState {
             store: store.clone(),
             ipn_secret: config.ipn_secret.clone(),
-            admin_ids: Arc::new(config.admin_ids.clone()),
+            settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
             outbox_wake: outbox_wake.clone(),
         };
         Ok(Application {

@@ -3,7 +3,6 @@
 use super::HttpState;
 use crate::payments::PaymentStatusBody;
 use crate::payments::nowpayments::signature;
-use crate::services::settlement;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -43,7 +42,7 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
             return reply(StatusCode::BAD_REQUEST, "not a payment notification");
         }
     };
-    match settlement::apply(&state.store, &state.admin_ids, &update, text).await {
+    match state.settler.settle(update.clone(), text.to_string()).await {
         Ok(settled) => {
             state.outbox_wake.notify_one();
             tracing::info!(

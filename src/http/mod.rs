@@ -3,6 +3,7 @@
 pub mod health;
 pub mod ipn;
 
+use crate::services::settlement::Settler;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -18,7 +19,8 @@ pub const MAX_IPN_BODY: usize = 64 * 1024;
 pub struct HttpState {
     pub store: Store,
     pub ipn_secret: SecretString,
-    pub admin_ids: Arc<Vec<i64>>,
+    /// Settles IPNs in batches, exactly once.
+    pub settler: Settler,
     /// Wakes the outbox worker after an IPN queued messages.
     pub outbox_wake: Arc<Notify>,
 }

@@ -1,147 +1,288 @@
-//! Settlement: applies what NOWPayments says about a payment (an IPN or a status check) to its
-//! order, exactly once, and queues what the buyer, the seller and the admins must be told.
+//! Settlement: applies what NOWPayments says about payments (IPNs, status checks) to their
+//! orders, exactly once, and queues what buyers, sellers and admins must be told.
+//!
+//! Reports are settled in batches: one transaction loads every order concerned, decides each
+//! report in arrival order in memory (`decide`, pure), then writes the changed orders
+//! (compare-and-set), the queued messages and the inbox rows with a handful of statements. A
+//! batch that loses a race with another process is rolled back and settled report by report.
 
 use crate::domain::OrderStatus;
-use crate::payments::PaymentStatusBody;
-use crate::store::ipn_events::{self, IpnOutcome};
-use crate::store::orders::{self, Order};
-use crate::store::outbox::{self, OutboxMessage};
-use crate::store::{Conn, Store, StoreError, products};
+use crate::payments::{CryptoAmount, PaymentStatusBody};
+use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
+use crate::store::orders::{self, SettlementRow};
+use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::{Conn, Store, StoreError};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
 
-/// The result of applying one payment update.
+/// The result of settling one report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settled {
     pub outcome: IpnOutcome,
     pub order_id: Option<i64>,
-    /// The order's status after the update.
+    /// The order's status after the report.
     pub status: Option<OrderStatus>,
 }
 
-/// Applies the update and records it in the inbox in the same transaction: the order moves
-/// forward only (compare-and-set), and each message has a dedupe key so it exists at most once.
+/// A payment report to settle: NOWPayments' description of a payment and the JSON it came as.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub update: PaymentStatusBody,
+    pub raw: String,
+}
+
+/// Reports settled together at most (keeps statements well under the databases' parameter limits).
+const MAX_BATCH: usize = 128;
+/// Attempts for one report whose order keeps being changed by another process.
+const RETRIES: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+enum BatchError {
+    #[error("an order changed under the batch")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for BatchError {
+    fn from(e: sqlx::Error) -> Self {
+        BatchError::Store(e.into())
+    }
+}
+
+/// Settles one report (a status check, or an IPN outside the settler).
 pub async fn apply(
     store: &Store,
     admins: &[i64],
     update: &PaymentStatusBody,
     raw: &str,
 ) -> Result<Settled, StoreError> {
+    let report = Report {
+        update: update.clone(),
+        raw: raw.to_string(),
+    };
+    settle_one(store, admins, &report).await
+}
+
+async fn settle_one(store: &Store, admins: &[i64], report: &Report) -> Result<Settled, StoreError> {
+    for _ in 0..RETRIES {
+        match settle_batch(store, admins, std::slice::from_ref(report)).await {
+            Ok(mut settled) => return Ok(settled.remove(0)),
+            Err(BatchError::Conflict) => continue,
+            Err(BatchError::Store(e)) => return Err(e),
+        }
+    }
+    Err(StoreError::Corrupt(format!(
+        "order for payment {} kept changing",
+        report.update.payment_id
+    )))
+}
+
+/// Settles reports together; when the batch cannot be committed as a whole, each report is
+/// settled on its own, so one bad report never blocks the others.
+pub async fn apply_many(
+    store: &Store,
+    admins: &[i64],
+    reports: &[Report],
+) -> Vec<Result<Settled, StoreError>> {
+    if reports.len() > 1 {
+        match settle_batch(store, admins, reports).await {
+            Ok(settled) => return settled.into_iter().map(Ok).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, size = reports.len(), "batch not settled, settling one by one")
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(reports.len());
+    for report in reports {
+        results.push(settle_one(store, admins, report).await);
+    }
+    results
+}
+
+/// An order being settled, as loaded and as decided so far.
+struct Pending {
+    row: SettlementRow,
+    loaded_status: OrderStatus,
+    actually_paid: Option<String>,
+    changed: bool,
+}
+
+async fn settle_batch(
+    store: &Store,
+    admins: &[i64],
+    reports: &[Report],
+) -> Result<Vec<Settled>, BatchError> {
     let mut tx = store.write().await?;
-    let settled = apply_in(&mut tx, admins, update, raw).await?;
-    let (payment, status) = (&update.payment_id, &update.payment_status);
-    ipn_events::record(
-        &mut tx,
-        payment,
-        status,
-        raw,
-        settled.order_id,
-        settled.outcome,
-    )
-    .await?;
+    let mut pending = load(&mut tx, reports).await?;
+    let mut by_payment: HashMap<String, usize> = HashMap::new();
+    let mut by_order: HashMap<i64, usize> = HashMap::new();
+    for (i, p) in pending.iter().enumerate() {
+        by_order.insert(p.row.order.id, i);
+        if let Some(pid) = &p.row.order.payment_id {
+            by_payment.insert(pid.clone(), i);
+        }
+    }
+
+    let mut settled = Vec::with_capacity(reports.len());
+    let mut queued = Vec::new();
+    let mut records = Vec::with_capacity(reports.len());
+    for report in reports {
+        let u = &report.update;
+        let index = by_payment.get(&u.payment_id).copied().or_else(|| {
+            let id = u.order_id.as_deref()?.parse::<i64>().ok()?;
+            by_order
+                .get(&id)
+                .copied()
+                .filter(|i| pending[*i].row.order.payment_id.is_none())
+        });
+        let result = match index {
+            None => {
+                tracing::warn!(
+                    payment_id = u.payment_id,
+                    "payment report for no known order"
+                );
+                Settled {
+                    outcome: IpnOutcome::UnknownOrder,
+                    order_id: None,
+                    status: None,
+                }
+            }
+            Some(i) => {
+                let p = &mut pending[i];
+                let (result, messages) = decide(p, u, &report.raw, admins);
+                if result.outcome == IpnOutcome::Applied && p.row.order.payment_id.is_none() {
+                    p.row.order.payment_id = Some(u.payment_id.clone());
+                    by_payment.insert(u.payment_id.clone(), i);
+                }
+                queued.extend(messages);
+                result
+            }
+        };
+        records.push(IpnRecord {
+            payment_id: &u.payment_id,
+            order_id: result.order_id,
+            payment_status: &u.payment_status,
+            body: &report.raw,
+            outcome: result.outcome,
+        });
+        settled.push(result);
+    }
+
+    for p in pending.iter().filter(|p| p.changed) {
+        let o = &p.row.order;
+        let payment_id = o.payment_id.as_deref().unwrap_or_default();
+        let moved = orders::transition(
+            &mut tx,
+            o.id,
+            p.loaded_status,
+            o.status,
+            payment_id,
+            p.actually_paid.as_deref(),
+        )
+        .await?;
+        if !moved {
+            return Err(BatchError::Conflict);
+        }
+        tracing::info!(order_id = o.id, from = %p.loaded_status, to = %o.status, "order moved");
+    }
+    let mut seen = HashSet::new();
+    queued.retain(|q: &Queued| seen.insert(q.dedupe_key.clone()));
+    outbox::enqueue(&mut tx, &queued).await?;
+    ipn_events::record(&mut tx, &records).await?;
     tx.commit().await?;
     Ok(settled)
 }
 
-async fn apply_in(
-    conn: &mut Conn,
-    admins: &[i64],
-    u: &PaymentStatusBody,
-    raw: &str,
-) -> Result<Settled, StoreError> {
-    let Some(order) = find_order(conn, u).await? else {
-        tracing::warn!(
-            payment_id = u.payment_id,
-            "IPN for a payment no order carries"
-        );
-        return Ok(Settled {
-            outcome: IpnOutcome::UnknownOrder,
-            order_id: None,
-            status: None,
-        });
-    };
-    let span = tracing::info_span!("settle", order_id = order.id, payment_id = %u.payment_id);
-    let _enter = span.enter();
-
-    if let Some(reason) = mismatch(&order, u) {
-        tracing::error!(%reason, "payment does not match its order; nothing delivered");
-        for admin in admins {
-            let msg = OutboxMessage::text(
-                "admin-payment-mismatch",
-                &[
-                    ("order", order.id.to_string()),
-                    ("payment", u.payment_id.clone()),
-                    ("reason", reason.clone()),
-                ],
-            );
-            outbox::enqueue(
-                conn,
-                &format!("mismatch:{}:{}:{admin}", order.id, short_hash(raw)),
-                *admin,
-                &msg,
-            )
-            .await?;
-        }
-        return Ok(Settled {
-            outcome: IpnOutcome::Mismatch,
-            order_id: Some(order.id),
-            status: Some(order.status),
-        });
-    }
-
-    let Ok(next) = u.payment_status.parse::<OrderStatus>() else {
-        tracing::warn!(status = u.payment_status, "unknown payment status ignored");
-        return Ok(Settled {
-            outcome: IpnOutcome::Ignored,
-            order_id: Some(order.id),
-            status: Some(order.status),
-        });
-    };
-    let paid = u.actually_paid.as_ref().map(|a| a.as_str());
-    let mut current = order;
-    // Compare-and-set: on PostgreSQL a concurrent update may win; re-read and decide again.
-    for _ in 0..3 {
-        if !current.status.can_move_to(next) {
-            return Ok(Settled {
-                outcome: IpnOutcome::Ignored,
-                order_id: Some(current.id),
-                status: Some(current.status),
-            });
-        }
-        if orders::transition(conn, current.id, current.status, next, &u.payment_id, paid).await? {
-            tracing::info!(from = %current.status, to = %next, "order moved");
-            queue_messages(conn, &current, next, u).await?;
-            return Ok(Settled {
-                outcome: IpnOutcome::Applied,
-                order_id: Some(current.id),
-                status: Some(next),
-            });
-        }
-        current = orders::get_in(conn, current.id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("order vanished".into()))?;
-    }
-    Ok(Settled {
-        outcome: IpnOutcome::Ignored,
-        order_id: Some(current.id),
-        status: Some(current.status),
-    })
+async fn load(conn: &mut Conn, reports: &[Report]) -> Result<Vec<Pending>, StoreError> {
+    let payment_ids: Vec<&str> = reports
+        .iter()
+        .map(|r| r.update.payment_id.as_str())
+        .collect();
+    let order_ids: Vec<i64> = reports
+        .iter()
+        .filter_map(|r| r.update.order_id.as_deref()?.parse().ok())
+        .collect();
+    let rows = orders::load_for_settlement(conn, &dedup(payment_ids), &dedup(order_ids)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Pending {
+            loaded_status: row.order.status,
+            actually_paid: None,
+            changed: false,
+            row,
+        })
+        .collect())
 }
 
-/// The order by payment id; else by our order id when that order has no payment yet (the
-/// create call timed out after NOWPayments had created it).
-async fn find_order(conn: &mut Conn, u: &PaymentStatusBody) -> Result<Option<Order>, StoreError> {
-    if let Some(o) = orders::get_by_payment_in(conn, &u.payment_id).await? {
-        return Ok(Some(o));
-    }
-    let Some(id) = u.order_id.as_deref().and_then(|s| s.parse::<i64>().ok()) else {
-        return Ok(None);
+fn dedup<T: Eq + std::hash::Hash + Copy>(items: Vec<T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(|i| seen.insert(*i)).collect()
+}
+
+/// Decides what one report does to its order (already loaded, possibly changed by earlier
+/// reports of the batch) and what it owes users. Pure: no I/O.
+fn decide(
+    p: &mut Pending,
+    u: &PaymentStatusBody,
+    raw: &str,
+    admins: &[i64],
+) -> (Settled, Vec<Queued>) {
+    let order = &p.row.order;
+    let unchanged = |outcome| Settled {
+        outcome,
+        order_id: Some(order.id),
+        status: Some(order.status),
     };
-    Ok(orders::get_in(conn, id)
-        .await?
-        .filter(|o| o.payment_id.is_none()))
+
+    if let Some(reason) = mismatch(order, u) {
+        tracing::error!(order_id = order.id, payment_id = u.payment_id, %reason, "payment does not match its order; nothing delivered");
+        // One alert per admin and distinct mismatching body, however often it is repeated.
+        let args = [
+            ("order", order.id.to_string()),
+            ("payment", u.payment_id.clone()),
+            ("reason", reason),
+        ];
+        let alerts = admins
+            .iter()
+            .map(|admin| Queued {
+                dedupe_key: format!("mismatch:{}:{}:{admin}", order.id, short_hash(raw)),
+                chat_id: *admin,
+                message: OutboxMessage::text("admin-payment-mismatch", &args),
+            })
+            .collect();
+        return (unchanged(IpnOutcome::Mismatch), alerts);
+    }
+    let Ok(next) = u.payment_status.parse::<OrderStatus>() else {
+        tracing::warn!(
+            order_id = order.id,
+            status = u.payment_status,
+            "unknown payment status ignored"
+        );
+        return (unchanged(IpnOutcome::Ignored), Vec::new());
+    };
+    if !order.status.can_move_to(next) {
+        return (unchanged(IpnOutcome::Ignored), Vec::new());
+    }
+    let messages = messages_for(&p.row, next, u.actually_paid.as_ref());
+    p.row.order.status = next;
+    if let Some(paid) = &u.actually_paid {
+        p.actually_paid = Some(paid.as_str().to_string());
+    }
+    p.changed = true;
+    (
+        Settled {
+            outcome: IpnOutcome::Applied,
+            order_id: Some(p.row.order.id),
+            status: Some(next),
+        },
+        messages,
+    )
 }
 
 /// Why a payment cannot belong to its order, if it cannot.
-fn mismatch(order: &Order, u: &PaymentStatusBody) -> Option<String> {
+fn mismatch(order: &orders::Order, u: &PaymentStatusBody) -> Option<String> {
     if let Some(pid) = &order.payment_id
         && pid != &u.payment_id
     {
@@ -179,68 +320,56 @@ fn mismatch(order: &Order, u: &PaymentStatusBody) -> Option<String> {
 
 /// What the move to `next` owes the buyer and the seller. The dedupe keys make each message
 /// exist once per order and status, whatever repeats.
-async fn queue_messages(
-    conn: &mut Conn,
-    order: &Order,
+fn messages_for(
+    row: &SettlementRow,
     next: OrderStatus,
-    u: &PaymentStatusBody,
-) -> Result<(), StoreError> {
-    let product = products::get_in(conn, order.product_id).await?;
-    let title = product
-        .as_ref()
-        .map(|p| p.title.clone())
-        .unwrap_or_default();
-    let base = [("title", title.clone()), ("order", order.id.to_string())];
-    let key = |what: &str| format!("order:{}:{what}", order.id);
-    let buyer = order.buyer_id;
+    paid: Option<&CryptoAmount>,
+) -> Vec<Queued> {
+    let order = &row.order;
+    let to_buyer = |what: &str, message| Queued {
+        dedupe_key: format!("order:{}:{what}", order.id),
+        chat_id: order.buyer_id,
+        message,
+    };
+    let base = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+    ];
     match next {
         OrderStatus::Confirming | OrderStatus::Confirmed | OrderStatus::Sending => {
-            outbox::enqueue(
-                conn,
-                &key("detected"),
-                buyer,
-                &OutboxMessage::text("payment-detected", &base),
-            )
-            .await?;
+            vec![to_buyer(
+                "detected",
+                OutboxMessage::text("payment-detected", &base),
+            )]
         }
         OrderStatus::Finished => {
-            let Some(product) = product else {
-                return Err(StoreError::Corrupt("order without product".into()));
-            };
             let receipt = [
-                ("title", title.clone()),
+                ("title", row.title.clone()),
                 ("order", order.id.to_string()),
                 ("total", order.total.to_string()),
                 ("amount", order.pay_amount.clone().unwrap_or_default()),
                 ("coin", order.pay_currency.to_ascii_uppercase()),
             ];
-            outbox::enqueue(
-                conn,
-                &key("delivered"),
-                buyer,
-                &OutboxMessage::document(&product.file_id, "delivery-receipt", &receipt),
-            )
-            .await?;
             let sale = [
-                ("title", title),
+                ("title", row.title.clone()),
                 ("order", order.id.to_string()),
                 ("price", order.price.to_string()),
             ];
-            outbox::enqueue(
-                conn,
-                &key("sold"),
-                order.seller_id,
-                &OutboxMessage::text("seller-sale", &sale),
-            )
-            .await?;
+            vec![
+                to_buyer(
+                    "delivered",
+                    OutboxMessage::document(&row.file_id, "delivery-receipt", &receipt),
+                ),
+                Queued {
+                    dedupe_key: format!("order:{}:sold", order.id),
+                    chat_id: order.seller_id,
+                    message: OutboxMessage::text("seller-sale", &sale),
+                },
+            ]
         }
         OrderStatus::PartiallyPaid => {
-            let expected = order
-                .pay_amount
-                .as_deref()
-                .and_then(crate::payments::CryptoAmount::parse);
-            let paid = u.actually_paid.clone();
-            let missing = match (&expected, &paid) {
+            let expected = order.pay_amount.as_deref().and_then(CryptoAmount::parse);
+            let missing = match (&expected, paid) {
                 (Some(e), Some(p)) => (e.value() - p.value())
                     .max(rust_decimal::Decimal::ZERO)
                     .normalize()
@@ -249,7 +378,7 @@ async fn queue_messages(
                 _ => "?".to_string(),
             };
             let args = [
-                ("title", title),
+                ("title", row.title.clone()),
                 ("order", order.id.to_string()),
                 (
                     "paid",
@@ -260,31 +389,171 @@ async fn queue_messages(
                 ("coin", order.pay_currency.to_ascii_uppercase()),
                 ("address", order.pay_address.clone().unwrap_or_default()),
             ];
-            outbox::enqueue(
-                conn,
-                &key("partially_paid"),
-                buyer,
-                &OutboxMessage::text("payment-partially-paid", &args),
-            )
-            .await?;
+            vec![to_buyer(
+                "partially_paid",
+                OutboxMessage::text("payment-partially-paid", &args),
+            )]
         }
         OrderStatus::Failed | OrderStatus::Expired | OrderStatus::Refunded => {
-            let msg_key = format!("payment-{}", next.as_str());
-            outbox::enqueue(
-                conn,
-                &key(next.as_str()),
-                buyer,
-                &OutboxMessage::text(&msg_key, &base),
-            )
-            .await?;
+            vec![to_buyer(
+                next.as_str(),
+                OutboxMessage::text(&format!("payment-{}", next.as_str()), &base),
+            )]
         }
-        OrderStatus::Waiting | OrderStatus::Created | OrderStatus::Cancelled => {}
+        OrderStatus::Waiting | OrderStatus::Created | OrderStatus::Cancelled => Vec::new(),
     }
-    Ok(())
 }
 
 /// A short stable fingerprint of an IPN body, for dedupe keys.
 fn short_hash(raw: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(&Sha256::digest(raw.as_bytes())[..8])
+}
+
+/// Collects reports arriving together (concurrent IPNs) and settles them in batches, so that
+/// the database does a handful of statements per batch rather than per IPN.
+#[derive(Clone)]
+pub struct Settler {
+    jobs: mpsc::Sender<(Report, oneshot::Sender<Result<Settled, StoreError>>)>,
+}
+
+impl Settler {
+    /// Starts the settling task; it ends when every `Settler` clone is dropped.
+    pub fn spawn(store: Store, admins: Arc<Vec<i64>>) -> Settler {
+        let (jobs, mut rx) =
+            mpsc::channel::<(Report, oneshot::Sender<Result<Settled, StoreError>>)>(4 * MAX_BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (reports, replies): (Vec<Report>, Vec<_>) = batch.into_iter().unzip();
+                let results = apply_many(&store, &admins, &reports).await;
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+        });
+        Settler { jobs }
+    }
+
+    pub async fn settle(
+        &self,
+        update: PaymentStatusBody,
+        raw: String,
+    ) -> Result<Settled, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || StoreError::Corrupt("settlement task stopped".into());
+        self.jobs
+            .send((Report { update, raw }, reply))
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UsdCents;
+    use crate::store::orders::Order;
+
+    fn pending(status: OrderStatus) -> Pending {
+        let order = Order {
+            id: 7,
+            buyer_id: 2,
+            product_id: 1,
+            seller_id: 1,
+            price: UsdCents(2500),
+            commission: UsdCents(70),
+            total: UsdCents(2570),
+            pay_currency: "btc".into(),
+            status,
+            payment_id: Some("555".into()),
+            pay_address: Some("bc1q".into()),
+            pay_amount: Some("0.0004".into()),
+            actually_paid: None,
+            expires_at: None,
+        };
+        Pending {
+            row: SettlementRow {
+                order,
+                title: "Book".into(),
+                file_id: "F".into(),
+            },
+            loaded_status: status,
+            actually_paid: None,
+            changed: false,
+        }
+    }
+
+    fn report(status: &str, price: &str, paid: &str) -> PaymentStatusBody {
+        serde_json::from_str(&format!(
+            r#"{{"payment_id":555,"payment_status":"{status}","price_amount":{price},"price_currency":"usd","pay_currency":"btc","actually_paid":{paid},"order_id":"7"}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn finished_delivers_the_file_and_tells_the_seller() {
+        let mut p = pending(OrderStatus::Waiting);
+        let (s, msgs) = decide(&mut p, &report("finished", "25.70", "0.0004"), "", &[]);
+        assert_eq!(
+            (s.outcome, s.status),
+            (IpnOutcome::Applied, Some(OrderStatus::Finished))
+        );
+        let keys: Vec<_> = msgs.iter().map(|m| m.dedupe_key.as_str()).collect();
+        assert_eq!(keys, ["order:7:delivered", "order:7:sold"]);
+        assert!(
+            matches!(&msgs[0].message, OutboxMessage::Document { file_id, .. } if file_id == "F")
+        );
+        assert_eq!((msgs[0].chat_id, msgs[1].chat_id), (2, 1));
+    }
+
+    #[test]
+    fn a_repeat_within_a_batch_changes_nothing() {
+        let mut p = pending(OrderStatus::Waiting);
+        decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
+        let (s, msgs) = decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
+        assert_eq!(s.outcome, IpnOutcome::Ignored);
+        assert!(msgs.is_empty());
+        let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"), "", &[]);
+        assert_eq!(s.outcome, IpnOutcome::Ignored);
+    }
+
+    #[test]
+    fn a_wrong_amount_alerts_admins_and_moves_nothing() {
+        let mut p = pending(OrderStatus::Waiting);
+        let (s, msgs) = decide(
+            &mut p,
+            &report("finished", "1", "0.0004"),
+            "body",
+            &[10, 11],
+        );
+        assert_eq!(s.outcome, IpnOutcome::Mismatch);
+        assert!(!p.changed);
+        assert_eq!(msgs.iter().map(|m| m.chat_id).collect::<Vec<_>>(), [10, 11]);
+    }
+
+    #[test]
+    fn partial_payment_states_the_exact_missing_amount() {
+        let mut p = pending(OrderStatus::Waiting);
+        let (_, msgs) = decide(
+            &mut p,
+            &report("partially_paid", "25.7", "0.00012345"),
+            "",
+            &[],
+        );
+        let OutboxMessage::Text { args, .. } = &msgs[0].message else {
+            panic!()
+        };
+        assert!(
+            args.contains(&("missing".to_string(), "0.00027655".to_string())),
+            "{args:?}"
+        );
+    }
 }

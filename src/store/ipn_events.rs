@@ -26,27 +26,37 @@ impl IpnOutcome {
     }
 }
 
-/// Keeps an IPN with what it led to, in the transaction that applied it (so the record and
+/// One received IPN (or status check) and what souk did about it.
+#[derive(Debug, Clone)]
+pub struct IpnRecord<'a> {
+    pub payment_id: &'a str,
+    pub order_id: Option<i64>,
+    pub payment_status: &'a str,
+    pub body: &'a str,
+    pub outcome: IpnOutcome,
+}
+
+/// Keeps IPNs with what they led to, in the transaction that applied them (so the record and
 /// its effect are committed together, or neither is).
-pub async fn record(
-    conn: &mut Conn,
-    payment_id: &str,
-    status: &str,
-    body: &str,
-    order_id: Option<i64>,
-    outcome: IpnOutcome,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(payment_id)
-    .bind(order_id)
-    .bind(status)
-    .bind(body)
-    .bind(outcome.as_str())
-    .bind(now())
-    .execute(&mut *conn)
-    .await?;
+pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at) VALUES {}",
+        super::placeholders(1, records.len(), 6)
+    );
+    let t = now();
+    let mut query = sqlx::query(&sql);
+    for r in records {
+        query = query
+            .bind(r.payment_id)
+            .bind(r.order_id)
+            .bind(r.payment_status)
+            .bind(r.body)
+            .bind(r.outcome.as_str())
+            .bind(t);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }

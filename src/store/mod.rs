@@ -196,3 +196,25 @@ pub fn now() -> i64 {
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
+
+/// `($1, $2), ($3, $4)`: numbered placeholders for `rows` rows of `cols` values, from `$start`.
+pub fn placeholders(start: usize, rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (0..cols)
+                .map(|c| format!("${}", start + r * cols + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_rows_and_columns() {
+        assert_eq!(super::placeholders(1, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(3, 2, 1), "($3), ($4)");
+    }
+}

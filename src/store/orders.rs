@@ -139,6 +139,64 @@ pub async fn get_by_payment_in(
     row.as_ref().map(from_row).transpose()
 }
 
+/// An order with what settling it needs from its product.
+#[derive(Debug, Clone)]
+pub struct SettlementRow {
+    pub order: Order,
+    pub title: String,
+    pub file_id: String,
+}
+
+/// Loads, in one query, the orders carrying these payment ids, and the orders with these ids
+/// that have no payment attached yet (their create call timed out after NOWPayments created it).
+pub async fn load_for_settlement(
+    conn: &mut Conn,
+    payment_ids: &[&str],
+    unattached_ids: &[i64],
+) -> Result<Vec<SettlementRow>, StoreError> {
+    if payment_ids.is_empty() && unattached_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let columns: Vec<String> = COLUMNS
+        .split(',')
+        .map(|c| format!("o.{}", c.trim()))
+        .collect();
+    let mut conditions = Vec::new();
+    if !payment_ids.is_empty() {
+        conditions.push(format!(
+            "o.payment_id IN {}",
+            super::placeholders(1, 1, payment_ids.len())
+        ));
+    }
+    if !unattached_ids.is_empty() {
+        let list = super::placeholders(payment_ids.len() + 1, 1, unattached_ids.len());
+        conditions.push(format!("(o.payment_id IS NULL AND o.id IN {list})"));
+    }
+    let sql = format!(
+        "SELECT {}, p.title AS product_title, p.file_id AS product_file_id FROM orders o \
+         JOIN products p ON p.id = o.product_id WHERE {}",
+        columns.join(", "),
+        conditions.join(" OR ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in payment_ids {
+        query = query.bind(*id);
+    }
+    for id in unattached_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SettlementRow {
+                order: from_row(r)?,
+                title: r.try_get("product_title")?,
+                file_id: r.try_get("product_file_id")?,
+            })
+        })
+        .collect()
+}
+
 /// Moves an order from `from` to `to` only if it is still in `from` (compare-and-set), recording
 /// what was actually paid and adopting the payment id when the order had none yet.
 pub async fn transition(

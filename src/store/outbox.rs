@@ -52,27 +52,39 @@ pub struct OutboxItem {
     pub attempts: i64,
 }
 
-/// Queues a message unless one with the same `dedupe_key` was ever queued: this is what makes
+/// A message to queue: its dedupe key, the chat it goes to, and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub dedupe_key: String,
+    pub chat_id: i64,
+    pub message: OutboxMessage,
+}
+
+/// Queues messages, skipping any whose `dedupe_key` was ever queued: this is what makes
 /// "each message at most once per order and status" hold, however often an IPN repeats.
-pub async fn enqueue(
-    conn: &mut Conn,
-    dedupe_key: &str,
-    chat_id: i64,
-    message: &OutboxMessage,
-) -> Result<bool, StoreError> {
-    let payload = serde_json::to_string(message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let t = now();
-    let done = sqlx::query(
-        "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $4) \
+pub async fn enqueue(conn: &mut Conn, items: &[Queued]) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES {} \
          ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(dedupe_key)
-    .bind(chat_id)
-    .bind(payload)
-    .bind(t)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+        super::placeholders(1, items.len(), 5)
+    );
+    let t = now();
+    let mut query = sqlx::query(&sql);
+    for item in items {
+        let payload =
+            serde_json::to_string(&item.message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        query = query
+            .bind(&item.dedupe_key)
+            .bind(item.chat_id)
+            .bind(payload)
+            .bind(t)
+            .bind(t);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Claims up to `limit` due messages for `lease_secs`. The outer `claimed_until` test is checked

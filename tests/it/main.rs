@@ -5,4 +5,5 @@ mod conversations;
 mod fakes_selftest;
 mod marketplace;
 mod sandbox;
+mod settlement;
 mod support;

@@ -1,0 +1,116 @@
+//! Settlement under contention: two souk processes (two stores, two settlers) on one database
+//! receive the same IPNs at once; every order settles once and every message exists once.
+
+use crate::support::app::fresh_database;
+use souk::domain::UsdCents;
+use souk::domain::money::CommissionRate;
+use souk::domain::price::Quote;
+use souk::payments::PaymentStatusBody;
+use souk::services::settlement::Settler;
+use souk::store::orders::AttachedPayment;
+use souk::store::products::NewProduct;
+use souk::store::{Store, orders, products, users};
+use std::sync::Arc;
+
+fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
+    format!(
+        r#"{{"payment_id":{payment_id},"payment_status":"{status}","pay_address":"bc1q","price_amount":25.7,"price_currency":"usd","pay_amount":0.0004,"actually_paid":0.0004,"pay_currency":"btc","order_id":"{order_id}"}}"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
+    souk::telemetry::init();
+    let (url, _dir) = fresh_database().await;
+    let a = Store::connect(&url).await.unwrap();
+    a.migrate().await.unwrap();
+    let b = Store::connect(&url).await.unwrap();
+    users::seen(&a, 1, None, "seller", "en").await.unwrap();
+    users::seen(&a, 2, None, "buyer", "en").await.unwrap();
+    let product = products::insert(
+        &a,
+        &NewProduct {
+            seller_id: 1,
+            title: "T".into(),
+            description: "D".into(),
+            price: UsdCents(2500),
+            file_id: "F".into(),
+            file_unique_id: "U".into(),
+            file_name: None,
+        },
+    )
+    .await
+    .unwrap();
+    let quote = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
+    let mut ids = Vec::new();
+    for i in 0..60 {
+        let order = orders::insert_created(&a, 2, product, 1, quote, "btc")
+            .await
+            .unwrap();
+        let pid = format!("{}", 7_000_000 + i);
+        let attached = AttachedPayment {
+            payment_id: &pid,
+            pay_address: "bc1q",
+            pay_amount: "0.0004",
+            expires_at: None,
+        };
+        orders::attach_payment(&a, order, &attached).await.unwrap();
+        ids.push((order, pid));
+    }
+    let admins = Arc::new(vec![]);
+    let (sa, sb) = (
+        Settler::spawn(a.clone(), admins.clone()),
+        Settler::spawn(b.clone(), admins),
+    );
+    let mut tasks = Vec::new();
+    for (order, pid) in &ids {
+        for status in ["confirming", "finished", "finished", "confirmed"] {
+            for settler in [&sa, &sb] {
+                let body = ipn(pid, *order, status);
+                let update: PaymentStatusBody = serde_json::from_str(&body).unwrap();
+                let settler = settler.clone();
+                tasks.push(tokio::spawn(
+                    async move { settler.settle(update, body).await },
+                ));
+            }
+        }
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every IPN is settled");
+    }
+    let count = |sql: &'static str| {
+        let a = a.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(a.pool())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM orders WHERE status = 'finished'").await,
+        60
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%:delivered'").await,
+        60
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%:sold'").await,
+        60
+    );
+    // Arrival order is random: a confirming that lands after finished is rightly ignored.
+    assert!(count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%:detected'").await <= 60);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM ipn_events").await,
+        60 * 8,
+        "every IPN is kept"
+    );
+    let finished_applied =
+        "SELECT COUNT(*) FROM ipn_events WHERE outcome = 'applied' AND payment_status = 'finished'";
+    assert_eq!(
+        count(finished_applied).await,
+        60,
+        "each order's finished applied exactly once"
+    );
+}
