@@ -1,7 +1,9 @@
 //! IPN endpoint benchmark: signed IPNs per second through the real router and handler, on a
 //! file-backed SQLite database (WAL), with duplicates and out-of-order statuses; p50/p99 latency.
 //!
-//! Run: `cargo bench --bench ipn` (env: BENCH_ORDERS, default 4000; BENCH_CONCURRENCY, default 32).
+//! Run: `cargo bench --bench ipn` (env: BENCH_ORDERS, default 4000; BENCH_CONCURRENCY, default 32;
+//! BENCH_TCP=1 to go through a real HTTP server on loopback with a reqwest client instead of
+//! calling the router in process).
 
 use axum::body::Body;
 use axum::http::Request;
@@ -100,26 +102,49 @@ async fn main() {
         settler: Settler::spawn(store.clone(), Arc::new(vec![])),
         outbox_wake: Arc::new(Notify::new()),
     });
+    let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
+    let base = if tcp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = app.clone();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Some(format!("http://{addr}/ipn/nowpayments"))
+    } else {
+        None
+    };
+    let client = reqwest::Client::new();
     let total = schedule.len();
     let queue = Arc::new(Mutex::new(schedule.into_iter()));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (app, queue) = (app.clone(), queue.clone());
+        let (app, queue, client, base) = (app.clone(), queue.clone(), client.clone(), base.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             loop {
                 let Some((body, sig)) = queue.lock().await.next() else {
                     break;
                 };
-                let req = Request::post("/ipn/nowpayments")
-                    .header("content-type", "application/json")
-                    .header("x-nowpayments-sig", sig)
-                    .body(Body::from(body))
-                    .unwrap();
                 let t = Instant::now();
-                let resp = app.clone().oneshot(req).await.unwrap();
-                assert_eq!(resp.status(), 200);
+                if let Some(url) = &base {
+                    let resp = client
+                        .post(url)
+                        .header("content-type", "application/json")
+                        .header("x-nowpayments-sig", sig)
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(resp.status(), 200);
+                } else {
+                    let req = Request::post("/ipn/nowpayments")
+                        .header("content-type", "application/json")
+                        .header("x-nowpayments-sig", sig)
+                        .body(Body::from(body))
+                        .unwrap();
+                    let resp = app.clone().oneshot(req).await.unwrap();
+                    assert_eq!(resp.status(), 200);
+                }
                 latencies.push(t.elapsed());
             }
             latencies
@@ -166,7 +191,12 @@ async fn main() {
     println!(
         "IPN benchmark: {total} signed IPNs ({orders_n} orders x 4: confirming, finished, duplicate finished, late confirming)"
     );
-    println!("  concurrency {concurrency}, SQLite file in WAL mode, in-process router (no TCP)");
+    let via = if tcp {
+        "HTTP over loopback (reqwest client in the same process)"
+    } else {
+        "in-process router (no TCP)"
+    };
+    println!("  concurrency {concurrency}, SQLite file in WAL mode, {via}");
     println!(
         "  throughput: {:.0} IPNs/s over {:.2} s",
         total as f64 / elapsed.as_secs_f64(),
