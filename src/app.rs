@@ -193,6 +193,7 @@ impl Application {
             .await
             .context("job scheduler failed to start")?;
 
+        bot::register_commands(&self.bot, &self.deps.default_language).await;
         let dialogue_store = DialogueStore::<bot::state::State>::new(self.store.clone());
         let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
             .dependencies(dptree::deps![self.deps.clone(), dialogue_store])

@@ -59,6 +59,7 @@ buy-button = 🛒 Buy for ${ $price }
 product-unavailable = This product is no longer available.
 browse-empty = No products for sale yet.
 browse-header = Products (page { $page }):
+browse-item = { $title } · ${ $price }
 button-prev = ◀ Previous
 button-next = Next ▶
 choose-currency = { $title }: ${ $total }. Choose how you want to pay:
@@ -120,3 +121,12 @@ purchases-empty = You have no purchases yet. Use /browse to find something.
 purchases-header = Your purchases (tap one to receive the file again):
 purchase-resend = #{ $order } { $title }
 redownload-caption = { $title }
+
+## Command menu (shown by Telegram next to the input field)
+command-start = Main menu
+command-browse = Browse products
+command-purchases = Your purchases
+command-sell = Sell a file
+command-language = Change language
+command-help = Help
+command-cancel = Stop what you are doing

@@ -59,6 +59,7 @@ buy-button = 🛒 Acheter pour { $price } $
 product-unavailable = Ce produit n'est plus disponible.
 browse-empty = Aucun produit en vente pour l'instant.
 browse-header = Produits (page { $page }) :
+browse-item = { $title } · { $price } $
 button-prev = ◀ Précédent
 button-next = Suivant ▶
 choose-currency = { $title } : { $total } $. Choisissez comment payer :
@@ -120,3 +121,12 @@ purchases-empty = Vous n'avez encore rien acheté. Utilisez /browse pour trouver
 purchases-header = Vos achats (touchez-en un pour recevoir à nouveau le fichier) :
 purchase-resend = n°{ $order } { $title }
 redownload-caption = { $title }
+
+## Command menu (shown by Telegram next to the input field)
+command-start = Menu principal
+command-browse = Parcourir les produits
+command-purchases = Vos achats
+command-sell = Vendre un fichier
+command-language = Changer de langue
+command-help = Aide
+command-cancel = Arrêter l'opération en cours

@@ -65,7 +65,10 @@ pub async fn browse(bot: Bot, who: Who, deps: Arc<Deps>, page: i64) -> HandlerRe
         .take(PAGE_SIZE as usize)
         .map(|p| {
             vec![InlineKeyboardButton::callback(
-                format!("{} · ${}", p.title, p.price),
+                who.tr(
+                    "browse-item",
+                    &[("title", p.title.clone()), ("price", p.price.to_string())],
+                ),
                 Action::Product(p.id).encode(),
             )]
         })

@@ -182,3 +182,39 @@ async fn on_press(
         other => buyer::on_press(bot, who, q, deps, other).await,
     }
 }
+
+/// The commands Telegram lists next to the input field, in each language souk speaks; the list
+/// without a language code (what other users see) is in the default language.
+pub async fn register_commands(bot: &Bot, default_language: &str) {
+    let names = [
+        "start",
+        "browse",
+        "purchases",
+        "sell",
+        "language",
+        "help",
+        "cancel",
+    ];
+    let commands = |lang: &str| -> Vec<teloxide::types::BotCommand> {
+        names
+            .iter()
+            .map(|c| teloxide::types::BotCommand::new(*c, i18n::t(lang, &format!("command-{c}"))))
+            .collect()
+    };
+    let mut results = vec![
+        bot.set_my_commands(commands(default_language))
+            .await
+            .map(|_| ()),
+    ];
+    for lang in i18n::SUPPORTED {
+        results.push(
+            bot.set_my_commands(commands(lang))
+                .language_code(lang)
+                .await
+                .map(|_| ()),
+        );
+    }
+    if let Some(Err(e)) = results.into_iter().find(Result::is_err) {
+        tracing::warn!(error = %e, "could not register the command menu");
+    }
+}

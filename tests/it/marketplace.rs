@@ -38,7 +38,15 @@ async fn a_seller_publishes_a_file_and_a_buyer_pays_in_btc_and_receives_it_once(
         assert!(caption.contains(needle), "{needle} in {caption}");
     }
     let png = photo.file("photo").expect("a QR code image");
-    assert_eq!(&png[..4], b"\x89PNG");
+    let expected_uri = format!(
+        "bitcoin:{}?amount={}",
+        payment.pay_address, payment.pay_amount
+    );
+    assert_eq!(
+        decode_qr(png),
+        expected_uri,
+        "the QR code is a BIP-21 URI a wallet can scan"
+    );
     assert!(photo.button_data("Check status").is_some() && photo.button_data("Cancel").is_some());
     assert_eq!(app.order_status(order).await, "waiting");
 
@@ -390,5 +398,34 @@ async fn healthz_answers_while_the_database_does() {
         resp.json::<serde_json::Value>().await.unwrap()["database"],
         "ok"
     );
+    app.stop().await;
+}
+
+/// Reads the QR code in a PNG, as a wallet app's camera would.
+fn decode_qr(png_bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let (w, h) = (frame.width as usize, frame.height as usize);
+    assert_eq!(frame.color_type, png::ColorType::Grayscale);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().unwrap().1
+}
+
+#[tokio::test]
+async fn the_bot_registers_its_command_menu_in_english_and_french() {
+    let mut app = spawn_app().await;
+    let fr = app
+        .tg
+        .wait_for("French command menu", |c| {
+            c.method == "setMyCommands" && c.str_param("language_code") == Some("fr")
+        })
+        .await;
+    let commands = fr.param("commands").unwrap().as_array().unwrap().clone();
+    let sell = commands.iter().find(|c| c["command"] == "sell").unwrap();
+    assert_eq!(sell["description"], "Vendre un fichier");
     app.stop().await;
 }
