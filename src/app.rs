@@ -133,6 +133,7 @@ impl Application {
             gateway,
             simulator,
             minimum_price: config.minimum_price,
+            payout_currency: config.payout_currency.clone(),
             default_language: config.default_language.clone(),
             bot_username,
             limiter: bot::ratelimit::RateLimiter::new(tuning.rate_limit.0, tuning.rate_limit.1),

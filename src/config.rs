@@ -22,6 +22,8 @@ pub struct Config {
     pub commission: CommissionRate,
     pub minimum_price: UsdCents,
     pub accepted_currencies: Vec<String>,
+    /// The coin sellers are paid out in (their wallets are for this coin).
+    pub payout_currency: String,
     pub admin_ids: Vec<i64>,
     pub default_language: String,
 }
@@ -159,6 +161,14 @@ impl Config {
             ));
         }
 
+        let payout_currency = get("PAYOUT_CURRENCY")
+            .unwrap_or_else(|| "usdttrc20".to_string())
+            .to_ascii_lowercase();
+        if payout_currency.is_empty() || !payout_currency.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(err("PAYOUT_CURRENCY", "must be a ticker such as usdttrc20"));
+        }
+
         let admin_ids = get("ADMIN_IDS")
             .map(|ids| {
                 ids.split(',')
@@ -196,6 +206,7 @@ impl Config {
             commission,
             minimum_price,
             accepted_currencies,
+            payout_currency,
             admin_ids,
             default_language,
         })

@@ -63,6 +63,21 @@ pub fn tr(lang: &str, key: &str, args: &[(&str, String)]) -> String {
         })
 }
 
+/// A day as `YYYY-MM-DD` (UTC) from unix seconds: the same in every language.
+pub fn date(unix: i64) -> String {
+    // Days to civil date (Howard Hinnant's algorithm), to avoid a date crate for one format.
+    let z = unix.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Whether a key formats in a language, given a value for each of `vars` (for tests).
 pub fn formats(lang: &str, key: &str, vars: &[String]) -> bool {
     let map: HashMap<Cow<'static, str>, FluentValue> = vars
@@ -77,6 +92,13 @@ pub fn formats(lang: &str, key: &str, vars: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_iso_days() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(1_795_219_200), "2026-11-21");
+        assert_eq!(date(951_782_400), "2000-02-29");
+    }
 
     #[test]
     fn negotiates_from_telegram_codes() {

@@ -108,7 +108,8 @@ delivery-receipt = ✅ Receipt, order #{ $order }
     { $title }
     Paid: ${ $total } ({ $amount } { $coin })
     Thank you! Find it again any time with /purchases.
-seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }), ${ $price } credited to you.
+seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): ${ $amount } credited to you. Available balance: ${ $balance }.
+seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: ${ $amount } taken back. Available balance: ${ $balance }.
 payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin } arrived, { $missing } { $coin } is missing.
     Send the missing amount to { $address } to complete the order.
 payment-failed = ❌ The payment for order #{ $order } ({ $title }) failed. Nothing was delivered. You can try again.
@@ -130,3 +131,31 @@ command-sell = Sell a file
 command-language = Change language
 command-help = Help
 command-cancel = Stop what you are doing
+
+## Wallet and earnings
+wallet-none = You have no payout wallet yet. Send your { $coin } address: your earnings are paid to it every week. (/cancel to stop)
+wallet-current = Your payout wallet ({ $coin }): { $address }
+    Send a new address to change it, or /cancel to keep it.
+wallet-not-an-address = that is not an address
+wallet-invalid = This address was refused: { $reason }. Check it and send it again.
+wallet-confirm-change = Replace your payout wallet?
+    Current: { $old }
+    New: { $new }
+wallet-confirm-pending = Press Replace or Keep under the question above.
+button-wallet-replace = ✅ Replace
+button-wallet-keep = ✖ Keep the current one
+wallet-saved = ✅ Payout wallet saved ({ $coin }): { $address }
+wallet-kept = Your payout wallet was not changed.
+earnings-summary = 💰 Your earnings
+    Pending (paid, not yet confirmed): ${ $pending }
+    Available: ${ $available }
+    Paid out: ${ $paid }
+earnings-no-entries = No entries yet: your first sale will show here.
+earnings-recent = Latest entries:
+earnings-entry = { $date } · { $kind } · ${ $amount } · order #{ $order }
+ledger-sale = sale
+ledger-payout = payout
+ledger-payout_reversal = failed payout returned
+ledger-refund = refund
+command-wallet = Your payout wallet
+command-earnings = Your earnings

@@ -108,7 +108,8 @@ delivery-receipt = ✅ Reçu, commande n°{ $order }
     { $title }
     Payé : { $total } $ ({ $amount } { $coin })
     Merci ! Retrouvez-le à tout moment avec /purchases.
-seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }), { $price } $ crédités sur votre compte.
+seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { $amount } $ crédités sur votre compte. Solde disponible : { $balance } $.
+seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { $amount } $ repris. Solde disponible : { $balance } $.
 payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
     Envoyez le montant manquant à { $address } pour finaliser la commande.
 payment-failed = ❌ Le paiement de la commande n°{ $order } ({ $title }) a échoué. Rien n'a été livré. Vous pouvez réessayer.
@@ -130,3 +131,31 @@ command-sell = Vendre un fichier
 command-language = Changer de langue
 command-help = Aide
 command-cancel = Arrêter l'opération en cours
+
+## Portefeuille et gains
+wallet-none = Vous n'avez pas encore de portefeuille de paiement. Envoyez votre adresse { $coin } : vos gains y sont versés chaque semaine. (/cancel pour arrêter)
+wallet-current = Votre portefeuille de paiement ({ $coin }) : { $address }
+    Envoyez une nouvelle adresse pour le changer, ou /cancel pour le garder.
+wallet-not-an-address = ce n'est pas une adresse
+wallet-invalid = Cette adresse a été refusée : { $reason }. Vérifiez-la et renvoyez-la.
+wallet-confirm-change = Remplacer votre portefeuille de paiement ?
+    Actuel : { $old }
+    Nouveau : { $new }
+wallet-confirm-pending = Appuyez sur Remplacer ou Garder sous la question ci-dessus.
+button-wallet-replace = ✅ Remplacer
+button-wallet-keep = ✖ Garder l'actuel
+wallet-saved = ✅ Portefeuille de paiement enregistré ({ $coin }) : { $address }
+wallet-kept = Votre portefeuille de paiement n'a pas changé.
+earnings-summary = 💰 Vos gains
+    En attente (payés, pas encore confirmés) : { $pending } $
+    Disponible : { $available } $
+    Versé : { $paid } $
+earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
+earnings-recent = Dernières écritures :
+earnings-entry = { $date } · { $kind } · { $amount } $ · commande n°{ $order }
+ledger-sale = vente
+ledger-payout = versement
+ledger-payout_reversal = versement échoué restitué
+ledger-refund = remboursement
+command-wallet = Votre portefeuille de paiement
+command-earnings = Vos gains

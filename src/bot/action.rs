@@ -16,6 +16,8 @@ pub enum Action {
     Publish,
     DiscardDraft,
     Language(String),
+    WalletReplace,
+    WalletKeep,
 }
 
 impl Action {
@@ -34,6 +36,8 @@ impl Action {
             Action::Publish => "publish".into(),
             Action::DiscardDraft => "discard".into(),
             Action::Language(code) => format!("lang:{code}"),
+            Action::WalletReplace => "wallet:replace".into(),
+            Action::WalletKeep => "wallet:keep".into(),
         }
     }
 
@@ -70,6 +74,11 @@ impl Action {
                 Action::Pay(product, coin)
             }
             "lang" => Action::Language(parts.next()?.to_string()),
+            "wallet" => match parts.next()? {
+                "replace" => Action::WalletReplace,
+                "keep" => Action::WalletKeep,
+                _ => return None,
+            },
             _ => return None,
         };
         parts.next().is_none().then_some(action)
@@ -96,6 +105,8 @@ mod tests {
             Action::Publish,
             Action::DiscardDraft,
             Action::Language("fr".into()),
+            Action::WalletReplace,
+            Action::WalletKeep,
         ];
         for a in all {
             let data = a.encode();

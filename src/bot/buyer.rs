@@ -193,7 +193,12 @@ pub async fn on_press(
             answer.await?;
             redownload(bot, who, deps, order_id).await
         }
-        Action::Sell | Action::Publish | Action::DiscardDraft | Action::Language(_) => {
+        Action::Sell
+        | Action::Publish
+        | Action::DiscardDraft
+        | Action::Language(_)
+        | Action::WalletReplace
+        | Action::WalletKeep => {
             answer.await?;
             Ok(())
         }

@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::state::State;
-use super::{Command, Deps, HandlerResult, SellDialogue, Who, buyer, seller};
+use super::{Command, Deps, HandlerResult, SellDialogue, Who, account, buyer, seller};
 use crate::i18n;
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -22,6 +22,8 @@ pub async fn command(
             Ok(())
         }
         Command::Sell => seller::begin(bot, who, dialogue).await,
+        Command::Wallet => account::wallet(bot, who, deps, dialogue).await,
+        Command::Earnings => account::earnings(bot, who, deps).await,
         Command::Browse => buyer::browse(bot, who, deps, 0).await,
         Command::Purchases => buyer::purchases(bot, who, deps).await,
         Command::Language => {

@@ -1,5 +1,6 @@
 //! The Telegram bot (teloxide): the handler tree, read top-down like a routing table.
 
+pub mod account;
 pub mod action;
 pub mod buyer;
 pub mod menu;
@@ -38,6 +39,8 @@ pub struct Deps {
     /// Present in sandbox mode only.
     pub simulator: Option<Arc<Simulator>>,
     pub minimum_price: UsdCents,
+    /// The coin sellers are paid in; their wallets are checked for it.
+    pub payout_currency: String,
     pub default_language: String,
     pub bot_username: String,
     pub limiter: RateLimiter,
@@ -75,6 +78,8 @@ pub enum Command {
     Purchases,
     Language,
     Cancel,
+    Wallet,
+    Earnings,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -94,7 +99,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
             dptree::filter(|m: Message| m.text().is_some_and(|t| t.starts_with('/')))
                 .endpoint(menu::unknown_command),
         )
-        .endpoint(seller::on_message);
+        .endpoint(on_message);
     let callbacks = Update::filter_callback_query()
         .filter_map_async(identify_presser)
         .filter_async(allow_press)
@@ -160,6 +165,43 @@ async fn allow_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>) -> b
     }
 }
 
+/// A message that is not a command: what it means depends on the dialogue's state.
+async fn on_message(
+    bot: Bot,
+    who: Who,
+    msg: Message,
+    deps: Arc<Deps>,
+    dialogue: SellDialogue,
+    state: State,
+) -> HandlerResult {
+    match state {
+        State::WalletAddress => match msg.text() {
+            Some(text) => account::receive_address(bot, who, deps, dialogue, text).await,
+            None => {
+                bot.send_message(
+                    who.chat(),
+                    who.tr(
+                        "wallet-invalid",
+                        &[("reason", who.t("wallet-not-an-address"))],
+                    ),
+                )
+                .await?;
+                Ok(())
+            }
+        },
+        State::WalletConfirm { .. } => {
+            bot.send_message(who.chat(), who.t("wallet-confirm-pending"))
+                .await?;
+            Ok(())
+        }
+        State::Idle => {
+            bot.send_message(who.chat(), who.t("idle-hint")).await?;
+            Ok(())
+        }
+        sell => seller::on_message(bot, who, msg, deps, dialogue, sell).await,
+    }
+}
+
 /// Every button press is answered (or the button keeps spinning), then routed.
 async fn on_press(
     bot: Bot,
@@ -179,6 +221,10 @@ async fn on_press(
             seller::on_press(bot, who, q, deps, dialogue, action).await
         }
         Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
+        Action::WalletReplace | Action::WalletKeep => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            account::on_press(bot, who, deps, dialogue, action).await
+        }
         other => buyer::on_press(bot, who, q, deps, other).await,
     }
 }
@@ -190,6 +236,8 @@ pub async fn register_commands(bot: &Bot, default_language: &str) {
         "start",
         "browse",
         "purchases",
+        "wallet",
+        "earnings",
         "sell",
         "language",
         "help",

@@ -23,7 +23,7 @@ pub async fn begin(bot: Bot, who: Who, dialogue: SellDialogue) -> HandlerResult 
     Ok(())
 }
 
-/// A message that is not a command: its meaning depends on where the user is in /sell.
+/// A message while the user is in /sell: its meaning depends on the step.
 pub async fn on_message(
     bot: Bot,
     who: Who,
@@ -39,9 +39,6 @@ pub async fn on_message(
         return Ok(());
     }
     match state {
-        State::Idle => {
-            bot.send_message(chat, who.t("idle-hint")).await?;
-        }
         State::SellTitle => match text {
             Some(t) if !t.is_empty() && t.chars().count() <= MAX_TITLE => {
                 dialogue
@@ -170,6 +167,8 @@ pub async fn on_message(
             bot.send_message(chat, who.t("sell-confirm-pending"))
                 .await?;
         }
+        // Not a /sell state: bot::on_message routes those elsewhere.
+        State::Idle | State::WalletAddress | State::WalletConfirm { .. } => {}
     }
     Ok(())
 }

@@ -22,6 +22,12 @@ pub enum State {
     SellConfirm {
         draft: Draft,
     },
+    /// /wallet waits for an address.
+    WalletAddress,
+    /// A valid new address waits for the seller to confirm replacing the old one.
+    WalletConfirm {
+        address: String,
+    },
 }
 
 /// A product the seller has described but not yet published.

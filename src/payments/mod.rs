@@ -1,5 +1,6 @@
 //! Payment rails behind one trait. NOWPayments is real (`nowpayments`) or simulated (`sandbox`).
 
+pub mod address;
 pub mod currencies;
 pub mod nowpayments;
 pub mod sandbox;
@@ -36,6 +37,14 @@ pub struct MinAmount {
     pub usd: Option<CryptoAmount>,
 }
 
+/// The answer to an address check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressCheck {
+    Valid,
+    /// Refused, with the provider's reason.
+    Invalid(String),
+}
+
 /// Why a call to the payment rail did not give an answer souk can use. Never holds a secret.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum GatewayError {
@@ -67,6 +76,12 @@ pub trait PaymentGateway: Send + Sync {
         &self,
         request: &PaymentRequest,
     ) -> Result<CreatedPayment, GatewayError>;
+    /// `POST /payout/validate-address`: whether NOWPayments would pay out to this address.
+    async fn validate_address(
+        &self,
+        currency: &str,
+        address: &str,
+    ) -> Result<AddressCheck, GatewayError>;
     /// `GET /payment/{id}`, with the raw JSON text it returned.
     async fn payment_status(
         &self,

@@ -207,6 +207,17 @@ impl PaymentGateway for Simulator {
         })
     }
 
+    async fn validate_address(
+        &self,
+        currency: &str,
+        address: &str,
+    ) -> Result<super::AddressCheck, GatewayError> {
+        Ok(match super::address::format_problem(currency, address) {
+            None => super::AddressCheck::Valid,
+            Some(why) => super::AddressCheck::Invalid(why.to_string()),
+        })
+    }
+
     async fn payment_status(
         &self,
         payment_id: &str,

@@ -6,9 +6,11 @@
 //! (compare-and-set), the queued messages and the inbox rows with a handful of statements. A
 //! batch that loses a race with another process is rolled back and settled report by report.
 
-use crate::domain::OrderStatus;
+use crate::domain::ledger::EntryKind;
+use crate::domain::{OrderStatus, UsdCents};
 use crate::payments::{CryptoAmount, PaymentStatusBody};
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
+use crate::store::ledger::{self, NewEntry};
 use crate::store::orders::{self, SettlementRow};
 use crate::store::outbox::{self, OutboxMessage, Queued};
 use crate::store::{Conn, Store, StoreError};
@@ -127,6 +129,7 @@ async fn settle_batch(
 
     let mut settled = Vec::with_capacity(reports.len());
     let mut queued = Vec::new();
+    let mut entries = Vec::new();
     let mut records = Vec::with_capacity(reports.len());
     for report in reports {
         let u = &report.update;
@@ -151,12 +154,13 @@ async fn settle_batch(
             }
             Some(i) => {
                 let p = &mut pending[i];
-                let (result, messages) = decide(p, u, &report.raw, admins);
+                let (result, effects) = decide(p, u, &report.raw, admins);
                 if result.outcome == IpnOutcome::Applied && p.row.order.payment_id.is_none() {
                     p.row.order.payment_id = Some(u.payment_id.clone());
                     by_payment.insert(u.payment_id.clone(), i);
                 }
-                queued.extend(messages);
+                queued.extend(effects.messages);
+                entries.extend(effects.ledger);
                 result
             }
         };
@@ -187,6 +191,8 @@ async fn settle_batch(
         }
         tracing::info!(order_id = o.id, from = %p.loaded_status, to = %o.status, "order moved");
     }
+    queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
+    ledger::append(&mut tx, &entries).await?;
     let mut seen = HashSet::new();
     queued.retain(|q: &Queued| seen.insert(q.dedupe_key.clone()));
     outbox::enqueue(&mut tx, &queued).await?;
@@ -223,12 +229,7 @@ fn dedup<T: Eq + std::hash::Hash + Copy>(items: Vec<T>) -> Vec<T> {
 
 /// Decides what one report does to its order (already loaded, possibly changed by earlier
 /// reports of the batch) and what it owes users. Pure: no I/O.
-fn decide(
-    p: &mut Pending,
-    u: &PaymentStatusBody,
-    raw: &str,
-    admins: &[i64],
-) -> (Settled, Vec<Queued>) {
+fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> (Settled, Effects) {
     let order = &p.row.order;
     let unchanged = |outcome| Settled {
         outcome,
@@ -252,7 +253,13 @@ fn decide(
                 message: OutboxMessage::text("admin-payment-mismatch", &args),
             })
             .collect();
-        return (unchanged(IpnOutcome::Mismatch), alerts);
+        return (
+            unchanged(IpnOutcome::Mismatch),
+            Effects {
+                messages: alerts,
+                ledger: None,
+            },
+        );
     }
     let Ok(next) = u.payment_status.parse::<OrderStatus>() else {
         tracing::warn!(
@@ -260,12 +267,15 @@ fn decide(
             status = u.payment_status,
             "unknown payment status ignored"
         );
-        return (unchanged(IpnOutcome::Ignored), Vec::new());
+        return (unchanged(IpnOutcome::Ignored), Effects::default());
     };
     if !order.status.can_move_to(next) {
-        return (unchanged(IpnOutcome::Ignored), Vec::new());
+        return (unchanged(IpnOutcome::Ignored), Effects::default());
     }
-    let messages = messages_for(&p.row, next, u.actually_paid.as_ref());
+    let effects = Effects {
+        messages: messages_for(&p.row, next, u.actually_paid.as_ref()),
+        ledger: ledger_entry(order, next),
+    };
     p.row.order.status = next;
     if let Some(paid) = &u.actually_paid {
         p.actually_paid = Some(paid.as_str().to_string());
@@ -277,8 +287,75 @@ fn decide(
             order_id: Some(p.row.order.id),
             status: Some(next),
         },
-        messages,
+        effects,
     )
+}
+
+/// What deciding a report produces besides the order's new state.
+#[derive(Debug, Default)]
+struct Effects {
+    /// Messages to the buyer and to admins.
+    messages: Vec<Queued>,
+    /// The entry the move writes in the seller's ledger.
+    ledger: Option<NewEntry>,
+}
+
+/// What the move to `next` writes in the seller's ledger: the price on sale, taken back on
+/// refund. The reference makes each happen once per order.
+fn ledger_entry(order: &orders::Order, next: OrderStatus) -> Option<NewEntry> {
+    let kind = match next {
+        OrderStatus::Finished => EntryKind::Sale,
+        OrderStatus::Refunded => EntryKind::Refund,
+        _ => return None,
+    };
+    Some(NewEntry {
+        seller_id: order.seller_id,
+        kind,
+        amount: order.price,
+        order_id: Some(order.id),
+        reference: format!("{}:{}", kind.as_str(), order.id),
+    })
+}
+
+/// The seller's message for each ledger entry of the batch, with the amount and the available
+/// balance right after it (balances read once, then carried forward entry by entry).
+async fn seller_notes(
+    conn: &mut Conn,
+    pending: &[Pending],
+    entries: &[NewEntry],
+) -> Result<Vec<Queued>, StoreError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sellers: Vec<i64> = dedup(entries.iter().map(|e| e.seller_id).collect());
+    let mut balances = ledger::available_in(conn, &sellers).await?;
+    let mut notes = Vec::with_capacity(entries.len());
+    for e in entries {
+        let balance = balances.entry(e.seller_id).or_insert(UsdCents(0));
+        balance.0 += e.kind.signed(e.amount).0;
+        let order_id = e.order_id.unwrap_or_default();
+        let title = pending
+            .iter()
+            .find(|p| p.row.order.id == order_id)
+            .map(|p| p.row.title.clone())
+            .unwrap_or_default();
+        let args = [
+            ("title", title),
+            ("order", order_id.to_string()),
+            ("amount", e.amount.to_string()),
+            ("balance", balance.to_string()),
+        ];
+        let (what, key) = match e.kind {
+            EntryKind::Refund => ("refund_debited", "seller-refund"),
+            _ => ("sold", "seller-sale"),
+        };
+        notes.push(Queued {
+            dedupe_key: format!("order:{order_id}:{what}"),
+            chat_id: e.seller_id,
+            message: OutboxMessage::text(key, &args),
+        });
+    }
+    Ok(notes)
 }
 
 /// Why a payment cannot belong to its order, if it cannot.
@@ -350,22 +427,10 @@ fn messages_for(
                 ("amount", order.pay_amount.clone().unwrap_or_default()),
                 ("coin", order.pay_currency.to_ascii_uppercase()),
             ];
-            let sale = [
-                ("title", row.title.clone()),
-                ("order", order.id.to_string()),
-                ("price", order.price.to_string()),
-            ];
-            vec![
-                to_buyer(
-                    "delivered",
-                    OutboxMessage::document(&row.file_id, "delivery-receipt", &receipt),
-                ),
-                Queued {
-                    dedupe_key: format!("order:{}:sold", order.id),
-                    chat_id: order.seller_id,
-                    message: OutboxMessage::text("seller-sale", &sale),
-                },
-            ]
+            vec![to_buyer(
+                "delivered",
+                OutboxMessage::document(&row.file_id, "delivery-receipt", &receipt),
+            )]
         }
         OrderStatus::PartiallyPaid => {
             let expected = order.pay_amount.as_deref().and_then(CryptoAmount::parse);
@@ -499,28 +564,35 @@ mod tests {
     }
 
     #[test]
-    fn finished_delivers_the_file_and_tells_the_seller() {
+    fn finished_delivers_the_file_and_credits_the_seller_the_price() {
         let mut p = pending(OrderStatus::Waiting);
-        let (s, msgs) = decide(&mut p, &report("finished", "25.70", "0.0004"), "", &[]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), "", &[]);
+        let msgs = effects.messages;
         assert_eq!(
             (s.outcome, s.status),
             (IpnOutcome::Applied, Some(OrderStatus::Finished))
         );
         let keys: Vec<_> = msgs.iter().map(|m| m.dedupe_key.as_str()).collect();
-        assert_eq!(keys, ["order:7:delivered", "order:7:sold"]);
+        assert_eq!(keys, ["order:7:delivered"]);
         assert!(
             matches!(&msgs[0].message, OutboxMessage::Document { file_id, .. } if file_id == "F")
         );
-        assert_eq!((msgs[0].chat_id, msgs[1].chat_id), (2, 1));
+        assert_eq!(msgs[0].chat_id, 2);
+        let entry = effects.ledger.expect("the seller is credited");
+        assert_eq!(
+            (entry.seller_id, entry.kind, entry.amount),
+            (1, EntryKind::Sale, UsdCents(2500)),
+            "the price, not the total with commission"
+        );
     }
 
     #[test]
     fn a_repeat_within_a_batch_changes_nothing() {
         let mut p = pending(OrderStatus::Waiting);
         decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
-        let (s, msgs) = decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
         assert_eq!(s.outcome, IpnOutcome::Ignored);
-        assert!(msgs.is_empty());
+        assert!(effects.messages.is_empty() && effects.ledger.is_none());
         let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"), "", &[]);
         assert_eq!(s.outcome, IpnOutcome::Ignored);
     }
@@ -528,7 +600,7 @@ mod tests {
     #[test]
     fn a_wrong_amount_alerts_admins_and_moves_nothing() {
         let mut p = pending(OrderStatus::Waiting);
-        let (s, msgs) = decide(
+        let (s, Effects { messages: msgs, .. }) = decide(
             &mut p,
             &report("finished", "1", "0.0004"),
             "body",
@@ -540,9 +612,22 @@ mod tests {
     }
 
     #[test]
+    fn a_refund_takes_the_price_back_from_the_seller() {
+        let mut p = pending(OrderStatus::Finished);
+        let (s, effects) = decide(&mut p, &report("refunded", "25.7", "0.0004"), "", &[]);
+        assert_eq!(s.outcome, IpnOutcome::Applied);
+        let entry = effects.ledger.unwrap();
+        assert_eq!(
+            (entry.kind, entry.kind.signed(entry.amount)),
+            (EntryKind::Refund, UsdCents(-2500))
+        );
+        assert_eq!(entry.reference, "refund:7");
+    }
+
+    #[test]
     fn partial_payment_states_the_exact_missing_amount() {
         let mut p = pending(OrderStatus::Waiting);
-        let (_, msgs) = decide(
+        let (_, Effects { messages: msgs, .. }) = decide(
             &mut p,
             &report("partially_paid", "25.7", "0.00012345"),
             "",

@@ -2,10 +2,12 @@
 
 pub mod dialogues;
 pub mod ipn_events;
+pub mod ledger;
 pub mod orders;
 pub mod outbox;
 pub mod products;
 pub mod users;
+pub mod wallets;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -88,8 +90,8 @@ macro_rules! migrations {
 
 fn migrator(backend: Backend) -> Migrator {
     let migrations = match backend {
-        Backend::Sqlite => migrations!("sqlite": 1 "0001_core"),
-        Backend::Postgres => migrations!("postgres": 1 "0001_core"),
+        Backend::Sqlite => migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog"),
+        Backend::Postgres => migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog"),
     };
     Migrator {
         migrations: Cow::Owned(migrations),

@@ -5,5 +5,6 @@ mod conversations;
 mod fakes_selftest;
 mod marketplace;
 mod sandbox;
+mod sellers;
 mod settlement;
 mod support;

@@ -3,7 +3,9 @@
 use super::wire::{
     CreatedPaymentBody, CurrenciesBody, ErrorBody, MinAmountBody, PaymentStatusBody,
 };
-use crate::payments::{CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentRequest};
+use crate::payments::{
+    AddressCheck, CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentRequest,
+};
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -168,6 +170,33 @@ impl PaymentGateway for NowPaymentsClient {
             pay_currency: created.pay_currency.to_ascii_lowercase(),
             expires_at: created.expiration_estimate_date.or(created.valid_until),
         })
+    }
+
+    async fn validate_address(
+        &self,
+        currency: &str,
+        address: &str,
+    ) -> Result<AddressCheck, GatewayError> {
+        let body = serde_json::json!({ "address": address, "currency": currency }).to_string();
+        match self
+            .call_once(Method::POST, "/payout/validate-address", Some(body))
+            .await
+        {
+            // NOWPayments answers the plain text OK (sometimes quoted) when the address is valid.
+            Ok(text) if text.trim().trim_matches('"').eq_ignore_ascii_case("ok") => {
+                Ok(AddressCheck::Valid)
+            }
+            Ok(other) => Err(GatewayError::BadResponse(format!(
+                "unexpected answer {:?}",
+                other.chars().take(80).collect::<String>()
+            ))),
+            Err(GatewayError::Rejected {
+                status: 400,
+                message,
+                ..
+            }) => Ok(AddressCheck::Invalid(message)),
+            Err(e) => Err(e),
+        }
     }
 
     async fn payment_status(

@@ -470,6 +470,41 @@ impl FakeNowPayments {
         Ok(json_response(200, body.finish()))
     }
 
+    /// `POST /payout/validate-address`: plain text `OK` (200) for a well-formed address, the
+    /// JSON error NOWPayments gives (400) otherwise.
+    fn validate_address(&self, body: &[u8]) -> Result<Response, NpError> {
+        let request: Value =
+            serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
+        let address = request["address"]
+            .as_str()
+            .ok_or_else(|| invalid_params("address is required"))?;
+        let currency = request["currency"]
+            .as_str()
+            .ok_or_else(|| invalid_params("currency is required"))?;
+        let valid = match currency {
+            "usdttrc20" | "trx" => {
+                address.len() == 34
+                    && address.starts_with('T')
+                    && address.chars().all(|c| c.is_ascii_alphanumeric())
+            }
+            "eth" | "usdterc20" => {
+                address.len() == 42
+                    && address.starts_with("0x")
+                    && address[2..].chars().all(|c| c.is_ascii_hexdigit())
+            }
+            _ => !address.is_empty(),
+        };
+        if valid {
+            Ok((StatusCode::OK, "OK").into_response())
+        } else {
+            Err(np_error(
+                400,
+                "BAD_CREATE_WITHDRAWAL_REQUEST",
+                format!("Invalid payout_address: {address}"),
+            ))
+        }
+    }
+
     fn create_payment(&self, body: &[u8]) -> Result<Response, NpError> {
         let request: Value =
             serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
@@ -666,6 +701,7 @@ async fn handle(State(fake): State<FakeNowPayments>, request: Request) -> Respon
         (&Method::GET, ["v1", "min-amount"]) => fake.min_amount(&query),
         (&Method::POST, ["v1", "payment"]) => fake.create_payment(&body),
         (&Method::GET, ["v1", "payment", id]) => fake.payment_status(id),
+        (&Method::POST, ["v1", "payout", "validate-address"]) => fake.validate_address(&body),
         _ => Err(np_error(
             404,
             "NOT_FOUND",
