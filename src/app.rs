@@ -4,6 +4,10 @@
 use crate::bot::{self, Deps};
 use crate::config::Config;
 use crate::delivery::Deliverer;
+use crate::files::FileStore;
+use crate::files::copies::FileCopies;
+use crate::files::local::LocalDir;
+use crate::files::s3::S3Store;
 use crate::http::{self, HttpState};
 use crate::payments::PaymentGateway;
 use crate::payments::currencies::CurrencyCatalog;
@@ -106,6 +110,16 @@ impl Application {
                 (sim.clone() as Arc<dyn PaymentGateway>, Some(sim))
             }
         };
+        let files = Arc::new(match &config.s3 {
+            Some(s3) => FileStore::S3(S3Store::new(s3)),
+            None => FileStore::Local(LocalDir::new(config.files_dir.clone())),
+        });
+        tracing::info!(storage = files.describe(), "product files are copied to");
+        let file_copies = FileCopies {
+            store: store.clone(),
+            files: files.clone(),
+            bot: bot.clone(),
+        };
         let currencies = Arc::new(CurrencyCatalog::new(
             gateway.clone(),
             config.accepted_currencies.clone(),
@@ -129,14 +143,18 @@ impl Application {
                 currencies,
                 commission: config.commission,
                 ipn_callback_url,
+                outbox_wake: outbox_wake.clone(),
             },
             gateway,
             simulator,
             minimum_price: config.minimum_price,
+            admin_ids: config.admin_ids.clone(),
             payout_currency: config.payout_currency.clone(),
             default_language: config.default_language.clone(),
             bot_username,
             limiter: bot::ratelimit::RateLimiter::new(tuning.rate_limit.0, tuning.rate_limit.1),
+            files,
+            file_copies,
             outbox_wake: outbox_wake.clone(),
         });
         let http_state = HttpState {
@@ -187,6 +205,7 @@ impl Application {
             bot: self.bot.clone(),
             wake: self.outbox_wake,
             default_language: self.default_language,
+            files: self.deps.files.clone(),
         };
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 
@@ -195,6 +214,8 @@ impl Application {
             .context("job scheduler failed to start")?;
 
         bot::register_commands(&self.bot, &self.deps.default_language).await;
+        let sweeper = self.deps.file_copies.clone();
+        tokio::spawn(async move { sweeper.sweep().await });
         let dialogue_store = DialogueStore::<bot::state::State>::new(self.store.clone());
         let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
             .dependencies(dptree::deps![self.deps.clone(), dialogue_store])

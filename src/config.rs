@@ -26,6 +26,9 @@ pub struct Config {
     pub payout_currency: String,
     pub admin_ids: Vec<i64>,
     pub default_language: String,
+    /// Where copies of product files go: an S3-compatible bucket, else `files_dir`.
+    pub s3: Option<crate::files::s3::S3Config>,
+    pub files_dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +197,29 @@ impl Config {
             ));
         }
 
+        let s3 = match get("S3_BUCKET") {
+            None => None,
+            Some(bucket) => {
+                let need = |var: &'static str| {
+                    get(var).ok_or_else(|| err(var, "is required when S3_BUCKET is set"))
+                };
+                let endpoint = get("S3_ENDPOINT");
+                if let Some(e) = &endpoint {
+                    url::Url::parse(e)
+                        .map_err(|e| err("S3_ENDPOINT", format!("is not a URL ({e})")))?;
+                }
+                Some(crate::files::s3::S3Config {
+                    bucket,
+                    endpoint,
+                    region: get("S3_REGION").unwrap_or_else(|| "us-east-1".to_string()),
+                    access_key_id: need("S3_ACCESS_KEY_ID")?,
+                    secret_access_key: SecretString::from(need("S3_SECRET_ACCESS_KEY")?),
+                })
+            }
+        };
+        let files_dir =
+            std::path::PathBuf::from(get("FILES_DIR").unwrap_or_else(|| "./files".to_string()));
+
         Ok(Config {
             telegram_token: SecretString::from(telegram_token),
             telegram_api_url,
@@ -209,6 +235,8 @@ impl Config {
             payout_currency,
             admin_ids,
             default_language,
+            s3,
+            files_dir,
         })
     }
 
@@ -260,6 +288,22 @@ mod tests {
             ["btc", "eth", "usdttrc20", "sol", "ton", "ltc"]
         );
         assert_eq!(c.ipn_secret.expose_secret().len(), 64);
+    }
+
+    #[test]
+    fn s3_needs_its_credentials() {
+        let e = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc"), ("S3_BUCKET", "b")]))
+            .unwrap_err();
+        assert_eq!(e.var, "S3_ACCESS_KEY_ID");
+        let c = Config::from_vars(&vars(&[
+            ("TELOXIDE_TOKEN", "1:abc"),
+            ("S3_BUCKET", "b"),
+            ("S3_ACCESS_KEY_ID", "id"),
+            ("S3_SECRET_ACCESS_KEY", "very-secret-s3"),
+        ]))
+        .unwrap();
+        assert_eq!(c.s3.as_ref().unwrap().region, "us-east-1");
+        assert!(!format!("{c:?}").contains("very-secret-s3"));
     }
 
     #[test]

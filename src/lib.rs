@@ -5,6 +5,7 @@ pub mod bot;
 pub mod config;
 pub mod delivery;
 pub mod domain;
+pub mod files;
 pub mod http;
 pub mod i18n;
 pub mod jobs;

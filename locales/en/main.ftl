@@ -35,12 +35,31 @@ price-too-many-decimals = A price has at most 2 decimals (cents). Send it again,
 price-below-minimum = The minimum price is ${ $min }. Send a higher price.
 price-too-large = The maximum price is ${ $max }. Send a lower price.
 sell-ask-file = Now send the file buyers will receive, as a document (📎 → File).
+sell-ask-category = Which category is it in?
+sell-press-a-button = Please choose with the buttons above.
+sell-ask-kind = What do buyers receive?
+kind-file = 📄 A file (the same for everyone)
+kind-items = 🔑 Unique items (license keys, codes…)
+kind-text = 📝 A text (a link, instructions)
+sell-ask-items = Send the items, one per line (or a .txt file with one per line). Each buyer gets one, never sold twice.
+sell-ask-text = Send the text every buyer will receive (a link, instructions…).
+sell-text-not-text = Please send the text as a message.
+items-not-text = Send the items as text, one per line, or as a .txt file.
+items-not-utf8 = This file is not plain text (UTF-8). Send a .txt file with one item per line.
+items-file-unreadable = This file could not be read. Send a .txt file of at most { $max } KB, or the items as text.
+items-empty = There is no item in that message: send one item per line.
+items-too-many = That is too many items at once (10,000 at most). Send them in several parts.
+items-too-long = One of the lines is too long (1,000 characters at most per item).
+delivers-file = the file { $file }
+delivers-items = { $count } unique items
+delivers-text = this text: { $text }
 sell-file-not-document = Please send the file as a document (📎 → File), not as a photo, text or media.
 sell-summary = Ready to publish:
     Title: { $title }
     Description: { $description }
     Price: ${ $price }
-    File: { $file }
+    Category: { $category }
+    Delivers: { $delivers }
 button-publish = ✅ Publish
 button-cancel = ✖ Cancel
 sell-confirm-pending = Press Publish or Cancel under the summary above.
@@ -159,3 +178,97 @@ ledger-payout_reversal = failed payout returned
 ledger-refund = refund
 command-wallet = Your payout wallet
 command-earnings = Your earnings
+
+## Catalog
+menu-search = 🔎 Search
+browse-categories = Categories:
+browse-all = All products
+browse-category = { $name } (page { $page }):
+search-ask = What are you looking for? Send a few words.
+search-results = Results for “{ $query }” (page { $page }):
+search-none = Nothing matches. Try other words, or /browse.
+inline-message = { $title }: ${ $price }
+    { $link }
+inline-open = Open in the shop
+command-search = Search products
+command-myproducts = Your products
+
+## Admin: categories
+admin-only = Sorry, this command is for the marketplace's admins.
+categories-none = No category yet. Add one with /category_add Name.
+categories-list = Categories (id · name):
+category-usage-add = Usage: /category_add Name (at most { $max } characters).
+category-added = Category “{ $name }” added (id { $id }).
+category-exists = A category named “{ $name }” exists already.
+category-usage-rename = Usage: /category_rename id New name (at most { $max } characters).
+category-renamed = Category renamed to “{ $name }”.
+category-not-renamed = No such category, or that name is taken.
+category-usage-delete = Usage: /category_delete id
+category-deleted = Category deleted; its products stay, without a category.
+category-unknown = No such category.
+
+## My products
+myproducts-empty = You have no products yet. Send /sell to publish one.
+myproducts-header = Your products (tap one to manage it):
+myproducts-item = { $title } · ${ $price } · { $sales } sold{ $status }
+product-status-active = {""}
+product-status-paused = {" "}(paused)
+product-status-deleted = {" "}(deleted)
+not-your-product = This product is not yours or no longer exists.
+manage-stock = Stock: { $available } left of { $total }
+manage-card = { $title }
+    Price: ${ $price }
+    Kind: { $kind }
+    Status: { $status }
+    Link: { $link }
+    { $stock }
+kind-name-file = file
+kind-name-items = unique items
+kind-name-text = text
+button-pause = ⏸ Pause
+button-resume = ▶ Resume
+button-edit-price = 💲 Price
+button-edit-title = ✏ Title
+button-edit-description = ✏ Description
+button-edit-file = 📄 Replace the file
+button-restock = ➕ Add items
+button-edit-text = 📝 Change the text
+button-delete = 🗑 Delete
+button-back = ◀ Back
+button-delete-confirm = 🗑 Yes, delete it
+product-paused = Paused: the product is hidden and cannot be bought.
+product-resumed = Resumed: the product is on sale again.
+product-updated = ✅ Saved.
+restock-ask = Send the new items, one per line (or a .txt file). Items the product already has are refused.
+restocked = { $added } items added; { $refused } refused as duplicates.
+delete-confirm = Delete “{ $title }”? It leaves the shop; buyers keep access to what they bought.
+product-deleted = Deleted. Buyers keep access to what they bought.
+
+## Stock
+stock-left = { $count } left
+buy-button-sold-out = Sold out
+sold-out = Sorry, this product is sold out.
+seller-sold-out = 📦 “{ $title }” is sold out. Add items from /myproducts to sell it again.
+paid-but-sold-out = ⚠ Your payment for order #{ $order } ({ $title }) arrived after the offer expired, and the product sold out in the meantime. An admin has been told and will refund you.
+admin-paid-but-sold-out = 🚨 Order #{ $order } ({ $title }) was paid after its item was released and nothing is left: refund the buyer.
+
+## Delivery of items, texts and links
+delivery-item = ✅ Receipt, order #{ $order }
+    { $title }
+    Paid: ${ $total } ({ $amount } { $coin })
+
+    Your item:
+    { $item }
+delivery-text = ✅ Receipt, order #{ $order }
+    { $title }
+    Paid: ${ $total } ({ $amount } { $coin })
+
+    { $text }
+redelivery-item = { $title }
+    { $item }
+redelivery-text = { $title }
+    { $text }
+button-link = 🔗 Link
+download-link = { $title }: download it from this link (valid { $minutes } minutes):
+    { $link }
+download-link-unavailable = No download link is available for this purchase right now.

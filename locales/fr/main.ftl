@@ -35,12 +35,31 @@ price-too-many-decimals = Un prix a au plus 2 décimales (les centimes). Renvoye
 price-below-minimum = Le prix minimum est de { $min } $. Envoyez un prix plus élevé.
 price-too-large = Le prix maximum est de { $max } $. Envoyez un prix plus bas.
 sell-ask-file = Envoyez maintenant le fichier que recevront les acheteurs, en tant que document (📎 → Fichier).
+sell-ask-category = Dans quelle catégorie ?
+sell-press-a-button = Choisissez avec les boutons ci-dessus.
+sell-ask-kind = Que reçoivent les acheteurs ?
+kind-file = 📄 Un fichier (le même pour tous)
+kind-items = 🔑 Des articles uniques (clés de licence, codes…)
+kind-text = 📝 Un texte (un lien, des instructions)
+sell-ask-items = Envoyez les articles, un par ligne (ou un fichier .txt avec un article par ligne). Chaque acheteur en reçoit un, jamais vendu deux fois.
+sell-ask-text = Envoyez le texte que recevra chaque acheteur (un lien, des instructions…).
+sell-text-not-text = Envoyez le texte sous forme de message.
+items-not-text = Envoyez les articles en texte, un par ligne, ou en fichier .txt.
+items-not-utf8 = Ce fichier n'est pas du texte brut (UTF-8). Envoyez un fichier .txt avec un article par ligne.
+items-file-unreadable = Ce fichier n'a pas pu être lu. Envoyez un fichier .txt de { $max } Ko au plus, ou les articles en texte.
+items-empty = Ce message ne contient aucun article : envoyez un article par ligne.
+items-too-many = Trop d'articles d'un coup (10 000 au plus). Envoyez-les en plusieurs fois.
+items-too-long = Une des lignes est trop longue (1 000 caractères au plus par article).
+delivers-file = le fichier { $file }
+delivers-items = { $count } articles uniques
+delivers-text = ce texte : { $text }
 sell-file-not-document = Envoyez le fichier en tant que document (📎 → Fichier), pas comme photo, texte ou média.
 sell-summary = Prêt à publier :
     Titre : { $title }
     Description : { $description }
     Prix : { $price } $
-    Fichier : { $file }
+    Catégorie : { $category }
+    Livre : { $delivers }
 button-publish = ✅ Publier
 button-cancel = ✖ Annuler
 sell-confirm-pending = Appuyez sur Publier ou Annuler sous le récapitulatif ci-dessus.
@@ -159,3 +178,97 @@ ledger-payout_reversal = versement échoué restitué
 ledger-refund = remboursement
 command-wallet = Votre portefeuille de paiement
 command-earnings = Vos gains
+
+## Catalogue
+menu-search = 🔎 Rechercher
+browse-categories = Catégories :
+browse-all = Tous les produits
+browse-category = { $name } (page { $page }) :
+search-ask = Que cherchez-vous ? Envoyez quelques mots.
+search-results = Résultats pour « { $query } » (page { $page }) :
+search-none = Aucun résultat. Essayez d'autres mots, ou /browse.
+inline-message = { $title } : { $price } $
+    { $link }
+inline-open = Ouvrir dans la boutique
+command-search = Rechercher des produits
+command-myproducts = Vos produits
+
+## Admin : catégories
+admin-only = Désolé, cette commande est réservée aux administrateurs de la place de marché.
+categories-none = Aucune catégorie pour l'instant. Ajoutez-en une avec /category_add Nom.
+categories-list = Catégories (id · nom) :
+category-usage-add = Usage : /category_add Nom ({ $max } caractères au plus).
+category-added = Catégorie « { $name } » ajoutée (id { $id }).
+category-exists = Une catégorie « { $name } » existe déjà.
+category-usage-rename = Usage : /category_rename id Nouveau nom ({ $max } caractères au plus).
+category-renamed = Catégorie renommée en « { $name } ».
+category-not-renamed = Catégorie inconnue, ou ce nom est déjà pris.
+category-usage-delete = Usage : /category_delete id
+category-deleted = Catégorie supprimée ; ses produits restent, sans catégorie.
+category-unknown = Catégorie inconnue.
+
+## Mes produits
+myproducts-empty = Vous n'avez pas encore de produit. Envoyez /sell pour en publier un.
+myproducts-header = Vos produits (touchez-en un pour le gérer) :
+myproducts-item = { $title } · { $price } $ · { $sales } vendus{ $status }
+product-status-active = {""}
+product-status-paused = {" "}(en pause)
+product-status-deleted = {" "}(supprimé)
+not-your-product = Ce produit n'est pas le vôtre ou n'existe plus.
+manage-stock = Stock : { $available } restants sur { $total }
+manage-card = { $title }
+    Prix : { $price } $
+    Type : { $kind }
+    Statut : { $status }
+    Lien : { $link }
+    { $stock }
+kind-name-file = fichier
+kind-name-items = articles uniques
+kind-name-text = texte
+button-pause = ⏸ Mettre en pause
+button-resume = ▶ Reprendre
+button-edit-price = 💲 Prix
+button-edit-title = ✏ Titre
+button-edit-description = ✏ Description
+button-edit-file = 📄 Remplacer le fichier
+button-restock = ➕ Ajouter des articles
+button-edit-text = 📝 Changer le texte
+button-delete = 🗑 Supprimer
+button-back = ◀ Retour
+button-delete-confirm = 🗑 Oui, le supprimer
+product-paused = En pause : le produit est masqué et ne peut pas être acheté.
+product-resumed = Repris : le produit est de nouveau en vente.
+product-updated = ✅ Enregistré.
+restock-ask = Envoyez les nouveaux articles, un par ligne (ou un fichier .txt). Les articles déjà présents sont refusés.
+restocked = { $added } articles ajoutés ; { $refused } refusés car en double.
+delete-confirm = Supprimer « { $title } » ? Il quitte la boutique ; les acheteurs gardent l'accès à leurs achats.
+product-deleted = Supprimé. Les acheteurs gardent l'accès à leurs achats.
+
+## Stock
+stock-left = { $count } restants
+buy-button-sold-out = Épuisé
+sold-out = Désolé, ce produit est épuisé.
+seller-sold-out = 📦 « { $title } » est épuisé. Ajoutez des articles depuis /myproducts pour le vendre à nouveau.
+paid-but-sold-out = ⚠ Votre paiement de la commande n°{ $order } ({ $title }) est arrivé après l'expiration de l'offre, et le produit s'est épuisé entre-temps. Un administrateur a été prévenu et vous remboursera.
+admin-paid-but-sold-out = 🚨 La commande n°{ $order } ({ $title }) a été payée après la libération de son article et il n'en reste plus : remboursez l'acheteur.
+
+## Livraison d'articles, de textes et de liens
+delivery-item = ✅ Reçu, commande n°{ $order }
+    { $title }
+    Payé : { $total } $ ({ $amount } { $coin })
+
+    Votre article :
+    { $item }
+delivery-text = ✅ Reçu, commande n°{ $order }
+    { $title }
+    Payé : { $total } $ ({ $amount } { $coin })
+
+    { $text }
+redelivery-item = { $title }
+    { $item }
+redelivery-text = { $title }
+    { $text }
+button-link = 🔗 Lien
+download-link = { $title } : téléchargez-le depuis ce lien (valable { $minutes } minutes) :
+    { $link }
+download-link-unavailable = Aucun lien de téléchargement n'est disponible pour cet achat pour le moment.

@@ -1,9 +1,19 @@
 //! Inline-button payloads: what a button asks for, encoded in Telegram's 64-byte callback data.
 
+use super::state::EditField;
+use crate::domain::product::ProductKind;
+
 /// A button press, parsed. Anything that does not parse is a stale or forged button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Browse(i64),
+    /// The category list (or every product when there are no categories).
+    Categories,
+    /// Products of a category (`None`: all products), page n.
+    Browse(Option<i64>, i64),
+    /// Search results for folded words, page n.
+    Search(String, i64),
+    /// Asks for search words.
+    SearchPrompt,
     Product(i64),
     Buy(i64),
     Pay(i64, String),
@@ -11,19 +21,45 @@ pub enum Action {
     Cancel(i64),
     Simulate(i64),
     Redownload(i64),
+    /// A short-lived download link for a purchased file.
+    Link(i64),
     Purchases,
     Sell,
+    PickCategory(i64),
+    PickKind(ProductKind),
     Publish,
     DiscardDraft,
     Language(String),
     WalletReplace,
     WalletKeep,
+    MyProducts,
+    Manage(i64),
+    /// Pause or resume.
+    Toggle(i64),
+    Edit(i64, EditField),
+    Delete(i64),
+    DeleteConfirmed(i64),
 }
+
+/// The longest search text kept in a button (callback data is 64 bytes at most).
+const MAX_SEARCH_DATA: usize = 40;
 
 impl Action {
     pub fn encode(&self) -> String {
         match self {
-            Action::Browse(page) => format!("browse:{page}"),
+            Action::Categories => "cats".into(),
+            Action::Browse(cat, page) => format!(
+                "browse:{}:{page}",
+                cat.map(|c| c.to_string()).unwrap_or_default()
+            ),
+            Action::Search(words, page) => {
+                let mut words = words.clone();
+                while words.len() > MAX_SEARCH_DATA {
+                    words.pop();
+                }
+                format!("srch:{page}:{words}")
+            }
+            Action::SearchPrompt => "srchask".into(),
             Action::Product(id) => format!("prod:{id}"),
             Action::Buy(id) => format!("buy:{id}"),
             Action::Pay(id, coin) => format!("pay:{id}:{coin}"),
@@ -31,17 +67,34 @@ impl Action {
             Action::Cancel(id) => format!("cxl:{id}"),
             Action::Simulate(id) => format!("sim:{id}"),
             Action::Redownload(id) => format!("dl:{id}"),
+            Action::Link(id) => format!("link:{id}"),
             Action::Purchases => "purchases".into(),
             Action::Sell => "sell".into(),
+            Action::PickCategory(id) => format!("pcat:{id}"),
+            Action::PickKind(kind) => format!("kind:{}", kind.as_str()),
             Action::Publish => "publish".into(),
             Action::DiscardDraft => "discard".into(),
             Action::Language(code) => format!("lang:{code}"),
             Action::WalletReplace => "wallet:replace".into(),
             Action::WalletKeep => "wallet:keep".into(),
+            Action::MyProducts => "myp".into(),
+            Action::Manage(id) => format!("mng:{id}"),
+            Action::Toggle(id) => format!("tgl:{id}"),
+            Action::Edit(id, field) => format!("edit:{id}:{}", field.as_str()),
+            Action::Delete(id) => format!("del:{id}"),
+            Action::DeleteConfirmed(id) => format!("delok:{id}"),
         }
     }
 
     pub fn parse(data: &str) -> Option<Action> {
+        // Search words may hold anything folded text holds (letters, digits, spaces): split once.
+        if let Some(rest) = data.strip_prefix("srch:") {
+            let (page, words) = rest.split_once(':')?;
+            return Some(Action::Search(
+                words.to_string(),
+                page.parse().ok().filter(|p: &i64| *p >= 0)?,
+            ));
+        }
         let mut parts = data.split(':');
         let head = parts.next()?;
         let mut id = || {
@@ -51,17 +104,39 @@ impl Action {
                 .filter(|n| *n >= 0)
         };
         let action = match head {
-            "browse" => Action::Browse(id()?),
+            "cats" => Action::Categories,
+            "srchask" => Action::SearchPrompt,
+            "browse" => {
+                let cat = parts.next()?;
+                let cat = if cat.is_empty() {
+                    None
+                } else {
+                    Some(cat.parse::<i64>().ok().filter(|n| *n >= 0)?)
+                };
+                Action::Browse(cat, parts.next()?.parse::<i64>().ok().filter(|n| *n >= 0)?)
+            }
             "prod" => Action::Product(id()?),
             "buy" => Action::Buy(id()?),
             "chk" => Action::Check(id()?),
             "cxl" => Action::Cancel(id()?),
             "sim" => Action::Simulate(id()?),
             "dl" => Action::Redownload(id()?),
+            "link" => Action::Link(id()?),
             "purchases" => Action::Purchases,
             "sell" => Action::Sell,
+            "pcat" => Action::PickCategory(id()?),
+            "kind" => Action::PickKind(ProductKind::parse(parts.next()?)?),
             "publish" => Action::Publish,
             "discard" => Action::DiscardDraft,
+            "myp" => Action::MyProducts,
+            "mng" => Action::Manage(id()?),
+            "tgl" => Action::Toggle(id()?),
+            "del" => Action::Delete(id()?),
+            "delok" => Action::DeleteConfirmed(id()?),
+            "edit" => {
+                let product = id()?;
+                Action::Edit(product, EditField::parse(parts.next()?)?)
+            }
             "pay" => {
                 let product = id()?;
                 let coin = parts.next()?.to_string();
@@ -87,12 +162,16 @@ impl Action {
 
 #[cfg(test)]
 mod tests {
-    use super::Action;
+    use super::*;
 
     #[test]
     fn round_trips_and_fits_telegram() {
         let all = [
-            Action::Browse(3),
+            Action::Categories,
+            Action::Browse(None, 0),
+            Action::Browse(Some(i64::MAX), 7),
+            Action::Search("cafe creme".into(), 2),
+            Action::SearchPrompt,
             Action::Product(i64::MAX),
             Action::Buy(1),
             Action::Pay(i64::MAX, "usdttrc20".into()),
@@ -100,19 +179,34 @@ mod tests {
             Action::Cancel(9),
             Action::Simulate(9),
             Action::Redownload(9),
+            Action::Link(9),
             Action::Purchases,
             Action::Sell,
+            Action::PickCategory(3),
+            Action::PickKind(ProductKind::Items),
             Action::Publish,
             Action::DiscardDraft,
             Action::Language("fr".into()),
             Action::WalletReplace,
             Action::WalletKeep,
+            Action::MyProducts,
+            Action::Manage(i64::MAX),
+            Action::Toggle(4),
+            Action::Edit(i64::MAX, EditField::Description),
+            Action::Delete(4),
+            Action::DeleteConfirmed(i64::MAX),
         ];
         for a in all {
             let data = a.encode();
             assert!(data.len() <= 64, "{data}");
             assert_eq!(Action::parse(&data), Some(a));
         }
+    }
+
+    #[test]
+    fn long_searches_are_cut_to_fit() {
+        let a = Action::Search("x".repeat(100), 123);
+        assert!(a.encode().len() <= 64);
     }
 
     #[test]
@@ -126,6 +220,10 @@ mod tests {
             "pay:1:b-c",
             "chk:1:2",
             "nope:1",
+            "edit:1:color",
+            "kind:car",
+            "browse:x:1",
+            "srch:x:y",
         ] {
             assert_eq!(Action::parse(bad), None, "{bad}");
         }

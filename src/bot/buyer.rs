@@ -1,7 +1,9 @@
-//! Buyers: product cards, browsing, choosing a coin, the payment message, status checks, purchases.
+//! Buyers: product cards, choosing a coin, the payment message, status checks, purchases.
 
 use super::action::Action;
 use super::{Deps, HandlerResult, Who, qr};
+use crate::domain::OrderStatus;
+use crate::domain::product::ProductKind;
 use crate::payments::GatewayError;
 use crate::payments::currencies::label;
 use crate::payments::uri::payment_uri;
@@ -9,11 +11,14 @@ use crate::services::checkout::CheckoutError;
 use crate::services::settlement;
 use crate::store::orders::{self, Order};
 use crate::store::products::{self, Product};
+use crate::store::stock;
 use std::sync::Arc;
+use std::time::Duration;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
-const PAGE_SIZE: i64 = 8;
+/// How long a download link works.
+pub const LINK_TTL: Duration = Duration::from_secs(15 * 60);
 
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
     let Some(product) = products::get(&deps.store, id)
@@ -25,7 +30,7 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
         return Ok(());
     };
     let quote = deps.checkout.quote(&product);
-    let text = who.tr(
+    let mut text = who.tr(
         "product-card",
         &[
             ("title", product.title.clone()),
@@ -34,64 +39,26 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
             ("total", quote.total.to_string()),
         ],
     );
+    let left = match product.kind {
+        ProductKind::Items => Some(stock::available(&deps.store, product.id).await?),
+        _ => None,
+    };
+    if let Some(n) = left.filter(|n| *n > 0) {
+        text = format!(
+            "{text}\n{}",
+            who.tr("stock-left", &[("count", n.to_string())])
+        );
+    }
+    let label = match left {
+        Some(0) => who.t("buy-button-sold-out"),
+        _ => who.tr("buy-button", &[("price", quote.total.to_string())]),
+    };
     let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
-        who.tr("buy-button", &[("price", quote.total.to_string())]),
+        label,
         Action::Buy(product.id).encode(),
     )]]);
     bot.send_message(who.chat(), text)
         .reply_markup(keyboard)
-        .await?;
-    Ok(())
-}
-
-pub async fn browse(bot: Bot, who: Who, deps: Arc<Deps>, page: i64) -> HandlerResult {
-    let page = page.max(0);
-    let items = products::list_active(&deps.store, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
-    if items.is_empty() {
-        bot.send_message(
-            who.chat(),
-            who.t(if page == 0 {
-                "browse-empty"
-            } else {
-                "stale-button"
-            }),
-        )
-        .await?;
-        return Ok(());
-    }
-    let has_next = items.len() as i64 > PAGE_SIZE;
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = items
-        .iter()
-        .take(PAGE_SIZE as usize)
-        .map(|p| {
-            vec![InlineKeyboardButton::callback(
-                who.tr(
-                    "browse-item",
-                    &[("title", p.title.clone()), ("price", p.price.to_string())],
-                ),
-                Action::Product(p.id).encode(),
-            )]
-        })
-        .collect();
-    let mut nav = Vec::new();
-    if page > 0 {
-        nav.push(InlineKeyboardButton::callback(
-            who.t("button-prev"),
-            Action::Browse(page - 1).encode(),
-        ));
-    }
-    if has_next {
-        nav.push(InlineKeyboardButton::callback(
-            who.t("button-next"),
-            Action::Browse(page + 1).encode(),
-        ));
-    }
-    if !nav.is_empty() {
-        rows.push(nav);
-    }
-    let text = who.tr("browse-header", &[("page", (page + 1).to_string())]);
-    bot.send_message(who.chat(), text)
-        .reply_markup(InlineKeyboardMarkup::new(rows))
         .await?;
     Ok(())
 }
@@ -103,6 +70,7 @@ pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             .await?;
         return Ok(());
     }
+    let links = matches!(*deps.files, crate::files::FileStore::S3(_));
     let rows: Vec<Vec<InlineKeyboardButton>> = list
         .iter()
         .map(|p| {
@@ -113,10 +81,17 @@ pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
                     ("order", p.order_id.to_string()),
                 ],
             );
-            vec![InlineKeyboardButton::callback(
+            let mut row = vec![InlineKeyboardButton::callback(
                 label,
                 Action::Redownload(p.order_id).encode(),
-            )]
+            )];
+            if links && p.has_file_copy {
+                row.push(InlineKeyboardButton::callback(
+                    who.t("button-link"),
+                    Action::Link(p.order_id).encode(),
+                ));
+            }
+            row
         })
         .collect();
     bot.send_message(who.chat(), who.t("purchases-header"))
@@ -134,10 +109,6 @@ pub async fn on_press(
 ) -> HandlerResult {
     let answer = bot.answer_callback_query(q.id.clone());
     match action {
-        Action::Browse(page) => {
-            answer.await?;
-            browse(bot, who, deps, page).await
-        }
         Action::Product(id) => {
             answer.await?;
             show_product(bot, who, deps, id).await
@@ -191,14 +162,13 @@ pub async fn on_press(
         }
         Action::Redownload(order_id) => {
             answer.await?;
-            redownload(bot, who, deps, order_id).await
+            redeliver(bot, who, deps, order_id).await
         }
-        Action::Sell
-        | Action::Publish
-        | Action::DiscardDraft
-        | Action::Language(_)
-        | Action::WalletReplace
-        | Action::WalletKeep => {
+        Action::Link(order_id) => {
+            answer.await?;
+            link(bot, who, deps, order_id).await
+        }
+        _ => {
             answer.await?;
             Ok(())
         }
@@ -225,6 +195,10 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
             .await?;
         return Ok(());
     };
+    if product.kind == ProductKind::Items && stock::available(&deps.store, product.id).await? == 0 {
+        bot.send_message(who.chat(), who.t("sold-out")).await?;
+        return Ok(());
+    }
     let coins = match deps.checkout.currencies.offered().await {
         Ok(c) if !c.is_empty() => c,
         Ok(_) => {
@@ -269,6 +243,7 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
         Err(e) => {
             let text = match &e {
                 CheckoutError::ProductUnavailable => who.t("product-unavailable"),
+                CheckoutError::SoldOut => who.t("sold-out"),
                 CheckoutError::CurrencyNotOffered => who.t("currency-not-offered"),
                 CheckoutError::BelowMinimum { minimum_usd } => who.tr(
                     "below-minimum",
@@ -353,7 +328,8 @@ async fn check_status(deps: &Deps, order: Order) -> String {
         return order.status.as_str().to_string();
     };
     match deps.gateway.payment_status(&payment_id).await {
-        Ok((body, raw)) => match settlement::apply(&deps.store, &[], &body, &raw).await {
+        Ok((body, raw)) => match settlement::apply(&deps.store, &deps.admin_ids, &body, &raw).await
+        {
             Ok(settled) => {
                 deps.outbox_wake.notify_one();
                 settled.status.unwrap_or(order.status).as_str().to_string()
@@ -370,21 +346,94 @@ async fn check_status(deps: &Deps, order: Order) -> String {
     }
 }
 
-async fn redownload(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> HandlerResult {
+/// A finished order's goods, again, to its buyer only (deleted products included).
+async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> HandlerResult {
     let order = own_order(&deps, &who, order_id)
         .await?
-        .filter(|o| o.status == crate::domain::OrderStatus::Finished);
+        .filter(|o| o.status == OrderStatus::Finished);
     let product = match &order {
         Some(o) => products::get(&deps.store, o.product_id).await?,
         None => None,
     };
-    match product {
-        Some(p) => {
-            bot.send_document(who.chat(), InputFile::file_id(FileId(p.file_id.clone())))
-                .caption(who.tr("redownload-caption", &[("title", p.title)]))
+    let Some(p) = product else {
+        bot.send_message(who.chat(), who.t("not-your-order"))
+            .await?;
+        return Ok(());
+    };
+    match p.kind {
+        ProductKind::File => {
+            let sent = bot
+                .send_document(who.chat(), InputFile::file_id(FileId(p.file_id.clone())))
+                .caption(who.tr("redownload-caption", &[("title", p.title.clone())]))
+                .await;
+            if let Err(e) = sent {
+                // The file_id no longer works (a new bot token): fall back on the stored copy.
+                tracing::warn!(order_id, error = %e, "re-sending by file_id failed; using the stored copy");
+                crate::delivery::send_stored_copy(&bot, &deps.files, who.chat(), &who.lang, &p)
+                    .await?;
+            }
+        }
+        ProductKind::Items => {
+            let mut conn = deps.store.pool().acquire().await?;
+            let item = stock::of_order(&mut conn, order_id)
+                .await?
+                .unwrap_or_default();
+            bot.send_message(
+                who.chat(),
+                who.tr("redelivery-item", &[("title", p.title), ("item", item)]),
+            )
+            .await?;
+        }
+        ProductKind::Text => {
+            let text = p.text_content.unwrap_or_default();
+            bot.send_message(
+                who.chat(),
+                who.tr("redelivery-text", &[("title", p.title), ("text", text)]),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A short-lived download link to the stored copy of a purchased file.
+async fn link(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> HandlerResult {
+    let order = own_order(&deps, &who, order_id)
+        .await?
+        .filter(|o| o.status == OrderStatus::Finished);
+    let product = match &order {
+        Some(o) => products::get(&deps.store, o.product_id).await?,
+        None => None,
+    };
+    let key = product.as_ref().and_then(|p| p.storage_key.clone());
+    let url = match key {
+        Some(key) => deps
+            .files
+            .download_link(&key, LINK_TTL)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(order_id, error = %e, "no download link");
+                None
+            }),
+        None => None,
+    };
+    match (url, product) {
+        (Some(url), Some(p)) => {
+            let minutes = (LINK_TTL.as_secs() / 60).to_string();
+            bot.send_message(
+                who.chat(),
+                who.tr(
+                    "download-link",
+                    &[("title", p.title), ("link", url), ("minutes", minutes)],
+                ),
+            )
+            .await?;
+        }
+        (_, Some(_)) => {
+            bot.send_message(who.chat(), who.t("download-link-unavailable"))
                 .await?;
         }
-        None => {
+        _ => {
             bot.send_message(who.chat(), who.t("not-your-order"))
                 .await?;
         }

@@ -2,7 +2,9 @@
 
 use super::action::Action;
 use super::state::State;
-use super::{Command, Deps, HandlerResult, SellDialogue, Who, account, buyer, seller};
+use super::{
+    Command, Deps, HandlerResult, SellDialogue, Who, account, admin, buyer, catalog, seller, shop,
+};
 use crate::i18n;
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -24,7 +26,16 @@ pub async fn command(
         Command::Sell => seller::begin(bot, who, dialogue).await,
         Command::Wallet => account::wallet(bot, who, deps, dialogue).await,
         Command::Earnings => account::earnings(bot, who, deps).await,
-        Command::Browse => buyer::browse(bot, who, deps, 0).await,
+        Command::Browse => catalog::categories(bot, who, deps).await,
+        Command::Search(words) if words.trim().is_empty() => {
+            catalog::prompt(bot, who, dialogue).await
+        }
+        Command::Search(words) => catalog::search(bot, who, deps, &words, 0).await,
+        Command::MyProducts => shop::list(bot, who, deps).await,
+        Command::Categories => admin::categories(bot, who, deps).await,
+        Command::CategoryAdd(args) => admin::category_add(bot, who, deps, &args).await,
+        Command::CategoryRename(args) => admin::category_rename(bot, who, deps, &args).await,
+        Command::CategoryDelete(args) => admin::category_delete(bot, who, deps, &args).await,
         Command::Purchases => buyer::purchases(bot, who, deps).await,
         Command::Language => {
             let keyboard = InlineKeyboardMarkup::new([[
@@ -66,10 +77,10 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
         };
     }
     let keyboard = InlineKeyboardMarkup::new([
-        vec![InlineKeyboardButton::callback(
-            who.t("menu-browse"),
-            Action::Browse(0).encode(),
-        )],
+        vec![
+            InlineKeyboardButton::callback(who.t("menu-browse"), Action::Categories.encode()),
+            InlineKeyboardButton::callback(who.t("menu-search"), Action::SearchPrompt.encode()),
+        ],
         vec![InlineKeyboardButton::callback(
             who.t("menu-purchases"),
             Action::Purchases.encode(),

@@ -2,11 +2,14 @@
 
 pub mod account;
 pub mod action;
+pub mod admin;
 pub mod buyer;
+pub mod catalog;
 pub mod menu;
 pub mod qr;
 pub mod ratelimit;
 pub mod seller;
+pub mod shop;
 pub mod state;
 
 use crate::domain::UsdCents;
@@ -39,11 +42,15 @@ pub struct Deps {
     /// Present in sandbox mode only.
     pub simulator: Option<Arc<Simulator>>,
     pub minimum_price: UsdCents,
+    pub admin_ids: Vec<i64>,
     /// The coin sellers are paid in; their wallets are checked for it.
     pub payout_currency: String,
     pub default_language: String,
     pub bot_username: String,
     pub limiter: RateLimiter,
+    /// Copies of product files (S3/B2 or a local folder).
+    pub files: Arc<crate::files::FileStore>,
+    pub file_copies: crate::files::copies::FileCopies,
     pub outbox_wake: Arc<Notify>,
 }
 
@@ -75,11 +82,20 @@ pub enum Command {
     Help,
     Sell,
     Browse,
+    Search(String),
     Purchases,
     Language,
     Cancel,
     Wallet,
     Earnings,
+    MyProducts,
+    Categories,
+    #[command(rename = "category_add")]
+    CategoryAdd(String),
+    #[command(rename = "category_rename")]
+    CategoryRename(String),
+    #[command(rename = "category_delete")]
+    CategoryDelete(String),
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -105,7 +121,11 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .filter_async(allow_press)
         .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
         .endpoint(on_press);
-    dptree::entry().branch(messages).branch(callbacks)
+    let inline = Update::filter_inline_query().endpoint(catalog::inline_query);
+    dptree::entry()
+        .branch(messages)
+        .branch(callbacks)
+        .branch(inline)
 }
 
 async fn who(deps: &Deps, user: &teloxide::types::User) -> Option<Who> {
@@ -194,6 +214,13 @@ async fn on_message(
                 .await?;
             Ok(())
         }
+        State::Edit { product_id, field } => {
+            shop::receive_edit(bot, who, msg, deps, dialogue, product_id, field).await
+        }
+        State::SearchQuery => {
+            dialogue.exit().await?;
+            catalog::search(bot, who, deps, msg.text().unwrap_or_default(), 0).await
+        }
         State::Idle => {
             bot.send_message(who.chat(), who.t("idle-hint")).await?;
             Ok(())
@@ -217,14 +244,32 @@ async fn on_press(
         return Ok(());
     };
     match action {
-        Action::Publish | Action::DiscardDraft | Action::Sell => {
-            seller::on_press(bot, who, q, deps, dialogue, action).await
+        Action::Sell
+        | Action::PickCategory(_)
+        | Action::PickKind(_)
+        | Action::Publish
+        | Action::DiscardDraft => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            seller::on_press(bot, who, deps, dialogue, action).await
         }
-        Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
         Action::WalletReplace | Action::WalletKeep => {
             bot.answer_callback_query(q.id.clone()).await?;
             account::on_press(bot, who, deps, dialogue, action).await
         }
+        Action::MyProducts
+        | Action::Manage(_)
+        | Action::Toggle(_)
+        | Action::Edit(..)
+        | Action::Delete(_)
+        | Action::DeleteConfirmed(_) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            shop::on_press(bot, who, deps, dialogue, action).await
+        }
+        Action::Categories | Action::Browse(..) | Action::Search(..) | Action::SearchPrompt => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            catalog::on_press(bot, who, deps, dialogue, action).await
+        }
+        Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
         other => buyer::on_press(bot, who, q, deps, other).await,
     }
 }
@@ -236,8 +281,10 @@ pub async fn register_commands(bot: &Bot, default_language: &str) {
         "start",
         "browse",
         "purchases",
+        "search",
         "wallet",
         "earnings",
+        "myproducts",
         "sell",
         "language",
         "help",

@@ -1,17 +1,22 @@
-//! /sell: title → description → price → file → summary with Publish / Cancel.
+//! /sell: title → description → price → category → kind → what buyers receive → Publish / Cancel.
 
 use super::action::Action;
-use super::state::{Draft, State};
+use super::state::{Content, Draft, Listing, State};
 use super::{Deps, HandlerResult, MAX_TEXT, SellDialogue, Who};
 use crate::domain::UsdCents;
 use crate::domain::price::{MAXIMUM_PRODUCT_PRICE, PriceError, parse_product_price};
+use crate::domain::product::{ItemUpload, ItemsError, ProductKind, parse_items};
+use crate::files::telegram;
 use crate::store::products::{self, NewProduct};
+use crate::store::{categories, stock};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-const MAX_TITLE: usize = 100;
-const MAX_DESCRIPTION: usize = 2000;
+pub const MAX_TITLE: usize = 100;
+pub const MAX_DESCRIPTION: usize = 2000;
+/// Largest .txt file of items accepted.
+const MAX_ITEMS_FILE: u64 = 1024 * 1024;
 
 pub async fn begin(bot: Bot, who: Who, dialogue: SellDialogue) -> HandlerResult {
     dialogue.update(State::SellTitle).await?;
@@ -39,13 +44,9 @@ pub async fn on_message(
         return Ok(());
     }
     match state {
-        State::SellTitle => match text {
-            Some(t) if !t.is_empty() && t.chars().count() <= MAX_TITLE => {
-                dialogue
-                    .update(State::SellDescription {
-                        title: t.to_string(),
-                    })
-                    .await?;
+        State::SellTitle => match valid_title(text) {
+            Some(t) => {
+                dialogue.update(State::SellDescription { title: t }).await?;
                 bot.send_message(
                     chat,
                     who.tr(
@@ -55,7 +56,7 @@ pub async fn on_message(
                 )
                 .await?;
             }
-            _ => {
+            None => {
                 bot.send_message(
                     chat,
                     who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]),
@@ -63,12 +64,12 @@ pub async fn on_message(
                 .await?;
             }
         },
-        State::SellDescription { title } => match text {
-            Some(d) if !d.is_empty() && d.chars().count() <= MAX_DESCRIPTION => {
+        State::SellDescription { title } => match valid_description(text) {
+            Some(d) => {
                 dialogue
                     .update(State::SellPrice {
                         title,
-                        description: d.to_string(),
+                        description: d,
                     })
                     .await?;
                 bot.send_message(
@@ -77,7 +78,7 @@ pub async fn on_message(
                 )
                 .await?;
             }
-            _ => {
+            None => {
                 bot.send_message(
                     chat,
                     who.tr(
@@ -88,145 +89,362 @@ pub async fn on_message(
                 .await?;
             }
         },
-        State::SellPrice { title, description } => {
-            match parse_product_price(text.unwrap_or(""), deps.minimum_price) {
-                Ok(price) => {
-                    dialogue
-                        .update(State::SellFile {
-                            title,
-                            description,
-                            price_cents: price.0,
-                        })
-                        .await?;
-                    bot.send_message(chat, who.t("sell-ask-file")).await?;
-                }
-                Err(e) => {
-                    let reply = match e {
-                        PriceError::NotANumber => who.t("price-not-a-number"),
-                        PriceError::TooManyDecimals => who.t("price-too-many-decimals"),
-                        PriceError::BelowMinimum => who.tr(
-                            "price-below-minimum",
-                            &[("min", deps.minimum_price.to_string())],
-                        ),
-                        PriceError::TooLarge => who.tr(
-                            "price-too-large",
-                            &[("max", MAXIMUM_PRODUCT_PRICE.to_string())],
-                        ),
-                    };
-                    bot.send_message(chat, reply).await?;
-                }
-            }
-        }
-        State::SellFile {
-            title,
-            description,
-            price_cents,
-        } => match msg.document() {
-            Some(doc) => {
-                let draft = Draft {
+        State::SellPrice { title, description } => match price(&who, &deps, text) {
+            Ok(price) => {
+                let listing = Listing {
                     title,
                     description,
-                    price_cents,
-                    file_id: doc.file.id.0.clone(),
-                    file_unique_id: doc.file.unique_id.0.clone(),
-                    file_name: doc.file_name.clone(),
+                    price_cents: price.0,
+                    category_id: None,
                 };
-                let summary = who.tr(
-                    "sell-summary",
-                    &[
-                        ("title", draft.title.clone()),
-                        ("description", draft.description.clone()),
-                        ("price", UsdCents(draft.price_cents).to_string()),
-                        (
-                            "file",
-                            draft.file_name.clone().unwrap_or_else(|| "-".into()),
-                        ),
-                    ],
-                );
-                dialogue.update(State::SellConfirm { draft }).await?;
-                let keyboard = InlineKeyboardMarkup::new([[
-                    InlineKeyboardButton::callback(
-                        who.t("button-publish"),
-                        Action::Publish.encode(),
-                    ),
-                    InlineKeyboardButton::callback(
-                        who.t("button-cancel"),
-                        Action::DiscardDraft.encode(),
-                    ),
-                ]]);
-                bot.send_message(chat, summary)
-                    .reply_markup(keyboard)
-                    .await?;
+                let cats = categories::list(&deps.store).await?;
+                if cats.is_empty() {
+                    ask_kind(&bot, &who, &dialogue, listing).await?;
+                } else {
+                    dialogue.update(State::SellCategory { listing }).await?;
+                    let rows: Vec<Vec<InlineKeyboardButton>> = cats
+                        .into_iter()
+                        .map(|c| {
+                            vec![InlineKeyboardButton::callback(
+                                c.name,
+                                Action::PickCategory(c.id).encode(),
+                            )]
+                        })
+                        .collect();
+                    bot.send_message(chat, who.t("sell-ask-category"))
+                        .reply_markup(InlineKeyboardMarkup::new(rows))
+                        .await?;
+                }
             }
-            None => {
-                bot.send_message(chat, who.t("sell-file-not-document"))
-                    .await?;
+            Err(reply) => {
+                bot.send_message(chat, reply).await?;
             }
         },
+        State::SellCategory { .. } | State::SellKind { .. } => {
+            bot.send_message(chat, who.t("sell-press-a-button")).await?;
+        }
+        State::SellContent { listing, kind } => {
+            let Some(content) = read_content(&bot, &who, &msg, kind).await? else {
+                return Ok(());
+            };
+            let draft = Draft { listing, content };
+            let summary = summary(&who, &deps, &draft).await?;
+            dialogue.update(State::SellConfirm { draft }).await?;
+            let keyboard = InlineKeyboardMarkup::new([[
+                InlineKeyboardButton::callback(who.t("button-publish"), Action::Publish.encode()),
+                InlineKeyboardButton::callback(
+                    who.t("button-cancel"),
+                    Action::DiscardDraft.encode(),
+                ),
+            ]]);
+            bot.send_message(chat, summary)
+                .reply_markup(keyboard)
+                .await?;
+        }
         State::SellConfirm { .. } => {
             bot.send_message(chat, who.t("sell-confirm-pending"))
                 .await?;
         }
-        // Not a /sell state: bot::on_message routes those elsewhere.
-        State::Idle | State::WalletAddress | State::WalletConfirm { .. } => {}
+        // Not /sell states: bot::on_message routes those elsewhere.
+        State::Idle
+        | State::WalletAddress
+        | State::WalletConfirm { .. }
+        | State::Edit { .. }
+        | State::SearchQuery => {}
     }
     Ok(())
+}
+
+pub fn valid_title(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.is_empty() && t.chars().count() <= MAX_TITLE)
+        .map(String::from)
+}
+
+pub fn valid_description(text: Option<&str>) -> Option<String> {
+    text.filter(|d| !d.is_empty() && d.chars().count() <= MAX_DESCRIPTION)
+        .map(String::from)
+}
+
+/// The price typed, or the message explaining why it is refused.
+pub fn price(who: &Who, deps: &Deps, text: Option<&str>) -> Result<UsdCents, String> {
+    parse_product_price(text.unwrap_or(""), deps.minimum_price).map_err(|e| match e {
+        PriceError::NotANumber => who.t("price-not-a-number"),
+        PriceError::TooManyDecimals => who.t("price-too-many-decimals"),
+        PriceError::BelowMinimum => who.tr(
+            "price-below-minimum",
+            &[("min", deps.minimum_price.to_string())],
+        ),
+        PriceError::TooLarge => who.tr(
+            "price-too-large",
+            &[("max", MAXIMUM_PRODUCT_PRICE.to_string())],
+        ),
+    })
+}
+
+async fn ask_kind(
+    bot: &Bot,
+    who: &Who,
+    dialogue: &SellDialogue,
+    listing: Listing,
+) -> HandlerResult {
+    dialogue.update(State::SellKind { listing }).await?;
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![InlineKeyboardButton::callback(
+            who.t("kind-file"),
+            Action::PickKind(ProductKind::File).encode(),
+        )],
+        vec![InlineKeyboardButton::callback(
+            who.t("kind-items"),
+            Action::PickKind(ProductKind::Items).encode(),
+        )],
+        vec![InlineKeyboardButton::callback(
+            who.t("kind-text"),
+            Action::PickKind(ProductKind::Text).encode(),
+        )],
+    ]);
+    bot.send_message(who.chat(), who.t("sell-ask-kind"))
+        .reply_markup(keyboard)
+        .await?;
+    Ok(())
+}
+
+/// Reads what buyers will receive from the seller's message; explains and returns `None` when
+/// the message is not what this kind needs.
+async fn read_content(
+    bot: &Bot,
+    who: &Who,
+    msg: &Message,
+    kind: ProductKind,
+) -> Result<Option<Content>, super::BoxError> {
+    Ok(match kind {
+        ProductKind::File => match msg.document() {
+            Some(doc) => Some(Content::File {
+                file_id: doc.file.id.0.clone(),
+                file_unique_id: doc.file.unique_id.0.clone(),
+                file_name: doc.file_name.clone(),
+            }),
+            None => {
+                bot.send_message(who.chat(), who.t("sell-file-not-document"))
+                    .await?;
+                None
+            }
+        },
+        ProductKind::Items => read_items(bot, who, msg)
+            .await?
+            .map(|up| Content::Items(up.items)),
+        ProductKind::Text => match msg.text().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Some(Content::Text(t.to_string())),
+            None => {
+                bot.send_message(who.chat(), who.t("sell-text-not-text"))
+                    .await?;
+                None
+            }
+        },
+    })
+}
+
+/// Items from a message: lines of text, or a .txt document. Explains and returns `None` otherwise.
+pub async fn read_items(
+    bot: &Bot,
+    who: &Who,
+    msg: &Message,
+) -> Result<Option<ItemUpload>, super::BoxError> {
+    let text = if let Some(t) = msg.text() {
+        t.to_string()
+    } else if let Some(doc) = msg.document() {
+        let is_txt = doc
+            .file_name
+            .as_deref()
+            .is_some_and(|n| n.to_ascii_lowercase().ends_with(".txt"))
+            || doc
+                .mime_type
+                .as_ref()
+                .is_some_and(|m| m.essence_str() == "text/plain");
+        if !is_txt {
+            bot.send_message(who.chat(), who.t("items-not-text"))
+                .await?;
+            return Ok(None);
+        }
+        match telegram::download(bot, &doc.file.id.0, MAX_ITEMS_FILE).await {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    bot.send_message(who.chat(), who.t("items-not-utf8"))
+                        .await?;
+                    return Ok(None);
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "items file download failed");
+                bot.send_message(
+                    who.chat(),
+                    who.tr(
+                        "items-file-unreadable",
+                        &[("max", (MAX_ITEMS_FILE / 1024).to_string())],
+                    ),
+                )
+                .await?;
+                return Ok(None);
+            }
+        }
+    } else {
+        bot.send_message(who.chat(), who.t("items-not-text"))
+            .await?;
+        return Ok(None);
+    };
+    match parse_items(&text) {
+        Ok(up) => Ok(Some(up)),
+        Err(e) => {
+            let key = match e {
+                ItemsError::Empty => "items-empty",
+                ItemsError::TooMany => "items-too-many",
+                ItemsError::TooLong => "items-too-long",
+            };
+            bot.send_message(who.chat(), who.t(key)).await?;
+            Ok(None)
+        }
+    }
+}
+
+async fn summary(who: &Who, deps: &Deps, draft: &Draft) -> Result<String, super::BoxError> {
+    let category = match draft.listing.category_id {
+        Some(id) => categories::get(&deps.store, id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        None => "-".into(),
+    };
+    let delivers = match &draft.content {
+        Content::File { file_name, .. } => who.tr(
+            "delivers-file",
+            &[("file", file_name.clone().unwrap_or_else(|| "-".into()))],
+        ),
+        Content::Items(items) => who.tr("delivers-items", &[("count", items.len().to_string())]),
+        Content::Text(t) => who.tr("delivers-text", &[("text", t.chars().take(200).collect())]),
+    };
+    Ok(who.tr(
+        "sell-summary",
+        &[
+            ("title", draft.listing.title.clone()),
+            ("description", draft.listing.description.clone()),
+            ("price", UsdCents(draft.listing.price_cents).to_string()),
+            ("category", category),
+            ("delivers", delivers),
+        ],
+    ))
 }
 
 pub async fn on_press(
     bot: Bot,
     who: Who,
-    q: CallbackQuery,
     deps: Arc<Deps>,
     dialogue: SellDialogue,
     action: Action,
 ) -> HandlerResult {
-    bot.answer_callback_query(q.id.clone()).await?;
-    match action {
-        Action::Sell => begin(bot, who, dialogue).await,
-        Action::Publish => {
-            let Some(State::SellConfirm { draft }) = dialogue.get().await? else {
-                bot.send_message(who.chat(), who.t("sell-nothing-to-publish"))
-                    .await?;
-                return Ok(());
+    let state = dialogue.get().await?.unwrap_or_default();
+    match (action, state) {
+        (Action::Sell, _) => begin(bot, who, dialogue).await,
+        (Action::PickCategory(id), State::SellCategory { mut listing }) => {
+            match categories::get(&deps.store, id).await? {
+                Some(c) => {
+                    listing.category_id = Some(c.id);
+                    ask_kind(&bot, &who, &dialogue, listing).await
+                }
+                None => {
+                    bot.send_message(who.chat(), who.t("stale-button")).await?;
+                    Ok(())
+                }
+            }
+        }
+        (Action::PickKind(kind), State::SellKind { listing }) => {
+            dialogue
+                .update(State::SellContent { listing, kind })
+                .await?;
+            let key = match kind {
+                ProductKind::File => "sell-ask-file",
+                ProductKind::Items => "sell-ask-items",
+                ProductKind::Text => "sell-ask-text",
             };
-            let id = products::insert(
-                &deps.store,
-                &NewProduct {
-                    seller_id: who.id,
-                    title: draft.title.clone(),
-                    description: draft.description,
-                    price: UsdCents(draft.price_cents),
-                    file_id: draft.file_id,
-                    file_unique_id: draft.file_unique_id,
-                    file_name: draft.file_name,
-                },
-            )
-            .await?;
-            dialogue.exit().await?;
-            tracing::info!(product_id = id, seller_id = who.id, "product published");
-            let link = format!("https://t.me/{}?start=p_{id}", deps.bot_username);
-            bot.send_message(
-                who.chat(),
-                who.tr("sell-published", &[("title", draft.title), ("link", link)]),
-            )
-            .await?;
+            bot.send_message(who.chat(), who.t(key)).await?;
             Ok(())
         }
-        Action::DiscardDraft => {
-            let had_draft = matches!(dialogue.get().await?, Some(State::SellConfirm { .. }));
+        (Action::Publish, State::SellConfirm { draft }) => {
+            publish(bot, who, deps, dialogue, draft).await
+        }
+        (Action::DiscardDraft, State::SellConfirm { .. }) => {
             dialogue.exit().await?;
-            bot.send_message(
-                who.chat(),
-                who.t(if had_draft {
-                    "sell-discarded"
-                } else {
-                    "sell-nothing-to-publish"
-                }),
-            )
-            .await?;
+            bot.send_message(who.chat(), who.t("sell-discarded"))
+                .await?;
             Ok(())
         }
-        _ => Ok(()),
+        (Action::Publish | Action::DiscardDraft, _) => {
+            bot.send_message(who.chat(), who.t("sell-nothing-to-publish"))
+                .await?;
+            Ok(())
+        }
+        _ => {
+            bot.send_message(who.chat(), who.t("stale-button")).await?;
+            Ok(())
+        }
     }
+}
+
+async fn publish(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    dialogue: SellDialogue,
+    draft: Draft,
+) -> HandlerResult {
+    let Draft { listing, content } = draft;
+    let (kind, file, text, items) = match content {
+        Content::File {
+            file_id,
+            file_unique_id,
+            file_name,
+        } => (
+            ProductKind::File,
+            (file_id, file_unique_id, file_name),
+            None,
+            vec![],
+        ),
+        Content::Items(items) => (ProductKind::Items, Default::default(), None, items),
+        Content::Text(t) => (ProductKind::Text, Default::default(), Some(t), vec![]),
+    };
+    let new = NewProduct {
+        seller_id: who.id,
+        title: listing.title.clone(),
+        description: listing.description,
+        price: UsdCents(listing.price_cents),
+        kind,
+        category_id: listing.category_id,
+        file_id: file.0,
+        file_unique_id: file.1,
+        file_name: file.2,
+        text_content: text,
+    };
+    let mut tx = deps.store.write().await?;
+    let id = products::insert_in(&mut tx, &new).await?;
+    stock::add(&mut tx, id, &items).await?;
+    tx.commit().await?;
+    dialogue.exit().await?;
+    tracing::info!(
+        product_id = id,
+        seller_id = who.id,
+        kind = kind.as_str(),
+        "product published"
+    );
+    if kind == ProductKind::File {
+        deps.file_copies.copy_later(id);
+    }
+    let link = format!("https://t.me/{}?start=p_{id}", deps.bot_username);
+    bot.send_message(
+        who.chat(),
+        who.tr(
+            "sell-published",
+            &[("title", listing.title), ("link", link)],
+        ),
+    )
+    .await?;
+    Ok(())
 }

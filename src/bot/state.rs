@@ -1,5 +1,6 @@
 //! The dialogue: where a user stands in a multi-step flow, persisted in the database.
 
+use crate::domain::product::ProductKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,10 +15,18 @@ pub enum State {
         title: String,
         description: String,
     },
-    SellFile {
-        title: String,
-        description: String,
-        price_cents: i64,
+    /// Waits for a category button (only when categories exist).
+    SellCategory {
+        listing: Listing,
+    },
+    /// Waits for the kind of product (file, unique items, text).
+    SellKind {
+        listing: Listing,
+    },
+    /// Waits for what buyers receive.
+    SellContent {
+        listing: Listing,
+        kind: ProductKind,
     },
     SellConfirm {
         draft: Draft,
@@ -28,15 +37,76 @@ pub enum State {
     WalletConfirm {
         address: String,
     },
+    /// A seller changes something of their product (/myproducts).
+    Edit {
+        product_id: i64,
+        field: EditField,
+    },
+    /// Waits for search words.
+    SearchQuery,
+}
+
+/// What a seller is changing in an existing product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EditField {
+    Price,
+    Title,
+    Description,
+    File,
+    Text,
+    Restock,
+}
+
+impl EditField {
+    pub const ALL: [EditField; 6] = [
+        EditField::Price,
+        EditField::Title,
+        EditField::Description,
+        EditField::File,
+        EditField::Text,
+        EditField::Restock,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EditField::Price => "price",
+            EditField::Title => "title",
+            EditField::Description => "description",
+            EditField::File => "file",
+            EditField::Text => "text",
+            EditField::Restock => "restock",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EditField> {
+        EditField::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// The shop-window part of a product being created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub title: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub category_id: Option<i64>,
 }
 
 /// A product the seller has described but not yet published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
-    pub title: String,
-    pub description: String,
-    pub price_cents: i64,
-    pub file_id: String,
-    pub file_unique_id: String,
-    pub file_name: Option<String>,
+    pub listing: Listing,
+    pub content: Content,
+}
+
+/// What buyers receive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Content {
+    File {
+        file_id: String,
+        file_unique_id: String,
+        file_name: Option<String>,
+    },
+    Items(Vec<String>),
+    Text(String),
 }

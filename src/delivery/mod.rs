@@ -1,7 +1,9 @@
 //! The outbox worker: sends what the database says users are owed, after commit, retried, never twice.
 
+use crate::files::FileStore;
 use crate::i18n;
 use crate::store::outbox::{self, OutboxItem, OutboxMessage};
+use crate::store::products::{self, Product};
 use crate::store::{Store, now, users};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +24,8 @@ pub struct Deliverer {
     /// Rung after a commit that queued messages; the worker also polls every second.
     pub wake: Arc<Notify>,
     pub default_language: String,
+    /// Stored copies of product files, for when a `file_id` no longer works.
+    pub files: Arc<FileStore>,
 }
 
 impl Deliverer {
@@ -85,15 +89,93 @@ impl Deliverer {
                 file_id,
                 caption_key,
                 args,
+                product_id,
             } => {
-                self.bot
+                let caption = i18n::tr(&lang, caption_key, &borrowed(args));
+                let sent = self
+                    .bot
                     .send_document(chat, InputFile::file_id(FileId(file_id.clone())))
-                    .caption(i18n::tr(&lang, caption_key, &borrowed(args)))
-                    .await?;
+                    .caption(caption.clone())
+                    .await;
+                match (sent, product_id) {
+                    (Ok(_), _) => {}
+                    // Telegram refuses the file_id (a new bot token, a file it no longer has):
+                    // the stored copy stands in. Other errors are retried as they are.
+                    (Err(RequestError::Api(e)), Some(id)) if !is_recipient_gone(&e) => {
+                        tracing::warn!(outbox_id = item.id, product_id = id, error = %e, "file_id refused; sending the stored copy");
+                        let product = products::get(&self.store, *id).await.ok().flatten();
+                        let stored = match &product {
+                            Some(p) => {
+                                send_stored_copy(&self.bot, &self.files, chat, &lang, p).await
+                            }
+                            None => Err("product not found".into()),
+                        };
+                        if let Err(fallback) = stored {
+                            tracing::error!(outbox_id = item.id, error = %fallback, "no stored copy to send");
+                            return Err(RequestError::Api(e));
+                        }
+                        self.bot.send_message(chat, caption).await?;
+                    }
+                    (Err(e), _) => return Err(e),
+                }
             }
         }
         Ok(())
     }
+}
+
+fn is_recipient_gone(e: &teloxide::ApiError) -> bool {
+    use teloxide::ApiError::*;
+    matches!(
+        e,
+        BotBlocked
+            | ChatNotFound
+            | UserDeactivated
+            | BotKicked
+            | BotKickedFromSupergroup
+            | CantInitiateConversation
+    )
+}
+
+/// Sends a product's stored copy: a short-lived link from S3/B2, or the file itself re-uploaded
+/// from the local folder (up to the 50 MB a bot may upload).
+pub async fn send_stored_copy(
+    bot: &Bot,
+    files: &FileStore,
+    chat: ChatId,
+    lang: &str,
+    product: &Product,
+) -> Result<(), crate::bot::BoxError> {
+    const BOT_UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
+    let key = product
+        .storage_key
+        .as_deref()
+        .ok_or("the file has no stored copy")?;
+    if let Some(url) = files
+        .download_link(key, crate::bot::buyer::LINK_TTL)
+        .await?
+    {
+        let minutes = (crate::bot::buyer::LINK_TTL.as_secs() / 60).to_string();
+        let text = i18n::tr(
+            lang,
+            "download-link",
+            &[
+                ("title", product.title.clone()),
+                ("link", url),
+                ("minutes", minutes),
+            ],
+        );
+        bot.send_message(chat, text).await?;
+        return Ok(());
+    }
+    let bytes = files.read(key).await?;
+    if bytes.len() > BOT_UPLOAD_LIMIT {
+        return Err("the stored copy is larger than a bot may upload".into());
+    }
+    let name = product.file_name.clone().unwrap_or_else(|| "file".into());
+    bot.send_document(chat, InputFile::memory(bytes).file_name(name))
+        .await?;
+    Ok(())
 }
 
 fn borrowed(args: &[(String, String)]) -> Vec<(&str, String)> {

@@ -4,6 +4,7 @@ pub mod ledger;
 pub mod money;
 pub mod order;
 pub mod price;
+pub mod product;
 
 pub use money::UsdCents;
 pub use order::OrderStatus;

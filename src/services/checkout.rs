@@ -2,10 +2,13 @@
 
 use crate::domain::money::CommissionRate;
 use crate::domain::price::Quote;
+use crate::domain::product::ProductKind;
 use crate::payments::currencies::CurrencyCatalog;
 use crate::payments::{GatewayError, PaymentGateway, PaymentRequest};
 use crate::store::orders::{self, AttachedPayment, Order};
+use crate::store::outbox::{self, OutboxMessage, Queued};
 use crate::store::products::{self, Product};
+use crate::store::stock;
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -15,12 +18,16 @@ pub struct Checkout {
     pub currencies: Arc<CurrencyCatalog>,
     pub commission: CommissionRate,
     pub ipn_callback_url: Option<String>,
+    /// Wakes the outbox worker (a sold-out notice may be queued).
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckoutError {
     #[error("product unavailable")]
     ProductUnavailable,
+    #[error("sold out")]
+    SoldOut,
     #[error("currency not offered")]
     CurrencyNotOffered,
     /// The total is below what the provider accepts in that coin (USD minimum given).
@@ -63,15 +70,7 @@ impl Checkout {
                 minimum_usd: min.value().round_dp(2).to_string(),
             });
         }
-        let order_id = orders::insert_created(
-            &self.store,
-            buyer_id,
-            product.id,
-            product.seller_id,
-            quote,
-            coin,
-        )
-        .await?;
+        let order_id = self.create_order(buyer_id, &product, quote, coin).await?;
         let request = PaymentRequest {
             order_id,
             price_amount: quote.total.to_decimal(),
@@ -88,6 +87,9 @@ impl Checkout {
                 // The order stays 'created' without a payment: if NOWPayments did create one
                 // (a timeout after success), its IPN still finds the order by order_id.
                 tracing::warn!(order_id, error = %e, "payment creation failed");
+                // Its reserved item goes back to stock; a payment that exists after all still
+                // settles (late money on a cancelled order is honoured).
+                orders::cancel(&self.store, order_id, buyer_id).await?;
                 return Err(e.into());
             }
         };
@@ -107,5 +109,50 @@ impl Checkout {
             .await?
             .ok_or(CheckoutError::ProductUnavailable)?;
         Ok((order, product))
+    }
+
+    /// Records the order and, for unique items, reserves one in the same transaction: an item
+    /// is never promised twice, and the seller hears when the last one is taken.
+    async fn create_order(
+        &self,
+        buyer_id: i64,
+        product: &Product,
+        quote: Quote,
+        coin: &str,
+    ) -> Result<i64, CheckoutError> {
+        let mut tx = self.store.write().await?;
+        let order_id = orders::insert_created_in(
+            &mut tx,
+            buyer_id,
+            product.id,
+            product.seller_id,
+            quote,
+            coin,
+        )
+        .await?;
+        if product.kind == ProductKind::Items {
+            if stock::reserve(&mut tx, product.id, order_id)
+                .await?
+                .is_none()
+            {
+                return Err(CheckoutError::SoldOut);
+            }
+            let (available, total) = stock::counts_in(&mut tx, product.id).await?;
+            if available == 0 {
+                let note = Queued {
+                    // Once per stock level: after a restock, selling out again is news again.
+                    dedupe_key: format!("product:{}:sold_out:{total}", product.id),
+                    chat_id: product.seller_id,
+                    message: OutboxMessage::text(
+                        "seller-sold-out",
+                        &[("title", product.title.clone())],
+                    ),
+                };
+                outbox::enqueue(&mut tx, &[note]).await?;
+            }
+        }
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(order_id)
     }
 }

@@ -7,13 +7,14 @@
 //! batch that loses a race with another process is rolled back and settled report by report.
 
 use crate::domain::ledger::EntryKind;
+use crate::domain::product::ProductKind;
 use crate::domain::{OrderStatus, UsdCents};
 use crate::payments::{CryptoAmount, PaymentStatusBody};
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders::{self, SettlementRow};
 use crate::store::outbox::{self, OutboxMessage, Queued};
-use crate::store::{Conn, Store, StoreError};
+use crate::store::{Conn, Store, StoreError, stock};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -130,6 +131,7 @@ async fn settle_batch(
     let mut settled = Vec::with_capacity(reports.len());
     let mut queued = Vec::new();
     let mut entries = Vec::new();
+    let mut stock_effects = Vec::new();
     let mut records = Vec::with_capacity(reports.len());
     for report in reports {
         let u = &report.update;
@@ -161,6 +163,8 @@ async fn settle_batch(
                 }
                 queued.extend(effects.messages);
                 entries.extend(effects.ledger);
+                let order_id = p.row.order.id;
+                stock_effects.extend(effects.stock.map(|e| (order_id, e)));
                 result
             }
         };
@@ -191,6 +195,7 @@ async fn settle_batch(
         }
         tracing::info!(order_id = o.id, from = %p.loaded_status, to = %o.status, "order moved");
     }
+    queued.extend(apply_stock(&mut tx, &pending, &stock_effects, admins).await?);
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
     ledger::append(&mut tx, &entries).await?;
     let mut seen = HashSet::new();
@@ -257,7 +262,7 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
             unchanged(IpnOutcome::Mismatch),
             Effects {
                 messages: alerts,
-                ledger: None,
+                ..Effects::default()
             },
         );
     }
@@ -275,6 +280,7 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
     let effects = Effects {
         messages: messages_for(&p.row, next, u.actually_paid.as_ref()),
         ledger: ledger_entry(order, next),
+        stock: stock_effect(&p.row, next),
     };
     p.row.order.status = next;
     if let Some(paid) = &u.actually_paid {
@@ -298,6 +304,8 @@ struct Effects {
     messages: Vec<Queued>,
     /// The entry the move writes in the seller's ledger.
     ledger: Option<NewEntry>,
+    /// What the move does to the order's unique item.
+    stock: Option<StockEffect>,
 }
 
 /// What the move to `next` writes in the seller's ledger: the price on sale, taken back on
@@ -419,19 +427,32 @@ fn messages_for(
                 OutboxMessage::text("payment-detected", &base),
             )]
         }
-        OrderStatus::Finished => {
-            let receipt = [
-                ("title", row.title.clone()),
-                ("order", order.id.to_string()),
-                ("total", order.total.to_string()),
-                ("amount", order.pay_amount.clone().unwrap_or_default()),
-                ("coin", order.pay_currency.to_ascii_uppercase()),
-            ];
-            vec![to_buyer(
+        OrderStatus::Finished => match row.kind {
+            ProductKind::File => vec![to_buyer(
                 "delivered",
-                OutboxMessage::document(&row.file_id, "delivery-receipt", &receipt),
-            )]
-        }
+                OutboxMessage::document(
+                    order.product_id,
+                    &row.file_id,
+                    "delivery-receipt",
+                    &receipt(row),
+                ),
+            )],
+            ProductKind::Text => {
+                let mut args = receipt(row);
+                args.push(("text", row.text.clone().unwrap_or_default()));
+                vec![to_buyer(
+                    "delivered",
+                    OutboxMessage::text("delivery-text", &args),
+                )]
+            }
+            // An item reserved at checkout goes now; one released since (the payment came
+            // late) is reserved again when the batch writes (`StockEffect::ReserveLate`).
+            ProductKind::Items => row
+                .item
+                .iter()
+                .map(|item| item_delivery(row, item))
+                .collect(),
+        },
         OrderStatus::PartiallyPaid => {
             let expected = order.pay_amount.as_deref().and_then(CryptoAmount::parse);
             let missing = match (&expected, paid) {
@@ -467,6 +488,102 @@ fn messages_for(
         }
         OrderStatus::Waiting | OrderStatus::Created | OrderStatus::Cancelled => Vec::new(),
     }
+}
+
+/// What a receipt says, for every kind of product.
+fn receipt(row: &SettlementRow) -> Vec<(&'static str, String)> {
+    let order = &row.order;
+    vec![
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+        ("total", order.total.to_string()),
+        ("amount", order.pay_amount.clone().unwrap_or_default()),
+        ("coin", order.pay_currency.to_ascii_uppercase()),
+    ]
+}
+
+/// The message that hands a unique item to its buyer.
+fn item_delivery(row: &SettlementRow, item: &str) -> Queued {
+    let mut args = receipt(row);
+    args.push(("item", item.to_string()));
+    Queued {
+        dedupe_key: format!("order:{}:delivered", row.order.id),
+        chat_id: row.order.buyer_id,
+        message: OutboxMessage::text("delivery-item", &args),
+    }
+}
+
+/// What a move does to the order's unique item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StockEffect {
+    /// Paid: the reserved item is sold.
+    Sell,
+    /// Paid after the reservation was released: reserve one now, if any is left.
+    ReserveLate,
+    /// Failed or expired: the item goes back to stock.
+    Release,
+}
+
+fn stock_effect(row: &SettlementRow, next: OrderStatus) -> Option<StockEffect> {
+    match (row.kind, next) {
+        (ProductKind::Items, OrderStatus::Finished) if row.item.is_some() => {
+            Some(StockEffect::Sell)
+        }
+        (ProductKind::Items, OrderStatus::Finished) => Some(StockEffect::ReserveLate),
+        (ProductKind::Items, OrderStatus::Failed | OrderStatus::Expired) => {
+            Some(StockEffect::Release)
+        }
+        _ => None,
+    }
+}
+
+/// Writes the stock effects of the batch; items reserved late are delivered, and when none is
+/// left the buyer and the admins are told (the payment must be refunded by hand).
+async fn apply_stock(
+    conn: &mut Conn,
+    pending: &[Pending],
+    effects: &[(i64, StockEffect)],
+    admins: &[i64],
+) -> Result<Vec<Queued>, StoreError> {
+    let mut queued = Vec::new();
+    for (order_id, effect) in effects {
+        match effect {
+            StockEffect::Sell => stock::sell(conn, *order_id).await?,
+            StockEffect::Release => stock::release(conn, *order_id).await?,
+            StockEffect::ReserveLate => {
+                let Some(p) = pending.iter().find(|p| p.row.order.id == *order_id) else {
+                    continue;
+                };
+                match stock::reserve(conn, p.row.order.product_id, *order_id).await? {
+                    Some(item) => {
+                        stock::sell(conn, *order_id).await?;
+                        queued.push(item_delivery(&p.row, &item));
+                    }
+                    None => {
+                        tracing::error!(
+                            order_id,
+                            "paid after its item was released, and the product is sold out"
+                        );
+                        let args = [
+                            ("title", p.row.title.clone()),
+                            ("order", order_id.to_string()),
+                        ];
+                        queued.push(Queued {
+                            dedupe_key: format!("order:{order_id}:paid_sold_out"),
+                            chat_id: p.row.order.buyer_id,
+                            message: OutboxMessage::text("paid-but-sold-out", &args),
+                        });
+                        queued.extend(admins.iter().map(|admin| Queued {
+                            dedupe_key: format!("order:{order_id}:paid_sold_out:{admin}"),
+                            chat_id: *admin,
+                            message: OutboxMessage::text("admin-paid-but-sold-out", &args),
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    Ok(queued)
 }
 
 /// A short stable fingerprint of an IPN body, for dedupe keys.
@@ -548,7 +665,10 @@ mod tests {
             row: SettlementRow {
                 order,
                 title: "Book".into(),
+                kind: ProductKind::File,
                 file_id: "F".into(),
+                text: None,
+                item: None,
             },
             loaded_status: status,
             actually_paid: None,

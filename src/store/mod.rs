@@ -1,11 +1,13 @@
 //! The database: one `Store` over SQLite or PostgreSQL through sqlx's Any driver, one module per aggregate.
 
+pub mod categories;
 pub mod dialogues;
 pub mod ipn_events;
 pub mod ledger;
 pub mod orders;
 pub mod outbox;
 pub mod products;
+pub mod stock;
 pub mod users;
 pub mod wallets;
 

@@ -2,6 +2,7 @@
 
 use super::{Conn, Store, StoreError, now};
 use crate::domain::price::Quote;
+use crate::domain::product::ProductKind;
 use crate::domain::{OrderStatus, UsdCents};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -68,6 +69,29 @@ pub async fn insert_created(
     quote: Quote,
     pay_currency: &str,
 ) -> Result<i64, StoreError> {
+    let mut tx = store.write().await?;
+    let id = insert_created_in(
+        &mut tx,
+        buyer_id,
+        product_id,
+        seller_id,
+        quote,
+        pay_currency,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// `insert_created` inside a transaction (checkout reserves stock in the same one).
+pub async fn insert_created_in(
+    conn: &mut Conn,
+    buyer_id: i64,
+    product_id: i64,
+    seller_id: i64,
+    quote: Quote,
+    pay_currency: &str,
+) -> Result<i64, StoreError> {
     let t = now();
     let row = sqlx::query(
         "INSERT INTO orders (buyer_id, product_id, seller_id, price_cents, commission_cents, total_cents, \
@@ -81,7 +105,7 @@ pub async fn insert_created(
     .bind(quote.total.0)
     .bind(pay_currency)
     .bind(t)
-    .fetch_one(store.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
 }
@@ -144,7 +168,11 @@ pub async fn get_by_payment_in(
 pub struct SettlementRow {
     pub order: Order,
     pub title: String,
+    pub kind: ProductKind,
     pub file_id: String,
+    pub text: Option<String>,
+    /// The unique item reserved by (or sold to) this order.
+    pub item: Option<String>,
 }
 
 /// Loads, in one query, the orders carrying these payment ids, and the orders with these ids
@@ -173,7 +201,9 @@ pub async fn load_for_settlement(
         conditions.push(format!("(o.payment_id IS NULL AND o.id IN {list})"));
     }
     let sql = format!(
-        "SELECT {}, p.title AS product_title, p.file_id AS product_file_id FROM orders o \
+        "SELECT {}, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
+         p.text_content AS product_text, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
+         AND s.status IN ('reserved', 'sold')) AS item FROM orders o \
          JOIN products p ON p.id = o.product_id WHERE {}",
         columns.join(", "),
         conditions.join(" OR ")
@@ -188,10 +218,15 @@ pub async fn load_for_settlement(
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
+            let kind: String = r.try_get("product_kind")?;
             Ok(SettlementRow {
                 order: from_row(r)?,
                 title: r.try_get("product_title")?,
+                kind: ProductKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("product kind {kind}")))?,
                 file_id: r.try_get("product_file_id")?,
+                text: r.try_get("product_text")?,
+                item: r.try_get("item")?,
             })
         })
         .collect()
@@ -223,7 +258,9 @@ pub async fn transition(
 }
 
 /// Cancels an order the buyer no longer wants, if nobody has paid yet.
+/// Its reserved item, if any, goes back to stock in the same transaction.
 pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
+    let mut tx = store.write().await?;
     let done = sqlx::query(
         "UPDATE orders SET status = 'cancelled', updated_at = $1 \
          WHERE id = $2 AND buyer_id = $3 AND status IN ('created', 'waiting')",
@@ -231,8 +268,12 @@ pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool,
     .bind(now())
     .bind(order_id)
     .bind(buyer_id)
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await?;
+    if done.rows_affected() == 1 {
+        super::stock::release(&mut tx, order_id).await?;
+    }
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -242,6 +283,8 @@ pub struct Purchase {
     pub order_id: i64,
     pub title: String,
     pub total: UsdCents,
+    /// The product is a file with a stored copy (a download link can be made).
+    pub has_file_copy: bool,
 }
 
 pub async fn purchases(
@@ -250,7 +293,8 @@ pub async fn purchases(
     limit: i64,
 ) -> Result<Vec<Purchase>, StoreError> {
     let rows = sqlx::query(
-        "SELECT o.id, p.title, o.total_cents FROM orders o JOIN products p ON p.id = o.product_id \
+        "SELECT o.id, p.title, o.total_cents, CASE WHEN p.kind = 'file' AND p.storage_key IS NOT NULL THEN 1 ELSE 0 END AS copy \
+         FROM orders o JOIN products p ON p.id = o.product_id \
          WHERE o.buyer_id = $1 AND o.status = 'finished' ORDER BY o.id DESC LIMIT $2",
     )
     .bind(buyer_id)
@@ -263,6 +307,7 @@ pub async fn purchases(
                 order_id: r.try_get("id")?,
                 title: r.try_get("title")?,
                 total: UsdCents(r.try_get("total_cents")?),
+                has_file_copy: r.try_get::<i64, _>("copy")? == 1,
             })
         })
         .collect()

@@ -17,6 +17,9 @@ pub enum OutboxMessage {
         file_id: String,
         caption_key: String,
         args: Vec<(String, String)>,
+        /// The product whose stored copy stands in when the `file_id` no longer works.
+        #[serde(default)]
+        product_id: Option<i64>,
     },
 }
 
@@ -28,11 +31,18 @@ impl OutboxMessage {
         }
     }
 
-    pub fn document(file_id: &str, caption_key: &str, args: &[(&str, String)]) -> OutboxMessage {
+    /// A product's file with a caption.
+    pub fn document(
+        product_id: i64,
+        file_id: &str,
+        caption_key: &str,
+        args: &[(&str, String)],
+    ) -> OutboxMessage {
         OutboxMessage::Document {
             file_id: file_id.into(),
             caption_key: caption_key.into(),
             args: own(args),
+            product_id: Some(product_id),
         }
     }
 }

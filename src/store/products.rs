@@ -1,7 +1,9 @@
-//! Products a seller publishes: a title, a description, a price and the Telegram file delivered.
+//! Products sellers publish: title, description, price, category, and what is delivered (a
+//! Telegram file, unique items in `stock`, or a text).
 
-use super::{Store, StoreError, now};
+use super::{Conn, Store, StoreError, now};
 use crate::domain::UsdCents;
+use crate::domain::product::{ProductKind, fold_for_search};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -12,9 +14,17 @@ pub struct Product {
     pub title: String,
     pub description: String,
     pub price: UsdCents,
+    pub kind: ProductKind,
+    pub category_id: Option<i64>,
+    /// The Telegram file (file products; empty otherwise).
     pub file_id: String,
     pub file_unique_id: String,
     pub file_name: Option<String>,
+    /// The text delivered (text products).
+    pub text_content: Option<String>,
+    /// Where a copy of the file is kept (S3 key or local path), once copied.
+    pub storage_key: Option<String>,
+    /// active, paused (hidden, not buyable) or deleted (gone from the shop, still re-deliverable).
     pub status: String,
 }
 
@@ -31,44 +41,70 @@ pub struct NewProduct {
     pub title: String,
     pub description: String,
     pub price: UsdCents,
+    pub kind: ProductKind,
+    pub category_id: Option<i64>,
     pub file_id: String,
     pub file_unique_id: String,
     pub file_name: Option<String>,
+    pub text_content: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, seller_id, title, description, price_cents, file_id, file_unique_id, file_name, status";
+pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents, kind, category_id, \
+    file_id, file_unique_id, file_name, text_content, storage_key, status";
 
-fn from_row(r: &AnyRow) -> Result<Product, sqlx::Error> {
+pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
+    let kind: String = r.try_get("kind")?;
     Ok(Product {
         id: r.try_get("id")?,
         seller_id: r.try_get("seller_id")?,
         title: r.try_get("title")?,
         description: r.try_get("description")?,
         price: UsdCents(r.try_get("price_cents")?),
+        kind: ProductKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("product kind {kind}")))?,
+        category_id: r.try_get("category_id")?,
         file_id: r.try_get("file_id")?,
         file_unique_id: r.try_get("file_unique_id")?,
         file_name: r.try_get("file_name")?,
+        text_content: r.try_get("text_content")?,
+        storage_key: r.try_get("storage_key")?,
         status: r.try_get("status")?,
     })
 }
 
-pub async fn insert(store: &Store, p: &NewProduct) -> Result<i64, StoreError> {
+fn search_text(title: &str, description: &str) -> String {
+    fold_for_search(&format!("{title} {description}"))
+}
+
+/// Inserts a product inside a transaction (items, if any, are added by `stock::add` in the same one).
+pub async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     let row = sqlx::query(
-        "INSERT INTO products (seller_id, title, description, price_cents, file_id, file_unique_id, file_name, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8) RETURNING id",
+        "INSERT INTO products (seller_id, title, description, price_cents, kind, category_id, file_id, file_unique_id, \
+         file_name, text_content, search_text, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12) RETURNING id",
     )
     .bind(p.seller_id)
     .bind(&p.title)
     .bind(&p.description)
     .bind(p.price.0)
+    .bind(p.kind.as_str())
+    .bind(p.category_id)
     .bind(&p.file_id)
     .bind(&p.file_unique_id)
     .bind(&p.file_name)
+    .bind(&p.text_content)
+    .bind(search_text(&p.title, &p.description))
     .bind(now())
-    .fetch_one(store.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
+}
+
+pub async fn insert(store: &Store, p: &NewProduct) -> Result<i64, StoreError> {
+    let mut tx = store.write().await?;
+    let id = insert_in(&mut tx, p).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<Product>, StoreError> {
@@ -76,30 +112,178 @@ pub async fn get(store: &Store, id: i64) -> Result<Option<Product>, StoreError> 
         .bind(id)
         .fetch_optional(store.pool())
         .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
-}
-
-/// Active products, newest first, for the browse menu.
-pub async fn list_active(
-    store: &Store,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Product>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM products WHERE status = 'active' ORDER BY id DESC LIMIT $1 OFFSET $2"
-    ))
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(store.pool())
-    .await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Reads a product inside a transaction.
-pub async fn get_in(conn: &mut super::Conn, id: i64) -> Result<Option<Product>, StoreError> {
+pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Product>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM products WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Which active products to list.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub category_id: Option<i64>,
+    /// Words that must all appear (folded) in the title or description.
+    pub words: Vec<String>,
+}
+
+impl Listing {
+    /// A search for what a user typed, folded as product texts are.
+    pub fn search(query: &str) -> Listing {
+        let words = fold_for_search(query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .take(8)
+            .map(String::from)
+            .collect();
+        Listing {
+            category_id: None,
+            words,
+        }
+    }
+}
+
+/// Active products matching `listing`, newest first.
+pub async fn list(
+    store: &Store,
+    listing: &Listing,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Product>, StoreError> {
+    let mut conditions = vec!["status = 'active'".to_string()];
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if listing.category_id.is_some() {
+        conditions.push(format!("category_id = {}", next()));
+    }
+    for _ in &listing.words {
+        conditions.push(format!("search_text LIKE {}", next()));
+    }
+    let (lim, off) = (next(), next());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM products WHERE {} ORDER BY id DESC LIMIT {lim} OFFSET {off}",
+        conditions.join(" AND ")
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(c) = listing.category_id {
+        query = query.bind(c);
+    }
+    for w in &listing.words {
+        // Folded words hold only letters, digits and spaces: no LIKE wildcard to escape.
+        query = query.bind(format!("%{w}%"));
+    }
+    let rows = query
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A seller's products (not deleted), newest first, with how many times each sold.
+pub async fn by_seller(store: &Store, seller_id: i64) -> Result<Vec<(Product, i64)>, StoreError> {
+    let columns: Vec<String> = COLUMNS
+        .split(',')
+        .map(|c| format!("p.{}", c.trim()))
+        .collect();
+    let rows = sqlx::query(&format!(
+        "SELECT {}, (SELECT COUNT(*) FROM orders o WHERE o.product_id = p.id AND o.status = 'finished') AS sales \
+         FROM products p WHERE p.seller_id = $1 AND p.status <> 'deleted' ORDER BY p.id DESC",
+        columns.join(", ")
+    ))
+    .bind(seller_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((from_row(r)?, r.try_get::<i64, _>("sales")?)))
+        .collect()
+}
+
+/// A change a seller makes to their product. Each applies only to the owner's product.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Status(&'static str),
+    Price(UsdCents),
+    Title(String),
+    Description(String),
+    File {
+        file_id: String,
+        file_unique_id: String,
+        file_name: Option<String>,
+    },
+    Text(String),
+}
+
+/// Applies `change` to the product if `seller_id` owns it (and it is not deleted). Returns
+/// whether it did.
+pub async fn change(
+    store: &Store,
+    id: i64,
+    seller_id: i64,
+    change: &Change,
+) -> Result<bool, StoreError> {
+    let mut tx = store.write().await?;
+    let Some(p) = get_in(&mut tx, id)
+        .await?
+        .filter(|p| p.seller_id == seller_id && p.status != "deleted")
+    else {
+        return Ok(false);
+    };
+    let (title, description) = match change {
+        Change::Title(t) => (t.as_str(), p.description.as_str()),
+        Change::Description(d) => (p.title.as_str(), d.as_str()),
+        _ => (p.title.as_str(), p.description.as_str()),
+    };
+    let q = match change {
+        Change::Status(s) => sqlx::query("UPDATE products SET status = $1 WHERE id = $2").bind(*s),
+        Change::Price(price) => sqlx::query("UPDATE products SET price_cents = $1 WHERE id = $2").bind(price.0),
+        Change::Title(_) | Change::Description(_) => sqlx::query(
+            "UPDATE products SET title = $1, description = $2, search_text = $3 WHERE id = $4",
+        )
+        .bind(title.to_string())
+        .bind(description.to_string())
+        .bind(search_text(title, description)),
+        Change::File { file_id, file_unique_id, file_name } => sqlx::query(
+            "UPDATE products SET file_id = $1, file_unique_id = $2, file_name = $3, storage_key = NULL WHERE id = $4",
+        )
+        .bind(file_id.clone())
+        .bind(file_unique_id.clone())
+        .bind(file_name.clone()),
+        Change::Text(t) => sqlx::query("UPDATE products SET text_content = $1 WHERE id = $2").bind(t.clone()),
+    };
+    q.bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Records where the copy of a product's file is, if the product still has that file.
+pub async fn set_storage_key(
+    store: &Store,
+    id: i64,
+    file_unique_id: &str,
+    key: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE products SET storage_key = $1 WHERE id = $2 AND file_unique_id = $3")
+        .bind(key)
+        .bind(id)
+        .bind(file_unique_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// File products whose file has no copy yet.
+pub async fn missing_copies(store: &Store) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT id FROM products WHERE kind = 'file' AND file_id <> '' AND storage_key IS NULL ORDER BY id")
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }

@@ -30,6 +30,10 @@ async fn bad_prices_and_non_documents_are_explained_and_asked_again() {
         tg.wait_for_text(seller.id, answer).await;
     }
     tg.send_text(&seller, "10,50");
+    let kinds = tg.wait_for_text(seller.id, "What do buyers receive").await;
+    tg.send_text(&seller, "a file please");
+    tg.wait_for_text(seller.id, "choose with the buttons").await;
+    tg.press(&seller, &kinds.button_data("A file").unwrap(), kinds.message_id().unwrap());
     tg.wait_for_text(seller.id, "send the file").await;
     tg.send_photo(&seller);
     tg.wait_for_text(seller.id, "as a document").await;
@@ -53,7 +57,10 @@ async fn a_half_finished_sell_continues_after_a_restart() {
     app.tg.send_text(&seller, "Described after a restart");
     app.tg.wait_for_text(seller.id, "price in US dollars").await;
     app.tg.send_text(&seller, "15");
+    let kinds = app.tg.wait_for_text(seller.id, "What do buyers receive").await;
+    app.tg.press(&seller, &kinds.button_data("A file").unwrap(), kinds.message_id().unwrap());
     app.tg.wait_for_text(seller.id, "send the file").await;
+
     app.tg.send_document(&seller, "BQACAgPersist", "p.zip", 10);
     let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
     assert!(summary.text().unwrap().contains("Persistent title"));

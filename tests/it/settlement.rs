@@ -37,6 +37,9 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
             file_id: "F".into(),
             file_unique_id: "U".into(),
             file_name: None,
+            kind: souk::domain::product::ProductKind::File,
+            category_id: None,
+            text_content: None,
         },
     )
     .await

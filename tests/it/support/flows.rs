@@ -4,24 +4,63 @@ use super::app::TestApp;
 use super::fake_nowpayments::FakePayment;
 use super::fake_telegram::{Call, TgUser};
 
+/// What a product delivers, as a seller gives it in /sell.
+pub enum Goods<'a> {
+    File(&'a str),
+    Items(&'a str),
+    Text(&'a str),
+}
+
 /// A seller runs /sell to the end and presses Publish. Returns the product id from the deep link.
-pub async fn publish(
+pub async fn publish(app: &TestApp, seller: &TgUser, title: &str, price: &str, file_id: &str) -> i64 {
+    publish_goods(app, seller, title, "Everything you need, in one PDF.", price, None, Goods::File(file_id)).await
+}
+
+/// /sell with every choice: description, category (label of its button, when categories exist)
+/// and what buyers receive.
+pub async fn publish_goods(
     app: &TestApp,
     seller: &TgUser,
     title: &str,
+    description: &str,
     price: &str,
-    file_id: &str,
+    category: Option<&str>,
+    goods: Goods<'_>,
 ) -> i64 {
     let tg = &app.tg;
     tg.send_text(seller, "/sell");
     tg.wait_for_text(seller.id, "title").await;
     tg.send_text(seller, title);
     tg.wait_for_text(seller.id, "description").await;
-    tg.send_text(seller, "Everything you need, in one PDF.");
+    tg.send_text(seller, description);
     tg.wait_for_text(seller.id, "price in US dollars").await;
     tg.send_text(seller, price);
-    tg.wait_for_text(seller.id, "send the file").await;
-    tg.send_document(seller, file_id, "book.pdf", 123_456);
+    if let Some(category) = category {
+        let ask = tg.wait_for_text(seller.id, "Which category").await;
+        let data = ask.button_data(category).unwrap_or_else(|| panic!("no {category} in {:?}", ask.buttons()));
+        tg.press(seller, &data, ask.message_id().unwrap());
+    }
+    let kinds = tg.wait_for_text(seller.id, "What do buyers receive").await;
+    let label = match goods {
+        Goods::File(_) => "A file",
+        Goods::Items(_) => "Unique items",
+        Goods::Text(_) => "A text",
+    };
+    tg.press(seller, &kinds.button_data(label).unwrap(), kinds.message_id().unwrap());
+    match goods {
+        Goods::File(file_id) => {
+            tg.wait_for_text(seller.id, "send the file").await;
+            tg.send_document(seller, file_id, "book.pdf", 123_456);
+        }
+        Goods::Items(lines) => {
+            tg.wait_for_text(seller.id, "one per line").await;
+            tg.send_text(seller, lines);
+        }
+        Goods::Text(text) => {
+            tg.wait_for_text(seller.id, "Send the text").await;
+            tg.send_text(seller, text);
+        }
+    }
     let summary = tg.wait_for_text(seller.id, "Ready to publish").await;
     let publish = summary.button_data("Publish").expect("Publish button");
     tg.press(seller, &publish, summary.message_id().unwrap());

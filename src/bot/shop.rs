@@ -1,0 +1,324 @@
+//! A seller's shop (/myproducts): their products with sales counts, and for each: pause/resume,
+//! price, title, description, file or text, restock, delete. Only the owner can touch a product.
+
+use super::action::Action;
+use super::seller::{self, MAX_DESCRIPTION, MAX_TITLE};
+use super::state::{EditField, State};
+use super::{Deps, HandlerResult, SellDialogue, Who};
+use crate::domain::product::ProductKind;
+use crate::store::products::{self, Change, Product};
+use crate::store::stock;
+use std::sync::Arc;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+pub async fn list(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
+    let mine = products::by_seller(&deps.store, who.id).await?;
+    if mine.is_empty() {
+        bot.send_message(who.chat(), who.t("myproducts-empty"))
+            .await?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<InlineKeyboardButton>> = mine
+        .iter()
+        .map(|(p, sales)| {
+            let label = who.tr(
+                "myproducts-item",
+                &[
+                    ("title", p.title.clone()),
+                    ("price", p.price.to_string()),
+                    ("sales", sales.to_string()),
+                    ("status", who.t(&format!("product-status-{}", p.status))),
+                ],
+            );
+            vec![InlineKeyboardButton::callback(
+                label,
+                Action::Manage(p.id).encode(),
+            )]
+        })
+        .collect();
+    bot.send_message(who.chat(), who.t("myproducts-header"))
+        .reply_markup(InlineKeyboardMarkup::new(rows))
+        .await?;
+    Ok(())
+}
+
+/// The product if `who` owns it and it is not deleted; otherwise tells them and gives `None`.
+async fn own(
+    bot: &Bot,
+    who: &Who,
+    deps: &Deps,
+    id: i64,
+) -> Result<Option<Product>, super::BoxError> {
+    match products::get(&deps.store, id).await? {
+        Some(p) if p.seller_id == who.id && p.status != "deleted" => Ok(Some(p)),
+        _ => {
+            bot.send_message(who.chat(), who.t("not-your-product"))
+                .await?;
+            Ok(None)
+        }
+    }
+}
+
+async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
+    let Some(p) = own(bot, who, deps, id).await? else {
+        return Ok(());
+    };
+    let stock_line = match p.kind {
+        ProductKind::Items => {
+            let mut conn = deps.store.pool().acquire().await?;
+            let (available, total) = stock::counts_in(&mut conn, p.id).await?;
+            who.tr(
+                "manage-stock",
+                &[
+                    ("available", available.to_string()),
+                    ("total", total.to_string()),
+                ],
+            )
+        }
+        _ => String::new(),
+    };
+    let text = who.tr(
+        "manage-card",
+        &[
+            ("title", p.title.clone()),
+            ("price", p.price.to_string()),
+            ("kind", who.t(&format!("kind-name-{}", p.kind.as_str()))),
+            ("status", who.t(&format!("product-status-{}", p.status))),
+            ("link", super::catalog::deep_link(deps, p.id)),
+            ("stock", stock_line),
+        ],
+    );
+    let button =
+        |key: &str, action: Action| InlineKeyboardButton::callback(who.t(key), action.encode());
+    let toggle = if p.is_active() {
+        "button-pause"
+    } else {
+        "button-resume"
+    };
+    let content = match p.kind {
+        ProductKind::File => button("button-edit-file", Action::Edit(p.id, EditField::File)),
+        ProductKind::Items => button("button-restock", Action::Edit(p.id, EditField::Restock)),
+        ProductKind::Text => button("button-edit-text", Action::Edit(p.id, EditField::Text)),
+    };
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![
+            button(toggle, Action::Toggle(p.id)),
+            button("button-edit-price", Action::Edit(p.id, EditField::Price)),
+        ],
+        vec![
+            button("button-edit-title", Action::Edit(p.id, EditField::Title)),
+            button(
+                "button-edit-description",
+                Action::Edit(p.id, EditField::Description),
+            ),
+        ],
+        vec![content, button("button-delete", Action::Delete(p.id))],
+        vec![button("button-back", Action::MyProducts)],
+    ]);
+    bot.send_message(who.chat(), text)
+        .reply_markup(keyboard)
+        .await?;
+    Ok(())
+}
+
+pub async fn on_press(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    dialogue: SellDialogue,
+    action: Action,
+) -> HandlerResult {
+    match action {
+        Action::MyProducts => list(bot, who, deps).await,
+        Action::Manage(id) => manage(&bot, &who, &deps, id).await,
+        Action::Toggle(id) => {
+            let Some(p) = own(&bot, &who, &deps, id).await? else {
+                return Ok(());
+            };
+            let next = if p.is_active() { "paused" } else { "active" };
+            products::change(&deps.store, id, who.id, &Change::Status(next)).await?;
+            bot.send_message(
+                who.chat(),
+                who.t(if next == "paused" {
+                    "product-paused"
+                } else {
+                    "product-resumed"
+                }),
+            )
+            .await?;
+            manage(&bot, &who, &deps, id).await
+        }
+        Action::Edit(id, field) => {
+            let Some(p) = own(&bot, &who, &deps, id).await? else {
+                return Ok(());
+            };
+            let fits = match field {
+                EditField::File => p.kind == ProductKind::File,
+                EditField::Text => p.kind == ProductKind::Text,
+                EditField::Restock => p.kind == ProductKind::Items,
+                _ => true,
+            };
+            if !fits {
+                bot.send_message(who.chat(), who.t("stale-button")).await?;
+                return Ok(());
+            }
+            dialogue
+                .update(State::Edit {
+                    product_id: id,
+                    field,
+                })
+                .await?;
+            let prompt = match field {
+                EditField::Price => {
+                    who.tr("sell-ask-price", &[("min", deps.minimum_price.to_string())])
+                }
+                EditField::Title => who.tr("sell-ask-title", &[("max", MAX_TITLE.to_string())]),
+                EditField::Description => who.tr(
+                    "sell-ask-description",
+                    &[("max", MAX_DESCRIPTION.to_string())],
+                ),
+                EditField::File => who.t("sell-ask-file"),
+                EditField::Text => who.t("sell-ask-text"),
+                EditField::Restock => who.t("restock-ask"),
+            };
+            bot.send_message(who.chat(), prompt).await?;
+            Ok(())
+        }
+        Action::Delete(id) => {
+            let Some(p) = own(&bot, &who, &deps, id).await? else {
+                return Ok(());
+            };
+            let keyboard = InlineKeyboardMarkup::new([[
+                InlineKeyboardButton::callback(
+                    who.t("button-delete-confirm"),
+                    Action::DeleteConfirmed(id).encode(),
+                ),
+                InlineKeyboardButton::callback(who.t("button-back"), Action::Manage(id).encode()),
+            ]]);
+            bot.send_message(who.chat(), who.tr("delete-confirm", &[("title", p.title)]))
+                .reply_markup(keyboard)
+                .await?;
+            Ok(())
+        }
+        Action::DeleteConfirmed(id) => {
+            if products::change(&deps.store, id, who.id, &Change::Status("deleted")).await? {
+                tracing::info!(product_id = id, seller_id = who.id, "product deleted");
+                bot.send_message(who.chat(), who.t("product-deleted"))
+                    .await?;
+            } else {
+                bot.send_message(who.chat(), who.t("not-your-product"))
+                    .await?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The seller's answer to an edit prompt.
+pub async fn receive_edit(
+    bot: Bot,
+    who: Who,
+    msg: Message,
+    deps: Arc<Deps>,
+    dialogue: SellDialogue,
+    id: i64,
+    field: EditField,
+) -> HandlerResult {
+    let text = msg.text().map(str::trim);
+    let change = match field {
+        EditField::Price => match seller::price(&who, &deps, text) {
+            Ok(price) => Change::Price(price),
+            Err(reply) => {
+                bot.send_message(who.chat(), reply).await?;
+                return Ok(());
+            }
+        },
+        EditField::Title => match seller::valid_title(text) {
+            Some(t) => Change::Title(t),
+            None => {
+                bot.send_message(
+                    who.chat(),
+                    who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]),
+                )
+                .await?;
+                return Ok(());
+            }
+        },
+        EditField::Description => match seller::valid_description(text) {
+            Some(d) => Change::Description(d),
+            None => {
+                bot.send_message(
+                    who.chat(),
+                    who.tr(
+                        "sell-description-invalid",
+                        &[("max", MAX_DESCRIPTION.to_string())],
+                    ),
+                )
+                .await?;
+                return Ok(());
+            }
+        },
+        EditField::File => match msg.document() {
+            Some(doc) => Change::File {
+                file_id: doc.file.id.0.clone(),
+                file_unique_id: doc.file.unique_id.0.clone(),
+                file_name: doc.file_name.clone(),
+            },
+            None => {
+                bot.send_message(who.chat(), who.t("sell-file-not-document"))
+                    .await?;
+                return Ok(());
+            }
+        },
+        EditField::Text => match text.filter(|t| !t.is_empty()) {
+            Some(t) => Change::Text(t.to_string()),
+            None => {
+                bot.send_message(who.chat(), who.t("sell-text-not-text"))
+                    .await?;
+                return Ok(());
+            }
+        },
+        EditField::Restock => {
+            let Some(upload) = seller::read_items(&bot, &who, &msg).await? else {
+                return Ok(());
+            };
+            if own(&bot, &who, &deps, id).await?.is_none() {
+                dialogue.exit().await?;
+                return Ok(());
+            }
+            let mut tx = deps.store.write().await?;
+            let added = stock::add(&mut tx, id, &upload.items).await?;
+            tx.commit().await?;
+            dialogue.exit().await?;
+            let refused = upload.items.len() as u64 - added + upload.repeated as u64;
+            bot.send_message(
+                who.chat(),
+                who.tr(
+                    "restocked",
+                    &[
+                        ("added", added.to_string()),
+                        ("refused", refused.to_string()),
+                    ],
+                ),
+            )
+            .await?;
+            return manage(&bot, &who, &deps, id).await;
+        }
+    };
+    let replaced_file = matches!(change, Change::File { .. });
+    if !products::change(&deps.store, id, who.id, &change).await? {
+        dialogue.exit().await?;
+        bot.send_message(who.chat(), who.t("not-your-product"))
+            .await?;
+        return Ok(());
+    }
+    dialogue.exit().await?;
+    if replaced_file {
+        deps.file_copies.copy_later(id);
+    }
+    bot.send_message(who.chat(), who.t("product-updated"))
+        .await?;
+    manage(&bot, &who, &deps, id).await
+}
