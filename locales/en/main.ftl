@@ -214,6 +214,10 @@ myproducts-item = { $title } · ${ $price } · { $sales } sold{ $status }
 product-status-active = {""}
 product-status-paused = {" "}(paused)
 product-status-deleted = {" "}(deleted)
+product-state-active = on sale
+product-state-paused = paused
+product-state-deleted = deleted
+
 not-your-product = This product is not yours or no longer exists.
 manage-stock = Stock: { $available } left of { $total }
 manage-card = { $title }

@@ -214,6 +214,10 @@ myproducts-item = { $title } · { $price } $ · { $sales } vendus{ $status }
 product-status-active = {""}
 product-status-paused = {" "}(en pause)
 product-status-deleted = {" "}(supprimé)
+product-state-active = en vente
+product-state-paused = en pause
+product-state-deleted = supprimé
+
 not-your-product = Ce produit n'est pas le vôtre ou n'existe plus.
 manage-stock = Stock : { $available } restants sur { $total }
 manage-card = { $title }

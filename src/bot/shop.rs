@@ -84,7 +84,7 @@ async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
             ("title", p.title.clone()),
             ("price", p.price.to_string()),
             ("kind", who.t(&format!("kind-name-{}", p.kind.as_str()))),
-            ("status", who.t(&format!("product-status-{}", p.status))),
+            ("status", who.t(&format!("product-state-{}", p.status))),
             ("link", super::catalog::deep_link(deps, p.id)),
             ("stock", stock_line),
         ],

@@ -33,7 +33,11 @@ async fn bad_prices_and_non_documents_are_explained_and_asked_again() {
     let kinds = tg.wait_for_text(seller.id, "What do buyers receive").await;
     tg.send_text(&seller, "a file please");
     tg.wait_for_text(seller.id, "choose with the buttons").await;
-    tg.press(&seller, &kinds.button_data("A file").unwrap(), kinds.message_id().unwrap());
+    tg.press(
+        &seller,
+        &kinds.button_data("A file").unwrap(),
+        kinds.message_id().unwrap(),
+    );
     tg.wait_for_text(seller.id, "send the file").await;
     tg.send_photo(&seller);
     tg.wait_for_text(seller.id, "as a document").await;
@@ -57,8 +61,15 @@ async fn a_half_finished_sell_continues_after_a_restart() {
     app.tg.send_text(&seller, "Described after a restart");
     app.tg.wait_for_text(seller.id, "price in US dollars").await;
     app.tg.send_text(&seller, "15");
-    let kinds = app.tg.wait_for_text(seller.id, "What do buyers receive").await;
-    app.tg.press(&seller, &kinds.button_data("A file").unwrap(), kinds.message_id().unwrap());
+    let kinds = app
+        .tg
+        .wait_for_text(seller.id, "What do buyers receive")
+        .await;
+    app.tg.press(
+        &seller,
+        &kinds.button_data("A file").unwrap(),
+        kinds.message_id().unwrap(),
+    );
     app.tg.wait_for_text(seller.id, "send the file").await;
 
     app.tg.send_document(&seller, "BQACAgPersist", "p.zip", 10);

@@ -1,10 +1,12 @@
 //! Integration tests of souk, run against in-process fakes of Telegram and NOWPayments.
 
 mod binary;
+mod catalog;
 mod conversations;
 mod fakes_selftest;
 mod marketplace;
 mod sandbox;
 mod sellers;
 mod settlement;
+mod stock;
 mod support;

@@ -496,7 +496,30 @@ impl FakeTelegram {
         id
     }
 
+    /// A message or caption to anyone that contains `needle`.
+    pub async fn wait_for_text_any(&self, needle: &str) -> Call {
+        self.wait_for(&format!("a message containing {needle:?}"), |c| {
+            c.ok && c.text().is_some_and(|t| t.contains(needle))
+        })
+        .await
+    }
+
+    /// `@bot query` typed by `user` in any chat (inline mode). Returns the inline query id.
+
+    pub fn inline_query(&self, user: &TgUser, query: &str) -> String {
+        let mut state = self.state();
+        state.users.insert(user.id, user.clone());
+        state.last_query_id += 1;
+        let id = (6_000_000_000_000_000_000u64 + state.last_query_id).to_string();
+        let inline = json!({
+            "id": id, "from": user.json(), "query": query, "offset": "", "chat_type": "sender",
+        });
+        self.queue_update(&mut state, "inline_query", inline);
+        id
+    }
+
     /// A Telegram Stars pre-checkout query for an invoice with `payload`. Returns the query id.
+
     pub fn pre_checkout(&self, user: &TgUser, payload: &str, stars: u32) -> String {
         let mut state = self.state();
         state.users.insert(user.id, user.clone());

@@ -12,8 +12,23 @@ pub enum Goods<'a> {
 }
 
 /// A seller runs /sell to the end and presses Publish. Returns the product id from the deep link.
-pub async fn publish(app: &TestApp, seller: &TgUser, title: &str, price: &str, file_id: &str) -> i64 {
-    publish_goods(app, seller, title, "Everything you need, in one PDF.", price, None, Goods::File(file_id)).await
+pub async fn publish(
+    app: &TestApp,
+    seller: &TgUser,
+    title: &str,
+    price: &str,
+    file_id: &str,
+) -> i64 {
+    publish_goods(
+        app,
+        seller,
+        title,
+        "Everything you need, in one PDF.",
+        price,
+        None,
+        Goods::File(file_id),
+    )
+    .await
 }
 
 /// /sell with every choice: description, category (label of its button, when categories exist)
@@ -37,7 +52,9 @@ pub async fn publish_goods(
     tg.send_text(seller, price);
     if let Some(category) = category {
         let ask = tg.wait_for_text(seller.id, "Which category").await;
-        let data = ask.button_data(category).unwrap_or_else(|| panic!("no {category} in {:?}", ask.buttons()));
+        let data = ask
+            .button_data(category)
+            .unwrap_or_else(|| panic!("no {category} in {:?}", ask.buttons()));
         tg.press(seller, &data, ask.message_id().unwrap());
     }
     let kinds = tg.wait_for_text(seller.id, "What do buyers receive").await;
@@ -46,7 +63,11 @@ pub async fn publish_goods(
         Goods::Items(_) => "Unique items",
         Goods::Text(_) => "A text",
     };
-    tg.press(seller, &kinds.button_data(label).unwrap(), kinds.message_id().unwrap());
+    tg.press(
+        seller,
+        &kinds.button_data(label).unwrap(),
+        kinds.message_id().unwrap(),
+    );
     match goods {
         Goods::File(file_id) => {
             tg.wait_for_text(seller.id, "send the file").await;

@@ -9,3 +9,5 @@ pub mod fake_nowpayments;
 pub mod fake_telegram;
 #[allow(dead_code)]
 pub mod flows;
+#[allow(dead_code)]
+pub mod moto;
