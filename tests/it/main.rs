@@ -4,6 +4,7 @@ mod binary;
 mod catalog;
 mod conversations;
 mod fakes_selftest;
+mod files;
 mod marketplace;
 mod sandbox;
 mod sellers;

@@ -406,6 +406,15 @@ impl FakeTelegram {
     }
 
     /// Makes `file_id` a known document with this content, as if a user had once sent it.
+    /// The size of a file registered with `register_file`, if any.
+    pub fn registered_size(&self, file_id: &str) -> Option<u64> {
+        self.state()
+            .files
+            .get(file_id)
+            .and_then(|f| f.content.as_ref())
+            .map(|c| c.len() as u64)
+    }
+
     pub fn register_file(&self, file_id: &str, file_name: &str, content: &[u8]) {
         let mut state = self.state();
         let stored = state.new_file(

@@ -71,7 +71,8 @@ pub async fn publish_goods(
     match goods {
         Goods::File(file_id) => {
             tg.wait_for_text(seller.id, "send the file").await;
-            tg.send_document(seller, file_id, "book.pdf", 123_456);
+            let size = tg.registered_size(file_id).unwrap_or(123_456);
+            tg.send_document(seller, file_id, "book.pdf", size);
         }
         Goods::Items(lines) => {
             tg.wait_for_text(seller.id, "one per line").await;
