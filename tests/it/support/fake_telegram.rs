@@ -514,7 +514,6 @@ impl FakeTelegram {
     }
 
     /// `@bot query` typed by `user` in any chat (inline mode). Returns the inline query id.
-
     pub fn inline_query(&self, user: &TgUser, query: &str) -> String {
         let mut state = self.state();
         state.users.insert(user.id, user.clone());
@@ -528,7 +527,6 @@ impl FakeTelegram {
     }
 
     /// A Telegram Stars pre-checkout query for an invoice with `payload`. Returns the query id.
-
     pub fn pre_checkout(&self, user: &TgUser, payload: &str, stars: u32) -> String {
         let mut state = self.state();
         state.users.insert(user.id, user.clone());

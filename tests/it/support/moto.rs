@@ -17,7 +17,7 @@ impl Moto {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new("python3")
+        let mut child = Command::new("python3")
             .args([
                 "-m",
                 "moto.server",
@@ -37,6 +37,8 @@ impl Moto {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("moto did not start on {endpoint}");
     }
 
