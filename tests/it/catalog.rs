@@ -252,3 +252,75 @@ async fn admins_rename_and_delete_categories() {
     app.tg.wait_for_text(ADMIN, "Aucune catégorie").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn browsing_pages_through_many_products_and_edits_show_at_once() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(6101, "en"), TgUser::new(6102, "en"));
+    let mut ids = Vec::new();
+    for i in 1..=10 {
+        let file = format!("BQACAgPage{i}");
+        ids.push(
+            publish_goods(
+                &app,
+                &seller,
+                &format!("Volume {i:02}"),
+                "A series",
+                "10",
+                None,
+                Goods::File(&file),
+            )
+            .await,
+        );
+    }
+    app.tg.send_text(&buyer, "/browse");
+    let (page1, labels) = labels_after(&app, &buyer, "Products (page 1)").await;
+    assert_eq!(labels.len(), 9, "8 products and a Next button: {labels:?}");
+    assert!(
+        labels[0].starts_with("Volume 10") && labels[7].starts_with("Volume 03"),
+        "newest first: {labels:?}"
+    );
+    app.tg.press(
+        &buyer,
+        &page1.button_data("Next").unwrap(),
+        page1.message_id().unwrap(),
+    );
+    let (page2, labels) = labels_after(&app, &buyer, "Products (page 2)").await;
+    assert_eq!(
+        labels,
+        ["Volume 02 · $10.00", "Volume 01 · $10.00", "◀ Previous"]
+    );
+    app.tg.press(
+        &buyer,
+        &page2.button_data("Previous").unwrap(),
+        page2.message_id().unwrap(),
+    );
+    labels_after(&app, &buyer, "Products (page 1)").await;
+
+    // A new title is searchable at once; a replaced file is what the next buyer gets.
+    let first = ids[0];
+    app.tg.press(&seller, &format!("edit:{first}:title"), 1);
+    app.tg.wait_for_text(seller.id, "title").await;
+    app.tg.send_text(&seller, "Édition collector");
+    app.tg.wait_for_text(seller.id, "Saved").await;
+    app.tg.send_text(&buyer, "/search edition COLLECTOR");
+    let (_, labels) = labels_after(&app, &buyer, "Results for").await;
+    assert_eq!(labels, ["Édition collector · $10.00"]);
+    app.tg.press(&seller, &format!("edit:{first}:file"), 1);
+    app.tg.wait_for_text(seller.id, "send the file").await;
+    app.tg.send_text(&seller, "not a file");
+    app.tg.wait_for_text(seller.id, "as a document").await;
+    app.tg
+        .send_document(&seller, "BQACAgNewEdition", "new.pdf", 2048);
+    app.tg.wait_for_text(seller.id, "Saved").await;
+    let coins = crate::support::flows::open_currencies(&app, &buyer, first).await;
+    let (_, _, p) = crate::support::flows::pay_with(&app, &buyer, &coins, "BTC").await;
+    let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
+    assert_eq!(app.post_ipn(&body).await, 200);
+    app.tg
+        .wait_for("the new file", |c| {
+            c.method == "sendDocument" && c.str_param("document") == Some("BQACAgNewEdition")
+        })
+        .await;
+    app.stop().await;
+}
