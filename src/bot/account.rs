@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::state::State;
-use super::{Deps, HandlerResult, SellDialogue, Who};
+use super::{ChatDialogue, Deps, HandlerResult, Who};
 use crate::i18n;
 use crate::payments::AddressCheck;
 use crate::payments::currencies::label;
@@ -13,7 +13,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 const MAX_ADDRESS: usize = 128;
 
-pub async fn wallet(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: SellDialogue) -> HandlerResult {
+pub async fn wallet(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) -> HandlerResult {
     let coin = label(&deps.payout_currency);
     let text = match wallets::get(&deps.store, who.id).await? {
         Some(w) => who.tr("wallet-current", &[("coin", coin), ("address", w.address)]),
@@ -29,7 +29,7 @@ pub async fn receive_address(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     text: &str,
 ) -> HandlerResult {
     let address = text.trim();
@@ -92,7 +92,7 @@ async fn save(
     bot: &Bot,
     who: &Who,
     deps: &Deps,
-    dialogue: &SellDialogue,
+    dialogue: &ChatDialogue,
     address: &str,
 ) -> HandlerResult {
     let wallet = wallets::Wallet {
@@ -117,7 +117,7 @@ pub async fn on_press(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     action: Action,
 ) -> HandlerResult {
     match (action, dialogue.get().await?) {

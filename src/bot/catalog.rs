@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::state::State;
-use super::{Deps, HandlerResult, SellDialogue, Who};
+use super::{ChatDialogue, Deps, HandlerResult, Who};
 use crate::i18n;
 use crate::store::categories;
 use crate::store::products::{self, Listing, Product};
@@ -74,7 +74,7 @@ pub async fn browse(
 }
 
 /// Asks for search words.
-pub async fn prompt(bot: Bot, who: Who, dialogue: SellDialogue) -> HandlerResult {
+pub async fn prompt(bot: Bot, who: Who, dialogue: ChatDialogue) -> HandlerResult {
     dialogue.update(State::SearchQuery).await?;
     bot.send_message(who.chat(), who.t("search-ask")).await?;
     Ok(())
@@ -164,7 +164,7 @@ pub async fn on_press(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     action: Action,
 ) -> HandlerResult {
     match action {

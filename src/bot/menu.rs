@@ -3,7 +3,7 @@
 use super::action::Action;
 use super::state::State;
 use super::{
-    Command, Deps, HandlerResult, SellDialogue, Who, account, admin, buyer, catalog, seller, shop,
+    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, buyer, catalog, seller, shop,
 };
 use crate::i18n;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ pub async fn command(
     who: Who,
     cmd: Command,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
 ) -> HandlerResult {
     match cmd {
         Command::Start(payload) => start(bot, who, deps, payload.trim()).await,

@@ -32,7 +32,8 @@ use tokio::sync::Notify;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type HandlerResult = Result<(), BoxError>;
 pub type DialogueStorage = DialogueStore<State>;
-pub type SellDialogue = Dialogue<State, DialogueStorage>;
+/// The dialogue of one chat: which step of which flow (/sell, /wallet, an edit, a search) it is in.
+pub type ChatDialogue = Dialogue<State, DialogueStorage>;
 
 /// Everything handlers need, built once in `app`.
 pub struct Deps {
@@ -191,7 +192,7 @@ async fn on_message(
     who: Who,
     msg: Message,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     state: State,
 ) -> HandlerResult {
     match state {
@@ -235,7 +236,7 @@ async fn on_press(
     who: Who,
     q: CallbackQuery,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
 ) -> HandlerResult {
     let Some(action) = q.data.as_deref().and_then(Action::parse) else {
         bot.answer_callback_query(q.id.clone())

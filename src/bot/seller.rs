@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::state::{Content, Draft, Listing, State};
-use super::{Deps, HandlerResult, MAX_TEXT, SellDialogue, Who};
+use super::{ChatDialogue, Deps, HandlerResult, MAX_TEXT, Who};
 use crate::domain::UsdCents;
 use crate::domain::price::{MAXIMUM_PRODUCT_PRICE, PriceError, parse_product_price};
 use crate::domain::product::{ItemUpload, ItemsError, ProductKind, parse_items};
@@ -18,7 +18,7 @@ pub const MAX_DESCRIPTION: usize = 2000;
 /// Largest .txt file of items accepted.
 const MAX_ITEMS_FILE: u64 = 1024 * 1024;
 
-pub async fn begin(bot: Bot, who: Who, dialogue: SellDialogue) -> HandlerResult {
+pub async fn begin(bot: Bot, who: Who, dialogue: ChatDialogue) -> HandlerResult {
     dialogue.update(State::SellTitle).await?;
     bot.send_message(
         who.chat(),
@@ -34,7 +34,7 @@ pub async fn on_message(
     who: Who,
     msg: Message,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     state: State,
 ) -> HandlerResult {
     let chat = who.chat();
@@ -184,7 +184,7 @@ pub fn price(who: &Who, deps: &Deps, text: Option<&str>) -> Result<UsdCents, Str
 async fn ask_kind(
     bot: &Bot,
     who: &Who,
-    dialogue: &SellDialogue,
+    dialogue: &ChatDialogue,
     listing: Listing,
 ) -> HandlerResult {
     dialogue.update(State::SellKind { listing }).await?;
@@ -338,7 +338,7 @@ pub async fn on_press(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     action: Action,
 ) -> HandlerResult {
     let state = dialogue.get().await?.unwrap_or_default();
@@ -393,7 +393,7 @@ async fn publish(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     draft: Draft,
 ) -> HandlerResult {
     let Draft { listing, content } = draft;

@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::seller::{self, MAX_DESCRIPTION, MAX_TITLE};
 use super::state::{EditField, State};
-use super::{Deps, HandlerResult, SellDialogue, Who};
+use super::{ChatDialogue, Deps, HandlerResult, Who};
 use crate::domain::product::ProductKind;
 use crate::store::products::{self, Change, Product};
 use crate::store::stock;
@@ -126,7 +126,7 @@ pub async fn on_press(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     action: Action,
 ) -> HandlerResult {
     match action {
@@ -222,7 +222,7 @@ pub async fn receive_edit(
     who: Who,
     msg: Message,
     deps: Arc<Deps>,
-    dialogue: SellDialogue,
+    dialogue: ChatDialogue,
     id: i64,
     field: EditField,
 ) -> HandlerResult {
