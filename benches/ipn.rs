@@ -181,6 +181,11 @@ async fn main() {
         orders_n * 3,
         "detected + delivered + sold per order"
     );
+    let ledger: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(ledger as usize, orders_n, "one sale credited per order");
 
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(store.pool())
