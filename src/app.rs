@@ -209,7 +209,12 @@ impl Application {
         };
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 
-        let mut scheduler = crate::jobs::start()
+        let reconciler = crate::jobs::reconcile::Reconciler {
+            store: self.store.clone(),
+            gateway: self.deps.gateway.clone(),
+            admins: Arc::new(self.deps.admin_ids.clone()),
+        };
+        let mut scheduler = crate::jobs::start(reconciler)
             .await
             .context("job scheduler failed to start")?;
 

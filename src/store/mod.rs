@@ -3,6 +3,7 @@
 pub mod categories;
 pub mod dialogues;
 pub mod ipn_events;
+pub mod job_runs;
 pub mod ledger;
 pub mod orders;
 pub mod outbox;
@@ -92,8 +93,12 @@ macro_rules! migrations {
 
 fn migrator(backend: Backend) -> Migrator {
     let migrations = match backend {
-        Backend::Sqlite => migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog"),
-        Backend::Postgres => migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog"),
+        Backend::Sqlite => {
+            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs")
+        }
+        Backend::Postgres => {
+            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs")
+        }
     };
     Migrator {
         migrations: Cow::Owned(migrations),

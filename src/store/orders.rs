@@ -331,3 +331,32 @@ pub async fn find_open(
     .await?;
     row.as_ref().map(from_row).transpose()
 }
+
+/// An order souk has not heard about for a while, with when it last changed.
+#[derive(Debug, Clone)]
+pub struct Quiet {
+    pub order: Order,
+    pub created_at: i64,
+}
+
+/// Orders with a payment that are not final and have not changed since `before` (unix seconds),
+/// oldest first: candidates for a status check (a lost IPN) or for expiry.
+pub async fn quiet(store: &Store, before: i64, limit: i64) -> Result<Vec<Quiet>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS}, created_at FROM orders WHERE payment_id IS NOT NULL \
+         AND status IN ('waiting', 'confirming', 'confirmed', 'sending', 'partially_paid') \
+         AND updated_at < $1 ORDER BY updated_at LIMIT $2"
+    ))
+    .bind(before)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Quiet {
+                order: from_row(r)?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}

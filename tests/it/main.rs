@@ -5,6 +5,7 @@ mod catalog;
 mod conversations;
 mod fakes_selftest;
 mod files;
+mod jobs;
 mod marketplace;
 mod sandbox;
 mod sellers;

@@ -1,0 +1,9 @@
+-- Scheduled jobs: each run claims its slot first, so replicas sharing a database never run the same slot twice.
+CREATE TABLE job_runs (
+    job          TEXT NOT NULL,
+    slot         TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    outcome      TEXT,
+    PRIMARY KEY (job, slot)
+);

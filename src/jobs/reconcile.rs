@@ -1,0 +1,165 @@
+//! Hourly expiry and reconciliation: orders souk has not heard about for a while are checked
+//! with `GET /payment/{id}` (a lost IPN still delivers), and orders still waiting past their
+//! expiry are expired (buyer told once, reserved item back in stock). Both go through the same
+//! settlement as IPNs.
+
+use crate::domain::OrderStatus;
+use crate::payments::{GatewayError, PaymentGateway, PaymentStatusBody};
+use crate::services::settlement;
+use crate::store::ipn_events::IpnOutcome;
+use crate::store::orders::{self, Order};
+use crate::store::{Store, StoreError};
+use std::sync::Arc;
+
+/// Orders quiet for this long are checked with NOWPayments.
+pub const QUIET_FOR_SECS: i64 = 15 * 60;
+/// Without an expiry date from NOWPayments, a payment expires after 7 days with nothing sent.
+pub const DEFAULT_EXPIRY_SECS: i64 = 7 * 24 * 3600;
+/// Orders checked per run at most (NOWPayments is not to be hammered).
+const MAX_PER_RUN: i64 = 500;
+
+#[derive(Clone)]
+pub struct Reconciler {
+    pub store: Store,
+    pub gateway: Arc<dyn PaymentGateway>,
+    pub admins: Arc<Vec<i64>>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    pub checked: usize,
+    /// Orders moved by what NOWPayments said (lost IPNs).
+    pub moved: usize,
+    pub expired: usize,
+    pub errors: usize,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "checked {}, moved {}, expired {}, errors {}",
+            self.checked, self.moved, self.expired, self.errors
+        )
+    }
+}
+
+impl Reconciler {
+    /// One run as of `now` (unix seconds).
+    pub async fn run(&self, now: i64) -> Result<Report, StoreError> {
+        let mut report = Report::default();
+        for quiet in orders::quiet(&self.store, now - QUIET_FOR_SECS, MAX_PER_RUN).await? {
+            let order = quiet.order;
+            let Some(payment_id) = order.payment_id.clone() else {
+                continue;
+            };
+            report.checked += 1;
+            let status = match self.gateway.payment_status(&payment_id).await {
+                Ok((body, raw)) => {
+                    match settlement::apply(&self.store, &self.admins, &body, &raw).await? {
+                        s if s.outcome == IpnOutcome::Applied => {
+                            report.moved += 1;
+                            s.status.unwrap_or(order.status)
+                        }
+                        s => s.status.unwrap_or(order.status),
+                    }
+                }
+                Err(GatewayError::NotFound) => order.status,
+                Err(e) => {
+                    tracing::warn!(order_id = order.id, error = %e, "reconciliation check failed");
+                    report.errors += 1;
+                    continue;
+                }
+            };
+            if status == OrderStatus::Waiting && expired(&order, quiet.created_at, now) {
+                let (body, raw) = expiry_report(&order, &payment_id);
+                let settled = settlement::apply(&self.store, &self.admins, &body, &raw).await?;
+                if settled.outcome == IpnOutcome::Applied {
+                    tracing::info!(order_id = order.id, "order expired");
+                    report.expired += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Whether a waiting order is past its expiry: NOWPayments' `expiration_estimate_date` when it
+/// gave one, else 7 days after the order.
+fn expired(order: &Order, created_at: i64, now: i64) -> bool {
+    let deadline = order
+        .expires_at
+        .as_deref()
+        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+        .map(|d| d.timestamp())
+        .unwrap_or(created_at + DEFAULT_EXPIRY_SECS);
+    now > deadline
+}
+
+/// The report that expires an order, shaped like NOWPayments' own so that it goes through the
+/// same checks; its `source` says where it came from in the IPN history.
+fn expiry_report(order: &Order, payment_id: &str) -> (PaymentStatusBody, String) {
+    let raw = serde_json::json!({
+        "source": "souk-expiry",
+        "payment_id": payment_id,
+        "payment_status": "expired",
+        "price_amount": order.total.to_string(),
+        "price_currency": "usd",
+        "pay_currency": order.pay_currency,
+        "order_id": order.id.to_string(),
+    })
+    .to_string();
+    let body = serde_json::from_str(&raw).expect("the expiry report is well-formed");
+    (body, raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UsdCents;
+
+    fn order(expires_at: Option<&str>) -> Order {
+        Order {
+            id: 3,
+            buyer_id: 1,
+            product_id: 1,
+            seller_id: 2,
+            price: UsdCents(1000),
+            commission: UsdCents(28),
+            total: UsdCents(1028),
+            pay_currency: "btc".into(),
+            status: OrderStatus::Waiting,
+            payment_id: Some("9".into()),
+            pay_address: None,
+            pay_amount: None,
+            actually_paid: None,
+            expires_at: expires_at.map(String::from),
+        }
+    }
+
+    #[test]
+    fn expiry_follows_nowpayments_date_else_seven_days() {
+        let o = order(Some("2026-11-21T10:00:00.000Z"));
+        let deadline = 1_795_255_200; // 2026-11-21T10:00:00Z
+        assert!(!expired(&o, 0, deadline - 1));
+        assert!(expired(&o, 0, deadline + 1));
+        let o = order(None);
+        assert!(!expired(&o, 1000, 1000 + DEFAULT_EXPIRY_SECS));
+        assert!(expired(&o, 1000, 1001 + DEFAULT_EXPIRY_SECS));
+    }
+
+    #[test]
+    fn the_expiry_report_matches_its_order() {
+        let (body, raw) = expiry_report(&order(None), "9");
+        assert_eq!(
+            (body.payment_id.as_str(), body.payment_status.as_str()),
+            ("9", "expired")
+        );
+        assert_eq!(
+            body.price_amount.unwrap().value(),
+            UsdCents(1028).to_decimal()
+        );
+        assert!(raw.contains("souk-expiry"));
+    }
+}
