@@ -53,11 +53,6 @@ impl OrderStatus {
         }
     }
 
-    /// Money has been seen on the chain but the payment is not settled yet.
-    pub fn is_in_progress(self) -> bool {
-        matches!(self, Confirming | Confirmed | Sending)
-    }
-
     /// The buyer can still pay (or cancel) this order.
     pub fn is_open(self) -> bool {
         matches!(self, Created | Waiting)

@@ -150,19 +150,6 @@ pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Order>, StoreErro
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn get_by_payment_in(
-    conn: &mut Conn,
-    payment_id: &str,
-) -> Result<Option<Order>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM orders WHERE payment_id = $1"
-    ))
-    .bind(payment_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 /// An order with what settling it needs from its product.
 #[derive(Debug, Clone)]
 pub struct SettlementRow {
