@@ -13,3 +13,6 @@ pub mod payments;
 pub mod services;
 pub mod store;
 pub mod telemetry;
+
+/// Any error, for boundaries where only its message matters (handlers, background copies).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

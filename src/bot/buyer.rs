@@ -4,6 +4,7 @@ use super::action::Action;
 use super::{Deps, HandlerResult, Who, qr};
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
+use crate::files::LINK_TTL;
 use crate::payments::GatewayError;
 use crate::payments::currencies::label;
 use crate::payments::uri::payment_uri;
@@ -13,12 +14,8 @@ use crate::store::orders::{self, Order};
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use std::sync::Arc;
-use std::time::Duration;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
-
-/// How long a download link works.
-pub const LINK_TTL: Duration = Duration::from_secs(15 * 60);
 
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
     let Some(product) = products::get(&deps.store, id)

@@ -29,7 +29,7 @@ use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 use tokio::sync::Notify;
 
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub use crate::BoxError;
 pub type HandlerResult = Result<(), BoxError>;
 pub type DialogueStorage = DialogueStore<State>;
 /// The dialogue of one chat: which step of which flow (/sell, /wallet, an edit, a search) it is in.

@@ -145,17 +145,14 @@ pub async fn send_stored_copy(
     chat: ChatId,
     lang: &str,
     product: &Product,
-) -> Result<(), crate::bot::BoxError> {
+) -> Result<(), crate::BoxError> {
     const BOT_UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
     let key = product
         .storage_key
         .as_deref()
         .ok_or("the file has no stored copy")?;
-    if let Some(url) = files
-        .download_link(key, crate::bot::buyer::LINK_TTL)
-        .await?
-    {
-        let minutes = (crate::bot::buyer::LINK_TTL.as_secs() / 60).to_string();
+    if let Some(url) = files.download_link(key, crate::files::LINK_TTL).await? {
+        let minutes = (crate::files::LINK_TTL.as_secs() / 60).to_string();
         let text = i18n::tr(
             lang,
             "download-link",

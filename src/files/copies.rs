@@ -25,7 +25,7 @@ impl FileCopies {
     }
 
     /// Downloads the product's current file from Telegram and stores it; returns the key.
-    pub async fn copy(&self, product_id: i64) -> Result<Option<String>, crate::bot::BoxError> {
+    pub async fn copy(&self, product_id: i64) -> Result<Option<String>, crate::BoxError> {
         let Some(p) = products::get(&self.store, product_id).await? else {
             return Ok(None);
         };

@@ -8,6 +8,9 @@ pub mod telegram;
 
 use std::time::Duration;
 
+/// How long a download link to a stored copy works.
+pub const LINK_TTL: Duration = Duration::from_secs(15 * 60);
+
 /// The copy of product files: an S3-compatible bucket when configured, else a local folder.
 pub enum FileStore {
     Local(local::LocalDir),
