@@ -9,7 +9,7 @@ use crate::payments::GatewayError;
 use crate::payments::currencies::label;
 use crate::payments::uri::payment_uri;
 use crate::services::checkout::CheckoutError;
-use crate::services::settlement;
+use crate::services::settlement::{self, RefreshError};
 use crate::store::orders::{self, Order};
 use crate::store::products::{self, Product};
 use crate::store::stock;
@@ -324,19 +324,23 @@ async fn check_status(deps: &Deps, order: Order) -> String {
     let Some(payment_id) = order.payment_id.clone() else {
         return order.status.as_str().to_string();
     };
-    match deps.gateway.payment_status(&payment_id).await {
-        Ok((body, raw)) => match settlement::apply(&deps.store, &deps.admin_ids, &body, &raw).await
-        {
-            Ok(settled) => {
-                deps.outbox_wake.notify_one();
-                settled.status.unwrap_or(order.status).as_str().to_string()
-            }
-            Err(e) => {
-                tracing::error!(order_id = order.id, error = %e, "status check not applied");
-                order.status.as_str().to_string()
-            }
-        },
-        Err(e) => {
+    match settlement::refresh(
+        &deps.store,
+        deps.gateway.as_ref(),
+        &deps.admin_ids,
+        &payment_id,
+    )
+    .await
+    {
+        Ok(settled) => {
+            deps.outbox_wake.notify_one();
+            settled.status.unwrap_or(order.status).as_str().to_string()
+        }
+        Err(RefreshError::Store(e)) => {
+            tracing::error!(order_id = order.id, error = %e, "status check not applied");
+            order.status.as_str().to_string()
+        }
+        Err(RefreshError::Provider(e)) => {
             tracing::warn!(order_id = order.id, error = %e, "status check failed");
             "unavailable".to_string()
         }

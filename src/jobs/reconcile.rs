@@ -5,7 +5,7 @@
 
 use crate::domain::OrderStatus;
 use crate::payments::{GatewayError, PaymentGateway, PaymentStatusBody};
-use crate::services::settlement;
+use crate::services::settlement::{self, RefreshError};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders::{self, Order};
 use crate::store::{Store, StoreError};
@@ -55,22 +55,27 @@ impl Reconciler {
                 continue;
             };
             report.checked += 1;
-            let status = match self.gateway.payment_status(&payment_id).await {
-                Ok((body, raw)) => {
-                    match settlement::apply(&self.store, &self.admins, &body, &raw).await? {
-                        s if s.outcome == IpnOutcome::Applied => {
-                            report.moved += 1;
-                            s.status.unwrap_or(order.status)
-                        }
-                        s => s.status.unwrap_or(order.status),
+            let status = match settlement::refresh(
+                &self.store,
+                self.gateway.as_ref(),
+                &self.admins,
+                &payment_id,
+            )
+            .await
+            {
+                Ok(s) => {
+                    if s.outcome == IpnOutcome::Applied {
+                        report.moved += 1;
                     }
+                    s.status.unwrap_or(order.status)
                 }
-                Err(GatewayError::NotFound) => order.status,
-                Err(e) => {
+                Err(RefreshError::Provider(GatewayError::NotFound)) => order.status,
+                Err(RefreshError::Provider(e)) => {
                     tracing::warn!(order_id = order.id, error = %e, "reconciliation check failed");
                     report.errors += 1;
                     continue;
                 }
+                Err(RefreshError::Store(e)) => return Err(e),
             };
             if status == OrderStatus::Waiting && expired(&order, quiet.created_at, now) {
                 let (body, raw) = expiry_report(&order, &payment_id);

@@ -54,6 +54,28 @@ impl From<sqlx::Error> for BatchError {
     }
 }
 
+/// Why a payment could not be refreshed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Provider(#[from] crate::payments::GatewayError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Asks the payment rail where a payment stands now and settles the answer exactly as an IPN
+/// would be: the "Check status" button and the reconciliation job both rely on it, so a lost
+/// IPN still delivers.
+pub async fn refresh(
+    store: &Store,
+    gateway: &dyn crate::payments::PaymentGateway,
+    admins: &[i64],
+    payment_id: &str,
+) -> Result<Settled, RefreshError> {
+    let (body, raw) = gateway.payment_status(payment_id).await?;
+    Ok(apply(store, admins, &body, &raw).await?)
+}
+
 /// Settles one report (a status check, or an IPN outside the settler).
 pub async fn apply(
     store: &Store,
