@@ -29,11 +29,35 @@ pub struct Config {
     /// Where copies of product files go: an S3-compatible bucket, else `files_dir`.
     pub s3: Option<crate::files::s3::S3Config>,
     pub files_dir: std::path::PathBuf,
+    /// When and how sellers are paid.
+    pub payouts: PayoutConfig,
+    /// The NOWPayments login and 2FA secret that payouts and conversions need.
+    pub custody: Option<CustodyConfig>,
+    /// Convert other custody coins into `PAYOUT_CURRENCY` daily.
+    pub auto_convert: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct NowPaymentsConfig {
     pub api_key: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct PayoutConfig {
+    /// Six-field cron (sec min hour day month weekday), UTC.
+    pub cron: String,
+    /// Sellers whose available balance is below this wait for a later run.
+    pub minimum: UsdCents,
+    /// Where NOWPayments posts payout status changes (`/ipn/payout` of this server).
+    pub ipn_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustodyConfig {
+    pub email: String,
+    pub password: SecretString,
+    /// Base32, checked at start-up.
+    pub two_factor_secret: SecretString,
 }
 
 /// A configuration problem, naming the variable. Never includes a secret's value.
@@ -220,6 +244,66 @@ impl Config {
         let files_dir =
             std::path::PathBuf::from(get("FILES_DIR").unwrap_or_else(|| "./files".to_string()));
 
+        let payout_cron = get("PAYOUT_CRON").unwrap_or_else(|| DEFAULT_PAYOUT_CRON.to_string());
+        if payout_cron.split_whitespace().count() != 6 {
+            return Err(err(
+                "PAYOUT_CRON",
+                "must have six fields: sec min hour day month weekday (e.g. \"0 0 9 * * Mon\")",
+            ));
+        }
+        let min_payout =
+            UsdCents::parse_dollars(&get("MIN_PAYOUT_USD").unwrap_or_else(|| "50.00".into()))
+                .map_err(|_| err("MIN_PAYOUT_USD", "must be a dollar amount such as 50.00"))?;
+        let payout_ipn_url = get("IPN_PAYOUT_URL");
+        if let Some(u) = &payout_ipn_url {
+            url::Url::parse(u).map_err(|e| err("IPN_PAYOUT_URL", format!("is not a URL ({e})")))?;
+        }
+        let custody = match (
+            get("NOWPAYMENTS_EMAIL"),
+            get("NOWPAYMENTS_PASSWORD"),
+            get("NOWPAYMENTS_2FA_SECRET"),
+        ) {
+            (None, None, None) => None,
+            (email, password, secret) => {
+                let missing = |var: &'static str| {
+                    err(
+                        var,
+                        "is required for payouts (with NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET)",
+                    )
+                };
+                let email = email.ok_or_else(|| missing("NOWPAYMENTS_EMAIL"))?;
+                let password = password.ok_or_else(|| missing("NOWPAYMENTS_PASSWORD"))?;
+                let secret = secret.ok_or_else(|| missing("NOWPAYMENTS_2FA_SECRET"))?;
+                crate::payments::nowpayments::two_factor::TwoFactor::from_base32(&secret)
+                    .map_err(|e| err("NOWPAYMENTS_2FA_SECRET", e.to_string()))?;
+                if nowpayments.is_none() {
+                    return Err(err(
+                        "NOWPAYMENTS_API_KEY",
+                        "is required for payouts (sandbox mode cannot pay anyone)",
+                    ));
+                }
+                Some(CustodyConfig {
+                    email,
+                    password: SecretString::from(password),
+                    two_factor_secret: SecretString::from(secret),
+                })
+            }
+        };
+        let auto_convert = match get("AUTO_CONVERT")
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("false" | "0" | "no" | "off") => false,
+            Some("true" | "1" | "yes" | "on") => true,
+            Some(_) => return Err(err("AUTO_CONVERT", "must be true or false")),
+        };
+        if auto_convert && custody.is_none() {
+            return Err(err(
+                "AUTO_CONVERT",
+                "needs NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET",
+            ));
+        }
+
         Ok(Config {
             telegram_token: SecretString::from(telegram_token),
             telegram_api_url,
@@ -237,6 +321,13 @@ impl Config {
             default_language,
             s3,
             files_dir,
+            payouts: PayoutConfig {
+                cron: payout_cron,
+                minimum: min_payout,
+                ipn_url: payout_ipn_url,
+            },
+            custody,
+            auto_convert,
         })
     }
 
@@ -244,6 +335,9 @@ impl Config {
         self.nowpayments.is_none()
     }
 }
+
+/// Monday 09:00 UTC.
+pub const DEFAULT_PAYOUT_CRON: &str = "0 0 9 * * Mon";
 
 /// A random hex string from the operating system's generator (for the sandbox IPN secret).
 fn random_hex(bytes: usize) -> String {
@@ -325,5 +419,37 @@ mod tests {
         assert_eq!(e.var, "ADMIN_IDS");
         let c = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:very-secret-token")])).unwrap();
         assert!(!format!("{c:?}").contains("very-secret-token"));
+    }
+
+    #[test]
+    fn payouts_need_the_whole_login_and_a_base32_secret() {
+        let base = [
+            ("TELOXIDE_TOKEN", "1:abc"),
+            ("NOWPAYMENTS_API_KEY", "k"),
+            ("NOWPAYMENTS_IPN_SECRET", "s"),
+        ];
+        let c = Config::from_vars(&vars(&base)).unwrap();
+        assert!(c.custody.is_none() && !c.auto_convert);
+        assert_eq!(c.payouts.minimum, UsdCents(5000));
+        assert_eq!(c.payouts.cron, DEFAULT_PAYOUT_CRON);
+        let mut v = vars(&base);
+        v.insert("NOWPAYMENTS_EMAIL".into(), "ops@example.com".into());
+        assert_eq!(
+            Config::from_vars(&v).unwrap_err().var,
+            "NOWPAYMENTS_PASSWORD"
+        );
+        v.insert("NOWPAYMENTS_PASSWORD".into(), "hunter2-secret".into());
+        v.insert("NOWPAYMENTS_2FA_SECRET".into(), "not*base32".into());
+        let e = Config::from_vars(&v).unwrap_err();
+        assert_eq!(e.var, "NOWPAYMENTS_2FA_SECRET");
+        assert!(!e.to_string().contains("not*base32"));
+        v.insert("NOWPAYMENTS_2FA_SECRET".into(), "JBSWY3DPEHPK3PXP".into());
+        v.insert("AUTO_CONVERT".into(), "true".into());
+        let c = Config::from_vars(&v).unwrap();
+        assert!(c.custody.is_some() && c.auto_convert);
+        assert!(!format!("{c:?}").contains("hunter2-secret"));
+        assert!(!format!("{c:?}").contains("JBSWY3DPEHPK3PXP"));
+        v.insert("PAYOUT_CRON".into(), "0 9 * * 1".into());
+        assert_eq!(Config::from_vars(&v).unwrap_err().var, "PAYOUT_CRON");
     }
 }

@@ -1,8 +1,9 @@
-//! Pure marketplace rules: money, commission, the order state machine. No I/O here.
+//! Pure marketplace rules: money, commission, the order and payout state machines. No I/O here.
 
 pub mod ledger;
 pub mod money;
 pub mod order;
+pub mod payout;
 pub mod price;
 pub mod product;
 

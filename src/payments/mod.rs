@@ -62,6 +62,9 @@ pub enum GatewayError {
     NotFound,
     #[error("unexpected answer from payment provider: {0}")]
     BadResponse(String),
+    /// A call that needs settings souk was not given (e.g. payouts without NOWPAYMENTS_EMAIL).
+    #[error("not configured: {0}")]
+    NotConfigured(&'static str),
 }
 
 /// A crypto payment rail: NOWPayments or its simulator.

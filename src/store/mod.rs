@@ -7,6 +7,7 @@ pub mod job_runs;
 pub mod ledger;
 pub mod orders;
 pub mod outbox;
+pub mod payouts;
 pub mod products;
 pub mod stock;
 pub mod users;
@@ -94,10 +95,10 @@ macro_rules! migrations {
 fn migrator(backend: Backend) -> Migrator {
     let migrations = match backend {
         Backend::Sqlite => {
-            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs")
+            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts")
         }
         Backend::Postgres => {
-            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs")
+            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts")
         }
     };
     Migrator {

@@ -13,11 +13,14 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use std::time::Duration;
 
-/// Talks to `NOWPAYMENTS_API_URL` with the API key in `x-api-key`.
+/// Talks to `NOWPAYMENTS_API_URL` with the API key in `x-api-key`, and, for custody calls
+/// (payouts, conversions), a JWT from the account's e-mail and password.
 pub struct NowPaymentsClient {
     http: reqwest::Client,
     base: String,
     api_key: SecretString,
+    pub(super) login: Option<super::custody::Login>,
+    pub(super) jwt: tokio::sync::Mutex<Option<super::custody::Jwt>>,
 }
 
 /// How many times a read (GET) is tried before giving up; POSTs are tried once.
@@ -34,20 +37,26 @@ impl NowPaymentsClient {
             http,
             base: base.trim_end_matches('/').to_string(),
             api_key,
+            login: None,
+            jwt: tokio::sync::Mutex::new(None),
         }
     }
 
     /// One call; returns the body text of a 2xx answer, or the error it amounts to.
-    async fn call_once(
+    pub(super) async fn call_once(
         &self,
         method: Method,
         path: &str,
         json_body: Option<String>,
+        bearer: Option<&SecretString>,
     ) -> Result<String, GatewayError> {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
             .header("x-api-key", self.api_key.expose_secret());
+        if let Some(jwt) = bearer {
+            req = req.bearer_auth(jwt.expose_secret());
+        }
         if let Some(body) = json_body {
             req = req
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -94,9 +103,18 @@ impl NowPaymentsClient {
 
     /// A GET, retried with backoff while the provider is unavailable.
     async fn get(&self, path: &str) -> Result<String, GatewayError> {
+        self.get_with(path, None).await
+    }
+
+    /// A GET (with a JWT when given), retried with backoff while the provider is unavailable.
+    pub(super) async fn get_with(
+        &self,
+        path: &str,
+        bearer: Option<&SecretString>,
+    ) -> Result<String, GatewayError> {
         let mut attempt = 1;
         loop {
-            match self.call_once(Method::GET, path, None).await {
+            match self.call_once(Method::GET, path, None, bearer).await {
                 Err(GatewayError::Unavailable(why)) if attempt < READ_ATTEMPTS => {
                     tracing::warn!(path, attempt, %why, "nowpayments unavailable, retrying");
                     tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(attempt))).await;
@@ -121,7 +139,7 @@ fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, GatewayError> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, GatewayError> {
     serde_json::from_str(text).map_err(|e| GatewayError::BadResponse(e.to_string()))
 }
 
@@ -158,7 +176,9 @@ impl PaymentGateway for NowPaymentsClient {
         };
         let body =
             serde_json::to_string(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
-        let text = self.call_once(Method::POST, "/payment", Some(body)).await?;
+        let text = self
+            .call_once(Method::POST, "/payment", Some(body), None)
+            .await?;
         let created: CreatedPaymentBody = parse(&text)?;
         let pay_amount = created
             .pay_amount
@@ -179,13 +199,11 @@ impl PaymentGateway for NowPaymentsClient {
     ) -> Result<AddressCheck, GatewayError> {
         let body = serde_json::json!({ "address": address, "currency": currency }).to_string();
         match self
-            .call_once(Method::POST, "/payout/validate-address", Some(body))
+            .call_once(Method::POST, "/payout/validate-address", Some(body), None)
             .await
         {
             // NOWPayments answers the plain text OK (sometimes quoted) when the address is valid.
-            Ok(text) if text.trim().trim_matches('"').eq_ignore_ascii_case("ok") => {
-                Ok(AddressCheck::Valid)
-            }
+            Ok(text) if super::custody::is_plain_ok(&text) => Ok(AddressCheck::Valid),
             Ok(other) => Err(GatewayError::BadResponse(format!(
                 "unexpected answer {:?}",
                 other.chars().take(80).collect::<String>()

@@ -1,7 +1,10 @@
-//! NOWPayments: the HTTP client, the IPN signature and the wire types.
+//! NOWPayments: the HTTP client, custody (payouts, conversions), 2FA codes, the IPN signature
+//! and the wire types.
 
 pub mod client;
+pub mod custody;
 pub mod signature;
+pub mod two_factor;
 pub mod wire;
 
 pub use client::NowPaymentsClient;

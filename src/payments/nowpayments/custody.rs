@@ -1,0 +1,334 @@
+//! Custody calls, which need a JWT besides the API key: balances, batch payouts and their 2FA
+//! verification, and conversions between custody coins.
+
+use super::client::{NowPaymentsClient, parse};
+use super::wire::{CryptoAmount, amount, id, opt_id};
+use crate::payments::GatewayError;
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// The account's e-mail and password, for `POST /auth`.
+pub struct Login {
+    pub email: String,
+    pub password: SecretString,
+}
+
+/// A JWT and when it was obtained. It lives five minutes.
+pub struct Jwt {
+    token: SecretString,
+    obtained: Instant,
+}
+
+/// A JWT is renewed after four minutes, before NOWPayments would refuse it.
+const JWT_RENEW_AFTER: Duration = Duration::from_secs(4 * 60);
+
+/// One coin's custody balance (`GET /balance`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CustodyBalance {
+    #[serde(default, deserialize_with = "amount")]
+    pub amount: Option<CryptoAmount>,
+    #[serde(default, rename = "pendingAmount", deserialize_with = "amount")]
+    pub pending_amount: Option<CryptoAmount>,
+}
+
+/// One withdrawal to ask for in `POST /payout`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewWithdrawal {
+    pub address: String,
+    pub currency: String,
+    /// Decimal text, at most six decimals.
+    pub amount: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipn_callback_url: Option<String>,
+    pub unique_external_id: String,
+}
+
+/// A withdrawal as NOWPayments describes it: in a batch, in `GET /payout`, or in a payout IPN.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Withdrawal {
+    #[serde(deserialize_with = "id")]
+    pub id: String,
+    #[serde(default, deserialize_with = "opt_id")]
+    pub batch_withdrawal_id: Option<String>,
+    /// In capitals as it arrives ("WAITING", "FINISHED").
+    pub status: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default, deserialize_with = "amount")]
+    pub amount: Option<CryptoAmount>,
+    #[serde(default)]
+    pub hash: Option<String>,
+    #[serde(default)]
+    pub error: Option<serde_json::Value>,
+    #[serde(default)]
+    pub unique_external_id: Option<String>,
+}
+
+impl Withdrawal {
+    /// The error as text, whatever shape it came in.
+    pub fn error_text(&self) -> Option<String> {
+        match &self.error {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) if s.is_empty() => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        }
+    }
+}
+
+/// `POST /payout`'s answer: the batch id and its withdrawals.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedBatch {
+    #[serde(deserialize_with = "id")]
+    pub id: String,
+    pub withdrawals: Vec<Withdrawal>,
+}
+
+#[derive(Deserialize)]
+struct PayoutList {
+    #[serde(default)]
+    payouts: Vec<Withdrawal>,
+}
+
+/// A conversion between custody coins.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Conversion {
+    #[serde(deserialize_with = "id")]
+    pub id: String,
+    pub status: String,
+    #[serde(default)]
+    pub from_currency: Option<String>,
+    #[serde(default)]
+    pub to_currency: Option<String>,
+    #[serde(default, deserialize_with = "amount")]
+    pub from_amount: Option<CryptoAmount>,
+    #[serde(default, deserialize_with = "amount")]
+    pub to_amount: Option<CryptoAmount>,
+}
+
+#[derive(Deserialize)]
+struct ConversionBody {
+    result: Conversion,
+}
+
+/// NOWPayments answers some calls with the plain text `OK` (sometimes quoted).
+pub fn is_plain_ok(text: &str) -> bool {
+    text.trim().trim_matches('"').eq_ignore_ascii_case("ok")
+}
+
+/// Ids go into URL paths: only letters and digits.
+fn path_id(id: &str) -> Result<&str, GatewayError> {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(id)
+    } else {
+        Err(GatewayError::NotFound)
+    }
+}
+
+impl NowPaymentsClient {
+    /// Enables custody calls with the account's login.
+    pub fn with_login(mut self, login: Login) -> NowPaymentsClient {
+        self.login = Some(login);
+        self
+    }
+
+    pub fn has_login(&self) -> bool {
+        self.login.is_some()
+    }
+
+    /// The cached JWT, or a new one from `POST /auth` when it is old, missing or `renew`.
+    async fn jwt(&self, renew: bool) -> Result<SecretString, GatewayError> {
+        let login = self.login.as_ref().ok_or(GatewayError::NotConfigured(
+            "NOWPAYMENTS_EMAIL and NOWPAYMENTS_PASSWORD",
+        ))?;
+        let mut cached = self.jwt.lock().await;
+        if let Some(jwt) = cached
+            .as_ref()
+            .filter(|j| !renew && j.obtained.elapsed() < JWT_RENEW_AFTER)
+        {
+            return Ok(jwt.token.clone());
+        }
+        #[derive(Serialize)]
+        struct Auth<'a> {
+            email: &'a str,
+            password: &'a str,
+        }
+        #[derive(Deserialize)]
+        struct Token {
+            token: String,
+        }
+        let body = serde_json::to_string(&Auth {
+            email: &login.email,
+            password: login.password.expose_secret(),
+        })
+        .map_err(|e| GatewayError::BadResponse(e.to_string()))?;
+        let text = self
+            .call_once(Method::POST, "/auth", Some(body), None)
+            .await?;
+        let token = SecretString::from(parse::<Token>(&text)?.token);
+        *cached = Some(Jwt {
+            token: token.clone(),
+            obtained: Instant::now(),
+        });
+        tracing::debug!("signed in to NOWPayments");
+        Ok(token)
+    }
+
+    /// A call with the JWT; a 401 (the JWT expired early) signs in again and retries once.
+    /// Reads are retried while NOWPayments is unavailable; writes never are.
+    async fn authed(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, GatewayError> {
+        let mut renew = false;
+        loop {
+            let jwt = self.jwt(renew).await?;
+            let result = if method == Method::GET {
+                self.get_with(path, Some(&jwt)).await
+            } else {
+                self.call_once(method.clone(), path, body.clone(), Some(&jwt))
+                    .await
+            };
+            match result {
+                Err(GatewayError::Rejected { status: 401, .. }) if !renew => {
+                    tracing::info!(path, "NOWPayments refused the JWT; signing in again");
+                    renew = true;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// `GET /balance`: the custody balance of each coin.
+    pub async fn custody_balances(&self) -> Result<BTreeMap<String, CustodyBalance>, GatewayError> {
+        let text = if self.has_login() {
+            self.authed(Method::GET, "/balance", None).await?
+        } else {
+            self.get_with("/balance", None).await?
+        };
+        let balances: BTreeMap<String, CustodyBalance> = parse(&text)?;
+        Ok(balances
+            .into_iter()
+            .map(|(coin, b)| (coin.to_ascii_lowercase(), b))
+            .collect())
+    }
+
+    /// `POST /payout`: one batch of withdrawals. Never retried: a retry could pay twice.
+    pub async fn create_payout(
+        &self,
+        withdrawals: &[NewWithdrawal],
+        ipn_callback_url: Option<&str>,
+    ) -> Result<CreatedBatch, GatewayError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            ipn_callback_url: Option<&'a str>,
+            withdrawals: &'a [NewWithdrawal],
+        }
+        let body = serde_json::to_string(&Body {
+            ipn_callback_url,
+            withdrawals,
+        })
+        .map_err(|e| GatewayError::BadResponse(e.to_string()))?;
+        let text = self.authed(Method::POST, "/payout", Some(body)).await?;
+        parse(&text)
+    }
+
+    /// `POST /payout/{batch}/verify` with a 2FA code; NOWPayments answers the plain text `OK`.
+    pub async fn verify_payout(&self, batch_id: &str, code: &str) -> Result<(), GatewayError> {
+        let path = format!("/payout/{}/verify", path_id(batch_id)?);
+        let body = serde_json::json!({ "verification_code": code }).to_string();
+        let text = self.authed(Method::POST, &path, Some(body)).await?;
+        if is_plain_ok(&text) {
+            Ok(())
+        } else {
+            Err(GatewayError::BadResponse(format!(
+                "verify answered {:?}",
+                text.chars().take(80).collect::<String>()
+            )))
+        }
+    }
+
+    /// `GET /payout/{batch}`: the batch's withdrawals (NOWPayments answers an array).
+    pub async fn payout_batch(&self, batch_id: &str) -> Result<Vec<Withdrawal>, GatewayError> {
+        let path = format!("/payout/{}", path_id(batch_id)?);
+        let text = self.authed(Method::GET, &path, None).await?;
+        parse(&text)
+    }
+
+    /// `GET /payout?limit=&page=`: one page of the account's withdrawals.
+    pub async fn list_payouts(
+        &self,
+        page: u32,
+        limit: u32,
+    ) -> Result<Vec<Withdrawal>, GatewayError> {
+        let path = format!("/payout?limit={limit}&page={page}");
+        let text = self.authed(Method::GET, &path, None).await?;
+        Ok(parse::<PayoutList>(&text)?.payouts)
+    }
+
+    /// `POST /conversion`: converts `amount` (exact decimal text) of one custody coin into another.
+    pub async fn create_conversion(
+        &self,
+        amount: &CryptoAmount,
+        from_currency: &str,
+        to_currency: &str,
+    ) -> Result<Conversion, GatewayError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            amount: Box<RawValue>,
+            from_currency: &'a str,
+            to_currency: &'a str,
+        }
+        let body = serde_json::to_string(&Body {
+            amount: RawValue::from_string(amount.value().normalize().to_string())
+                .map_err(|e| GatewayError::BadResponse(e.to_string()))?,
+            from_currency,
+            to_currency,
+        })
+        .map_err(|e| GatewayError::BadResponse(e.to_string()))?;
+        let text = self.authed(Method::POST, "/conversion", Some(body)).await?;
+        Ok(parse::<ConversionBody>(&text)?.result)
+    }
+
+    /// `GET /conversion/{id}`.
+    pub async fn conversion(&self, id: &str) -> Result<Conversion, GatewayError> {
+        let path = format!("/conversion/{}", path_id(id)?);
+        let text = self.authed(Method::GET, &path, None).await?;
+        Ok(parse::<ConversionBody>(&text)?.result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withdrawals_parse_as_they_arrive() {
+        let batch: CreatedBatch = serde_json::from_str(
+            r#"{"id":"5000000713","withdrawals":[{"id":"5000000000","address":"TEmGwPeRTPiLFLVfBxXkSP91yc5GMNQhfS","currency":"usdttrc20","amount":"200","batch_withdrawal_id":"5000000713","ipn_callback_url":"https://x/ipn","status":"WAITING","extra_id":null,"hash":null,"error":null,"unique_external_id":"souk-payout-7","createdAt":"2020-11-12T17:06:12.791Z","requestedAt":null,"updatedAt":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(batch.id, "5000000713");
+        let w = &batch.withdrawals[0];
+        assert_eq!(w.amount.as_ref().unwrap().as_str(), "200");
+        assert_eq!(w.unique_external_id.as_deref(), Some("souk-payout-7"));
+        assert_eq!(w.error_text(), None);
+        let ipn: Withdrawal = serde_json::from_str(
+            r#"{"id":5000000000,"batch_withdrawal_id":5000000713,"status":"FAILED","error":{"code":"X"},"amount":200.5}"#,
+        )
+        .unwrap();
+        assert_eq!(ipn.batch_withdrawal_id.as_deref(), Some("5000000713"));
+        assert_eq!(ipn.error_text().as_deref(), Some(r#"{"code":"X"}"#));
+        assert!(is_plain_ok("OK") && is_plain_ok("\"OK\"\n") && !is_plain_ok("FAIL"));
+        assert!(path_id("12/verify").is_err());
+    }
+}
