@@ -9,11 +9,15 @@ use crate::files::copies::FileCopies;
 use crate::files::local::LocalDir;
 use crate::files::s3::S3Store;
 use crate::http::{self, HttpState};
+use crate::jobs::convert::Converter;
 use crate::payments::PaymentGateway;
 use crate::payments::currencies::CurrencyCatalog;
 use crate::payments::nowpayments::NowPaymentsClient;
+use crate::payments::nowpayments::custody::Login;
+use crate::payments::nowpayments::two_factor::TwoFactor;
 use crate::payments::sandbox::Simulator;
 use crate::services::checkout::Checkout;
+use crate::services::payouts::Payer;
 use crate::services::settlement::Settler;
 use crate::store::Store;
 use crate::store::dialogues::DialogueStore;
@@ -39,6 +43,8 @@ pub struct Application {
     http_state: HttpState,
     outbox_wake: Arc<Notify>,
     default_language: String,
+    payout_cron: String,
+    converter: Option<Converter>,
 }
 
 /// Options that tests (and only tests) change.
@@ -135,6 +141,44 @@ impl Application {
                 "IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders"
             );
         }
+        let payer = match (&config.custody, &config.nowpayments) {
+            (Some(custody), Some(np)) => Some(Payer {
+                store: store.clone(),
+                api: Arc::new(
+                    NowPaymentsClient::new(&config.nowpayments_api_url, np.api_key.clone())
+                        .with_login(Login {
+                            email: custody.email.clone(),
+                            password: custody.password.clone(),
+                        }),
+                ),
+                two_factor: Arc::new(
+                    TwoFactor::from_base32(custody.two_factor_secret.expose_secret())
+                        .map_err(|e| anyhow::anyhow!("NOWPAYMENTS_2FA_SECRET: {e}"))?,
+                ),
+                currency: config.payout_currency.clone(),
+                minimum: config.payouts.minimum,
+                ipn_url: config.payouts.ipn_url.clone(),
+                admins: Arc::new(config.admin_ids.clone()),
+                outbox_wake: outbox_wake.clone(),
+            }),
+            _ => {
+                tracing::warn!(
+                    "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
+                );
+                None
+            }
+        };
+        let converter = match (&payer, config.auto_convert) {
+            (Some(p), true) => Some(Converter {
+                store: store.clone(),
+                api: p.api.clone(),
+                currency: config.payout_currency.clone(),
+                admins: p.admins.clone(),
+                outbox_wake: outbox_wake.clone(),
+                poll_every: Duration::from_secs(15),
+            }),
+            _ => None,
+        };
         let deps = Arc::new(Deps {
             store: store.clone(),
             checkout: Checkout {
@@ -156,12 +200,14 @@ impl Application {
             files,
             file_copies,
             outbox_wake: outbox_wake.clone(),
+            payer,
         });
         let http_state = HttpState {
             store: store.clone(),
             ipn_secret: config.ipn_secret.clone(),
             settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
             outbox_wake: outbox_wake.clone(),
+            admins: Arc::new(config.admin_ids.clone()),
         };
         Ok(Application {
             listener,
@@ -172,6 +218,8 @@ impl Application {
             http_state,
             outbox_wake,
             default_language: config.default_language,
+            payout_cron: config.payouts.cron,
+            converter,
         })
     }
 
@@ -214,9 +262,18 @@ impl Application {
             gateway: self.deps.gateway.clone(),
             admins: Arc::new(self.deps.admin_ids.clone()),
         };
-        let mut scheduler = crate::jobs::start(reconciler)
+        let jobs = crate::jobs::Jobs {
+            reconciler,
+            payouts: self
+                .deps
+                .payer
+                .clone()
+                .map(|p| (p, self.payout_cron.clone())),
+            converter: self.converter,
+        };
+        let mut scheduler = crate::jobs::start(jobs)
             .await
-            .context("job scheduler failed to start")?;
+            .context("job scheduler failed to start (is PAYOUT_CRON a six-field cron?)")?;
 
         bot::register_commands(&self.bot, &self.deps.default_language).await;
         let sweeper = self.deps.file_copies.clone();

@@ -276,3 +276,26 @@ button-link = 🔗 Link
 download-link = { $title }: download it from this link (valid { $minutes } minutes):
     { $link }
 download-link-unavailable = No download link is available for this purchase right now.
+
+## Payouts
+payout-on-its-way = 💸 Your payout of { $amount } { $currency } is on its way to { $address }.
+payout-finished = ✅ Payout complete: { $amount } { $currency } sent to { $address }.
+    Transaction: { $hash }
+payout-failed = ⚠️ Your payout of { $amount } { $currency } to { $address } failed. The amount is back in your available balance and will go out with the next payout. Check your wallet address with /wallet.
+admin-payout-failed = ⚠️ Payout #{ $id } to seller { $seller } ({ $amount } { $currency }, { $address }) failed: { $error }. The amount is back in the seller's balance.
+admin-payout-summary = 💸 Payout run (batch #{ $batch }, { $started_by }): { $count } payouts, { $total } { $currency } in total, { $failures } failed.
+admin-payout-released = ⚠️ Payout batch #{ $batch } was not paid: { $reason }. { $count } amounts ({ $total } in total) went back to the sellers' balances.
+admin-payout-nothing = Payout run: no seller with a wallet has { $minimum } or more available. Nothing was sent.
+admin-payout-short = ⚠️ Payout run stopped: the custody balance holds { $available } { $currency } but { $needed } are needed ({ $missing } missing). Nothing was created; top up the custody balance and run /payout_now.
+admin-payout-busy = Payout run skipped: another run is working on the open batch.
+admin-payout-error = ⚠️ Payout run could not finish: { $error }. Nothing is paid twice: the next run (or /payout_now) resumes where this one stopped.
+payout-now-disabled = Payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET.
+payout-now-nothing = Nobody to pay now: no seller with a wallet has { $minimum } or more available.
+payout-now-confirm = Pay { $count } sellers { $total } { $currency } in total now?
+button-payout-go = 💸 Pay now
+button-payout-drop = ✖ Not now
+payout-now-started = Payout run started. Every admin gets the summary when it ends.
+payout-now-dropped = No payout was made.
+payout-now-changed = Balances changed since this question; here is the new plan.
+admin-conversion-report = 🔁 Custody conversions: { $finished } finished, { $rejected } rejected, { $pending } still pending, { $errors } errors.
+    { $lines }

@@ -276,3 +276,26 @@ button-link = 🔗 Lien
 download-link = { $title } : téléchargez-le depuis ce lien (valable { $minutes } minutes) :
     { $link }
 download-link-unavailable = Aucun lien de téléchargement n'est disponible pour cet achat pour le moment.
+
+## Paiements aux vendeurs
+payout-on-its-way = 💸 Votre paiement de { $amount } { $currency } est en route vers { $address }.
+payout-finished = ✅ Paiement effectué : { $amount } { $currency } envoyés à { $address }.
+    Transaction : { $hash }
+payout-failed = ⚠️ Votre paiement de { $amount } { $currency } vers { $address } a échoué. Le montant est de retour dans votre solde disponible et partira avec le prochain paiement. Vérifiez votre adresse avec /wallet.
+admin-payout-failed = ⚠️ Le paiement n° { $id } au vendeur { $seller } ({ $amount } { $currency }, { $address }) a échoué : { $error }. Le montant est de retour dans le solde du vendeur.
+admin-payout-summary = 💸 Paiements (lot n° { $batch }, { $started_by }) : { $count } paiements, { $total } { $currency } au total, { $failures } en échec.
+admin-payout-released = ⚠️ Le lot de paiements n° { $batch } n'a pas été payé : { $reason }. { $count } montants ({ $total } au total) sont revenus dans les soldes des vendeurs.
+admin-payout-nothing = Paiements : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible. Rien n'a été envoyé.
+admin-payout-short = ⚠️ Paiements interrompus : le solde de garde contient { $available } { $currency } mais il en faut { $needed } (il manque { $missing }). Rien n'a été créé ; approvisionnez le solde puis lancez /payout_now.
+admin-payout-busy = Paiements ignorés : une autre exécution traite le lot en cours.
+admin-payout-error = ⚠️ Les paiements n'ont pas pu aller au bout : { $error }. Rien n'est payé deux fois : la prochaine exécution (ou /payout_now) reprend là où celle-ci s'est arrêtée.
+payout-now-disabled = Les paiements sont désactivés : définissez NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD et NOWPAYMENTS_2FA_SECRET.
+payout-now-nothing = Personne à payer pour l'instant : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible.
+payout-now-confirm = Payer maintenant { $count } vendeurs, { $total } { $currency } au total ?
+button-payout-go = 💸 Payer maintenant
+button-payout-drop = ✖ Pas maintenant
+payout-now-started = Paiements lancés. Chaque administrateur recevra le résumé à la fin.
+payout-now-dropped = Aucun paiement n'a été fait.
+payout-now-changed = Les soldes ont changé depuis cette question ; voici le nouveau plan.
+admin-conversion-report = 🔁 Conversions : { $finished } terminées, { $rejected } refusées, { $pending } en attente, { $errors } erreurs.
+    { $lines }

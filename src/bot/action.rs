@@ -39,6 +39,9 @@ pub enum Action {
     Edit(i64, EditField),
     Delete(i64),
     DeleteConfirmed(i64),
+    /// An admin confirms /payout_now for the total (in cents) they were shown.
+    PayoutGo(i64),
+    PayoutDrop,
 }
 
 /// The longest search text kept in a button (callback data is 64 bytes at most).
@@ -83,6 +86,8 @@ impl Action {
             Action::Edit(id, field) => format!("edit:{id}:{}", field.as_str()),
             Action::Delete(id) => format!("del:{id}"),
             Action::DeleteConfirmed(id) => format!("delok:{id}"),
+            Action::PayoutGo(total) => format!("payout:go:{total}"),
+            Action::PayoutDrop => "payout:no".into(),
         }
     }
 
@@ -154,6 +159,12 @@ impl Action {
                 "keep" => Action::WalletKeep,
                 _ => return None,
             },
+            "payout" => match parts.next()? {
+                "go" => Action::PayoutGo(parts.next()?.parse().ok().filter(|n: &i64| *n >= 0)?),
+                "no" => Action::PayoutDrop,
+                _ => return None,
+            },
+
             _ => return None,
         };
         parts.next().is_none().then_some(action)
@@ -195,7 +206,10 @@ mod tests {
             Action::Edit(i64::MAX, EditField::Description),
             Action::Delete(4),
             Action::DeleteConfirmed(i64::MAX),
+            Action::PayoutGo(i64::MAX),
+            Action::PayoutDrop,
         ];
+
         for a in all {
             let data = a.encode();
             assert!(data.len() <= 64, "{data}");

@@ -1,9 +1,14 @@
-//! Admin commands (only for `ADMIN_IDS`): the category list.
+//! Admin commands (only for `ADMIN_IDS`): the category list and payouts on demand.
 
+use super::action::Action;
 use super::{Deps, HandlerResult, Who};
+use crate::domain::payout;
+use crate::payments::currencies::label;
+use crate::services::payouts;
 use crate::store::categories;
 use std::sync::Arc;
 use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 const MAX_CATEGORY_NAME: usize = 40;
 
@@ -93,5 +98,78 @@ pub async fn category_delete(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) ->
         Ok(_) => who.t("category-unknown"),
     };
     bot.send_message(who.chat(), text).await?;
+    Ok(())
+}
+
+/// `/payout_now`: shows who would be paid and asks for a confirmation first.
+pub async fn payout_now(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let Some(payer) = &deps.payer else {
+        bot.send_message(who.chat(), who.t("payout-now-disabled"))
+            .await?;
+        return Ok(());
+    };
+    let plan = payouts::preview(&deps.store, &payer.currency, payer.minimum).await?;
+    if plan.is_empty() {
+        bot.send_message(
+            who.chat(),
+            who.tr(
+                "payout-now-nothing",
+                &[("minimum", payer.minimum.to_string())],
+            ),
+        )
+        .await?;
+        return Ok(());
+    }
+    let total = payout::total(&plan);
+    let keyboard = InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback(
+            who.t("button-payout-go"),
+            Action::PayoutGo(total.0).encode(),
+        ),
+        InlineKeyboardButton::callback(who.t("button-payout-drop"), Action::PayoutDrop.encode()),
+    ]]);
+    bot.send_message(
+        who.chat(),
+        who.tr(
+            "payout-now-confirm",
+            &[
+                ("count", plan.len().to_string()),
+                ("total", total.to_string()),
+                ("currency", label(&payer.currency)),
+            ],
+        ),
+    )
+    .reply_markup(keyboard)
+    .await?;
+    Ok(())
+}
+
+/// The confirmation buttons. A run starts only if the total is still the one shown; the summary
+/// reaches every admin when the run ends.
+pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let (Action::PayoutGo(shown), Some(payer)) = (action, deps.payer.clone()) else {
+        bot.send_message(who.chat(), who.t("payout-now-dropped"))
+            .await?;
+        return Ok(());
+    };
+    let plan = payouts::preview(&deps.store, &payer.currency, payer.minimum).await?;
+    if payout::total(&plan).0 != shown {
+        bot.send_message(who.chat(), who.t("payout-now-changed"))
+            .await?;
+        return payout_now(bot, who, deps).await;
+    }
+    bot.send_message(who.chat(), who.t("payout-now-started"))
+        .await?;
+    let started_by = format!("admin {}", who.id);
+    tokio::spawn(async move {
+        // The outcome reaches the admins through the outbox; errors are logged by the run.
+        let _ = payer.run(&started_by).await;
+    });
     Ok(())
 }

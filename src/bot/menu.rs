@@ -36,6 +36,8 @@ pub async fn command(
         Command::CategoryAdd(args) => admin::category_add(bot, who, deps, &args).await,
         Command::CategoryRename(args) => admin::category_rename(bot, who, deps, &args).await,
         Command::CategoryDelete(args) => admin::category_delete(bot, who, deps, &args).await,
+        Command::PayoutNow => admin::payout_now(bot, who, deps).await,
+
         Command::Purchases => buyer::purchases(bot, who, deps).await,
         Command::Language => {
             let keyboard = InlineKeyboardMarkup::new([[

@@ -53,6 +53,8 @@ pub struct Deps {
     pub files: Arc<crate::files::FileStore>,
     pub file_copies: crate::files::copies::FileCopies,
     pub outbox_wake: Arc<Notify>,
+    /// Present when payouts are configured (NOWPayments login and 2FA secret).
+    pub payer: Option<crate::services::payouts::Payer>,
 }
 
 /// The user behind an update, with the language to answer in.
@@ -97,6 +99,8 @@ pub enum Command {
     CategoryRename(String),
     #[command(rename = "category_delete")]
     CategoryDelete(String),
+    #[command(rename = "payout_now")]
+    PayoutNow,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -265,6 +269,10 @@ async fn on_press(
         | Action::DeleteConfirmed(_) => {
             bot.answer_callback_query(q.id.clone()).await?;
             shop::on_press(bot, who, deps, dialogue, action).await
+        }
+        Action::PayoutGo(_) | Action::PayoutDrop => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            admin::on_press(bot, who, deps, action).await
         }
         Action::Categories | Action::Browse(..) | Action::Search(..) | Action::SearchPrompt => {
             bot.answer_callback_query(q.id.clone()).await?;

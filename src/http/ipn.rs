@@ -1,8 +1,11 @@
-//! `POST /ipn/nowpayments`: verify the signature, keep the IPN, apply it, answer fast.
+//! `POST /ipn/nowpayments` (payments) and `POST /ipn/payout` (seller payouts): verify the
+//! signature, apply the news exactly once, answer fast.
 
 use super::HttpState;
 use crate::payments::PaymentStatusBody;
+use crate::payments::nowpayments::custody::Withdrawal;
 use crate::payments::nowpayments::signature;
+use crate::services::payouts::updates::{self, UpdateOutcome};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -19,22 +22,35 @@ fn reply(status: StatusCode, reason: &str) -> Reply {
     )
 }
 
-/// Duplicates and stale statuses are answered 200 (NOWPayments must stop retrying) and change
-/// nothing; only a database failure answers 500, so that NOWPayments tries again later.
-pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
+/// Checks the signature of an IPN body; the body text, or the answer to give.
+fn signed_text<'a>(
+    state: &HttpState,
+    headers: &HeaderMap,
+    body: &'a Bytes,
+) -> Result<&'a str, Reply> {
     let Some(sig) = headers
         .get("x-nowpayments-sig")
         .and_then(|v| v.to_str().ok())
     else {
-        return reply(StatusCode::UNAUTHORIZED, "missing x-nowpayments-sig");
+        return Err(reply(StatusCode::UNAUTHORIZED, "missing x-nowpayments-sig"));
     };
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return reply(StatusCode::BAD_REQUEST, "body is not UTF-8");
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(reply(StatusCode::BAD_REQUEST, "body is not UTF-8"));
     };
     if !signature::verify(state.ipn_secret.expose_secret(), text, sig) {
         tracing::warn!("IPN with a bad signature refused");
-        return reply(StatusCode::UNAUTHORIZED, "bad signature");
+        return Err(reply(StatusCode::UNAUTHORIZED, "bad signature"));
     }
+    Ok(text)
+}
+
+/// Duplicates and stale statuses are answered 200 (NOWPayments must stop retrying) and change
+/// nothing; only a database failure answers 500, so that NOWPayments tries again later.
+pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let text = match signed_text(&state, &headers, &body) {
+        Ok(text) => text,
+        Err(answer) => return answer,
+    };
     let update: PaymentStatusBody = match serde_json::from_str(text) {
         Ok(u) => u,
         Err(e) => {
@@ -59,6 +75,42 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         }
         Err(e) => {
             tracing::error!(payment_id = update.payment_id, error = %e, "IPN not applied");
+            reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "temporarily unable to process",
+            )
+        }
+    }
+}
+
+/// A payout status change. Same signature rule; statuses arrive in capitals. Repeats, stale
+/// statuses and unknown withdrawals are answered 200 and change nothing.
+pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let text = match signed_text(&state, &headers, &body) {
+        Ok(text) => text,
+        Err(answer) => return answer,
+    };
+    let update: Withdrawal = match serde_json::from_str(text) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::warn!(error = %e, "signed payout IPN of an unknown shape");
+            return reply(StatusCode::BAD_REQUEST, "not a payout notification");
+        }
+    };
+    match updates::apply(&state.store, &state.admins, &update).await {
+        Ok(outcome) => {
+            state.outbox_wake.notify_one();
+            if outcome == UpdateOutcome::Unknown {
+                tracing::warn!(withdrawal = %update.id, "payout IPN for a withdrawal souk did not create");
+            }
+            tracing::info!(withdrawal = %update.id, status = %update.status, outcome = outcome.as_str(), "payout IPN");
+            (
+                StatusCode::OK,
+                Json(json!({ "ok": true, "outcome": outcome.as_str() })),
+            )
+        }
+        Err(e) => {
+            tracing::error!(withdrawal = %update.id, error = %e, "payout IPN not applied");
             reply(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "temporarily unable to process",

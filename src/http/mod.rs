@@ -1,4 +1,4 @@
-//! The HTTP server (axum): NOWPayments IPNs and the health check.
+//! The HTTP server (axum): NOWPayments payment and payout IPNs, and the health check.
 
 pub mod health;
 pub mod ipn;
@@ -23,6 +23,8 @@ pub struct HttpState {
     pub settler: Settler,
     /// Wakes the outbox worker after an IPN queued messages.
     pub outbox_wake: Arc<Notify>,
+    /// Told when a payout fails.
+    pub admins: Arc<Vec<i64>>,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -31,6 +33,10 @@ pub fn router(state: HttpState) -> Router {
         .route(
             "/ipn/nowpayments",
             post(ipn::nowpayments).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),
+        )
+        .route(
+            "/ipn/payout",
+            post(ipn::payout).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),
         )
         .with_state(state)
 }

@@ -1,14 +1,20 @@
 //! Scheduled work (tokio-cron-scheduler, UTC). Each run claims its slot in the database first,
 //! so several souk processes sharing one database never run the same slot twice.
 
+pub mod convert;
 pub mod reconcile;
 
+use crate::services::payouts::Payer;
 use crate::store::{Store, job_runs};
 use chrono::Utc;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
 /// Hourly, at minute 5 (six-field cron: sec min hour day month weekday).
 pub const RECONCILE_CRON: &str = "0 5 * * * *";
+/// Hourly, at minute 35: unfinished payouts are checked.
+pub const PAYOUT_POLL_CRON: &str = "0 35 * * * *";
+/// Daily at 02:00 UTC.
+pub const CONVERT_CRON: &str = "0 0 2 * * *";
 
 /// The hour slot a run belongs to, e.g. "2026-11-21T08".
 pub fn hour_slot(now: chrono::DateTime<Utc>) -> String {
@@ -48,25 +54,128 @@ where
     true
 }
 
-/// Builds and starts the scheduler with the jobs souk runs.
-pub async fn start(reconciler: reconcile::Reconciler) -> Result<JobScheduler, JobSchedulerError> {
-    let scheduler = JobScheduler::new().await?;
+/// The minute slot of a run, e.g. "2026-11-23T09:00".
+pub fn minute_slot(now: chrono::DateTime<Utc>) -> String {
+    now.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// The day slot of a run, e.g. "2026-11-23".
+pub fn day_slot(now: chrono::DateTime<Utc>) -> String {
+    now.format("%Y-%m-%d").to_string()
+}
+
+/// What the scheduler runs.
+pub struct Jobs {
+    pub reconciler: reconcile::Reconciler,
+    /// Seller payouts on `cron`, and the hourly check of unfinished ones.
+    pub payouts: Option<(Payer, String)>,
+    /// Daily conversion of other custody coins into the payout coin.
+    pub converter: Option<convert::Converter>,
+}
+
+/// Adds a job whose runs claim `slot(now)` first.
+async fn add<F, Fut>(
+    scheduler: &JobScheduler,
+    cron: &str,
+    job: &'static str,
+    store: Store,
+    slot: fn(chrono::DateTime<Utc>) -> String,
+    work: F,
+) -> Result<(), JobSchedulerError>
+where
+    F: Fn(i64) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = Result<String, String>> + Send + 'static,
+{
     scheduler
-        .add(Job::new_async(RECONCILE_CRON, move |_, _| {
-            let r = reconciler.clone();
+        .add(Job::new_async(cron, move |_, _| {
+            let (store, work) = (store.clone(), work.clone());
             Box::pin(async move {
                 let now = Utc::now();
-                let slot = hour_slot(now);
-                run_claimed(&r.store, "reconcile", &slot, || async {
-                    r.run(now.timestamp())
-                        .await
-                        .map(|report| report.to_string())
-                        .map_err(|e| e.to_string())
-                })
-                .await;
+                run_claimed(&store, job, &slot(now), || work(now.timestamp())).await;
             })
         })?)
         .await?;
+    Ok(())
+}
+
+/// Builds and starts the scheduler with the jobs souk runs.
+pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
+    let scheduler = JobScheduler::new().await?;
+    let r = jobs.reconciler;
+    add(
+        &scheduler,
+        RECONCILE_CRON,
+        "reconcile",
+        r.store.clone(),
+        hour_slot,
+        move |now| {
+            let r = r.clone();
+            async move {
+                r.run(now)
+                    .await
+                    .map(|x| x.to_string())
+                    .map_err(|e| e.to_string())
+            }
+        },
+    )
+    .await?;
+    if let Some((payer, cron)) = jobs.payouts {
+        let p = payer.clone();
+        add(
+            &scheduler,
+            &cron,
+            "payout",
+            payer.store.clone(),
+            minute_slot,
+            move |_| {
+                let p = p.clone();
+                async move {
+                    p.run("schedule")
+                        .await
+                        .map(|x| x.to_string())
+                        .map_err(|e| e.to_string())
+                }
+            },
+        )
+        .await?;
+        let p = payer.clone();
+        add(
+            &scheduler,
+            PAYOUT_POLL_CRON,
+            "payout-poll",
+            payer.store.clone(),
+            hour_slot,
+            move |now| {
+                let p = p.clone();
+                async move {
+                    p.poll(now)
+                        .await
+                        .map(|x| x.to_string())
+                        .map_err(|e| e.to_string())
+                }
+            },
+        )
+        .await?;
+    }
+    if let Some(c) = jobs.converter {
+        add(
+            &scheduler,
+            CONVERT_CRON,
+            "convert",
+            c.store.clone(),
+            day_slot,
+            move |_| {
+                let c = c.clone();
+                async move {
+                    c.run()
+                        .await
+                        .map(|x| x.to_string())
+                        .map_err(|e| e.to_string())
+                }
+            },
+        )
+        .await?;
+    }
     scheduler.start().await?;
     Ok(scheduler)
 }

@@ -1,6 +1,7 @@
 //! The database: one `Store` over SQLite or PostgreSQL through sqlx's Any driver, one module per aggregate.
 
 pub mod categories;
+pub mod conversions;
 pub mod dialogues;
 pub mod ipn_events;
 pub mod job_runs;

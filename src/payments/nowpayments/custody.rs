@@ -299,6 +299,27 @@ impl NowPaymentsClient {
         Ok(parse::<ConversionBody>(&text)?.result)
     }
 
+    /// The smallest amount of `from` NOWPayments exchanges into `to` (`GET /min-amount`):
+    /// below it a custody balance is dust.
+    pub async fn conversion_minimum(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Option<CryptoAmount>, GatewayError> {
+        #[derive(Deserialize)]
+        struct Min {
+            #[serde(default, deserialize_with = "amount")]
+            min_amount: Option<CryptoAmount>,
+        }
+        let path = format!(
+            "/min-amount?currency_from={}&currency_to={}",
+            path_id(from)?,
+            path_id(to)?
+        );
+        let text = self.get_with(&path, None).await?;
+        Ok(parse::<Min>(&text)?.min_amount)
+    }
+
     /// `GET /conversion/{id}`.
     pub async fn conversion(&self, id: &str) -> Result<Conversion, GatewayError> {
         let path = format!("/conversion/{}", path_id(id)?);
