@@ -13,8 +13,6 @@ use crate::jobs::convert::Converter;
 use crate::payments::PaymentGateway;
 use crate::payments::currencies::CurrencyCatalog;
 use crate::payments::nowpayments::NowPaymentsClient;
-use crate::payments::nowpayments::custody::Login;
-use crate::payments::nowpayments::two_factor::TwoFactor;
 use crate::payments::sandbox::Simulator;
 use crate::services::checkout::Checkout;
 use crate::services::payouts::Payer;
@@ -141,33 +139,12 @@ impl Application {
                 "IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders"
             );
         }
-        let payer = match (&config.custody, &config.nowpayments) {
-            (Some(custody), Some(np)) => Some(Payer {
-                store: store.clone(),
-                api: Arc::new(
-                    NowPaymentsClient::new(&config.nowpayments_api_url, np.api_key.clone())
-                        .with_login(Login {
-                            email: custody.email.clone(),
-                            password: custody.password.clone(),
-                        }),
-                ),
-                two_factor: Arc::new(
-                    TwoFactor::from_base32(custody.two_factor_secret.expose_secret())
-                        .map_err(|e| anyhow::anyhow!("NOWPAYMENTS_2FA_SECRET: {e}"))?,
-                ),
-                currency: config.payout_currency.clone(),
-                minimum: config.payouts.minimum,
-                ipn_url: config.payouts.ipn_url.clone(),
-                admins: Arc::new(config.admin_ids.clone()),
-                outbox_wake: outbox_wake.clone(),
-            }),
-            _ => {
-                tracing::warn!(
-                    "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
-                );
-                None
-            }
-        };
+        let payer = Payer::from_config(&config, store.clone(), outbox_wake.clone())?;
+        if payer.is_none() {
+            tracing::warn!(
+                "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
+            );
+        }
         let converter = match (&payer, config.auto_convert) {
             (Some(p), true) => Some(Converter {
                 store: store.clone(),

@@ -1,9 +1,12 @@
-//! The `souk` command line: `run` (the default) and `migrate`.
+//! The `souk` command line: `run` (the default), `migrate` and `payout [--dry-run]`.
 
 use clap::{Parser, Subcommand};
 use souk::app::{Application, shutdown_signal};
 use souk::config::Config;
+use souk::services::payouts::{self, Payer};
 use souk::store::Store;
+use std::sync::Arc;
+use tokio::sync::Notify;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -23,6 +26,12 @@ enum Cmd {
     Run,
     /// Apply database migrations and exit.
     Migrate,
+    /// Pay sellers now, as the weekly job does (or resume an unfinished payout run).
+    Payout {
+        /// Print who would be paid (seller, address, amount) and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[tokio::main]
@@ -33,6 +42,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Cmd::Run) {
         Cmd::Run => run().await,
         Cmd::Migrate => migrate().await,
+        Cmd::Payout { dry_run } => payout(dry_run).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,5 +67,39 @@ async fn migrate() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
     store.migrate().await?;
     println!("migrations applied");
+    Ok(())
+}
+
+async fn payout(dry_run: bool) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
+    store.migrate().await?;
+    let currency = souk::payments::currencies::label(&config.payout_currency);
+    if dry_run {
+        let plan = payouts::preview(&store, &config.payout_currency, config.payouts.minimum).await?;
+        println!(
+            "dry run: nothing is sent. Sellers with a wallet and at least {} available:",
+            config.payouts.minimum
+        );
+        for p in &plan {
+            println!("seller {}\t{}\t{} {currency}", p.seller_id, p.address, p.amount);
+        }
+        println!(
+            "{} payouts, {} {currency} in total",
+            plan.len(),
+            souk::domain::payout::total(&plan)
+        );
+        return Ok(());
+    }
+    let payer = Payer::from_config(&config, store.clone(), Arc::new(Notify::new()))?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
+        )
+    })?;
+    let outcome = payer.run("command line").await?;
+    println!("{outcome}");
+    store.close().await;
     Ok(())
 }

@@ -172,6 +172,7 @@ earnings-summary = 💰 Your earnings
 earnings-no-entries = No entries yet: your first sale will show here.
 earnings-recent = Latest entries:
 earnings-entry = { $date } · { $kind } · ${ $amount } · order #{ $order }
+earnings-entry-no-order = { $date } · { $kind } · ${ $amount }
 ledger-sale = sale
 ledger-payout = payout
 ledger-payout_reversal = failed payout returned

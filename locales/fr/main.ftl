@@ -172,6 +172,7 @@ earnings-summary = 💰 Vos gains
 earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
 earnings-recent = Dernières écritures :
 earnings-entry = { $date } · { $kind } · { $amount } $ · commande n°{ $order }
+earnings-entry-no-order = { $date } · { $kind } · { $amount } $
 ledger-sale = vente
 ledger-payout = versement
 ledger-payout_reversal = versement échoué restitué

@@ -154,18 +154,20 @@ pub async fn earnings(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
         text = format!("{text}\n\n{}", who.t("earnings-recent"));
         for e in entries {
             let kind = who.t(&format!("ledger-{}", e.kind.as_str()));
-            let line = who.tr(
-                "earnings-entry",
-                &[
-                    ("date", i18n::date(e.created_at)),
-                    ("kind", kind),
-                    ("amount", signed(e.amount)),
-                    (
-                        "order",
-                        e.order_id.map(|o| o.to_string()).unwrap_or_default(),
-                    ),
-                ],
-            );
+            let mut args = vec![
+                ("date", i18n::date(e.created_at)),
+                ("kind", kind),
+                ("amount", signed(e.amount)),
+            ];
+            // Payouts and their reversals belong to no order.
+            let key = match e.order_id {
+                Some(order) => {
+                    args.push(("order", order.to_string()));
+                    "earnings-entry"
+                }
+                None => "earnings-entry-no-order",
+            };
+            let line = who.tr(key, &args);
             text = format!("{text}\n{line}");
         }
     }

@@ -7,6 +7,7 @@ mod fakes_selftest;
 mod files;
 mod jobs;
 mod marketplace;
+mod payouts;
 mod sandbox;
 mod sellers;
 mod settlement;

@@ -19,7 +19,8 @@ use crate::domain::ledger::EntryKind;
 use crate::domain::payout::{self, PayoutStatus, PlannedPayout};
 use crate::payments::GatewayError;
 use crate::payments::nowpayments::NowPaymentsClient;
-use crate::payments::nowpayments::custody::{NewWithdrawal, Withdrawal};
+use crate::payments::nowpayments::custody::{Login, NewWithdrawal, Withdrawal};
+use secrecy::ExposeSecret;
 use crate::payments::nowpayments::two_factor::{STEP_SECONDS, TwoFactor};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::outbox::{self, Queued};
@@ -142,6 +143,34 @@ pub async fn preview(
 }
 
 impl Payer {
+    /// The payer the configuration describes; `None` when payouts are not configured.
+    pub fn from_config(
+        config: &crate::config::Config,
+        store: Store,
+        outbox_wake: Arc<Notify>,
+    ) -> anyhow::Result<Option<Payer>> {
+        let (Some(custody), Some(np)) = (&config.custody, &config.nowpayments) else {
+            return Ok(None);
+        };
+        let api = NowPaymentsClient::new(&config.nowpayments_api_url, np.api_key.clone())
+            .with_login(Login {
+                email: custody.email.clone(),
+                password: custody.password.clone(),
+            });
+        let two_factor = TwoFactor::from_base32(custody.two_factor_secret.expose_secret())
+            .map_err(|e| anyhow::anyhow!("NOWPAYMENTS_2FA_SECRET: {e}"))?;
+        Ok(Some(Payer {
+            store,
+            api: Arc::new(api),
+            two_factor: Arc::new(two_factor),
+            currency: config.payout_currency.clone(),
+            minimum: config.payouts.minimum,
+            ipn_url: config.payouts.ipn_url.clone(),
+            admins: Arc::new(config.admin_ids.clone()),
+            outbox_wake,
+        }))
+    }
+
     /// One payout run: resumes an unfinished batch, or plans, reserves, creates and verifies a
     /// new one. Admins get a summary of whatever happened.
     pub async fn run(&self, started_by: &str) -> Result<RunOutcome, PayoutError> {

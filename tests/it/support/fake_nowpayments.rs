@@ -1,4 +1,5 @@
-//! A fake NOWPayments API v1 server: currencies, minimum amounts, payments, faults, and IPN bodies.
+//! A fake NOWPayments API v1 server: currencies, minimum amounts, payments, faults, and IPN bodies;
+//! custody (JWT, balances, payouts with 2FA, conversions) is in `custody`.
 //!
 //! Amounts are decimal text computed with integer arithmetic and written into the JSON raw, the way
 //! NOWPayments (JavaScript) prints numbers: `0.00059477`, `12`, never `12.0`.
@@ -18,6 +19,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde_json::{Value, value::RawValue};
+
+pub mod custody;
 
 const FIRST_PAYMENT_ID: u64 = 5_745_459_419;
 const FIRST_PURCHASE_ID: u64 = 4_944_856_743;
@@ -58,6 +61,7 @@ struct Inner {
     addr: SocketAddr,
     api_key: String,
     state: Mutex<NpState>,
+    custody: Mutex<custody::CustodyState>,
 }
 
 struct NpState {
@@ -280,7 +284,9 @@ impl FakeNowPayments {
                 delays: Vec::new(),
                 requests: Vec::new(),
             }),
+            custody: Mutex::new(custody::CustodyState::default()),
         }));
+        fake.set_balance("usdttrc20", "10000");
         let app = Router::new().fallback(handle).with_state(fake.clone());
         tokio::spawn(async move {
             axum::serve(listener, app)
@@ -688,11 +694,19 @@ async fn handle(State(fake): State<FakeNowPayments>, request: Request) -> Respon
         return np_error(403, "INVALID_API_KEY", "Invalid api key").into_response();
     }
 
+    let headers = request.headers().clone();
     let body = match to_bytes(request.into_body(), 1024 * 1024).await {
         Ok(body) => body,
         Err(_) => return invalid_params("Body too large").into_response(),
     };
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    if let Some((result, hold)) = fake.custody_route(&method, &segments, &headers, &query, &body)
+    {
+        if let Some(hold) = hold {
+            tokio::time::sleep(hold).await;
+        }
+        return result.unwrap_or_else(IntoResponse::into_response);
+    }
     let result = match (&method, segments.as_slice()) {
         (&Method::GET, ["v1", "status"]) => {
             Ok(json_response(200, r#"{"message":"OK"}"#.to_owned()))
