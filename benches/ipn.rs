@@ -104,6 +104,7 @@ async fn main() {
         ipn_secret: SecretString::from(SECRET),
         settler: Settler::spawn(store.clone(), Arc::new(vec![])),
         outbox_wake: Arc::new(Notify::new()),
+        admins: Arc::new(vec![]),
     });
     let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
     let base = if tcp {

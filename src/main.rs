@@ -5,9 +5,9 @@ use souk::app::{Application, shutdown_signal};
 use souk::config::Config;
 use souk::services::payouts::{self, Payer};
 use souk::store::Store;
+use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::sync::Notify;
-use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
@@ -78,13 +78,17 @@ async fn payout(dry_run: bool) -> anyhow::Result<()> {
     store.migrate().await?;
     let currency = souk::payments::currencies::label(&config.payout_currency);
     if dry_run {
-        let plan = payouts::preview(&store, &config.payout_currency, config.payouts.minimum).await?;
+        let plan =
+            payouts::preview(&store, &config.payout_currency, config.payouts.minimum).await?;
         println!(
             "dry run: nothing is sent. Sellers with a wallet and at least {} available:",
             config.payouts.minimum
         );
         for p in &plan {
-            println!("seller {}\t{}\t{} {currency}", p.seller_id, p.address, p.amount);
+            println!(
+                "seller {}\t{}\t{} {currency}",
+                p.seller_id, p.address, p.amount
+            );
         }
         println!(
             "{} payouts, {} {currency} in total",

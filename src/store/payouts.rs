@@ -213,6 +213,16 @@ pub async fn claim(store: &Store, batch_id: i64, until: i64) -> Result<bool, Sto
     Ok(done.rows_affected() == 1)
 }
 
+/// Extends this run's hold on the batch.
+pub async fn renew(store: &Store, batch_id: i64, until: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE payout_batches SET lease_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(batch_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
 /// Lets the next run take the batch at once.
 pub async fn unclaim(store: &Store, batch_id: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE payout_batches SET lease_until = 0 WHERE id = $1")

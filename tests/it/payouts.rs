@@ -59,7 +59,9 @@ pub fn payer(app: &TestApp) -> Payer {
 /// The seller saves a TRON wallet, then `sales` buyers each buy a $25 product.
 pub async fn seller_with_sales(app: &TestApp, seller: &TgUser, sales: i64) {
     app.tg.send_text(seller, "/wallet");
-    app.tg.wait_for_text(seller.id, "no payout wallet yet").await;
+    app.tg
+        .wait_for_text(seller.id, "no payout wallet yet")
+        .await;
     app.tg.send_text(seller, TRON);
     app.tg.wait_for_text(seller.id, "Payout wallet saved").await;
     let product = publish(app, seller, "Guide", "25", "BQACAgGuide").await;
@@ -114,7 +116,9 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
 
     // Not an admin: refused. The admin is asked to confirm first.
     app.tg.send_text(&seller, "/payout_now");
-    app.tg.wait_for_text(seller.id, "for the marketplace's admins").await;
+    app.tg
+        .wait_for_text(seller.id, "for the marketplace's admins")
+        .await;
     app.tg.send_text(&admin, "/payout_now");
     let ask = app
         .tg
@@ -143,8 +147,17 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
     assert_eq!((w.amount.as_str(), w.address.as_str()), ("75.00", TRON));
     assert_eq!(w.currency, "usdttrc20");
     assert_eq!(w.ipn_callback_url.as_deref(), Some(PAYOUT_IPN));
-    assert!(w.unique_external_id.as_deref().unwrap().starts_with("souk-payout-"));
-    assert_eq!(available(&app, seller.id).await, 0, "reserved in the ledger");
+    assert!(
+        w.unique_external_id
+            .as_deref()
+            .unwrap()
+            .starts_with("souk-payout-")
+    );
+    assert_eq!(
+        available(&app, seller.id).await,
+        0,
+        "reserved in the ledger"
+    );
     assert_eq!(app.np.balance("usdttrc20"), "9925");
 
     // The payout IPN (capital letters) completes it; repeats and late news change nothing.
@@ -153,10 +166,17 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
     let finished = app.np.payout_ipn_body(&w.id);
     assert_eq!(post_payout_ipn(&app, &finished).await, 200);
     let done = app.tg.wait_for_text(seller.id, "Payout complete").await;
-    assert!(done.text().unwrap().contains("0xfeedbeef"), "{:?}", done.text());
+    assert!(
+        done.text().unwrap().contains("0xfeedbeef"),
+        "{:?}",
+        done.text()
+    );
     assert_eq!(post_payout_ipn(&app, &finished).await, 200);
     app.np.set_withdrawal_status(&w.id, "SENDING", None, None);
-    assert_eq!(post_payout_ipn(&app, &app.np.payout_ipn_body(&w.id)).await, 200);
+    assert_eq!(
+        post_payout_ipn(&app, &app.np.payout_ipn_body(&w.id)).await,
+        200
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(count_texts(&app, seller.id, "Payout complete"), 1);
     let status: String = sqlx::query_scalar("SELECT status FROM payouts")
@@ -183,7 +203,11 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
 
     app.tg.send_text(&seller, "/earnings");
     let e = app.tg.wait_for_text(seller.id, "Your earnings").await;
-    assert!(e.text().unwrap().contains("Paid out: $75.00"), "{:?}", e.text());
+    assert!(
+        e.text().unwrap().contains("Paid out: $75.00"),
+        "{:?}",
+        e.text()
+    );
     app.stop().await;
 }
 
@@ -194,11 +218,24 @@ async fn a_short_custody_balance_creates_nothing_and_admins_are_told_what_is_mis
     seller_with_sales(&app, &seller, 3).await;
     app.np.set_balance("usdttrc20", "20.5");
     let outcome = payer(&app).run("test").await.unwrap();
-    assert!(matches!(outcome, RunOutcome::Short { needed: UsdCents(7500), .. }), "{outcome:?}");
+    assert!(
+        matches!(
+            outcome,
+            RunOutcome::Short {
+                needed: UsdCents(7500),
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
     assert!(app.np.batches().is_empty());
     assert_eq!(available(&app, seller.id).await, 7500, "nothing reserved");
     let note = app.tg.wait_for_text(ADMIN, "Payout run stopped").await;
-    assert!(note.text().unwrap().contains("54.5 missing"), "{:?}", note.text());
+    assert!(
+        note.text().unwrap().contains("54.5 missing"),
+        "{:?}",
+        note.text()
+    );
     app.stop().await;
 }
 
@@ -216,13 +253,23 @@ async fn a_failed_payout_gives_the_money_back_and_the_seller_and_admins_are_told
     let body = app.np.payout_ipn_body(&w.id);
     assert_eq!(post_payout_ipn(&app, &body).await, 200);
     assert_eq!(post_payout_ipn(&app, &body).await, 200);
-    app.tg.wait_for_text(seller.id, "failed. The amount is back").await;
+    app.tg
+        .wait_for_text(seller.id, "failed. The amount is back")
+        .await;
     let alert = app.tg.wait_for_text(ADMIN, "address is blacklisted").await;
-    assert!(alert.text().unwrap().contains("50.00"), "{:?}", alert.text());
+    assert!(
+        alert.text().unwrap().contains("50.00"),
+        "{:?}",
+        alert.text()
+    );
     assert_eq!(available(&app, seller.id).await, 5000, "given back once");
     // A late FINISHED for a failed payout changes nothing.
-    app.np.set_withdrawal_status(&w.id, "FINISHED", Some("0x1"), None);
-    assert_eq!(post_payout_ipn(&app, &app.np.payout_ipn_body(&w.id)).await, 200);
+    app.np
+        .set_withdrawal_status(&w.id, "FINISHED", Some("0x1"), None);
+    assert_eq!(
+        post_payout_ipn(&app, &app.np.payout_ipn_body(&w.id)).await,
+        200
+    );
     assert_eq!(available(&app, seller.id).await, 5000);
     // The next run pays the seller again.
     let next = payer(&app).run("test").await.unwrap();
@@ -280,16 +327,191 @@ async fn the_poller_resumes_an_abandoned_batch_and_recovers_a_lost_payout_ipn() 
     assert!(app.np.batches()[0].verified);
     let now = souk::store::now();
     let report = p.poll(now + 11 * 60).await.unwrap();
-    assert!(report.resumed.unwrap().contains("sent"), "resumed without a second code");
+    assert!(
+        report.resumed.unwrap().contains("sent"),
+        "resumed without a second code"
+    );
     assert_eq!(app.np.verify_calls(), 1);
     app.tg.wait_for_text(seller.id, "is on its way").await;
     // The FINISHED IPN never comes: polling finds it.
     let w = app.np.withdrawals()[0].clone();
-    app.np.set_withdrawal_status(&w.id, "FINISHED", Some("0xabc"), None);
+    app.np
+        .set_withdrawal_status(&w.id, "FINISHED", Some("0xabc"), None);
     let quiet = p.poll(now + 60).await.unwrap();
-    assert_eq!(quiet.batches_checked, 0, "recent payouts are left to their IPNs");
+    assert_eq!(
+        quiet.batches_checked, 0,
+        "recent payouts are left to their IPNs"
+    );
     let report = p.poll(now + 4 * 3600).await.unwrap();
     assert_eq!((report.batches_checked, report.moved), (1, 1), "{report}");
     app.tg.wait_for_text(seller.id, "Payout complete").await;
+    app.stop().await;
+}
+
+/// `souk payout` as a separate process, against the test's database and fake NOWPayments.
+fn souk_payout(app: &TestApp, dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_souk"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .current_dir(dir)
+        .arg("payout")
+        .env("TELOXIDE_TOKEN", "123:not-used-by-payout")
+        .env("DATABASE_URL", &app.database_url)
+        .env("NOWPAYMENTS_API_URL", app.np.url())
+        .env("NOWPAYMENTS_API_KEY", API_KEY)
+        .env("NOWPAYMENTS_IPN_SECRET", IPN_SECRET)
+        .env("ADMIN_IDS", ADMIN.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in custody_env() {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Runs a command to the end without blocking the test's runtime (the fakes run on it).
+async fn output(mut cmd: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+async fn until(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..400 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Starts `souk payout`, waits for `moment`, then kills it (SIGKILL: no clean-up at all).
+async fn kill_when(app: &TestApp, dir: &std::path::Path, what: &str, moment: impl Fn() -> bool) {
+    let mut child = souk_payout(app, dir).spawn().unwrap();
+    until(what, moment).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The dead process held the batch for `LEASE_SECONDS`; let that time pass.
+    sqlx::query("UPDATE payout_batches SET lease_until = 0")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+}
+
+async fn batch_rows(app: &TestApp) -> Vec<(String, Option<String>)> {
+    sqlx::query_as("SELECT status, remote_id FROM payout_batches ORDER BY id")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn killing_the_payout_process_at_every_step_never_creates_a_second_withdrawal() {
+    let mut app = spawn_payout_app().await;
+    let seller = TgUser::new(7601, "en");
+    seller_with_sales(&app, &seller, 3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let hold = Duration::from_secs(60);
+    let seen = |prefix: &'static str| {
+        let np = app.np.clone();
+        move || {
+            np.requests()
+                .iter()
+                .filter(|r| r.starts_with(prefix))
+                .count()
+        }
+    };
+
+    // 1. Killed while asking for the custody balance: nothing is reserved yet.
+    app.np.hold_next_answer("GET /balance", hold);
+    let balance_calls = seen("GET /v1/balance");
+    kill_when(&app, dir.path(), "the balance check", || {
+        balance_calls() == 1
+    })
+    .await;
+    assert!(batch_rows(&app).await.is_empty());
+    assert_eq!(available(&app, seller.id).await, 7500);
+
+    // 2. Killed after reserving, while looking for an earlier batch: planned, nothing created.
+    app.np.hold_next_answer("GET /payout", hold);
+    let searches = seen("GET /v1/payout?");
+    kill_when(&app, dir.path(), "the search", || searches() == 1).await;
+    assert_eq!(batch_rows(&app).await, [("planned".to_string(), None)]);
+    assert_eq!(
+        available(&app, seller.id).await,
+        0,
+        "reserved before any API call"
+    );
+    assert!(app.np.batches().is_empty());
+
+    // 3. Killed after NOWPayments created the batch, before souk recorded its id.
+    app.np.hold_next_answer("POST /payout", hold);
+    let np = app.np.clone();
+    kill_when(&app, dir.path(), "the batch", move || {
+        np.batches().len() == 1
+    })
+    .await;
+    assert_eq!(batch_rows(&app).await, [("planned".to_string(), None)]);
+
+    // 4. Killed after NOWPayments verified the batch, before souk recorded it.
+    app.np.hold_next_answer("POST /payout/", hold);
+    let np = app.np.clone();
+    kill_when(&app, dir.path(), "the verification", move || {
+        np.batches().first().is_some_and(|b| b.verified)
+    })
+    .await;
+    let remote = app.np.batches()[0].id.clone();
+    assert_eq!(
+        batch_rows(&app).await,
+        [("created".to_string(), Some(remote.clone()))]
+    );
+
+    // 5. A run that is left alone finishes the same batch without a second code.
+    let out = output(souk_payout(&app, dir.path())).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{stdout}{stderr}{:#?}",
+        app.np.requests()
+    );
+    assert!(stdout.contains("sent: 1 payouts, 75.00"), "{stdout}");
+    for secret in [PASSWORD, TOTP_SECRET, API_KEY, IPN_SECRET] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "a secret leaked"
+        );
+    }
+    assert_eq!(
+        batch_rows(&app).await,
+        [("verified".to_string(), Some(remote))]
+    );
+    assert_eq!(app.np.batches().len(), 1);
+    assert_eq!(
+        app.np.withdrawals().len(),
+        1,
+        "one withdrawal for these earnings"
+    );
+    assert_eq!(app.np.verify_calls(), 1);
+    let payout_entries: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries WHERE kind = 'payout'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(payout_entries, 1);
+    assert_eq!(available(&app, seller.id).await, 0);
+    app.tg.wait_for_text(seller.id, "is on its way").await;
+
+    // 6. And one more run finds nothing to pay.
+    let out = output(souk_payout(&app, dir.path())).await;
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to pay"));
+    assert_eq!(app.np.withdrawals().len(), 1);
+
+    // The dry run prints the plan and sends nothing.
+    let mut dry = souk_payout(&app, dir.path());
+    dry.arg("--dry-run");
+    let out = output(dry).await;
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 payouts"));
     app.stop().await;
 }

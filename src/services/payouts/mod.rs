@@ -20,20 +20,21 @@ use crate::domain::payout::{self, PayoutStatus, PlannedPayout};
 use crate::payments::GatewayError;
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::payments::nowpayments::custody::{Login, NewWithdrawal, Withdrawal};
-use secrecy::ExposeSecret;
 use crate::payments::nowpayments::two_factor::{STEP_SECONDS, TwoFactor};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::outbox::{self, Queued};
 use crate::store::payouts::{self, Batch, Payout};
 use crate::store::{Store, StoreError, now};
 use rust_decimal::Decimal;
+use secrecy::ExposeSecret;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// How long a run holds a batch; a run that dies lets go when it passes.
-const LEASE_SECONDS: i64 = 5 * 60;
+/// How long a run holds a batch before its next step renews the hold; a run that dies lets go
+/// when it passes (a restart within it finds the batch busy and leaves it to the next run).
+pub const LEASE_SECONDS: i64 = 2 * 60;
 /// Codes one run tries before leaving the batch to the next run.
 const CODES_PER_RUN: i64 = 3;
 /// NOWPayments allows ten verification attempts per batch.
@@ -303,6 +304,7 @@ impl Payer {
                 Err(refusal) => return self.release(batch, &refusal).await,
             },
         };
+        payouts::renew(&self.store, batch.id, now() + LEASE_SECONDS).await?;
         self.verify(batch, &remote_id).await
     }
 
@@ -457,6 +459,7 @@ impl Payer {
                 return Err(PayoutError::VerificationRefused(batch.id));
             }
             let step = self.fresh_code_step(batch.id).await?;
+            payouts::renew(&self.store, batch.id, now() + LEASE_SECONDS).await?;
             tried += 1;
             let code = self.two_factor.code(step);
             match self.api.verify_payout(remote_id, &code).await {

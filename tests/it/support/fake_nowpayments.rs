@@ -700,8 +700,7 @@ async fn handle(State(fake): State<FakeNowPayments>, request: Request) -> Respon
         Err(_) => return invalid_params("Body too large").into_response(),
     };
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    if let Some((result, hold)) = fake.custody_route(&method, &segments, &headers, &query, &body)
-    {
+    if let Some((result, hold)) = fake.custody_route(&method, &segments, &headers, &query, &body) {
         if let Some(hold) = hold {
             tokio::time::sleep(hold).await;
         }

@@ -3,7 +3,9 @@
 //! `GET /payout/{id}` (an array), `GET /payout` (a page), `POST /conversion`, `GET /conversion/{id}`,
 //! and the payout IPN bodies. Statuses are in capitals, as NOWPayments sends them.
 
-use super::{FakeNowPayments, JsonObject, NpError, invalid_params, iso, json_response, np_error, now_ms};
+use super::{
+    FakeNowPayments, JsonObject, NpError, invalid_params, iso, json_response, now_ms, np_error,
+};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
@@ -137,11 +139,17 @@ impl FakeNowPayments {
     /// Sets a custody balance (`GET /balance`), as decimal text.
     pub fn set_balance(&self, coin: &str, amount: &str) {
         assert!(units(amount).is_some(), "decimal text, got {amount:?}");
-        self.custody().balances.insert(coin.to_owned(), amount.to_owned());
+        self.custody()
+            .balances
+            .insert(coin.to_owned(), amount.to_owned());
     }
 
     pub fn balance(&self, coin: &str) -> String {
-        self.custody().balances.get(coin).cloned().unwrap_or_else(|| "0".into())
+        self.custody()
+            .balances
+            .get(coin)
+            .cloned()
+            .unwrap_or_else(|| "0".into())
     }
 
     pub fn batches(&self) -> Vec<FakeBatch> {
@@ -186,7 +194,13 @@ impl FakeNowPayments {
     }
 
     /// Sets a withdrawal's status (e.g. "FINISHED") and hash.
-    pub fn set_withdrawal_status(&self, id: &str, status: &str, hash: Option<&str>, error: Option<&str>) {
+    pub fn set_withdrawal_status(
+        &self,
+        id: &str,
+        status: &str,
+        hash: Option<&str>,
+        error: Option<&str>,
+    ) {
         let mut c = self.custody();
         let w = c
             .batches
@@ -275,21 +289,19 @@ impl FakeNowPayments {
             (&Method::POST, ["v1", "payout"]) => self
                 .check_jwt(headers)
                 .and_then(|()| self.create_payout(body)),
-            (&Method::POST, ["v1", "payout", id, "verify"]) => self
-                .check_jwt(headers)
-                .and_then(|()| self.verify(id, body)),
-            (&Method::GET, ["v1", "payout"]) => self
-                .check_jwt(headers)
-                .map(|()| self.list(query)),
-            (&Method::GET, ["v1", "payout", id]) if *id != "fee" => self
-                .check_jwt(headers)
-                .and_then(|()| self.batch(id)),
-            (&Method::POST, ["v1", "conversion"]) => self
-                .check_jwt(headers)
-                .and_then(|()| self.convert(body)),
-            (&Method::GET, ["v1", "conversion", id]) => self
-                .check_jwt(headers)
-                .and_then(|()| self.conversion(id)),
+            (&Method::POST, ["v1", "payout", id, "verify"]) => {
+                self.check_jwt(headers).and_then(|()| self.verify(id, body))
+            }
+            (&Method::GET, ["v1", "payout"]) => self.check_jwt(headers).map(|()| self.list(query)),
+            (&Method::GET, ["v1", "payout", id]) if *id != "fee" => {
+                self.check_jwt(headers).and_then(|()| self.batch(id))
+            }
+            (&Method::POST, ["v1", "conversion"]) => {
+                self.check_jwt(headers).and_then(|()| self.convert(body))
+            }
+            (&Method::GET, ["v1", "conversion", id]) => {
+                self.check_jwt(headers).and_then(|()| self.conversion(id))
+            }
             _ => return None,
         };
         let line = format!("{method} /{}", segments[1..].join("/"));
@@ -309,15 +321,23 @@ impl FakeNowPayments {
     }
 
     fn auth(&self, body: &[u8]) -> Result<Response, NpError> {
-        let request: Value = serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
+        let request: Value =
+            serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
         let mut c = self.custody();
         c.auth_calls += 1;
         if request["email"] != EMAIL || request["password"] != PASSWORD {
-            return Err(np_error(401, "INVALID_CREDENTIALS", "Wrong email or password"));
+            return Err(np_error(
+                401,
+                "INVALID_CREDENTIALS",
+                "Wrong email or password",
+            ));
         }
         let token = format!("eyJhbGciOiJIUzI1NiJ9.fake{}.{}", c.auth_calls, now_ms());
         c.tokens.push((token.clone(), now_ms()));
-        Ok(json_response(200, JsonObject::new().str("token", &token).finish()))
+        Ok(json_response(
+            200,
+            JsonObject::new().str("token", &token).finish(),
+        ))
     }
 
     fn balances(&self) -> Response {
@@ -334,30 +354,51 @@ impl FakeNowPayments {
     }
 
     fn create_payout(&self, body: &[u8]) -> Result<Response, NpError> {
-        let request: Value = serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
+        let request: Value =
+            serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
         let list = request["withdrawals"]
             .as_array()
             .filter(|l| !l.is_empty())
             .ok_or_else(|| invalid_params("withdrawals must be a non-empty array"))?;
         let mut c = self.custody();
         let batch_id = (FIRST_BATCH_ID + c.batches.len() as u64).to_string();
-        let first_withdrawal = FIRST_WITHDRAWAL_ID + c.batches.iter().map(|b| b.withdrawals.len() as u64).sum::<u64>();
+        let first_withdrawal = FIRST_WITHDRAWAL_ID
+            + c.batches
+                .iter()
+                .map(|b| b.withdrawals.len() as u64)
+                .sum::<u64>();
         let mut needed: BTreeMap<String, u128> = BTreeMap::new();
         let mut withdrawals = Vec::new();
         for (i, w) in list.iter().enumerate() {
-            let address = w["address"].as_str().ok_or_else(|| invalid_params("address is required"))?;
-            let currency = w["currency"].as_str().ok_or_else(|| invalid_params("currency is required"))?;
+            let address = w["address"]
+                .as_str()
+                .ok_or_else(|| invalid_params("address is required"))?;
+            let currency = w["currency"]
+                .as_str()
+                .ok_or_else(|| invalid_params("currency is required"))?;
             let amount = match &w["amount"] {
                 Value::String(s) => s.clone(),
                 Value::Number(n) => n.to_string(),
                 _ => return Err(invalid_params("amount is required")),
             };
-            let value = units(&amount).filter(|u| *u > 0).ok_or_else(|| invalid_params("amount must be a positive number"))?;
+            let value = units(&amount)
+                .filter(|u| *u > 0)
+                .ok_or_else(|| invalid_params("amount must be a positive number"))?;
             if decimals(&amount) > 6 {
-                return Err(np_error(400, "BAD_CREATE_WITHDRAWAL_REQUEST", "amount: at most 6 decimals"));
+                return Err(np_error(
+                    400,
+                    "BAD_CREATE_WITHDRAWAL_REQUEST",
+                    "amount: at most 6 decimals",
+                ));
             }
-            if currency.starts_with("usdttrc20") && !(address.len() == 34 && address.starts_with('T')) {
-                return Err(np_error(400, "BAD_CREATE_WITHDRAWAL_REQUEST", format!("Invalid payout_address: {address}")));
+            if currency.starts_with("usdttrc20")
+                && !(address.len() == 34 && address.starts_with('T'))
+            {
+                return Err(np_error(
+                    400,
+                    "BAD_CREATE_WITHDRAWAL_REQUEST",
+                    format!("Invalid payout_address: {address}"),
+                ));
             }
             *needed.entry(currency.to_owned()).or_default() += value;
             withdrawals.push(FakeWithdrawal {
@@ -380,7 +421,11 @@ impl FakeNowPayments {
         for (coin, need) in &needed {
             let have = c.balances.get(coin).and_then(|a| units(a)).unwrap_or(0);
             if have < *need {
-                return Err(np_error(400, "BAD_CREATE_WITHDRAWAL_REQUEST", "Insufficient balance"));
+                return Err(np_error(
+                    400,
+                    "BAD_CREATE_WITHDRAWAL_REQUEST",
+                    "Insufficient balance",
+                ));
             }
         }
         for (coin, need) in needed {
@@ -391,7 +436,14 @@ impl FakeNowPayments {
             .str("id", &batch_id)
             .raw(
                 "withdrawals",
-                &format!("[{}]", withdrawals.iter().map(withdrawal_json).collect::<Vec<_>>().join(",")),
+                &format!(
+                    "[{}]",
+                    withdrawals
+                        .iter()
+                        .map(withdrawal_json)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
             )
             .finish();
         c.batches.push(FakeBatch {
@@ -404,8 +456,12 @@ impl FakeNowPayments {
     }
 
     fn verify(&self, id: &str, body: &[u8]) -> Result<Response, NpError> {
-        let request: Value = serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
-        let code = request["verification_code"].as_str().unwrap_or_default().to_owned();
+        let request: Value =
+            serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
+        let code = request["verification_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let mut c = self.custody();
         c.verify_calls += 1;
         let reused = c.used_codes.contains(&code);
@@ -425,9 +481,16 @@ impl FakeNowPayments {
             return Err(np_error(400, "BAD_REQUEST", "Too many attempts"));
         }
         let step = now_ms() / 1000 / 30;
-        let valid = !reused && [step - 1, step, step + 1].iter().any(|s| totp_code(*s) == code);
+        let valid = !reused
+            && [step - 1, step, step + 1]
+                .iter()
+                .any(|s| totp_code(*s) == code);
         if !valid {
-            return Err(np_error(400, "INVALID_VERIFICATION_CODE", "Wrong verification code"));
+            return Err(np_error(
+                400,
+                "INVALID_VERIFICATION_CODE",
+                "Wrong verification code",
+            ));
         }
         batch.verified = true;
         for w in &mut batch.withdrawals {
@@ -449,31 +512,54 @@ impl FakeNowPayments {
     }
 
     fn list(&self, query: &HashMap<String, String>) -> Response {
-        let limit: usize = query.get("limit").and_then(|l| l.parse().ok()).unwrap_or(10).clamp(1, 500);
+        let limit: usize = query
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(10)
+            .clamp(1, 500);
         let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
         let all = self.withdrawals();
-        let list: Vec<String> = all.iter().skip(page * limit).take(limit).map(withdrawal_json).collect();
-        json_response(200, JsonObject::new().raw("payouts", &format!("[{}]", list.join(","))).finish())
+        let list: Vec<String> = all
+            .iter()
+            .skip(page * limit)
+            .take(limit)
+            .map(withdrawal_json)
+            .collect();
+        json_response(
+            200,
+            JsonObject::new()
+                .raw("payouts", &format!("[{}]", list.join(",")))
+                .finish(),
+        )
     }
 
     fn convert(&self, body: &[u8]) -> Result<Response, NpError> {
-        let request: Value = serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
+        let request: Value =
+            serde_json::from_slice(body).map_err(|_| invalid_params("Invalid JSON body"))?;
         let raw: HashMap<String, Box<serde_json::value::RawValue>> =
-            serde_json::from_slice(body).map_err(|_| invalid_params("Body must be a JSON object"))?;
+            serde_json::from_slice(body)
+                .map_err(|_| invalid_params("Body must be a JSON object"))?;
         let amount = match request.get("amount") {
             Some(Value::Number(_)) => raw["amount"].get().to_owned(),
             Some(Value::String(s)) => s.clone(),
             _ => return Err(invalid_params("amount is required")),
         };
-        let from = request["from_currency"].as_str().ok_or_else(|| invalid_params("from_currency is required"))?;
-        let to = request["to_currency"].as_str().ok_or_else(|| invalid_params("to_currency is required"))?;
-        let value = units(&amount).filter(|u| *u > 0).ok_or_else(|| invalid_params("amount must be positive"))?;
+        let from = request["from_currency"]
+            .as_str()
+            .ok_or_else(|| invalid_params("from_currency is required"))?;
+        let to = request["to_currency"]
+            .as_str()
+            .ok_or_else(|| invalid_params("to_currency is required"))?;
+        let value = units(&amount)
+            .filter(|u| *u > 0)
+            .ok_or_else(|| invalid_params("amount must be positive"))?;
         let mut c = self.custody();
         let have = c.balances.get(from).and_then(|a| units(a)).unwrap_or(0);
         if have < value {
             return Err(np_error(400, "BAD_REQUEST", "Insufficient balance"));
         }
-        c.balances.insert(from.to_owned(), super::format_units(have - value));
+        c.balances
+            .insert(from.to_owned(), super::format_units(have - value));
         let usd = value * super::usd_per_coin(from).0 / super::usd_per_coin(from).1;
         let conversion = FakeConversion {
             id: (1_000 + c.conversions.len()).to_string(),
@@ -502,9 +588,13 @@ impl FakeNowPayments {
             _ => "FINISHED",
         };
         if status != "FINISHED" && next == "FINISHED" {
-            let (to, amount) = (c.conversions[at].to_currency.clone(), c.conversions[at].to_amount.clone());
+            let (to, amount) = (
+                c.conversions[at].to_currency.clone(),
+                c.conversions[at].to_amount.clone(),
+            );
             let have = c.balances.get(&to).and_then(|a| units(a)).unwrap_or(0);
-            c.balances.insert(to, super::format_units(have + units(&amount).unwrap_or(0)));
+            c.balances
+                .insert(to, super::format_units(have + units(&amount).unwrap_or(0)));
         }
         c.conversions[at].status = next.into();
         Ok(json_response(200, conversion_json(&c.conversions[at])))
