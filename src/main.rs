@@ -1,8 +1,10 @@
-//! The `souk` command line: `run` (the default), `migrate` and `payout [--dry-run]`.
+//! The `souk` command line: `run` (the default), `migrate`, `payout [--dry-run]` and `job NAME`.
 
 use clap::{Parser, Subcommand};
 use souk::app::{Application, shutdown_signal};
 use souk::config::Config;
+use souk::jobs;
+use souk::payments::nowpayments::NowPaymentsClient;
 use souk::services::payouts::{self, Payer};
 use souk::store::Store;
 use std::process::ExitCode;
@@ -26,12 +28,28 @@ enum Cmd {
     Run,
     /// Apply database migrations and exit.
     Migrate,
+    /// Run one scheduled job now for its current slot, unless a process ran that slot already
+    /// (for operators who drive jobs from an outside scheduler).
+    Job {
+        #[arg(value_enum)]
+        name: JobName,
+    },
     /// Pay sellers now, as the weekly job does (or resume an unfinished payout run).
     Payout {
         /// Print who would be paid (seller, address, amount) and send nothing.
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum JobName {
+    /// Hourly: lost payment IPNs and abandoned orders.
+    Reconcile,
+    /// Hourly: unfinished payouts and abandoned payout batches.
+    PayoutPoll,
+    /// Daily: custody coins into the payout coin.
+    Convert,
 }
 
 #[tokio::main]
@@ -43,6 +61,7 @@ async fn main() -> ExitCode {
         Cmd::Run => run().await,
         Cmd::Migrate => migrate().await,
         Cmd::Payout { dry_run } => payout(dry_run).await,
+        Cmd::Job { name } => job(name).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -104,6 +123,73 @@ async fn payout(dry_run: bool) -> anyhow::Result<()> {
     })?;
     let outcome = payer.run("command line").await?;
     println!("{outcome}");
+    store.close().await;
+    Ok(())
+}
+
+async fn job(name: JobName) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let np = config.nowpayments.clone().ok_or_else(|| {
+        anyhow::anyhow!(
+            "NOWPAYMENTS_API_KEY: scheduled jobs talk to NOWPayments (sandbox mode has none)"
+        )
+    })?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
+    store.migrate().await?;
+    let now = chrono::Utc::now();
+    let payer = || {
+        Payer::from_config(&config, store.clone(), Arc::new(Notify::new()))?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
+            )
+        })
+    };
+    let (job, slot, ran) = match name {
+        JobName::Reconcile => {
+            let r = jobs::reconcile::Reconciler {
+                store: store.clone(),
+                gateway: Arc::new(NowPaymentsClient::new(
+                    &config.nowpayments_api_url,
+                    np.api_key,
+                )),
+                admins: Arc::new(config.admin_ids.clone()),
+            };
+            (
+                "reconcile",
+                jobs::hour_slot(now),
+                jobs::reconcile_slot(&r, now).await,
+            )
+        }
+        JobName::PayoutPoll => (
+            "payout-poll",
+            jobs::hour_slot(now),
+            jobs::payout_poll_slot(&payer()?, now).await,
+        ),
+        JobName::Convert => {
+            let p = payer()?;
+            let c = jobs::convert::Converter {
+                store: store.clone(),
+                api: p.api.clone(),
+                currency: p.currency.clone(),
+                admins: p.admins.clone(),
+                outbox_wake: p.outbox_wake.clone(),
+                poll_every: std::time::Duration::from_secs(15),
+            };
+            (
+                "convert",
+                jobs::day_slot(now),
+                jobs::convert_slot(&c, now).await,
+            )
+        }
+    };
+    // The outcome itself is in the log line `job done` (or `job failed`).
+    if ran {
+        println!("{job} {slot}: ran");
+    } else {
+        println!("{job} {slot}: already run by another process");
+    }
     store.close().await;
     Ok(())
 }

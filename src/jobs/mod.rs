@@ -73,25 +73,61 @@ pub struct Jobs {
     pub converter: Option<convert::Converter>,
 }
 
-/// Adds a job whose runs claim `slot(now)` first.
-async fn add<F, Fut>(
-    scheduler: &JobScheduler,
-    cron: &str,
-    job: &'static str,
-    store: Store,
-    slot: fn(chrono::DateTime<Utc>) -> String,
-    work: F,
-) -> Result<(), JobSchedulerError>
+/// Runs the hourly reconciliation for the hour of `now`, if no process ran it yet.
+pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(&r.store, "reconcile", &hour_slot(now), || async {
+        r.run(now.timestamp())
+            .await
+            .map(|x| x.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Runs the payout run of the minute of `now` (the cron's firing time), if no process ran it yet.
+pub async fn payout_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(&p.store, "payout", &minute_slot(now), || async {
+        p.run("schedule")
+            .await
+            .map(|x| x.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Runs the hourly payout check for the hour of `now`, if no process ran it yet.
+pub async fn payout_poll_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(&p.store, "payout-poll", &hour_slot(now), || async {
+        p.poll(now.timestamp())
+            .await
+            .map(|x| x.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Runs the daily conversion for the day of `now`, if no process ran it yet.
+pub async fn convert_slot(c: &convert::Converter, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(&c.store, "convert", &day_slot(now), || async {
+        c.run()
+            .await
+            .map(|x| x.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Adds a job; `work` gets the firing time and claims its slot itself.
+async fn add<F, Fut>(scheduler: &JobScheduler, cron: &str, work: F) -> Result<(), JobSchedulerError>
 where
-    F: Fn(i64) -> Fut + Send + Sync + Clone + 'static,
-    Fut: std::future::Future<Output = Result<String, String>> + Send + 'static,
+    F: Fn(chrono::DateTime<Utc>) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send + 'static,
 {
     scheduler
         .add(Job::new_async(cron, move |_, _| {
-            let (store, work) = (store.clone(), work.clone());
+            let work = work.clone();
             Box::pin(async move {
-                let now = Utc::now();
-                run_claimed(&store, job, &slot(now), || work(now.timestamp())).await;
+                work(Utc::now()).await;
             })
         })?)
         .await?;
@@ -102,78 +138,29 @@ where
 pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
     let r = jobs.reconciler;
-    add(
-        &scheduler,
-        RECONCILE_CRON,
-        "reconcile",
-        r.store.clone(),
-        hour_slot,
-        move |now| {
-            let r = r.clone();
-            async move {
-                r.run(now)
-                    .await
-                    .map(|x| x.to_string())
-                    .map_err(|e| e.to_string())
-            }
-        },
-    )
+    add(&scheduler, RECONCILE_CRON, move |now| {
+        let r = r.clone();
+        async move { reconcile_slot(&r, now).await }
+    })
     .await?;
     if let Some((payer, cron)) = jobs.payouts {
         let p = payer.clone();
-        add(
-            &scheduler,
-            &cron,
-            "payout",
-            payer.store.clone(),
-            minute_slot,
-            move |_| {
-                let p = p.clone();
-                async move {
-                    p.run("schedule")
-                        .await
-                        .map(|x| x.to_string())
-                        .map_err(|e| e.to_string())
-                }
-            },
-        )
+        add(&scheduler, &cron, move |now| {
+            let p = p.clone();
+            async move { payout_slot(&p, now).await }
+        })
         .await?;
-        let p = payer.clone();
-        add(
-            &scheduler,
-            PAYOUT_POLL_CRON,
-            "payout-poll",
-            payer.store.clone(),
-            hour_slot,
-            move |now| {
-                let p = p.clone();
-                async move {
-                    p.poll(now)
-                        .await
-                        .map(|x| x.to_string())
-                        .map_err(|e| e.to_string())
-                }
-            },
-        )
+        add(&scheduler, PAYOUT_POLL_CRON, move |now| {
+            let p = payer.clone();
+            async move { payout_poll_slot(&p, now).await }
+        })
         .await?;
     }
     if let Some(c) = jobs.converter {
-        add(
-            &scheduler,
-            CONVERT_CRON,
-            "convert",
-            c.store.clone(),
-            day_slot,
-            move |_| {
-                let c = c.clone();
-                async move {
-                    c.run()
-                        .await
-                        .map(|x| x.to_string())
-                        .map_err(|e| e.to_string())
-                }
-            },
-        )
+        add(&scheduler, CONVERT_CRON, move |now| {
+            let c = c.clone();
+            async move { convert_slot(&c, now).await }
+        })
         .await?;
     }
     scheduler.start().await?;

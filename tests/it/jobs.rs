@@ -158,3 +158,52 @@ async fn two_processes_on_one_database_never_run_the_same_slot() {
             .unwrap();
     assert_eq!(outcome, "done");
 }
+
+#[tokio::test]
+async fn two_souk_processes_started_together_run_the_slot_once() {
+    let (database_url, _dir) = fresh_database().await;
+    let np = crate::support::fake_nowpayments::FakeNowPayments::start(API_KEY).await;
+    let store = Store::connect(&database_url).await.unwrap();
+    store.migrate().await.unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .current_dir(std::env::temp_dir())
+            .args(["job", "reconcile"])
+            .env("TELOXIDE_TOKEN", "123:not-used-by-jobs")
+            .env("DATABASE_URL", &database_url)
+            .env("NOWPAYMENTS_API_URL", np.url())
+            .env("NOWPAYMENTS_API_KEY", API_KEY)
+            .env("NOWPAYMENTS_IPN_SECRET", "s")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outputs = tokio::task::spawn_blocking(move || {
+        // The log goes to stdout too: the answer is the last line.
+        [a, b].map(|c| {
+            let out = String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap();
+            out.lines().last().unwrap_or_default().to_string()
+        })
+    })
+    .await
+    .unwrap();
+    let slot = |out: &str| out.split(':').next().unwrap().to_string();
+    let ran = outputs.iter().filter(|o| o.contains(": ran")).count();
+    if slot(&outputs[0]) == slot(&outputs[1]) {
+        assert_eq!(ran, 1, "{outputs:?}");
+    } else {
+        assert_eq!(
+            ran, 2,
+            "an hour began between the two: one run per slot {outputs:?}"
+        );
+    }
+    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_runs WHERE job = 'reconcile'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(runs as usize, ran);
+    store.close().await;
+}

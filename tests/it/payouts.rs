@@ -515,3 +515,62 @@ async fn killing_the_payout_process_at_every_step_never_creates_a_second_withdra
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 payouts"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_daily_conversion_turns_other_coins_into_the_payout_coin_and_skips_dust() {
+    let mut app = spawn_payout_app().await;
+    let p = payer(&app);
+    let converter = souk::jobs::convert::Converter {
+        store: app.store.clone(),
+        api: p.api.clone(),
+        currency: "usdttrc20".into(),
+        admins: Arc::new(vec![ADMIN]),
+        outbox_wake: Arc::new(Notify::new()),
+        poll_every: Duration::from_millis(20),
+    };
+    // 0.01 BTC is worth converting; 0.00001 ETH is under the pair's minimum (dust).
+    app.np.set_balance("btc", "0.01");
+    app.np.set_balance("eth", "0.00001");
+    let report = converter.run().await.unwrap();
+    assert_eq!(
+        (
+            report.started,
+            report.finished,
+            report.dust,
+            report.errors,
+            report.pending
+        ),
+        (1, 1, 1, 0, 0),
+        "{report}"
+    );
+    let c = &app.np.conversions()[0];
+    assert_eq!(
+        (c.from_currency.as_str(), c.from_amount.as_str()),
+        ("btc", "0.01")
+    );
+    assert_eq!(c.status, "FINISHED");
+    assert_eq!(app.np.balance("btc"), "0");
+    assert_eq!(
+        app.np.balance("usdttrc20"),
+        "10432.1",
+        "432.10 USDT credited"
+    );
+    let row: (String, Option<String>) = sqlx::query_as("SELECT status, to_amount FROM conversions")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(row, ("finished".to_string(), Some("432.1".to_string())));
+    let note = app
+        .tg
+        .wait_for_text(ADMIN, "Custody conversions: 1 finished")
+        .await;
+    assert!(
+        note.text().unwrap().contains("0.01 btc → 432.1 usdttrc20"),
+        "{:?}",
+        note.text()
+    );
+    // Nothing left to convert: the next run starts nothing.
+    let again = converter.run().await.unwrap();
+    assert_eq!((again.started, again.dust), (0, 1), "{again}");
+    app.stop().await;
+}
