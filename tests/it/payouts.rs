@@ -423,6 +423,20 @@ async fn killing_the_payout_process_at_every_step_never_creates_a_second_withdra
         }
     };
 
+    // The dry run prints the plan (seller, address, amount) and sends nothing.
+    let mut dry = souk_payout(&app, dir.path());
+    dry.arg("--dry-run");
+    let plan = String::from_utf8(output(dry).await.stdout).unwrap();
+    assert!(
+        plan.contains(&format!("seller 7601\t{TRON}\t75.00 USDT")),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("1 payouts, 75.00 USDT (TRC20) in total"),
+        "{plan}"
+    );
+    assert_eq!(app.np.auth_calls(), 0, "a dry run does not even sign in");
+
     // 1. Killed while asking for the custody balance: nothing is reserved yet.
     app.np.hold_next_answer("GET /balance", hold);
     let balance_calls = seen("GET /v1/balance");
