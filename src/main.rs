@@ -1,4 +1,5 @@
-//! The `souk` command line: `run` (the default), `migrate`, `payout [--dry-run]` and `job NAME`.
+//! The `souk` command line: `run` (the default), `migrate`, `payout [--dry-run]`, `job NAME`
+//! and `backup PATH`.
 
 use clap::{Parser, Subcommand};
 use souk::app::{Application, shutdown_signal};
@@ -34,6 +35,11 @@ enum Cmd {
         #[arg(value_enum)]
         name: JobName,
     },
+    /// Write a consistent snapshot of the SQLite database to PATH (VACUUM INTO), while souk runs.
+    Backup {
+        /// Where the snapshot goes; it must not exist yet.
+        path: std::path::PathBuf,
+    },
     /// Pay sellers now, as the weekly job does (or resume an unfinished payout run).
     Payout {
         /// Print who would be paid (seller, address, amount) and send nothing.
@@ -62,6 +68,7 @@ async fn main() -> ExitCode {
         Cmd::Migrate => migrate().await,
         Cmd::Payout { dry_run } => payout(dry_run).await,
         Cmd::Job { name } => job(name).await,
+        Cmd::Backup { path } => backup(&path).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -191,5 +198,24 @@ async fn job(name: JobName) -> anyhow::Result<()> {
         println!("{job} {slot}: already run by another process");
     }
     store.close().await;
+    Ok(())
+}
+
+async fn backup(path: &std::path::Path) -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://souk.db".into());
+    if !url.starts_with("sqlite:") {
+        anyhow::bail!(
+            "DATABASE_URL: souk backup snapshots SQLite; for PostgreSQL use pg_dump (see the README)"
+        );
+    }
+    if path.exists() {
+        anyhow::bail!("{} exists already; choose a new path", path.display());
+    }
+    let store = Store::connect(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
+    store.backup_to(path).await?;
+    store.close().await;
+    println!("backup written to {}", path.display());
     Ok(())
 }

@@ -184,6 +184,22 @@ impl Store {
         })
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`), readers and
+    /// writers carrying on meanwhile.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Corrupt(
+                "VACUUM INTO is SQLite only; use pg_dump".into(),
+            ));
+        }
+        let target = path.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// A cheap round trip, for /healthz.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

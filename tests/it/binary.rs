@@ -127,3 +127,44 @@ async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
         "the bot token leaked into the log"
     );
 }
+
+#[tokio::test]
+async fn backup_writes_a_consistent_sqlite_snapshot_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("souk.db");
+    let url = format!("sqlite://{}", db.display());
+    let store = souk::store::Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    sqlx::query("INSERT INTO users (id, first_name, language, created_at, updated_at) VALUES (42, 'Ann', 'en', 1, 1)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let snapshot = dir.path().join("snap.db");
+    let run = |path: &std::path::Path| {
+        souk()
+            .current_dir(dir.path())
+            .env("DATABASE_URL", &url)
+            .arg("backup")
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    // No server runs on this test's runtime: waiting for the process here blocks nothing.
+    let out = run(&snapshot);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = souk::store::Store::connect(&format!("sqlite://{}", snapshot.display()))
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = 42")
+        .fetch_one(copy.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let again = run(&snapshot);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
