@@ -1,5 +1,5 @@
-//! The `souk` command line: `run` (the default), `migrate`, `payout [--dry-run]`, `job NAME`
-//! and `backup PATH`.
+//! The `souk` command line: `run` (the default), `migrate`, `payout [--dry-run]`, `job NAME`,
+//! `backup PATH` and `healthcheck`.
 
 use clap::{Parser, Subcommand};
 use souk::app::{Application, shutdown_signal};
@@ -35,6 +35,8 @@ enum Cmd {
         #[arg(value_enum)]
         name: JobName,
     },
+    /// Exit 0 if the souk on this machine's PORT answers /healthz (the container HEALTHCHECK).
+    Healthcheck,
     /// Write a consistent snapshot of the SQLite database to PATH (VACUUM INTO), while souk runs.
     Backup {
         /// Where the snapshot goes; it must not exist yet.
@@ -69,6 +71,7 @@ async fn main() -> ExitCode {
         Cmd::Payout { dry_run } => payout(dry_run).await,
         Cmd::Job { name } => job(name).await,
         Cmd::Backup { path } => backup(&path).await,
+        Cmd::Healthcheck => healthcheck().await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -217,5 +220,23 @@ async fn backup(path: &std::path::Path) -> anyhow::Result<()> {
     store.backup_to(path).await?;
     store.close().await;
     println!("backup written to {}", path.display());
+    Ok(())
+}
+
+async fn healthcheck() -> anyhow::Result<()> {
+    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".into());
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?;
+    let resp = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("{url}: {}", e.without_url()))?;
+    if !resp.status().is_success() {
+        anyhow::bail!("{url} answered {}", resp.status());
+    }
+    println!("healthy");
     Ok(())
 }

@@ -97,6 +97,15 @@ async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
         dir.path().join("souk.db").exists(),
         "SQLite file created by default"
     );
+    // The container's HEALTHCHECK: `souk healthcheck` with the same PORT.
+    let check = |port: u16| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_souk"));
+        cmd.env_clear()
+            .env("PORT", port.to_string())
+            .arg("healthcheck");
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+    };
+    assert!(check(port).await.unwrap().status.success());
     let term = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -115,6 +124,8 @@ async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
         panic!("souk did not stop within 10 s of SIGTERM")
     });
     assert!(exited.success(), "{exited:?}");
+    let down = check(port).await.unwrap();
+    assert!(!down.status.success(), "unhealthy once stopped");
     let output = std::fs::read_to_string(&log).unwrap()
         + &std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
     assert!(output.contains("SANDBOX MODE"), "{output}");
@@ -167,4 +178,39 @@ async fn backup_writes_a_consistent_sqlite_snapshot_and_refuses_to_overwrite() {
     let again = run(&snapshot);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
+
+/// No Docker engine runs here: check that the image and Railway files agree with the binary.
+#[test]
+fn the_dockerfile_and_railway_config_agree_with_the_binary() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dockerfile = std::fs::read_to_string(format!("{root}/Dockerfile")).unwrap();
+    let railway = std::fs::read_to_string(format!("{root}/railway.toml")).unwrap();
+    let help = souk().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for sub in ["run", "healthcheck", "migrate", "backup", "payout", "job"] {
+        assert!(help.contains(sub), "souk has no {sub}: {help}");
+    }
+    assert!(dockerfile.contains(r#"CMD ["/usr/local/bin/souk", "healthcheck"]"#));
+    assert!(dockerfile.contains(r#"ENTRYPOINT ["/usr/local/bin/souk"]"#));
+    assert!(dockerfile.contains("COPY --from=build /souk /usr/local/bin/souk"));
+    assert!(dockerfile.contains("USER nonroot"), "runs as non-root");
+    assert!(
+        dockerfile.contains("--locked"),
+        "builds what Cargo.lock says"
+    );
+    let rust = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("FROM rust:"))
+        .unwrap();
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+    let msrv = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    assert!(rust.starts_with(msrv), "the image builds with Rust {msrv}");
+    assert!(railway.contains("healthcheckPath = \"/healthz\""));
+    assert!(railway.contains("builder = \"DOCKERFILE\""));
+    assert!(railway.contains("/usr/local/bin/souk run"));
 }

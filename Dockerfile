@@ -1,0 +1,28 @@
+# souk: one static-ish binary on a distroless base. Build: docker build -t souk .
+# Run: docker run -e TELOXIDE_TOKEN=... -p 8080:8080 -v souk-data:/data souk
+
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+COPY . .
+# rustls everywhere: no OpenSSL to install. The caches keep rebuilds quick.
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked --bin souk \
+ && cp target/release/souk /souk \
+ && mkdir -p /data/files
+
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /souk /usr/local/bin/souk
+# /data holds the SQLite database and local file copies; owned by the non-root user (65532).
+COPY --from=build --chown=65532:65532 /data /data
+ENV PORT=8080 \
+    DATABASE_URL=sqlite:///data/souk.db \
+    FILES_DIR=/data/files \
+    LOG_FORMAT=json
+VOLUME ["/data"]
+EXPOSE 8080
+USER nonroot
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["/usr/local/bin/souk", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/souk"]
+CMD ["run"]
