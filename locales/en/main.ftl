@@ -300,3 +300,21 @@ payout-now-dropped = No payout was made.
 payout-now-changed = Balances changed since this question; here is the new plan.
 admin-conversion-report = 🔁 Custody conversions: { $finished } finished, { $rejected } rejected, { $pending } still pending, { $errors } errors.
     { $lines }
+
+## Moderation
+account-banned = Your account is suspended: you cannot buy or sell here. Contact the marketplace's admins if you think this is a mistake.
+ban-usage = Usage: /ban user_id (a banned user can neither buy nor sell; their products leave the shop).
+unban-usage = Usage: /unban user_id
+ban-admin = Admins cannot be banned.
+user-banned = User { $user } is banned: they can neither buy nor sell, and their products are hidden.
+user-unbanned = User { $user } is no longer banned; their products are back in the shop.
+user-unknown = No user { $user } has ever used this bot.
+hide-usage = Usage: /hide product_id
+unhide-usage = Usage: /unhide product_id
+product-hidden = Product #{ $product } is hidden from the shop.
+product-unhidden = Product #{ $product } is back in the shop (if its seller has it on sale).
+product-unknown = No product #{ $product }.
+refund-usage = Usage: /refund order_id (for a finished order).
+order-refunded = Order #{ $order } is marked refunded: ${ $amount } taken back from seller { $seller }, and the buyer and the seller are told. Send the crypto back to the buyer from the NOWPayments dashboard: souk does not move it.
+refund-not-finished = Order #{ $order } is { $status }: only a finished order can be refunded.
+order-unknown = No order #{ $order }.

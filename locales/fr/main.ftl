@@ -300,3 +300,21 @@ payout-now-dropped = Aucun paiement n'a été fait.
 payout-now-changed = Les soldes ont changé depuis cette question ; voici le nouveau plan.
 admin-conversion-report = 🔁 Conversions : { $finished } terminées, { $rejected } refusées, { $pending } en attente, { $errors } erreurs.
     { $lines }
+
+## Modération
+account-banned = Votre compte est suspendu : vous ne pouvez ni acheter ni vendre ici. Contactez les administrateurs si vous pensez qu'il s'agit d'une erreur.
+ban-usage = Utilisation : /ban id_utilisateur (un utilisateur banni ne peut ni acheter ni vendre ; ses produits quittent la boutique).
+unban-usage = Utilisation : /unban id_utilisateur
+ban-admin = Un administrateur ne peut pas être banni.
+user-banned = L'utilisateur { $user } est banni : il ne peut ni acheter ni vendre, et ses produits sont masqués.
+user-unbanned = L'utilisateur { $user } n'est plus banni ; ses produits reviennent dans la boutique.
+user-unknown = Aucun utilisateur { $user } n'a jamais utilisé ce bot.
+hide-usage = Utilisation : /hide id_produit
+unhide-usage = Utilisation : /unhide id_produit
+product-hidden = Le produit n° { $product } est masqué de la boutique.
+product-unhidden = Le produit n° { $product } revient dans la boutique (si son vendeur le met en vente).
+product-unknown = Aucun produit n° { $product }.
+refund-usage = Utilisation : /refund id_commande (pour une commande terminée).
+order-refunded = La commande n° { $order } est marquée remboursée : { $amount } $ repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
+refund-not-finished = La commande n° { $order } est { $status } : seule une commande terminée peut être remboursée.
+order-unknown = Aucune commande n° { $order }.

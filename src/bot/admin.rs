@@ -13,7 +13,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 const MAX_CATEGORY_NAME: usize = 40;
 
 /// Refuses politely (and logs) when the user is not an admin.
-async fn is_admin(bot: &Bot, who: &Who, deps: &Deps) -> Result<bool, super::BoxError> {
+pub(super) async fn is_admin(bot: &Bot, who: &Who, deps: &Deps) -> Result<bool, super::BoxError> {
     if deps.admin_ids.contains(&who.id) {
         return Ok(true);
     }

@@ -20,7 +20,7 @@ use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputF
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
     let Some(product) = products::get(&deps.store, id)
         .await?
-        .filter(Product::is_active)
+        .filter(Product::is_buyable)
     else {
         bot.send_message(who.chat(), who.t("product-unavailable"))
             .await?;
@@ -184,9 +184,14 @@ async fn own_order(
 }
 
 async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -> HandlerResult {
+    if crate::store::users::is_banned(&deps.store, who.id).await? {
+        bot.send_message(who.chat(), who.t("account-banned"))
+            .await?;
+        return Ok(());
+    }
     let Some(product) = products::get(&deps.store, product_id)
         .await?
-        .filter(Product::is_active)
+        .filter(Product::is_buyable)
     else {
         bot.send_message(who.chat(), who.t("product-unavailable"))
             .await?;
@@ -240,6 +245,7 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
         Err(e) => {
             let text = match &e {
                 CheckoutError::ProductUnavailable => who.t("product-unavailable"),
+                CheckoutError::Banned => who.t("account-banned"),
                 CheckoutError::SoldOut => who.t("sold-out"),
                 CheckoutError::CurrencyNotOffered => who.t("currency-not-offered"),
                 CheckoutError::BelowMinimum { minimum_usd } => who.tr(

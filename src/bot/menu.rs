@@ -3,7 +3,8 @@
 use super::action::Action;
 use super::state::State;
 use super::{
-    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, buyer, catalog, seller, shop,
+    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, buyer, catalog, moderation,
+    seller, shop,
 };
 use crate::i18n;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ pub async fn command(
             bot.send_message(who.chat(), who.t("help")).await?;
             Ok(())
         }
-        Command::Sell => seller::begin(bot, who, dialogue).await,
+        Command::Sell => seller::begin(bot, who, deps, dialogue).await,
         Command::Wallet => account::wallet(bot, who, deps, dialogue).await,
         Command::Earnings => account::earnings(bot, who, deps).await,
         Command::Browse => catalog::categories(bot, who, deps).await,
@@ -37,6 +38,11 @@ pub async fn command(
         Command::CategoryRename(args) => admin::category_rename(bot, who, deps, &args).await,
         Command::CategoryDelete(args) => admin::category_delete(bot, who, deps, &args).await,
         Command::PayoutNow => admin::payout_now(bot, who, deps).await,
+        Command::Ban(args) => moderation::ban(bot, who, deps, &args, true).await,
+        Command::Unban(args) => moderation::ban(bot, who, deps, &args, false).await,
+        Command::Hide(args) => moderation::hide(bot, who, deps, &args, true).await,
+        Command::Unhide(args) => moderation::hide(bot, who, deps, &args, false).await,
+        Command::Refund(args) => moderation::refund(bot, who, deps, &args).await,
 
         Command::Purchases => buyer::purchases(bot, who, deps).await,
         Command::Language => {

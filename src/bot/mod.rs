@@ -6,6 +6,7 @@ pub mod admin;
 pub mod buyer;
 pub mod catalog;
 pub mod menu;
+pub mod moderation;
 pub mod qr;
 pub mod ratelimit;
 pub mod seller;
@@ -101,6 +102,11 @@ pub enum Command {
     CategoryDelete(String),
     #[command(rename = "payout_now")]
     PayoutNow,
+    Ban(String),
+    Unban(String),
+    Hide(String),
+    Unhide(String),
+    Refund(String),
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).

@@ -8,6 +8,7 @@ use crate::domain::price::{MAXIMUM_PRODUCT_PRICE, PriceError, parse_product_pric
 use crate::domain::product::{ItemUpload, ItemsError, ProductKind, parse_items};
 use crate::files::telegram;
 use crate::store::products::{self, NewProduct};
+use crate::store::users;
 use crate::store::{categories, stock};
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -18,7 +19,12 @@ pub const MAX_DESCRIPTION: usize = 2000;
 /// Largest .txt file of items accepted.
 const MAX_ITEMS_FILE: u64 = 1024 * 1024;
 
-pub async fn begin(bot: Bot, who: Who, dialogue: ChatDialogue) -> HandlerResult {
+pub async fn begin(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) -> HandlerResult {
+    if users::is_banned(&deps.store, who.id).await? {
+        bot.send_message(who.chat(), who.t("account-banned"))
+            .await?;
+        return Ok(());
+    }
     dialogue.update(State::SellTitle).await?;
     bot.send_message(
         who.chat(),
@@ -343,7 +349,7 @@ pub async fn on_press(
 ) -> HandlerResult {
     let state = dialogue.get().await?.unwrap_or_default();
     match (action, state) {
-        (Action::Sell, _) => begin(bot, who, dialogue).await,
+        (Action::Sell, _) => begin(bot, who, deps, dialogue).await,
         (Action::PickCategory(id), State::SellCategory { mut listing }) => {
             match categories::get(&deps.store, id).await? {
                 Some(c) => {
@@ -366,6 +372,14 @@ pub async fn on_press(
                 ProductKind::Text => "sell-ask-text",
             };
             bot.send_message(who.chat(), who.t(key)).await?;
+            Ok(())
+        }
+        (Action::Publish, State::SellConfirm { .. })
+            if users::is_banned(&deps.store, who.id).await? =>
+        {
+            dialogue.exit().await?;
+            bot.send_message(who.chat(), who.t("account-banned"))
+                .await?;
             Ok(())
         }
         (Action::Publish, State::SellConfirm { draft }) => {

@@ -4,7 +4,7 @@
 //! settlement as IPNs.
 
 use crate::domain::OrderStatus;
-use crate::payments::{GatewayError, PaymentGateway, PaymentStatusBody};
+use crate::payments::{GatewayError, PaymentGateway};
 use crate::services::settlement::{self, RefreshError};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders::{self, Order};
@@ -78,7 +78,8 @@ impl Reconciler {
                 Err(RefreshError::Store(e)) => return Err(e),
             };
             if status == OrderStatus::Waiting && expired(&order, quiet.created_at, now) {
-                let (body, raw) = expiry_report(&order, &payment_id);
+                let (body, raw) =
+                    settlement::synthetic_report(&order, &payment_id, "expired", "souk-expiry");
                 let settled = settlement::apply(&self.store, &self.admins, &body, &raw).await?;
                 if settled.outcome == IpnOutcome::Applied {
                     tracing::info!(order_id = order.id, "order expired");
@@ -100,23 +101,6 @@ fn expired(order: &Order, created_at: i64, now: i64) -> bool {
         .map(|d| d.timestamp())
         .unwrap_or(created_at + DEFAULT_EXPIRY_SECS);
     now > deadline
-}
-
-/// The report that expires an order, shaped like NOWPayments' own so that it goes through the
-/// same checks; its `source` says where it came from in the IPN history.
-fn expiry_report(order: &Order, payment_id: &str) -> (PaymentStatusBody, String) {
-    let raw = serde_json::json!({
-        "source": "souk-expiry",
-        "payment_id": payment_id,
-        "payment_status": "expired",
-        "price_amount": order.total.to_string(),
-        "price_currency": "usd",
-        "pay_currency": order.pay_currency,
-        "order_id": order.id.to_string(),
-    })
-    .to_string();
-    let body = serde_json::from_str(&raw).expect("the expiry report is well-formed");
-    (body, raw)
 }
 
 #[cfg(test)]
@@ -156,7 +140,7 @@ mod tests {
 
     #[test]
     fn the_expiry_report_matches_its_order() {
-        let (body, raw) = expiry_report(&order(None), "9");
+        let (body, raw) = settlement::synthetic_report(&order(None), "9", "expired", "souk-expiry");
         assert_eq!(
             (body.payment_id.as_str(), body.payment_status.as_str()),
             ("9", "expired")

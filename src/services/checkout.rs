@@ -26,6 +26,9 @@ pub struct Checkout {
 pub enum CheckoutError {
     #[error("product unavailable")]
     ProductUnavailable,
+    /// The buyer is banned from the marketplace.
+    #[error("buyer banned")]
+    Banned,
     #[error("sold out")]
     SoldOut,
     #[error("currency not offered")]
@@ -51,9 +54,12 @@ impl Checkout {
         product_id: i64,
         coin: &str,
     ) -> Result<(Order, Product), CheckoutError> {
+        if crate::store::users::is_banned(&self.store, buyer_id).await? {
+            return Err(CheckoutError::Banned);
+        }
         let product = products::get(&self.store, product_id)
             .await?
-            .filter(Product::is_active)
+            .filter(Product::is_buyable)
             .ok_or(CheckoutError::ProductUnavailable)?;
         if !self.currencies.offered().await?.iter().any(|c| c == coin) {
             return Err(CheckoutError::CurrencyNotOffered);

@@ -26,11 +26,21 @@ pub struct Product {
     pub storage_key: Option<String>,
     /// active, paused (hidden, not buyable) or deleted (gone from the shop, still re-deliverable).
     pub status: String,
+    /// Hidden by an admin (/hide), whatever its seller does.
+    pub hidden: bool,
+    /// Its seller is banned: the product is out of the shop.
+    pub seller_banned: bool,
 }
 
 impl Product {
+    /// The seller's own switch (pause/resume).
     pub fn is_active(&self) -> bool {
         self.status == "active"
+    }
+
+    /// In the shop: active, not hidden by an admin, and its seller not banned.
+    pub fn is_buyable(&self) -> bool {
+        self.is_active() && !self.hidden && !self.seller_banned
     }
 }
 
@@ -50,7 +60,12 @@ pub struct NewProduct {
 }
 
 pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents, kind, category_id, \
-    file_id, file_unique_id, file_name, text_content, storage_key, status";
+    file_id, file_unique_id, file_name, text_content, storage_key, status, hidden_at, \
+    (SELECT u.banned_at FROM users u WHERE u.id = products.seller_id) AS seller_banned_at";
+
+/// The shop shows only products neither hidden nor of a banned seller.
+const IN_SHOP: &str = "status = 'active' AND hidden_at IS NULL \
+    AND seller_id NOT IN (SELECT id FROM users WHERE banned_at IS NOT NULL)";
 
 pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
     let kind: String = r.try_get("kind")?;
@@ -69,6 +84,8 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
         text_content: r.try_get("text_content")?,
         storage_key: r.try_get("storage_key")?,
         status: r.try_get("status")?,
+        hidden: r.try_get::<Option<i64>, _>("hidden_at")?.is_some(),
+        seller_banned: r.try_get::<Option<i64>, _>("seller_banned_at")?.is_some(),
     })
 }
 
@@ -155,7 +172,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Product>, StoreError> {
-    let mut conditions = vec!["status = 'active'".to_string()];
+    let mut conditions = vec![IN_SHOP.to_string()];
     let mut n = 0;
     let mut next = || {
         n += 1;
@@ -190,14 +207,9 @@ pub async fn list(
 
 /// A seller's products (not deleted), newest first, with how many times each sold.
 pub async fn by_seller(store: &Store, seller_id: i64) -> Result<Vec<(Product, i64)>, StoreError> {
-    let columns: Vec<String> = COLUMNS
-        .split(',')
-        .map(|c| format!("p.{}", c.trim()))
-        .collect();
     let rows = sqlx::query(&format!(
-        "SELECT {}, (SELECT COUNT(*) FROM orders o WHERE o.product_id = p.id AND o.status = 'finished') AS sales \
-         FROM products p WHERE p.seller_id = $1 AND p.status <> 'deleted' ORDER BY p.id DESC",
-        columns.join(", ")
+        "SELECT {COLUMNS}, (SELECT COUNT(*) FROM orders o WHERE o.product_id = products.id AND o.status = 'finished') AS sales \
+         FROM products WHERE seller_id = $1 AND status <> 'deleted' ORDER BY id DESC"
     ))
     .bind(seller_id)
     .fetch_all(store.pool())
@@ -286,4 +298,14 @@ pub async fn missing_copies(store: &Store) -> Result<Vec<i64>, StoreError> {
         .fetch_all(store.pool())
         .await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
+/// Hides a product from the shop (or shows it again); false if there is no such product.
+pub async fn set_hidden(store: &Store, id: i64, hidden: bool) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE products SET hidden_at = $1 WHERE id = $2")
+        .bind(hidden.then(now))
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -47,3 +47,25 @@ pub async fn language(store: &Store, id: i64) -> Result<Option<String>, StoreErr
         .await?;
     Ok(row.map(|r| r.try_get("language")).transpose()?)
 }
+
+/// Bans a user (or lifts the ban); false if souk has never seen them.
+pub async fn set_banned(store: &Store, id: i64, banned: bool) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE users SET banned_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(banned.then(now))
+        .bind(now())
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn is_banned(store: &Store, id: i64) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT banned_at FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get::<Option<i64>, _>("banned_at")?.is_some(),
+        None => false,
+    })
+}

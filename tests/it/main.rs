@@ -7,6 +7,7 @@ mod fakes_selftest;
 mod files;
 mod jobs;
 mod marketplace;
+mod moderation;
 mod payouts;
 mod sandbox;
 mod sellers;

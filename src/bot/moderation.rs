@@ -1,0 +1,99 @@
+//! Admin moderation: /ban and /unban users, /hide and /unhide products, /refund an order.
+
+use super::admin::is_admin;
+use super::{Deps, HandlerResult, Who};
+use crate::services::moderation::{self, RefundOutcome};
+use crate::store::{products, users};
+use std::sync::Arc;
+use teloxide::prelude::*;
+
+/// The id after a command, or the usage line.
+fn id_arg(args: &str) -> Option<i64> {
+    args.trim().parse::<i64>().ok().filter(|n| *n > 0)
+}
+
+/// `/ban <user id>` (or `/unban`): a banned user can neither buy nor sell, and their products
+/// leave the shop.
+pub async fn ban(bot: Bot, who: Who, deps: Arc<Deps>, args: &str, banned: bool) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let text = match id_arg(args) {
+        None => who.t(if banned { "ban-usage" } else { "unban-usage" }),
+        Some(id) if deps.admin_ids.contains(&id) => who.t("ban-admin"),
+        Some(id) if users::set_banned(&deps.store, id, banned).await? => {
+            tracing::warn!(admin = who.id, user = id, banned, "ban changed");
+            who.tr(
+                if banned {
+                    "user-banned"
+                } else {
+                    "user-unbanned"
+                },
+                &[("user", id.to_string())],
+            )
+        }
+        Some(id) => who.tr("user-unknown", &[("user", id.to_string())]),
+    };
+    bot.send_message(who.chat(), text).await?;
+    Ok(())
+}
+
+/// `/hide <product id>` (or `/unhide`): out of the shop whatever its seller does.
+pub async fn hide(bot: Bot, who: Who, deps: Arc<Deps>, args: &str, hidden: bool) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let text = match id_arg(args) {
+        None => who.t(if hidden { "hide-usage" } else { "unhide-usage" }),
+        Some(id) if products::set_hidden(&deps.store, id, hidden).await? => {
+            tracing::warn!(
+                admin = who.id,
+                product = id,
+                hidden,
+                "product visibility changed"
+            );
+            who.tr(
+                if hidden {
+                    "product-hidden"
+                } else {
+                    "product-unhidden"
+                },
+                &[("product", id.to_string())],
+            )
+        }
+        Some(id) => who.tr("product-unknown", &[("product", id.to_string())]),
+    };
+    bot.send_message(who.chat(), text).await?;
+    Ok(())
+}
+
+/// `/refund <order id>`: records a refund made in the NOWPayments dashboard.
+pub async fn refund(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let text = match id_arg(args) {
+        None => who.t("refund-usage"),
+        Some(id) => match moderation::refund(&deps.store, &deps.admin_ids, id, who.id).await? {
+            RefundOutcome::Refunded(order) => {
+                deps.outbox_wake.notify_one();
+                tracing::warn!(admin = who.id, order = id, "order refunded by an admin");
+                who.tr(
+                    "order-refunded",
+                    &[
+                        ("order", id.to_string()),
+                        ("amount", order.price.to_string()),
+                        ("seller", order.seller_id.to_string()),
+                    ],
+                )
+            }
+            RefundOutcome::NotFinished(status) => who.tr(
+                "refund-not-finished",
+                &[("order", id.to_string()), ("status", status.to_string())],
+            ),
+            RefundOutcome::NoSuchOrder => who.tr("order-unknown", &[("order", id.to_string())]),
+        },
+    };
+    bot.send_message(who.chat(), text).await?;
+    Ok(())
+}
