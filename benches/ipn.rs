@@ -105,6 +105,7 @@ async fn main() {
         settler: Settler::spawn(store.clone(), Arc::new(vec![])),
         outbox_wake: Arc::new(Notify::new()),
         admins: Arc::new(vec![]),
+        metrics_token: None,
     });
     let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
     let base = if tcp {

@@ -185,6 +185,7 @@ impl Application {
             settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
             outbox_wake: outbox_wake.clone(),
             admins: Arc::new(config.admin_ids.clone()),
+            metrics_token: config.metrics_token.clone(),
         };
         Ok(Application {
             listener,

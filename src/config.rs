@@ -35,6 +35,8 @@ pub struct Config {
     pub custody: Option<CustodyConfig>,
     /// Convert other custody coins into `PAYOUT_CURRENCY` daily.
     pub auto_convert: bool,
+    /// Bearer token /metrics asks for, when set.
+    pub metrics_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone)]
@@ -328,6 +330,7 @@ impl Config {
             },
             custody,
             auto_convert,
+            metrics_token: get("METRICS_TOKEN").map(SecretString::from),
         })
     }
 

@@ -9,6 +9,7 @@ pub mod files;
 pub mod http;
 pub mod i18n;
 pub mod jobs;
+pub mod metrics;
 pub mod payments;
 pub mod services;
 pub mod store;

@@ -2,6 +2,7 @@
 
 use crate::files::FileStore;
 use crate::i18n;
+use crate::metrics;
 use crate::store::outbox::{self, OutboxItem, OutboxMessage};
 use crate::store::products::{self, Product};
 use crate::store::{Store, now, users};
@@ -52,15 +53,27 @@ impl Deliverer {
     async fn deliver(&self, item: OutboxItem) {
         let result = self.send(&item).await;
         let recorded = match result {
-            Ok(()) => outbox::mark_sent(&self.store, item.id).await,
+            Ok(()) => {
+                metrics::inc("souk_deliveries_total", &[("result", "sent")]);
+                outbox::mark_sent(&self.store, item.id).await
+            }
             Err(e) => {
                 let why = e.to_string();
+                metrics::inc("souk_telegram_errors_total", &[("kind", error_kind(&e))]);
+                if let RequestError::Api(api) = &e
+                    && is_recipient_gone(api)
+                    && let Err(e) = users::mark_blocked(&self.store, item.chat_id).await
+                {
+                    tracing::error!(chat_id = item.chat_id, error = %e, "could not mark the user as gone");
+                }
                 match classify(&e, item.attempts) {
                     Retry::At(secs) if item.attempts + 1 < MAX_ATTEMPTS => {
+                        metrics::inc("souk_deliveries_total", &[("result", "retry")]);
                         tracing::warn!(outbox_id = item.id, error = %why, retry_in = secs, "delivery failed, will retry");
                         outbox::mark_retry(&self.store, item.id, &why, now() + secs).await
                     }
                     _ => {
+                        metrics::inc("souk_deliveries_total", &[("result", "failed")]);
                         tracing::error!(outbox_id = item.id, chat_id = item.chat_id, error = %why, "delivery given up");
                         outbox::mark_failed(&self.store, item.id, &why).await
                     }
@@ -124,7 +137,7 @@ impl Deliverer {
     }
 }
 
-fn is_recipient_gone(e: &teloxide::ApiError) -> bool {
+pub fn is_recipient_gone(e: &teloxide::ApiError) -> bool {
     use teloxide::ApiError::*;
     matches!(
         e,
@@ -182,6 +195,18 @@ fn borrowed(args: &[(String, String)]) -> Vec<(&str, String)> {
 enum Retry {
     At(i64),
     Never,
+}
+
+/// A short name for a failed Telegram request, for metrics.
+pub fn error_kind(e: &RequestError) -> &'static str {
+    match e {
+        RequestError::RetryAfter(_) => "retry_after",
+        RequestError::Api(api) if is_recipient_gone(api) => "recipient_gone",
+        RequestError::Api(_) => "api",
+        RequestError::MigrateToChatId(_) => "migrated",
+        RequestError::Network(_) | RequestError::Io(_) => "network",
+        RequestError::InvalidJson { .. } => "invalid_json",
+    }
 }
 
 /// Whether a failed send is worth repeating, and when: Telegram's own `retry_after` when it

@@ -22,22 +22,39 @@ fn reply(status: StatusCode, reason: &str) -> Reply {
     )
 }
 
+fn count(kind: &str, result: &str) {
+    crate::metrics::inc(
+        "souk_ipn_received_total",
+        &[("kind", kind), ("result", result)],
+    );
+}
+
 /// Checks the signature of an IPN body; the body text, or the answer to give.
 fn signed_text<'a>(
     state: &HttpState,
     headers: &HeaderMap,
     body: &'a Bytes,
+    kind: &str,
 ) -> Result<&'a str, Reply> {
+    let refused = |result: &str| {
+        crate::metrics::inc(
+            "souk_ipn_received_total",
+            &[("kind", kind), ("result", result)],
+        );
+    };
     let Some(sig) = headers
         .get("x-nowpayments-sig")
         .and_then(|v| v.to_str().ok())
     else {
+        refused("bad_signature");
         return Err(reply(StatusCode::UNAUTHORIZED, "missing x-nowpayments-sig"));
     };
     let Ok(text) = std::str::from_utf8(body) else {
+        refused("bad_request");
         return Err(reply(StatusCode::BAD_REQUEST, "body is not UTF-8"));
     };
     if !signature::verify(state.ipn_secret.expose_secret(), text, sig) {
+        refused("bad_signature");
         tracing::warn!("IPN with a bad signature refused");
         return Err(reply(StatusCode::UNAUTHORIZED, "bad signature"));
     }
@@ -47,19 +64,21 @@ fn signed_text<'a>(
 /// Duplicates and stale statuses are answered 200 (NOWPayments must stop retrying) and change
 /// nothing; only a database failure answers 500, so that NOWPayments tries again later.
 pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
-    let text = match signed_text(&state, &headers, &body) {
+    let text = match signed_text(&state, &headers, &body, "payment") {
         Ok(text) => text,
         Err(answer) => return answer,
     };
     let update: PaymentStatusBody = match serde_json::from_str(text) {
         Ok(u) => u,
         Err(e) => {
+            count("payment", "bad_request");
             tracing::warn!(error = %e, "signed IPN of an unknown shape");
             return reply(StatusCode::BAD_REQUEST, "not a payment notification");
         }
     };
     match state.settler.settle(update.clone(), text.to_string()).await {
         Ok(settled) => {
+            count("payment", settled.outcome.as_str());
             state.outbox_wake.notify_one();
             tracing::info!(
                 payment_id = update.payment_id,
@@ -74,6 +93,7 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
             )
         }
         Err(e) => {
+            count("payment", "error");
             tracing::error!(payment_id = update.payment_id, error = %e, "IPN not applied");
             reply(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -86,19 +106,21 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
 /// A payout status change. Same signature rule; statuses arrive in capitals. Repeats, stale
 /// statuses and unknown withdrawals are answered 200 and change nothing.
 pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
-    let text = match signed_text(&state, &headers, &body) {
+    let text = match signed_text(&state, &headers, &body, "payout") {
         Ok(text) => text,
         Err(answer) => return answer,
     };
     let update: Withdrawal = match serde_json::from_str(text) {
         Ok(u) => u,
         Err(e) => {
+            count("payout", "bad_request");
             tracing::warn!(error = %e, "signed payout IPN of an unknown shape");
             return reply(StatusCode::BAD_REQUEST, "not a payout notification");
         }
     };
     match updates::apply(&state.store, &state.admins, &update).await {
         Ok(outcome) => {
+            count("payout", outcome.as_str());
             state.outbox_wake.notify_one();
             if outcome == UpdateOutcome::Unknown {
                 tracing::warn!(withdrawal = %update.id, "payout IPN for a withdrawal souk did not create");
@@ -110,6 +132,7 @@ pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: By
             )
         }
         Err(e) => {
+            count("payout", "error");
             tracing::error!(withdrawal = %update.id, error = %e, "payout IPN not applied");
             reply(
                 StatusCode::INTERNAL_SERVER_ERROR,

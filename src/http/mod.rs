@@ -1,7 +1,8 @@
-//! The HTTP server (axum): NOWPayments payment and payout IPNs, and the health check.
+//! The HTTP server (axum): NOWPayments payment and payout IPNs, the health check and metrics.
 
 pub mod health;
 pub mod ipn;
+pub mod metrics;
 
 use crate::services::settlement::Settler;
 use crate::store::Store;
@@ -25,11 +26,14 @@ pub struct HttpState {
     pub outbox_wake: Arc<Notify>,
     /// Told when a payout fails.
     pub admins: Arc<Vec<i64>>,
+    /// `METRICS_TOKEN`: when set, /metrics wants it as a bearer token.
+    pub metrics_token: Option<SecretString>,
 }
 
 pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route(
             "/ipn/nowpayments",
             post(ipn::nowpayments).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),

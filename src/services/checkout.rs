@@ -88,7 +88,10 @@ impl Checkout {
             ipn_callback_url: self.ipn_callback_url.clone(),
         };
         let created = match self.gateway.create_payment(&request).await {
-            Ok(c) => c,
+            Ok(c) => {
+                crate::metrics::inc("souk_payments_created_total", &[("currency", coin)]);
+                c
+            }
             Err(e) => {
                 // The order stays 'created' without a payment: if NOWPayments did create one
                 // (a timeout after success), its IPN still finds the order by order_id.

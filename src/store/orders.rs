@@ -347,3 +347,15 @@ pub async fn quiet(store: &Store, before: i64, limit: i64) -> Result<Vec<Quiet>,
         })
         .collect()
 }
+
+/// How many orders are in each status (for metrics).
+pub async fn count_by_status(store: &Store) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT status, CAST(COUNT(*) AS BIGINT) AS n FROM orders GROUP BY status ORDER BY status",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+        .collect()
+}

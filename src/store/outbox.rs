@@ -171,3 +171,13 @@ pub async fn mark_failed(store: &Store, id: i64, error: &str) -> Result<(), Stor
         .await?;
     Ok(())
 }
+
+/// Messages neither sent nor given up (for metrics and /health).
+pub async fn pending_count(store: &Store) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}

@@ -69,3 +69,13 @@ pub async fn is_banned(store: &Store, id: i64) -> Result<bool, StoreError> {
         None => false,
     })
 }
+
+/// Records that a user blocked the bot (or deleted their account): broadcasts skip them.
+pub async fn mark_blocked(store: &Store, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET blocked_at = $1 WHERE id = $2 AND blocked_at IS NULL")
+        .bind(now())
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}

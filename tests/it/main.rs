@@ -8,6 +8,7 @@ mod files;
 mod jobs;
 mod marketplace;
 mod moderation;
+mod operations;
 mod payouts;
 mod sandbox;
 mod sellers;

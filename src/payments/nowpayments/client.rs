@@ -63,15 +63,28 @@ impl NowPaymentsClient {
                 .body(body);
         }
         let started = std::time::Instant::now();
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| GatewayError::Unavailable(describe(e)))?;
+        let endpoint = endpoint(path);
+        let resp = req.send().await.map_err(|e| {
+            crate::metrics::inc(
+                "souk_nowpayments_requests_total",
+                &[("endpoint", endpoint), ("result", "unreachable")],
+            );
+            GatewayError::Unavailable(describe(e))
+        })?;
         let status = resp.status();
         let text = resp
             .text()
             .await
             .map_err(|e| GatewayError::Unavailable(describe(e)))?;
+        crate::metrics::observe(
+            "souk_nowpayments_request_seconds",
+            &[("endpoint", endpoint)],
+            started.elapsed(),
+        );
+        crate::metrics::inc(
+            "souk_nowpayments_requests_total",
+            &[("endpoint", endpoint), ("result", status.as_str())],
+        );
         tracing::debug!(
             path,
             status = status.as_u16(),
@@ -124,6 +137,14 @@ impl NowPaymentsClient {
             }
         }
     }
+}
+
+/// The endpoint of a path, without ids or query, for metrics: `/payout/5000/verify` → `payout`.
+fn endpoint(path: &str) -> &str {
+    path.trim_start_matches('/')
+        .split(['/', '?'])
+        .next()
+        .unwrap_or("")
 }
 
 fn describe(e: reqwest::Error) -> String {

@@ -505,6 +505,12 @@ impl Payer {
             .partition(|p| p.withdrawal_id.is_some() && !p.status.returns_money());
         let mut tx = self.store.write().await?;
         if payouts::mark_verified_in(&mut tx, batch.id).await? {
+            let sent_cents: i64 = sent.iter().map(|p| p.amount.0).sum();
+            crate::metrics::add(
+                "souk_payout_amount_cents_total",
+                &[("status", "sent")],
+                sent_cents.max(0) as u64,
+            );
             let mut queued: Vec<Queued> = sent.iter().map(notices::on_its_way).collect();
             queued.extend(notices::summary(
                 batch.id,

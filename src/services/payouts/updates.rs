@@ -75,8 +75,18 @@ pub async fn apply(
         let mut queued = Vec::new();
         if next == PayoutStatus::Finished {
             queued.push(notices::finished(&p, hash));
+            crate::metrics::add(
+                "souk_payout_amount_cents_total",
+                &[("status", "finished")],
+                p.amount.0.max(0) as u64,
+            );
         }
         if next.returns_money() {
+            crate::metrics::add(
+                "souk_payout_amount_cents_total",
+                &[("status", "failed")],
+                p.amount.0.max(0) as u64,
+            );
             give_back(&mut tx, std::slice::from_ref(&p)).await?;
             queued.extend(notices::failed(&p, error.as_deref(), admins));
         }
