@@ -318,3 +318,50 @@ refund-usage = Usage: /refund order_id (for a finished order).
 order-refunded = Order #{ $order } is marked refunded: ${ $amount } taken back from seller { $seller }, and the buyer and the seller are told. Send the crypto back to the buyer from the NOWPayments dashboard: souk does not move it.
 refund-not-finished = Order #{ $order } is { $status }: only a finished order can be refunded.
 order-unknown = No order #{ $order }.
+
+## Admin views
+stats-usage = Usage: /stats day, /stats week (the default) or /stats month.
+stats-period-day = last 24 hours
+stats-period-week = last 7 days
+stats-period-month = last 30 days
+stats-summary = 📊 Sales, { $period }
+    Sales: { $sales } · gross volume ${ $gross } · average sale ${ $average }
+    Commission earned: ${ $commission }
+    NOWPayments fees: ${ $fees } (unknown for { $unknown } sales)
+stats-none = No sales in this period.
+stats-top-header = Top sellers:
+stats-top-line = { $rank }. { $name } (#{ $id }): { $sales } sales, ${ $amount }
+stats-coins-header = By coin:
+stats-coin-line = { $coin }: { $sales } sales, ${ $amount }
+stats-chart-title = Sales, { $period } (USD)
+payments-usage = Usage: /payments [page] [status], e.g. /payments 2 finished
+payments-header = 💳 Payments ({ $filter }), page { $page } of { $pages }, { $total } in all:
+payments-all = all
+payments-none = No payments.
+payments-line = #{ $order } · { $status } · ${ $total } · { $coin } · { $date }
+payment-detail = 💳 Order #{ $order }: { $status }
+    NOWPayments payment: { $payment }
+    Product: { $title }
+    Total: ${ $total }, paid in { $coin }: { $amount } asked, { $paid } received
+    Buyer: { $buyer } · seller: { $seller }
+    Created { $created } · updated { $updated }
+payment-history = IPN history:
+payment-history-none = (none)
+payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
+payouts-header = 💸 Latest payout runs:
+payouts-none = No payout run yet.
+payouts-batch-line = Batch #{ $batch } · { $status } · ${ $total } · { $started_by } · { $date }
+payouts-withdrawals = Latest withdrawals:
+payouts-line = #{ $id } · seller { $seller } · ${ $amount } · { $status } · { $hash }
+health-ok = ✅ ok
+health-down = ❌ down
+health-custody-off = payouts off
+health-summary = 🩺 Health
+    NOWPayments: { $provider }
+    Database: { $database }
+    Custody balance: { $custody }
+    Messages waiting in the outbox: { $outbox }
+    Jobs (latest run):
+health-jobs-none = no job has run yet
+health-job-line = { $job } · { $slot } · { $date } · { $outcome }
+health-running = running

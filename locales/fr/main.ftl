@@ -318,3 +318,50 @@ refund-usage = Utilisation : /refund id_commande (pour une commande terminée).
 order-refunded = La commande n° { $order } est marquée remboursée : { $amount } $ repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
 refund-not-finished = La commande n° { $order } est { $status } : seule une commande terminée peut être remboursée.
 order-unknown = Aucune commande n° { $order }.
+
+## Vues d'administration
+stats-usage = Utilisation : /stats day, /stats week (par défaut) ou /stats month.
+stats-period-day = dernières 24 heures
+stats-period-week = 7 derniers jours
+stats-period-month = 30 derniers jours
+stats-summary = 📊 Ventes, { $period }
+    Ventes : { $sales } · volume brut { $gross } $ · vente moyenne { $average } $
+    Commission gagnée : { $commission } $
+    Frais NOWPayments : { $fees } $ (inconnus pour { $unknown } ventes)
+stats-none = Aucune vente sur cette période.
+stats-top-header = Meilleurs vendeurs :
+stats-top-line = { $rank }. { $name } (n° { $id }) : { $sales } ventes, { $amount } $
+stats-coins-header = Par crypto :
+stats-coin-line = { $coin } : { $sales } ventes, { $amount } $
+stats-chart-title = Ventes, { $period } (USD)
+payments-usage = Utilisation : /payments [page] [statut], par ex. /payments 2 finished
+payments-header = 💳 Paiements ({ $filter }), page { $page } sur { $pages }, { $total } au total :
+payments-all = tous
+payments-none = Aucun paiement.
+payments-line = n° { $order } · { $status } · { $total } $ · { $coin } · { $date }
+payment-detail = 💳 Commande n° { $order } : { $status }
+    Paiement NOWPayments : { $payment }
+    Produit : { $title }
+    Total : { $total } $, payé en { $coin } : { $amount } demandés, { $paid } reçus
+    Acheteur : { $buyer } · vendeur : { $seller }
+    Créée le { $created } · mise à jour le { $updated }
+payment-history = Historique des IPN :
+payment-history-none = (aucun)
+payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
+payouts-header = 💸 Derniers lots de paiements :
+payouts-none = Aucun paiement aux vendeurs pour l'instant.
+payouts-batch-line = Lot n° { $batch } · { $status } · { $total } $ · { $started_by } · { $date }
+payouts-withdrawals = Derniers retraits :
+payouts-line = n° { $id } · vendeur { $seller } · { $amount } $ · { $status } · { $hash }
+health-ok = ✅ ok
+health-down = ❌ en panne
+health-custody-off = paiements désactivés
+health-summary = 🩺 État
+    NOWPayments : { $provider }
+    Base de données : { $database }
+    Solde de garde : { $custody }
+    Messages en attente dans la file : { $outbox }
+    Tâches (dernière exécution) :
+health-jobs-none = aucune tâche n'a encore tourné
+health-job-line = { $job } · { $slot } · { $date } · { $outcome }
+health-running = en cours

@@ -1,7 +1,9 @@
 //! Inline-button payloads: what a button asks for, encoded in Telegram's 64-byte callback data.
 
 use super::state::EditField;
+use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
+use std::str::FromStr;
 
 /// A button press, parsed. Anything that does not parse is a stale or forged button.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,10 @@ pub enum Action {
     /// An admin confirms /payout_now for the total (in cents) they were shown.
     PayoutGo(i64),
     PayoutDrop,
+    /// /payments page n, optionally of one status.
+    AdminPayments(i64, Option<String>),
+    /// One payment with its IPN history.
+    AdminPayment(i64),
 }
 
 /// The longest search text kept in a button (callback data is 64 bytes at most).
@@ -88,6 +94,10 @@ impl Action {
             Action::DeleteConfirmed(id) => format!("delok:{id}"),
             Action::PayoutGo(total) => format!("payout:go:{total}"),
             Action::PayoutDrop => "payout:no".into(),
+            Action::AdminPayments(page, status) => {
+                format!("adm:pp:{page}:{}", status.as_deref().unwrap_or_default())
+            }
+            Action::AdminPayment(id) => format!("adm:p:{id}"),
         }
     }
 
@@ -159,6 +169,19 @@ impl Action {
                 "keep" => Action::WalletKeep,
                 _ => return None,
             },
+            "adm" => match parts.next()? {
+                "pp" => {
+                    let page = parts.next()?.parse().ok().filter(|n: &i64| *n >= 0)?;
+                    let status = parts.next()?;
+                    let status = match status {
+                        "" => None,
+                        s => Some(OrderStatus::from_str(s).ok()?.as_str().to_string()),
+                    };
+                    Action::AdminPayments(page, status)
+                }
+                "p" => Action::AdminPayment(parts.next()?.parse().ok().filter(|n: &i64| *n > 0)?),
+                _ => return None,
+            },
             "payout" => match parts.next()? {
                 "go" => Action::PayoutGo(parts.next()?.parse().ok().filter(|n: &i64| *n >= 0)?),
                 "no" => Action::PayoutDrop,
@@ -208,6 +231,9 @@ mod tests {
             Action::DeleteConfirmed(i64::MAX),
             Action::PayoutGo(i64::MAX),
             Action::PayoutDrop,
+            Action::AdminPayments(i64::MAX, Some("partially_paid".into())),
+            Action::AdminPayments(0, None),
+            Action::AdminPayment(i64::MAX),
         ];
 
         for a in all {

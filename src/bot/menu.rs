@@ -4,7 +4,7 @@ use super::action::Action;
 use super::state::State;
 use super::{
     ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, buyer, catalog, moderation,
-    seller, shop,
+    reports, seller, shop,
 };
 use crate::i18n;
 use std::sync::Arc;
@@ -43,6 +43,10 @@ pub async fn command(
         Command::Hide(args) => moderation::hide(bot, who, deps, &args, true).await,
         Command::Unhide(args) => moderation::hide(bot, who, deps, &args, false).await,
         Command::Refund(args) => moderation::refund(bot, who, deps, &args).await,
+        Command::Stats(args) => reports::stats(bot, who, deps, &args).await,
+        Command::Payments(args) => reports::payments(bot, who, deps, &args).await,
+        Command::Payouts => reports::payouts(bot, who, deps).await,
+        Command::Health => reports::health(bot, who, deps).await,
 
         Command::Purchases => buyer::purchases(bot, who, deps).await,
         Command::Language => {

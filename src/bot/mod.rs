@@ -5,10 +5,12 @@ pub mod action;
 pub mod admin;
 pub mod buyer;
 pub mod catalog;
+pub mod chart;
 pub mod menu;
 pub mod moderation;
 pub mod qr;
 pub mod ratelimit;
+pub mod reports;
 pub mod seller;
 pub mod shop;
 pub mod state;
@@ -107,6 +109,10 @@ pub enum Command {
     Hide(String),
     Unhide(String),
     Refund(String),
+    Stats(String),
+    Payments(String),
+    Payouts,
+    Health,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -275,6 +281,10 @@ async fn on_press(
         | Action::DeleteConfirmed(_) => {
             bot.answer_callback_query(q.id.clone()).await?;
             shop::on_press(bot, who, deps, dialogue, action).await
+        }
+        Action::AdminPayments(..) | Action::AdminPayment(_) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            reports::on_press(bot, who, deps, action).await
         }
         Action::PayoutGo(_) | Action::PayoutDrop => {
             bot.answer_callback_query(q.id.clone()).await?;

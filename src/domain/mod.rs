@@ -6,6 +6,7 @@ pub mod order;
 pub mod payout;
 pub mod price;
 pub mod product;
+pub mod stats;
 
 pub use money::UsdCents;
 pub use order::OrderStatus;

@@ -85,6 +85,8 @@ pub trait PaymentGateway: Send + Sync {
         currency: &str,
         address: &str,
     ) -> Result<AddressCheck, GatewayError>;
+    /// `GET /status`: whether the rail answers at all.
+    async fn status(&self) -> Result<(), GatewayError>;
     /// `GET /payment/{id}`, with the raw JSON text it returned.
     async fn payment_status(
         &self,

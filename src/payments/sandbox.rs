@@ -160,6 +160,10 @@ fn ipn_body(payment_id: &str, p: &SimPayment, status: &str) -> String {
 
 #[async_trait]
 impl PaymentGateway for Simulator {
+    async fn status(&self) -> Result<(), GatewayError> {
+        Ok(())
+    }
+
     async fn currencies(&self) -> Result<Vec<String>, GatewayError> {
         Ok(RATES.iter().map(|(c, _)| c.to_string()).collect())
     }

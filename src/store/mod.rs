@@ -10,6 +10,7 @@ pub mod orders;
 pub mod outbox;
 pub mod payouts;
 pub mod products;
+pub mod reports;
 pub mod stock;
 pub mod users;
 pub mod wallets;

@@ -391,3 +391,27 @@ pub async fn stale_batches(store: &Store, before: i64) -> Result<Vec<String>, St
     .await?;
     rows.iter().map(|r| Ok(r.try_get("remote_id")?)).collect()
 }
+
+/// The latest batches, newest first.
+pub async fn recent_batches(store: &Store, limit: i64) -> Result<Vec<Batch>, StoreError> {
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM payout_batches ORDER BY id DESC LIMIT $1");
+    sqlx::query(&sql)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(batch_from)
+        .collect()
+}
+
+/// The latest withdrawals, newest first.
+pub async fn recent(store: &Store, limit: i64) -> Result<Vec<Payout>, StoreError> {
+    let sql = format!("SELECT {PAYOUT_COLUMNS} FROM payouts ORDER BY id DESC LIMIT $1");
+    sqlx::query(&sql)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(payout_from)
+        .collect()
+}

@@ -166,6 +166,12 @@ pub(super) fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Gat
 
 #[async_trait]
 impl PaymentGateway for NowPaymentsClient {
+    async fn status(&self) -> Result<(), GatewayError> {
+        self.call_once(Method::GET, "/status", None, None)
+            .await
+            .map(|_| ())
+    }
+
     async fn currencies(&self) -> Result<Vec<String>, GatewayError> {
         let body: CurrenciesBody = parse(&self.get("/currencies").await?)?;
         Ok(body
