@@ -14,6 +14,7 @@ use crate::payments::PaymentGateway;
 use crate::payments::currencies::CurrencyCatalog;
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::payments::sandbox::Simulator;
+use crate::services::broadcast::Broadcaster;
 use crate::services::checkout::Checkout;
 use crate::services::payouts::Payer;
 use crate::services::settlement::Settler;
@@ -23,7 +24,9 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
@@ -43,6 +46,9 @@ pub struct Application {
     default_language: String,
     payout_cron: String,
     converter: Option<Converter>,
+    /// Tells every worker to stop; created early so that broadcasts can watch it.
+    stop_tx: watch::Sender<bool>,
+    stop_rx: watch::Receiver<bool>,
 }
 
 /// Options that tests (and only tests) change.
@@ -156,6 +162,17 @@ impl Application {
             }),
             _ => None,
         };
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let broadcaster = Broadcaster {
+            store: store.clone(),
+            throttled: bot.clone().throttle(Limits::default()),
+            bot: bot.clone(),
+            default_language: config.default_language.clone(),
+            progress_every: Duration::from_secs(3),
+            stop: stop_rx.clone(),
+            running: Arc::new(AtomicUsize::new(0)),
+            next_slot: Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now())),
+        };
         let deps = Arc::new(Deps {
             store: store.clone(),
             checkout: Checkout {
@@ -178,6 +195,7 @@ impl Application {
             file_copies,
             outbox_wake: outbox_wake.clone(),
             payer,
+            broadcaster,
         });
         let http_state = HttpState {
             store: store.clone(),
@@ -198,6 +216,8 @@ impl Application {
             default_language: config.default_language,
             payout_cron: config.payouts.cron,
             converter,
+            stop_tx,
+            stop_rx,
         })
     }
 
@@ -214,7 +234,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (stop_tx, stop_rx) = watch::channel(false);
+        let (stop_tx, stop_rx) = (self.stop_tx, self.stop_rx);
 
         let router = http::router(self.http_state);
         let mut http_stop = stop_rx.clone();
@@ -254,6 +274,12 @@ impl Application {
             .context("job scheduler failed to start (is PAYOUT_CRON a six-field cron?)")?;
 
         bot::register_commands(&self.bot, &self.deps.default_language).await;
+        let broadcaster = self.deps.broadcaster.clone();
+        tokio::spawn(async move {
+            if let Err(e) = broadcaster.resume_all().await {
+                tracing::error!(error = %e, "could not resume broadcasts");
+            }
+        });
         let sweeper = self.deps.file_copies.clone();
         tokio::spawn(async move { sweeper.sweep().await });
         let dialogue_store = DialogueStore::<bot::state::State>::new(self.store.clone());
@@ -291,6 +317,13 @@ impl Application {
             }
         }
         let _ = stop_tx.send(true);
+        // A broadcast finishes the messages in flight and records them before souk exits.
+        for _ in 0..150 {
+            if self.deps.broadcaster.running.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let _ = scheduler.shutdown().await;
         let _ = delivery.await;
         let _ = server.await;

@@ -365,3 +365,15 @@ health-summary = 🩺 Health
 health-jobs-none = no job has run yet
 health-job-line = { $job } · { $slot } · { $date } · { $outcome }
 health-running = running
+
+## Broadcasts
+broadcast-ask = Send the message to broadcast to every user (text only; /cancel to stop).
+broadcast-not-text = Send the broadcast as a text message (at most 4096 characters), or /cancel.
+broadcast-confirm = ⬆ This message goes to { $count } users. Send it?
+button-broadcast-go = 📣 Send to everyone
+button-broadcast-drop = ✖ Cancel
+broadcast-dropped = Broadcast cancelled: nothing was sent.
+broadcast-not-draft = This broadcast was already sent or cancelled.
+broadcast-progress = 📣 Broadcast #{ $id }: { $sent } sent, { $failed } failed, { $blocked } blocked the bot, { $remaining } remaining…
+broadcast-progress-done = 📣 Broadcast #{ $id } finished: { $sent } sent, { $failed } failed, { $blocked } blocked the bot.
+broadcast-done = ✅ Broadcast #{ $id } is done: { $sent } sent, { $failed } failed, { $blocked } had blocked the bot (they are skipped next time).

@@ -365,3 +365,15 @@ health-summary = 🩺 État
 health-jobs-none = aucune tâche n'a encore tourné
 health-job-line = { $job } · { $slot } · { $date } · { $outcome }
 health-running = en cours
+
+## Diffusions
+broadcast-ask = Envoyez le message à diffuser à tous les utilisateurs (texte seulement ; /cancel pour arrêter).
+broadcast-not-text = Envoyez la diffusion sous forme de message texte (4096 caractères au plus), ou /cancel.
+broadcast-confirm = ⬆ Ce message partira vers { $count } utilisateurs. L'envoyer ?
+button-broadcast-go = 📣 Envoyer à tous
+button-broadcast-drop = ✖ Annuler
+broadcast-dropped = Diffusion annulée : rien n'a été envoyé.
+broadcast-not-draft = Cette diffusion a déjà été envoyée ou annulée.
+broadcast-progress = 📣 Diffusion n° { $id } : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot, { $remaining } restants…
+broadcast-progress-done = 📣 Diffusion n° { $id } terminée : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot.
+broadcast-done = ✅ La diffusion n° { $id } est terminée : { $sent } envoyés, { $failed } en échec, { $blocked } avaient bloqué le bot (ils seront ignorés la prochaine fois).

@@ -48,6 +48,8 @@ pub enum Action {
     AdminPayments(i64, Option<String>),
     /// One payment with its IPN history.
     AdminPayment(i64),
+    BroadcastGo(i64),
+    BroadcastDrop(i64),
 }
 
 /// The longest search text kept in a button (callback data is 64 bytes at most).
@@ -98,6 +100,8 @@ impl Action {
                 format!("adm:pp:{page}:{}", status.as_deref().unwrap_or_default())
             }
             Action::AdminPayment(id) => format!("adm:p:{id}"),
+            Action::BroadcastGo(id) => format!("bc:go:{id}"),
+            Action::BroadcastDrop(id) => format!("bc:no:{id}"),
         }
     }
 
@@ -169,6 +173,11 @@ impl Action {
                 "keep" => Action::WalletKeep,
                 _ => return None,
             },
+            "bc" => match parts.next()? {
+                "go" => Action::BroadcastGo(parts.next()?.parse().ok().filter(|n: &i64| *n > 0)?),
+                "no" => Action::BroadcastDrop(parts.next()?.parse().ok().filter(|n: &i64| *n > 0)?),
+                _ => return None,
+            },
             "adm" => match parts.next()? {
                 "pp" => {
                     let page = parts.next()?.parse().ok().filter(|n: &i64| *n >= 0)?;
@@ -234,6 +243,8 @@ mod tests {
             Action::AdminPayments(i64::MAX, Some("partially_paid".into())),
             Action::AdminPayments(0, None),
             Action::AdminPayment(i64::MAX),
+            Action::BroadcastGo(i64::MAX),
+            Action::BroadcastDrop(1),
         ];
 
         for a in all {

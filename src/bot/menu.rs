@@ -3,8 +3,8 @@
 use super::action::Action;
 use super::state::State;
 use super::{
-    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, buyer, catalog, moderation,
-    reports, seller, shop,
+    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, buyer, catalog,
+    moderation, reports, seller, shop,
 };
 use crate::i18n;
 use std::sync::Arc;
@@ -47,6 +47,7 @@ pub async fn command(
         Command::Payments(args) => reports::payments(bot, who, deps, &args).await,
         Command::Payouts => reports::payouts(bot, who, deps).await,
         Command::Health => reports::health(bot, who, deps).await,
+        Command::Broadcast => broadcast::begin(bot, who, deps, dialogue).await,
 
         Command::Purchases => buyer::purchases(bot, who, deps).await,
         Command::Language => {

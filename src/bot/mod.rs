@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod admin;
+pub mod broadcast;
 pub mod buyer;
 pub mod catalog;
 pub mod chart;
@@ -58,6 +59,7 @@ pub struct Deps {
     pub outbox_wake: Arc<Notify>,
     /// Present when payouts are configured (NOWPayments login and 2FA secret).
     pub payer: Option<crate::services::payouts::Payer>,
+    pub broadcaster: crate::services::broadcast::Broadcaster,
 }
 
 /// The user behind an update, with the language to answer in.
@@ -113,6 +115,7 @@ pub enum Command {
     Payments(String),
     Payouts,
     Health,
+    Broadcast,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -234,6 +237,7 @@ async fn on_message(
         State::Edit { product_id, field } => {
             shop::receive_edit(bot, who, msg, deps, dialogue, product_id, field).await
         }
+        State::BroadcastText => broadcast::receive_text(bot, who, deps, dialogue, msg.text()).await,
         State::SearchQuery => {
             dialogue.exit().await?;
             catalog::search(bot, who, deps, msg.text().unwrap_or_default(), 0).await
@@ -281,6 +285,10 @@ async fn on_press(
         | Action::DeleteConfirmed(_) => {
             bot.answer_callback_query(q.id.clone()).await?;
             shop::on_press(bot, who, deps, dialogue, action).await
+        }
+        Action::BroadcastGo(_) | Action::BroadcastDrop(_) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            broadcast::on_press(bot, who, deps, action).await
         }
         Action::AdminPayments(..) | Action::AdminPayment(_) => {
             bot.answer_callback_query(q.id.clone()).await?;

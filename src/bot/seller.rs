@@ -156,7 +156,8 @@ pub async fn on_message(
         | State::WalletAddress
         | State::WalletConfirm { .. }
         | State::Edit { .. }
-        | State::SearchQuery => {}
+        | State::SearchQuery
+        | State::BroadcastText => {}
     }
     Ok(())
 }

@@ -44,6 +44,8 @@ pub enum State {
     },
     /// Waits for search words.
     SearchQuery,
+    /// An admin's /broadcast: waits for the message to send.
+    BroadcastText,
 }
 
 /// What a seller is changing in an existing product.

@@ -1,5 +1,6 @@
 //! The database: one `Store` over SQLite or PostgreSQL through sqlx's Any driver, one module per aggregate.
 
+pub mod broadcasts;
 pub mod categories;
 pub mod conversions;
 pub mod dialogues;

@@ -2,6 +2,7 @@
 
 mod admin_views;
 mod binary;
+mod broadcast;
 mod catalog;
 mod conversations;
 mod fakes_selftest;

@@ -5,7 +5,7 @@ use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with, publish};
 use std::time::Duration;
 
-const ADMIN_COMMANDS: [&str; 14] = [
+const ADMIN_COMMANDS: [&str; 15] = [
     "/categories",
     "/category_add Books",
     "/category_rename 1 Ebooks",
@@ -20,6 +20,7 @@ const ADMIN_COMMANDS: [&str; 14] = [
     "/payments",
     "/payouts",
     "/health",
+    "/broadcast",
 ];
 
 #[tokio::test]

@@ -100,6 +100,8 @@ pub struct Call {
     pub ok: bool,
     /// The `result` the fake answered with (`null` when it answered with an error).
     pub result: Value,
+    /// When the fake received it.
+    pub at: std::time::Instant,
 }
 
 impl Call {
@@ -223,6 +225,8 @@ struct TgState {
     callback_queries: HashSet<String>,
     /// The last non-empty `allowed_updates` of `getUpdates`: like Telegram, it holds until changed.
     allowed_updates: Option<Vec<String>>,
+    /// Chats whose user blocked the bot: sending there answers 403.
+    blocked: HashSet<i64>,
 }
 
 struct Failure {
@@ -387,6 +391,11 @@ impl FakeTelegram {
     fn state(&self) -> MutexGuard<'_, TgState> {
         // A panicking test thread must not hide every later assertion behind a poisoned lock.
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The user of `chat_id` blocks the bot: messages to them answer 403 from now on.
+    pub fn block(&self, chat_id: i64) {
+        self.state().blocked.insert(chat_id);
     }
 
     /// The next `times` calls of `method` answer `{"ok":false,...}` with HTTP status `error_code`.
@@ -1381,6 +1390,18 @@ async fn api(
             .get_mut(&method.to_ascii_lowercase())
             .and_then(VecDeque::pop_front)
     };
+    let injected = injected.or_else(|| {
+        let chat = params.get("chat_id").and_then(|c| match c {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        });
+        let blocked = chat.is_some_and(|c| fake.state().blocked.contains(&c));
+        (blocked && method.starts_with("send")).then(|| Failure {
+            error_code: 403,
+            description: "Forbidden: bot was blocked by the user".to_owned(),
+        })
+    });
     let polled = match injected {
         None if method.eq_ignore_ascii_case("getUpdates") => Some(fake.get_updates(&params).await),
         _ => None,
@@ -1409,6 +1430,7 @@ async fn api(
         token,
         ok: result.is_ok(),
         result: result.as_ref().map_or(Value::Null, Clone::clone),
+        at: std::time::Instant::now(),
     });
     drop(state);
     telegram_reply(result)

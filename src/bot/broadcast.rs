@@ -1,0 +1,114 @@
+//! `/broadcast`: an admin writes a message, sees it as users will, confirms, and follows a live
+//! progress message while `services::broadcast` sends it.
+
+use super::action::Action;
+use super::admin::is_admin;
+use super::state::State;
+use super::{ChatDialogue, Deps, HandlerResult, MAX_TEXT, Who};
+use crate::store::broadcasts;
+use std::sync::Arc;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+pub async fn begin(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    dialogue.update(State::BroadcastText).await?;
+    bot.send_message(who.chat(), who.t("broadcast-ask")).await?;
+    Ok(())
+}
+
+/// The admin's message: kept as a draft and shown back with the confirmation.
+pub async fn receive_text(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    dialogue: ChatDialogue,
+    text: Option<&str>,
+) -> HandlerResult {
+    let Some(text) = text
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.chars().count() <= MAX_TEXT)
+    else {
+        bot.send_message(who.chat(), who.t("broadcast-not-text"))
+            .await?;
+        return Ok(());
+    };
+    dialogue.exit().await?;
+    let id = broadcasts::create_draft(&deps.store, who.id, text).await?;
+    let audience = broadcasts::audience(&deps.store).await?;
+    bot.send_message(who.chat(), text).await?;
+    let keyboard = InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback(
+            who.t("button-broadcast-go"),
+            Action::BroadcastGo(id).encode(),
+        ),
+        InlineKeyboardButton::callback(
+            who.t("button-broadcast-drop"),
+            Action::BroadcastDrop(id).encode(),
+        ),
+    ]]);
+    bot.send_message(
+        who.chat(),
+        who.tr("broadcast-confirm", &[("count", audience.to_string())]),
+    )
+    .reply_markup(keyboard)
+    .await?;
+    Ok(())
+}
+
+pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    match action {
+        Action::BroadcastGo(id) => {
+            // Only the first press starts it: the draft moves to sending once.
+            if !broadcasts::start(&deps.store, id).await? {
+                bot.send_message(who.chat(), who.t("broadcast-not-draft"))
+                    .await?;
+                return Ok(());
+            }
+            let progress = broadcasts::progress(&deps.store, id).await?;
+            let message = bot
+                .send_message(
+                    who.chat(),
+                    who.tr(
+                        "broadcast-progress",
+                        &[
+                            ("id", id.to_string()),
+                            ("sent", "0".into()),
+                            ("failed", "0".into()),
+                            ("blocked", "0".into()),
+                            ("remaining", progress.remaining.to_string()),
+                        ],
+                    ),
+                )
+                .await?;
+            broadcasts::set_progress_message(&deps.store, id, i64::from(message.id.0)).await?;
+            tracing::info!(
+                admin = who.id,
+                broadcast = id,
+                recipients = progress.remaining,
+                "broadcast started"
+            );
+            let broadcaster = deps.broadcaster.clone();
+            tokio::spawn(async move {
+                if let Err(e) = broadcaster.run(id).await {
+                    tracing::error!(broadcast = id, error = %e, "broadcast stopped");
+                }
+            });
+        }
+        Action::BroadcastDrop(id) => {
+            let key = if broadcasts::drop_draft(&deps.store, id).await? {
+                "broadcast-dropped"
+            } else {
+                "broadcast-not-draft"
+            };
+            bot.send_message(who.chat(), who.t(key)).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! Broadcasts: an admin's message to every user who has not blocked the bot, within Telegram's
+//! limits (teloxide's `Throttle`: 30 messages a second overall, one a second per chat; a 429's
+//! `retry_after` is waited out), with a live progress message for the admin. A restart resumes
+//! the broadcast without sending anyone the message twice.
+
+use crate::delivery::is_recipient_gone;
+use crate::i18n;
+use crate::store::broadcasts::{self, Delivery, Progress};
+use crate::store::{Store, StoreError, users};
+use futures::StreamExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use teloxide::RequestError;
+use teloxide::adaptors::Throttle;
+use teloxide::prelude::*;
+use teloxide::types::MessageId;
+use tokio::sync::watch;
+
+/// Recipients claimed at a time, and messages in flight at once (Throttle paces them).
+const CHUNK: i64 = 30;
+const IN_FLIGHT: usize = 8;
+const ATTEMPTS: u32 = 3;
+/// Sends start at least this far apart: under Telegram's 30 a second, with room for jitter.
+/// Throttle keeps the per-chat limits; this keeps the overall one strict.
+pub const SPACING: Duration = Duration::from_millis(36);
+
+#[derive(Clone)]
+pub struct Broadcaster {
+    pub store: Store,
+    /// The bot behind teloxide's Throttle adaptor, for the bulk sends.
+    pub throttled: Throttle<Bot>,
+    /// The plain bot, for the admin's progress message.
+    pub bot: Bot,
+    pub default_language: String,
+    pub progress_every: Duration,
+    /// Becomes true when souk stops: a broadcast stops claiming and is resumed at the next start.
+    pub stop: watch::Receiver<bool>,
+    /// Broadcasts running in this process (shutdown waits for them).
+    pub running: Arc<AtomicUsize>,
+    /// When the next send may start (shared by every broadcast of this process).
+    pub next_slot: Arc<tokio::sync::Mutex<tokio::time::Instant>>,
+}
+
+impl Broadcaster {
+    /// Sends broadcast `id` to its remaining recipients, then reports to its admin.
+    pub async fn run(&self, id: i64) -> Result<Progress, StoreError> {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        let result = self.send_all(id).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+
+    async fn send_all(&self, id: i64) -> Result<Progress, StoreError> {
+        let Some(b) = broadcasts::get(&self.store, id).await? else {
+            return Ok(Progress::default());
+        };
+        let mut shown = Instant::now();
+        loop {
+            if *self.stop.borrow() {
+                tracing::info!(broadcast = id, "broadcast paused until the next start");
+                return broadcasts::progress(&self.store, id).await;
+            }
+            let batch = broadcasts::claim(&self.store, id, CHUNK).await?;
+            if batch.is_empty() {
+                break;
+            }
+            futures::stream::iter(batch)
+                .for_each_concurrent(IN_FLIGHT, |user| {
+                    let text = b.text.clone();
+                    async move {
+                        let how = self.send_one(user, &text).await;
+                        if let Err(e) = broadcasts::record(&self.store, id, user, how).await {
+                            tracing::error!(broadcast = id, user, error = %e, "could not record a broadcast send");
+                        }
+                    }
+                })
+                .await;
+            if shown.elapsed() >= self.progress_every {
+                self.show_progress(&b, "broadcast-progress").await;
+                shown = Instant::now();
+            }
+        }
+        let progress = broadcasts::progress(&self.store, id).await?;
+        if broadcasts::finish(&self.store, id).await? {
+            self.show_progress(&b, "broadcast-progress-done").await;
+            let lang = self.language(b.admin_id).await;
+            let text = i18n::tr(&lang, "broadcast-done", &args(id, &progress));
+            if let Err(e) = self.bot.send_message(ChatId(b.admin_id), text).await {
+                tracing::warn!(broadcast = id, error = %e, "could not report the broadcast");
+            }
+            tracing::info!(
+                broadcast = id,
+                sent = progress.sent,
+                failed = progress.failed,
+                blocked = progress.blocked,
+                "broadcast done"
+            );
+        }
+        Ok(progress)
+    }
+
+    /// One recipient: retried on 429 (after `retry_after`) and network errors; a user who
+    /// blocked the bot is marked and skipped from now on.
+    async fn send_one(&self, user: i64, text: &str) -> Delivery {
+        for attempt in 1..=ATTEMPTS {
+            self.pace().await;
+            match self.throttled.send_message(ChatId(user), text).await {
+                Ok(_) => {
+                    crate::metrics::inc("souk_deliveries_total", &[("result", "sent")]);
+                    return Delivery::Sent;
+                }
+                Err(RequestError::RetryAfter(wait)) => {
+                    crate::metrics::inc("souk_telegram_errors_total", &[("kind", "retry_after")]);
+                    tokio::time::sleep(wait.duration()).await;
+                }
+                Err(RequestError::Api(e)) if is_recipient_gone(&e) => {
+                    if let Err(e) = users::mark_blocked(&self.store, user).await {
+                        tracing::error!(user, error = %e, "could not mark the user as gone");
+                    }
+                    return Delivery::Blocked;
+                }
+                Err(e) => {
+                    crate::metrics::inc(
+                        "souk_telegram_errors_total",
+                        &[("kind", crate::delivery::error_kind(&e))],
+                    );
+                    tracing::warn!(user, attempt, error = %e, "broadcast send failed");
+                    if attempt < ATTEMPTS {
+                        tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+                    }
+                }
+            }
+        }
+        Delivery::Failed
+    }
+
+    /// Waits for this send's slot.
+    async fn pace(&self) {
+        let mut next = self.next_slot.lock().await;
+        let now = tokio::time::Instant::now();
+        let at = (*next).max(now);
+        *next = at + SPACING;
+        drop(next);
+        tokio::time::sleep_until(at).await;
+    }
+
+    async fn language(&self, user: i64) -> String {
+        users::language(&self.store, user)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.default_language.clone())
+    }
+
+    /// Edits the admin's progress message.
+    async fn show_progress(&self, b: &broadcasts::Broadcast, key: &str) {
+        let Some(message_id) = b.progress_message_id.or(self.progress_message(b.id).await) else {
+            return;
+        };
+        let Ok(progress) = broadcasts::progress(&self.store, b.id).await else {
+            return;
+        };
+        let lang = self.language(b.admin_id).await;
+        let text = i18n::tr(&lang, key, &args(b.id, &progress));
+        let edited = self
+            .bot
+            .edit_message_text(ChatId(b.admin_id), MessageId(message_id as i32), text)
+            .await;
+        if let Err(e) = edited {
+            tracing::debug!(broadcast = b.id, error = %e, "progress message not edited");
+        }
+    }
+
+    async fn progress_message(&self, id: i64) -> Option<i64> {
+        broadcasts::get(&self.store, id)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|b| b.progress_message_id)
+    }
+
+    /// At start-up: resumes the broadcasts a stopped process was sending. Recipients it had
+    /// claimed are set aside, never sent twice.
+    pub async fn resume_all(&self) -> Result<(), StoreError> {
+        let paused = broadcasts::sending(&self.store).await?;
+        if !paused.is_empty() {
+            // The stopped process may have sent its last second's worth just now.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        for id in paused {
+            let set_aside = broadcasts::set_aside_claimed(&self.store, id).await?;
+            tracing::warn!(broadcast = id, set_aside, "resuming a broadcast");
+            let me = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = me.run(id).await {
+                    tracing::error!(broadcast = id, error = %e, "broadcast stopped");
+                }
+            });
+        }
+        Ok(())
+    }
+}
+
+fn args(id: i64, p: &Progress) -> Vec<(&'static str, String)> {
+    vec![
+        ("id", id.to_string()),
+        ("sent", p.sent.to_string()),
+        ("failed", (p.failed + p.unknown).to_string()),
+        ("blocked", p.blocked.to_string()),
+        ("remaining", p.remaining.to_string()),
+    ]
+}
