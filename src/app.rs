@@ -49,6 +49,7 @@ pub struct Application {
     /// Tells every worker to stop; created early so that broadcasts can watch it.
     stop_tx: watch::Sender<bool>,
     stop_rx: watch::Receiver<bool>,
+    webhook: Option<crate::config::WebhookConfig>,
 }
 
 /// Options that tests (and only tests) change.
@@ -218,6 +219,7 @@ impl Application {
             converter,
             stop_tx,
             stop_rx,
+            webhook: config.webhook,
         })
     }
 
@@ -236,7 +238,13 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = (self.stop_tx, self.stop_rx);
 
-        let router = http::router(self.http_state);
+        let (webhook_listener, router) = match &self.webhook {
+            Some(config) => {
+                let (listener, route) = http::telegram::setup(&self.bot, config).await?;
+                (Some(listener), http::router(self.http_state).merge(route))
+            }
+            None => (None, http::router(self.http_state)),
+        };
         let mut http_stop = stop_rx.clone();
         let server = tokio::spawn(async move {
             axum::serve(self.listener, router)
@@ -288,24 +296,34 @@ impl Application {
             .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
             .build();
         let token = dispatcher.shutdown_token();
-        let listener = Polling::builder(self.bot.clone())
-            .timeout(Duration::from_secs(10))
-            .delete_webhook()
-            .await
-            .build();
-        let bot_task = tokio::spawn(async move {
-            let _ = dispatcher
-                .try_dispatch_with_listener(
-                    listener,
-                    LoggingErrorHandler::with_custom_text("update listener error"),
-                )
-                .await;
-        });
+        let errors = LoggingErrorHandler::with_custom_text("update listener error");
+        let bot_task = match webhook_listener {
+            Some(listener) => tokio::spawn(async move {
+                dispatcher.dispatch_with_listener(listener, errors).await;
+            }),
+            None => {
+                let listener = Polling::builder(self.bot.clone())
+                    .timeout(Duration::from_secs(10))
+                    .delete_webhook()
+                    .await
+                    .build();
+                tokio::spawn(async move {
+                    let _ = dispatcher
+                        .try_dispatch_with_listener(listener, errors)
+                        .await;
+                })
+            }
+        };
         tracing::info!(port = self.port, "souk is running");
 
         shutdown.await;
         tracing::info!("shutting down");
+        if self.webhook.is_some() {
+            // The webhook's update stream ends only when the HTTP server lets go of its route.
+            let _ = stop_tx.send(true);
+        }
         // The dispatcher refuses to stop before it has started: try until it takes the signal.
+
         for _ in 0..50 {
             match token.shutdown() {
                 Ok(done) => {

@@ -37,6 +37,16 @@ pub struct Config {
     pub auto_convert: bool,
     /// Bearer token /metrics asks for, when set.
     pub metrics_token: Option<SecretString>,
+    /// Telegram updates by webhook instead of long polling.
+    pub webhook: Option<WebhookConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// The public URL Telegram posts to; its path is served on `PORT`.
+    pub url: url::Url,
+    /// Telegram sends it back in `X-Telegram-Bot-Api-Secret-Token`.
+    pub secret: SecretString,
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +301,40 @@ impl Config {
                 })
             }
         };
+        let webhook = match get("TELEGRAM_WEBHOOK_URL") {
+            None => None,
+            Some(u) => {
+                let url = url::Url::parse(&u)
+                    .map_err(|e| err("TELEGRAM_WEBHOOK_URL", format!("is not a URL ({e})")))?;
+                if url.scheme() != "https" {
+                    return Err(err(
+                        "TELEGRAM_WEBHOOK_URL",
+                        "must be an https:// URL (Telegram's rule)",
+                    ));
+                }
+                let secret = get("TELEGRAM_WEBHOOK_SECRET").ok_or_else(|| {
+                    err(
+                        "TELEGRAM_WEBHOOK_SECRET",
+                        "is required with TELEGRAM_WEBHOOK_URL (the same on every replica)",
+                    )
+                })?;
+                if secret.is_empty()
+                    || secret.len() > 256
+                    || !secret
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                {
+                    return Err(err(
+                        "TELEGRAM_WEBHOOK_SECRET",
+                        "must be 1 to 256 characters: letters, digits, _ and -",
+                    ));
+                }
+                Some(WebhookConfig {
+                    url,
+                    secret: SecretString::from(secret),
+                })
+            }
+        };
         let auto_convert = match get("AUTO_CONVERT")
             .map(|v| v.to_ascii_lowercase())
             .as_deref()
@@ -331,6 +375,7 @@ impl Config {
             custody,
             auto_convert,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
+            webhook,
         })
     }
 

@@ -3,6 +3,7 @@
 pub mod health;
 pub mod ipn;
 pub mod metrics;
+pub mod telegram;
 
 use crate::services::settlement::Settler;
 use crate::store::Store;

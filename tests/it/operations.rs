@@ -77,3 +77,109 @@ async fn metrics_count_ipns_payments_deliveries_and_orders_behind_their_token() 
     );
     app.stop().await;
 }
+
+/// A Telegram update as Telegram posts it to a webhook: a private message with `text`.
+fn message_update(update_id: i64, user: i64, text: &str) -> String {
+    serde_json::json!({
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_795_000_000,
+            "chat": {"id": user, "type": "private", "first_name": "Web"},
+            "from": {"id": user, "is_bot": false, "first_name": "Web", "language_code": "en"},
+            "text": text,
+            "entities": if text.starts_with('/') {
+                serde_json::json!([{"type": "bot_command", "offset": 0, "length": text.len()}])
+            } else {
+                serde_json::json!([])
+            }
+        }
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn in_webhook_mode_updates_come_through_the_shared_router_with_the_secret_checked() {
+    let mut app = spawn_app_with(Options {
+        extra_env: vec![
+            (
+                "TELEGRAM_WEBHOOK_URL",
+                "https://souk.example/telegram/hook".into(),
+            ),
+            ("TELEGRAM_WEBHOOK_SECRET", "hook-Secret_123".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let set = app
+        .tg
+        .wait_for("setWebhook", |c| c.method == "setWebhook")
+        .await;
+    assert_eq!(
+        set.str_param("url"),
+        Some("https://souk.example/telegram/hook")
+    );
+    assert_eq!(set.str_param("secret_token"), Some("hook-Secret_123"));
+    let url = app.url("/telegram/hook");
+    let post = |secret: Option<&'static str>, body: String| {
+        let mut req = app
+            .http
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(s) = secret {
+            req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        req.send()
+    };
+    let user = 9901;
+    assert_eq!(
+        post(None, message_update(1, user, "/start"))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        post(Some("hook-Secret_12"), message_update(2, user, "/start"))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        post(Some("hook-Secret_123"), message_update(3, user, "/start"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.tg
+        .wait_for("the answer to /start", |c| {
+            c.method == "sendMessage" && c.chat_id() == Some(user)
+        })
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let answers = app
+        .tg
+        .calls_to(user)
+        .into_iter()
+        .filter(|c| c.method == "sendMessage")
+        .count();
+    assert_eq!(answers, 1, "the refused updates were not handled");
+    assert!(
+        !app.tg.calls().iter().any(|c| c.method == "getUpdates"),
+        "no long polling in webhook mode"
+    );
+    // The other routes are on the same port.
+    assert_eq!(
+        app.http
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.stop().await;
+}

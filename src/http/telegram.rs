@@ -1,0 +1,67 @@
+//! Webhook mode: Telegram posts updates to souk's own HTTP server (teloxide's axum listener,
+//! merged into souk's router on the same `PORT`), after a constant-time check of the
+//! `X-Telegram-Bot-Api-Secret-Token` header.
+//!
+//! Several replicas behind a load balancer each set the same webhook at start and never delete
+//! it on stop (one replica stopping must not cut the others off).
+
+use crate::config::WebhookConfig;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use secrecy::{ExposeSecret, SecretString};
+use std::convert::Infallible;
+use subtle::ConstantTimeEq;
+use teloxide::prelude::*;
+use teloxide::types::AllowedUpdate;
+use teloxide::update_listeners::UpdateListener;
+use teloxide::update_listeners::webhooks::{Options, axum_no_setup};
+
+const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
+
+/// Registers the webhook with Telegram and returns the update listener and its route.
+pub async fn setup(
+    bot: &Bot,
+    config: &WebhookConfig,
+) -> anyhow::Result<(impl UpdateListener<Err = Infallible> + use<>, Router)> {
+    bot.set_webhook(config.url.clone())
+        .secret_token(config.secret.expose_secret().to_string())
+        .allowed_updates(vec![
+            AllowedUpdate::Message,
+            AllowedUpdate::CallbackQuery,
+            AllowedUpdate::InlineQuery,
+            AllowedUpdate::PreCheckoutQuery,
+        ])
+        .await
+        .map_err(|e| anyhow::anyhow!("TELEGRAM_WEBHOOK_URL: Telegram refused the webhook ({e})"))?;
+    let options = Options::new(([0, 0, 0, 0], 0).into(), config.url.clone())
+        .secret_token(config.secret.expose_secret().to_string());
+    let (listener, _stopped, router) = axum_no_setup(options);
+    let router = router.layer(middleware::from_fn_with_state(
+        config.secret.clone(),
+        check_secret,
+    ));
+    tracing::info!(path = config.url.path(), "Telegram updates come by webhook");
+    Ok((listener, router))
+}
+
+/// Refuses a request without the right secret header, comparing in constant time.
+async fn check_secret(
+    State(secret): State<SecretString>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let given = request
+        .headers()
+        .get(SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if bool::from(given.ct_eq(secret.expose_secret().as_bytes())) {
+        next.run(request).await
+    } else {
+        tracing::warn!("webhook request with a wrong secret token refused");
+        (StatusCode::UNAUTHORIZED, "wrong secret token").into_response()
+    }
+}
