@@ -50,6 +50,8 @@ pub struct Application {
     stop_tx: watch::Sender<bool>,
     stop_rx: watch::Receiver<bool>,
     webhook: Option<crate::config::WebhookConfig>,
+    /// Absent in sandbox mode (the simulator is never down).
+    monitor: Option<crate::jobs::monitor::ProviderMonitor>,
 }
 
 /// Options that tests (and only tests) change.
@@ -59,6 +61,8 @@ pub struct Tuning {
     pub sandbox_step_delay: Duration,
     /// Per-user burst of commands and presses, and how often one more is allowed.
     pub rate_limit: (u32, Duration),
+    /// How often NOWPayments is checked, and how long it may be down before admins are told.
+    pub provider_check: (Duration, Duration),
 }
 
 impl Default for Tuning {
@@ -66,6 +70,7 @@ impl Default for Tuning {
         Tuning {
             sandbox_step_delay: Duration::from_millis(1500),
             rate_limit: (12, Duration::from_millis(700)),
+            provider_check: (Duration::from_secs(60), Duration::from_secs(5 * 60)),
         }
     }
 }
@@ -163,6 +168,14 @@ impl Application {
             }),
             _ => None,
         };
+        let monitor = (!config.sandbox()).then(|| crate::jobs::monitor::ProviderMonitor {
+            store: store.clone(),
+            gateway: gateway.clone(),
+            admins: Arc::new(config.admin_ids.clone()),
+            outbox_wake: outbox_wake.clone(),
+            every: tuning.provider_check.0,
+            down_after: tuning.provider_check.1,
+        });
         let (stop_tx, stop_rx) = watch::channel(false);
         let broadcaster = Broadcaster {
             store: store.clone(),
@@ -220,6 +233,7 @@ impl Application {
             stop_tx,
             stop_rx,
             webhook: config.webhook,
+            monitor,
         })
     }
 
@@ -282,6 +296,9 @@ impl Application {
             .context("job scheduler failed to start (is PAYOUT_CRON a six-field cron?)")?;
 
         bot::register_commands(&self.bot, &self.deps.default_language).await;
+        if let Some(monitor) = self.monitor {
+            tokio::spawn(monitor.run(stop_rx.clone()));
+        }
         let broadcaster = self.deps.broadcaster.clone();
         tokio::spawn(async move {
             if let Err(e) = broadcaster.resume_all().await {

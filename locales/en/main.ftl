@@ -377,3 +377,8 @@ broadcast-not-draft = This broadcast was already sent or cancelled.
 broadcast-progress = 📣 Broadcast #{ $id }: { $sent } sent, { $failed } failed, { $blocked } blocked the bot, { $remaining } remaining…
 broadcast-progress-done = 📣 Broadcast #{ $id } finished: { $sent } sent, { $failed } failed, { $blocked } blocked the bot.
 broadcast-done = ✅ Broadcast #{ $id } is done: { $sent } sent, { $failed } failed, { $blocked } had blocked the bot (they are skipped next time).
+
+## Alerts
+admin-job-failed = 🚨 The scheduled job { $job } ({ $slot }) failed: { $error }
+admin-provider-down = 🚨 NOWPayments has not answered for { $minutes } minutes (checked at { $at }). New payments fail and IPNs may be late; souk catches up by itself when it is back.
+admin-provider-up = ✅ NOWPayments answers again ({ $at }).

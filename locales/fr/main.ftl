@@ -377,3 +377,8 @@ broadcast-not-draft = Cette diffusion a déjà été envoyée ou annulée.
 broadcast-progress = 📣 Diffusion n° { $id } : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot, { $remaining } restants…
 broadcast-progress-done = 📣 Diffusion n° { $id } terminée : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot.
 broadcast-done = ✅ La diffusion n° { $id } est terminée : { $sent } envoyés, { $failed } en échec, { $blocked } avaient bloqué le bot (ils seront ignorés la prochaine fois).
+
+## Alertes
+admin-job-failed = 🚨 La tâche planifiée { $job } ({ $slot }) a échoué : { $error }
+admin-provider-down = 🚨 NOWPayments ne répond plus depuis { $minutes } minutes (vérifié à { $at }). Les nouveaux paiements échouent et les IPN peuvent tarder ; souk se rattrape seul à son retour.
+admin-provider-up = ✅ NOWPayments répond de nouveau ({ $at }).

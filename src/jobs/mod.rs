@@ -2,9 +2,11 @@
 //! so several souk processes sharing one database never run the same slot twice.
 
 pub mod convert;
+pub mod monitor;
 pub mod reconcile;
 
 use crate::services::payouts::Payer;
+use crate::store::outbox::{self, OutboxMessage, Queued};
 use crate::store::{Store, job_runs};
 use chrono::Utc;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
@@ -21,8 +23,15 @@ pub fn hour_slot(now: chrono::DateTime<Utc>) -> String {
     now.format("%Y-%m-%dT%H").to_string()
 }
 
-/// Runs `job` for `slot` if this process wins the claim; returns whether it ran.
-pub async fn run_claimed<F, Fut>(store: &Store, job: &str, slot: &str, work: F) -> bool
+/// Runs `job` for `slot` if this process wins the claim; returns whether it ran. A failed run
+/// is reported to `admins`.
+pub async fn run_claimed<F, Fut>(
+    store: &Store,
+    admins: &[i64],
+    job: &str,
+    slot: &str,
+    work: F,
+) -> bool
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<String, String>>,
@@ -45,6 +54,7 @@ where
         }
         Err(e) => {
             tracing::error!(job, slot, error = %e, "job failed");
+            alert_admins(store, admins, job, slot, &e).await;
             format!("failed: {e}")
         }
     };
@@ -52,6 +62,34 @@ where
         tracing::error!(job, slot, error = %e, "could not record job outcome");
     }
     true
+}
+
+/// Tells the admins a job run failed (once per job and slot, whichever replica ran it).
+async fn alert_admins(store: &Store, admins: &[i64], job: &str, slot: &str, error: &str) {
+    let queued: Vec<Queued> = admins
+        .iter()
+        .map(|admin| Queued {
+            dedupe_key: format!("job-failed:{job}:{slot}:{admin}"),
+            chat_id: *admin,
+            message: OutboxMessage::text(
+                "admin-job-failed",
+                &[
+                    ("job", job.to_string()),
+                    ("slot", slot.to_string()),
+                    ("error", error.to_string()),
+                ],
+            ),
+        })
+        .collect();
+    let result = async {
+        let mut tx = store.write().await?;
+        outbox::enqueue(&mut tx, &queued).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(job, error = %e, "could not alert the admins");
+    }
 }
 
 /// The minute slot of a run, e.g. "2026-11-23T09:00".
@@ -75,18 +113,25 @@ pub struct Jobs {
 
 /// Runs the hourly reconciliation for the hour of `now`, if no process ran it yet.
 pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&r.store, "reconcile", &hour_slot(now), || async {
-        r.run(now.timestamp())
-            .await
-            .map(|x| x.to_string())
-            .map_err(|e| e.to_string())
-    })
+    run_claimed(
+        &r.store,
+        &r.admins,
+        "reconcile",
+        &hour_slot(now),
+        || async {
+            r.run(now.timestamp())
+                .await
+                .map(|x| x.to_string())
+                .map_err(|e| e.to_string())
+        },
+    )
     .await
 }
 
 /// Runs the payout run of the minute of `now` (the cron's firing time), if no process ran it yet.
 pub async fn payout_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&p.store, "payout", &minute_slot(now), || async {
+    // A payout run tells the admins how it ended itself.
+    run_claimed(&p.store, &[], "payout", &minute_slot(now), || async {
         p.run("schedule")
             .await
             .map(|x| x.to_string())
@@ -97,18 +142,24 @@ pub async fn payout_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
 
 /// Runs the hourly payout check for the hour of `now`, if no process ran it yet.
 pub async fn payout_poll_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&p.store, "payout-poll", &hour_slot(now), || async {
-        p.poll(now.timestamp())
-            .await
-            .map(|x| x.to_string())
-            .map_err(|e| e.to_string())
-    })
+    run_claimed(
+        &p.store,
+        &p.admins,
+        "payout-poll",
+        &hour_slot(now),
+        || async {
+            p.poll(now.timestamp())
+                .await
+                .map(|x| x.to_string())
+                .map_err(|e| e.to_string())
+        },
+    )
     .await
 }
 
 /// Runs the daily conversion for the day of `now`, if no process ran it yet.
 pub async fn convert_slot(c: &convert::Converter, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&c.store, "convert", &day_slot(now), || async {
+    run_claimed(&c.store, &c.admins, "convert", &day_slot(now), || async {
         c.run()
             .await
             .map(|x| x.to_string())

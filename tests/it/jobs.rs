@@ -129,7 +129,7 @@ async fn two_processes_on_one_database_never_run_the_same_slot() {
         let store = if i % 2 == 0 { a.clone() } else { b.clone() };
         let runs = runs.clone();
         tasks.push(tokio::spawn(async move {
-            souk::jobs::run_claimed(&store, "reconcile", "2026-11-21T08", || async {
+            souk::jobs::run_claimed(&store, &[], "reconcile", "2026-11-21T08", || async {
                 runs.fetch_add(1, Ordering::SeqCst);
                 Ok("done".to_string())
             })
@@ -206,4 +206,44 @@ async fn two_souk_processes_started_together_run_the_slot_once() {
         .unwrap();
     assert_eq!(runs as usize, ran);
     store.close().await;
+}
+
+#[tokio::test]
+async fn admins_are_told_when_a_job_fails_and_when_nowpayments_is_down_then_back() {
+    let mut app = spawn_app().await;
+    let ran = souk::jobs::run_claimed(
+        &app.store,
+        &[ADMIN],
+        "reconcile",
+        "2026-11-21T09",
+        || async { Err("database is locked".to_string()) },
+    )
+    .await;
+    assert!(ran);
+    app.tg
+        .wait_for_text(
+            ADMIN,
+            "job reconcile (2026-11-21T09) failed: database is locked",
+        )
+        .await;
+
+    // About a second of 503s from GET /status: longer than the (test) 300 ms allowance.
+    app.np.fail_next("/status", 20, 503);
+    let down = app
+        .tg
+        .wait_for_text(ADMIN, "NOWPayments has not answered")
+        .await;
+    assert!(down.text().unwrap().contains("New payments fail"));
+    app.tg
+        .wait_for_text(ADMIN, "NOWPayments answers again")
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let alerts = app
+        .tg
+        .calls_to(ADMIN)
+        .iter()
+        .filter(|c| c.text().is_some_and(|t| t.contains("has not answered")))
+        .count();
+    assert_eq!(alerts, 1, "one alert per outage");
+    app.stop().await;
 }

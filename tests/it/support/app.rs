@@ -135,8 +135,11 @@ async fn start(
     let config = Config::from_vars(&vars).expect("test config");
     let mut tuning = Tuning {
         sandbox_step_delay: Duration::from_millis(50),
+        // NOWPayments is checked often and counted down after 300 ms in tests.
+        provider_check: (Duration::from_millis(50), Duration::from_millis(300)),
         ..Tuning::default()
     };
+
     if !real_rate_limit {
         tuning.rate_limit = (1000, Duration::from_millis(1));
     }

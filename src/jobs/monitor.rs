@@ -1,0 +1,89 @@
+//! Watches NOWPayments (`GET /status` every minute) and tells the admins when it has been
+//! unreachable for a few minutes, then when it is back.
+
+use crate::payments::PaymentGateway;
+use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::{Store, StoreError};
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
+
+#[derive(Clone)]
+pub struct ProviderMonitor {
+    pub store: Store,
+    pub gateway: Arc<dyn PaymentGateway>,
+    pub admins: Arc<Vec<i64>>,
+    pub outbox_wake: Arc<Notify>,
+    /// How often NOWPayments is asked.
+    pub every: Duration,
+    /// How long it must be down before the admins are told.
+    pub down_after: Duration,
+}
+
+impl ProviderMonitor {
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut down_since: Option<(Instant, chrono::DateTime<Utc>)> = None;
+        let mut alerted = false;
+        loop {
+            match self.gateway.status().await {
+                Ok(()) => {
+                    if alerted && let Err(e) = self.tell("admin-provider-up", "provider-up").await {
+                        tracing::error!(error = %e, "could not tell the admins NOWPayments is back");
+                    }
+                    if down_since.is_some() {
+                        tracing::info!("NOWPayments answers again");
+                    }
+                    down_since = None;
+                    alerted = false;
+                }
+                Err(e) => {
+                    let (since, at) = *down_since.get_or_insert((Instant::now(), Utc::now()));
+                    tracing::warn!(error = %e, down_for_s = since.elapsed().as_secs(), "NOWPayments unreachable");
+                    if !alerted && since.elapsed() >= self.down_after {
+                        let key = format!("provider-down:{}", at.format("%Y-%m-%dT%H:%M"));
+                        match self.tell("admin-provider-down", &key).await {
+                            Ok(()) => alerted = true,
+                            Err(e) => tracing::error!(error = %e, "could not alert the admins"),
+                        }
+                    }
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.every) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    async fn tell(&self, key: &str, dedupe: &str) -> Result<(), StoreError> {
+        let since = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+        let minutes = self.down_after.as_secs().div_ceil(60).to_string();
+        let queued: Vec<Queued> = self
+            .admins
+            .iter()
+            .map(|admin| Queued {
+                // Replicas alert about the same outage once: the key names its first minute.
+                dedupe_key: format!(
+                    "{dedupe}:{admin}:{}",
+                    if key.ends_with("up") {
+                        since.clone()
+                    } else {
+                        String::new()
+                    }
+                ),
+                chat_id: *admin,
+                message: OutboxMessage::text(
+                    key,
+                    &[("minutes", minutes.clone()), ("at", since.clone())],
+                ),
+            })
+            .collect();
+        let mut tx = self.store.write().await?;
+        outbox::enqueue(&mut tx, &queued).await?;
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(())
+    }
+}
