@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use tracing::Instrument;
 
 type Reply = (StatusCode, Json<Value>);
 
@@ -76,7 +77,20 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
             return reply(StatusCode::BAD_REQUEST, "not a payment notification");
         }
     };
-    match state.settler.settle(update.clone(), text.to_string()).await {
+    // Everything logged while this IPN is settled carries its ids.
+    let span = tracing::info_span!(
+        "ipn",
+        payment_id = %update.payment_id,
+        order_id = update.order_id.as_deref().unwrap_or("-"),
+        status = %update.payment_status,
+    );
+    let settled = state
+        .settler
+        .settle(update.clone(), text.to_string())
+        .instrument(span.clone())
+        .await;
+    let _entered = span.enter();
+    match settled {
         Ok(settled) => {
             count("payment", settled.outcome.as_str());
             state.outbox_wake.notify_one();
@@ -118,7 +132,17 @@ pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: By
             return reply(StatusCode::BAD_REQUEST, "not a payout notification");
         }
     };
-    match updates::apply(&state.store, &state.admins, &update).await {
+    let span = tracing::info_span!(
+        "payout_ipn",
+        withdrawal_id = %update.id,
+        batch_id = update.batch_withdrawal_id.as_deref().unwrap_or("-"),
+        status = %update.status,
+    );
+    let applied = updates::apply(&state.store, &state.admins, &update)
+        .instrument(span.clone())
+        .await;
+    let _entered = span.enter();
+    match applied {
         Ok(outcome) => {
             count("payout", outcome.as_str());
             state.outbox_wake.notify_one();

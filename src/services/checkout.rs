@@ -48,6 +48,7 @@ impl Checkout {
     }
 
     /// Creates (or reuses, when the buyer presses again) the order and its payment.
+    #[tracing::instrument(name = "checkout", skip(self), fields(order_id))]
     pub async fn start(
         &self,
         buyer_id: i64,
@@ -77,6 +78,7 @@ impl Checkout {
             });
         }
         let order_id = self.create_order(buyer_id, &product, quote, coin).await?;
+        tracing::Span::current().record("order_id", order_id);
         let request = PaymentRequest {
             order_id,
             price_amount: quote.total.to_decimal(),

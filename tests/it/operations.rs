@@ -183,3 +183,78 @@ async fn in_webhook_mode_updates_come_through_the_shared_router_with_the_secret_
     );
     app.stop().await;
 }
+
+/// The log lines of this test process (nextest runs each test in its own process).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_full_run_logs_ids_in_spans_and_no_secret() {
+    use crate::payouts::{payer, post_payout_ipn, seller_with_sales, spawn_payout_app};
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,souk=debug"))
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .try_init()
+        .unwrap();
+
+    let mut app = spawn_payout_app().await;
+    let seller = TgUser::new(9801, "en");
+    seller_with_sales(&app, &seller, 2).await;
+    assert_eq!(
+        app.post_ipn_with("{\"payment_id\":1}", Some("bad")).await,
+        401
+    );
+    let outcome = payer(&app).run("test").await.unwrap();
+    assert!(matches!(
+        outcome,
+        souk::services::payouts::RunOutcome::Sent(_)
+    ));
+    let w = app.np.withdrawals()[0].clone();
+    app.np
+        .set_withdrawal_status(&w.id, "FINISHED", Some("0xhash"), None);
+    assert_eq!(
+        post_payout_ipn(&app, &app.np.payout_ipn_body(&w.id)).await,
+        200
+    );
+    app.tg.wait_for_text(seller.id, "Payout complete").await;
+    app.stop().await;
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("ipn{payment_id="),
+        "IPN logs carry the payment id:\n{log}"
+    );
+    assert!(log.contains("payout_ipn{withdrawal_id="), "{log}");
+    assert!(log.contains("checkout{"), "{log}");
+    let bot_secret = crate::support::fake_telegram::token()
+        .split(':')
+        .nth(1)
+        .unwrap();
+    for secret in [
+        crate::support::app::API_KEY,
+        crate::support::app::IPN_SECRET,
+        crate::support::fake_nowpayments::custody::PASSWORD,
+        crate::support::fake_nowpayments::custody::TOTP_SECRET,
+        bot_secret,
+        "eyJhbGciOiJIUzI1NiJ9",
+    ] {
+        assert!(
+            !log.contains(secret),
+            "a secret ({} chars) is in the log",
+            secret.len()
+        );
+    }
+}
