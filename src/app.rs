@@ -185,7 +185,9 @@ impl Application {
             progress_every: Duration::from_secs(3),
             stop: stop_rx.clone(),
             running: Arc::new(AtomicUsize::new(0)),
+            active: Arc::default(),
             next_slot: Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now())),
+            runner: crate::services::broadcast::runner_name(),
         };
         let deps = Arc::new(Deps {
             store: store.clone(),
@@ -299,12 +301,7 @@ impl Application {
         if let Some(monitor) = self.monitor {
             tokio::spawn(monitor.run(stop_rx.clone()));
         }
-        let broadcaster = self.deps.broadcaster.clone();
-        tokio::spawn(async move {
-            if let Err(e) = broadcaster.resume_all().await {
-                tracing::error!(error = %e, "could not resume broadcasts");
-            }
-        });
+        tokio::spawn(self.deps.broadcaster.clone().resume_loop());
         let sweeper = self.deps.file_copies.clone();
         tokio::spawn(async move { sweeper.sweep().await });
         let dialogue_store = DialogueStore::<bot::state::State>::new(self.store.clone());

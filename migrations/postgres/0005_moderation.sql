@@ -12,7 +12,10 @@ CREATE TABLE broadcasts (
     progress_message_id  BIGINT,                  -- the admin's live progress message
     created_at           BIGINT NOT NULL,
     started_at           BIGINT,
-    finished_at          BIGINT
+    finished_at          BIGINT,
+    -- The process sending it holds it until then (renewed as it goes), so replicas never both send.
+    runner               TEXT,
+    lease_until          BIGINT NOT NULL DEFAULT 0
 );
 
 -- One row per recipient: pending, then sending (claimed), then sent, failed or blocked. A row

@@ -12,7 +12,10 @@ CREATE TABLE broadcasts (
     progress_message_id  INTEGER,                  -- the admin's live progress message
     created_at           INTEGER NOT NULL,
     started_at           INTEGER,
-    finished_at          INTEGER
+    finished_at          INTEGER,
+    -- The process sending it holds it until then (renewed as it goes), so replicas never both send.
+    runner               TEXT,
+    lease_until          INTEGER NOT NULL DEFAULT 0
 );
 
 -- One row per recipient: pending, then sending (claimed), then sent, failed or blocked. A row

@@ -36,29 +36,70 @@ pub struct Broadcaster {
     pub progress_every: Duration,
     /// Becomes true when souk stops: a broadcast stops claiming and is resumed at the next start.
     pub stop: watch::Receiver<bool>,
-    /// Broadcasts running in this process (shutdown waits for them).
+    /// How many broadcasts run in this process (shutdown waits for them), and which.
     pub running: Arc<AtomicUsize>,
+    pub active: Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
     /// When the next send may start (shared by every broadcast of this process).
     pub next_slot: Arc<tokio::sync::Mutex<tokio::time::Instant>>,
+    /// This process, as the holder of a broadcast's lease.
+    pub runner: String,
+}
+
+/// How long a process holds a broadcast before renewing; a dead one's hold runs out then.
+const LEASE_SECONDS: i64 = 60;
+/// How often paused or orphaned broadcasts are looked for.
+const RESUME_EVERY: Duration = Duration::from_secs(30);
+
+/// A name for this process: its pid and start time.
+pub fn runner_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{nanos}", std::process::id())
 }
 
 impl Broadcaster {
     /// Sends broadcast `id` to its remaining recipients, then reports to its admin.
     pub async fn run(&self, id: i64) -> Result<Progress, StoreError> {
+        if !self.active().insert(id) {
+            return broadcasts::progress(&self.store, id).await;
+        }
+        self.run_reserved(id).await
+    }
+
+    /// Runs a broadcast this process already marked active.
+    async fn run_reserved(&self, id: i64) -> Result<Progress, StoreError> {
         self.running.fetch_add(1, Ordering::SeqCst);
         let result = self.send_all(id).await;
         self.running.fetch_sub(1, Ordering::SeqCst);
+        self.active().remove(&id);
         result
+    }
+
+    fn active(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<i64>> {
+        self.active
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     async fn send_all(&self, id: i64) -> Result<Progress, StoreError> {
         let Some(b) = broadcasts::get(&self.store, id).await? else {
             return Ok(Progress::default());
         };
+        if !self.hold(id).await? {
+            tracing::info!(broadcast = id, "another process is sending this broadcast");
+            return broadcasts::progress(&self.store, id).await;
+        }
         let mut shown = Instant::now();
         loop {
             if *self.stop.borrow() {
                 tracing::info!(broadcast = id, "broadcast paused until the next start");
+                broadcasts::release(&self.store, id, &self.runner).await?;
+                return broadcasts::progress(&self.store, id).await;
+            }
+            if !self.hold(id).await? {
+                tracing::warn!(broadcast = id, "lost the broadcast to another process");
                 return broadcasts::progress(&self.store, id).await;
             }
             let batch = broadcasts::claim(&self.store, id, CHUNK).await?;
@@ -135,6 +176,16 @@ impl Broadcaster {
         Delivery::Failed
     }
 
+    async fn hold(&self, id: i64) -> Result<bool, StoreError> {
+        broadcasts::take(
+            &self.store,
+            id,
+            &self.runner,
+            crate::store::now() + LEASE_SECONDS,
+        )
+        .await
+    }
+
     /// Waits for this send's slot.
     async fn pace(&self) {
         let mut next = self.next_slot.lock().await;
@@ -180,20 +231,43 @@ impl Broadcaster {
             .and_then(|b| b.progress_message_id)
     }
 
-    /// At start-up: resumes the broadcasts a stopped process was sending. Recipients it had
-    /// claimed are set aside, never sent twice.
-    pub async fn resume_all(&self) -> Result<(), StoreError> {
-        let paused = broadcasts::sending(&self.store).await?;
-        if !paused.is_empty() {
-            // The stopped process may have sent its last second's worth just now.
-            tokio::time::sleep(Duration::from_secs(1)).await;
+    /// Every 30 s (first at start-up): resumes broadcasts that no process holds any more, a
+    /// stopped one's or a dead one's.
+    pub async fn resume_loop(self) {
+        let mut stop = self.stop.clone();
+        loop {
+            if let Err(e) = self.resume_all().await {
+                tracing::error!(error = %e, "could not resume broadcasts");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(RESUME_EVERY) => {}
+                _ = stop.changed() => return,
+            }
         }
-        for id in paused {
+    }
+
+    /// Resumes the broadcasts no process holds. Recipients the last holder had claimed are set
+    /// aside, never sent twice.
+    pub async fn resume_all(&self) -> Result<(), StoreError> {
+        for id in broadcasts::sending(&self.store).await? {
+            // Reserved here first, so that a run started meanwhile in this process cannot race it.
+            if !self.active().insert(id) {
+                continue;
+            }
+            let held = self.hold(id).await;
+            if !matches!(held, Ok(true)) {
+                self.active().remove(&id);
+                held?;
+                continue;
+            }
+
+            // The last holder may have sent its last second's worth just now.
+            tokio::time::sleep(Duration::from_secs(1)).await;
             let set_aside = broadcasts::set_aside_claimed(&self.store, id).await?;
             tracing::warn!(broadcast = id, set_aside, "resuming a broadcast");
             let me = self.clone();
             tokio::spawn(async move {
-                if let Err(e) = me.run(id).await {
+                if let Err(e) = me.run_reserved(id).await {
                     tracing::error!(broadcast = id, error = %e, "broadcast stopped");
                 }
             });
