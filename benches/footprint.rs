@@ -35,7 +35,8 @@ async fn bot_api(
     let result = match method.to_ascii_lowercase().as_str() {
         "getme" => {
             json!({"id": 123456, "is_bot": true, "first_name": "Souk", "username": "souk_bench_bot",
-                          "can_join_groups": false, "can_read_all_group_messages": false, "supports_inline_queries": true})
+                          "can_join_groups": false, "can_read_all_group_messages": false, "supports_inline_queries": true,
+                          "can_connect_to_business": false, "has_main_web_app": false})
         }
         "getupdates" => {
             let offset = params["offset"].as_i64().unwrap_or(0);
@@ -110,9 +111,10 @@ async fn start(api: &str, db: &std::path::Path, dir: &std::path::Path) -> (Souk,
         .env("RUST_LOG", "warn")
         .current_dir(dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("souk.err")).unwrap())
         .spawn()
         .unwrap();
+    let mut child = child;
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/healthz");
     loop {
@@ -120,6 +122,10 @@ async fn start(api: &str, db: &std::path::Path, dir: &std::path::Path) -> (Souk,
             && r.status().is_success()
         {
             break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            let err = std::fs::read_to_string(dir.join("souk.err")).unwrap_or_default();
+            panic!("souk exited ({status}): {err}");
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
