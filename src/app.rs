@@ -202,6 +202,7 @@ impl Application {
                 commission: config.commission,
                 ipn_callback_url,
                 outbox_wake: outbox_wake.clone(),
+                stars_per_usd: config.stars_per_usd,
             },
             gateway,
             simulator,

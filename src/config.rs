@@ -39,6 +39,8 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// Telegram updates by webhook instead of long polling.
     pub webhook: Option<WebhookConfig>,
+    /// How many Telegram Stars one US dollar costs; Stars are offered when set.
+    pub stars_per_usd: Option<rust_decimal::Decimal>,
 }
 
 #[derive(Debug, Clone)]
@@ -335,6 +337,18 @@ impl Config {
                 })
             }
         };
+        let stars_per_usd = match get("STARS_PER_USD") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<rust_decimal::Decimal>()
+                    .ok()
+                    .filter(|d| {
+                        *d > rust_decimal::Decimal::ZERO
+                            && *d < rust_decimal::Decimal::from(100_000)
+                    })
+                    .ok_or_else(|| err("STARS_PER_USD", "must be a positive number such as 75"))?,
+            ),
+        };
         let auto_convert = match get("AUTO_CONVERT")
             .map(|v| v.to_ascii_lowercase())
             .as_deref()
@@ -376,6 +390,7 @@ impl Config {
             auto_convert,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
             webhook,
+            stars_per_usd,
         })
     }
 

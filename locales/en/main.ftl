@@ -382,3 +382,12 @@ broadcast-done = ✅ Broadcast #{ $id } is done: { $sent } sent, { $failed } fai
 admin-job-failed = 🚨 The scheduled job { $job } ({ $slot }) failed: { $error }
 admin-provider-down = 🚨 NOWPayments has not answered for { $minutes } minutes (checked at { $at }). New payments fail and IPNs may be late; souk catches up by itself when it is back.
 admin-provider-up = ✅ NOWPayments answers again ({ $at }).
+
+## Telegram Stars
+button-stars = ⭐ Telegram Stars
+stars-price-label = Order #{ $order }
+stars-refused-unavailable = This product is no longer available.
+stars-refused-paid = This order is already paid.
+stars-refused-expired = This order has expired; open the product again to buy it.
+stars-refused-price = The price has changed; open the product again for a new invoice.
+admin-stars-paid-twice = 🚨 Order #{ $order } was paid again in Stars with an old invoice (charge { $charge }). Nothing was delivered twice; refund that charge.

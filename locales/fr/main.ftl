@@ -382,3 +382,12 @@ broadcast-done = ✅ La diffusion n° { $id } est terminée : { $sent } envoyés
 admin-job-failed = 🚨 La tâche planifiée { $job } ({ $slot }) a échoué : { $error }
 admin-provider-down = 🚨 NOWPayments ne répond plus depuis { $minutes } minutes (vérifié à { $at }). Les nouveaux paiements échouent et les IPN peuvent tarder ; souk se rattrape seul à son retour.
 admin-provider-up = ✅ NOWPayments répond de nouveau ({ $at }).
+
+## Telegram Stars
+button-stars = ⭐ Telegram Stars
+stars-price-label = Commande n° { $order }
+stars-refused-unavailable = Ce produit n'est plus disponible.
+stars-refused-paid = Cette commande est déjà payée.
+stars-refused-expired = Cette commande a expiré ; ouvrez de nouveau le produit pour l'acheter.
+stars-refused-price = Le prix a changé ; ouvrez de nouveau le produit pour une nouvelle facture.
+admin-stars-paid-twice = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }). Rien n'a été livré deux fois ; remboursez ce paiement.

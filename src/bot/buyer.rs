@@ -8,7 +8,7 @@ use crate::files::LINK_TTL;
 use crate::payments::GatewayError;
 use crate::payments::currencies::label;
 use crate::payments::uri::payment_uri;
-use crate::services::checkout::CheckoutError;
+use crate::services::checkout::{CheckoutError, STARS};
 use crate::services::settlement::{self, RefreshError};
 use crate::store::orders::{self, Order};
 use crate::store::products::{self, Product};
@@ -213,19 +213,24 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
             return Ok(());
         }
     };
-    let rows: Vec<Vec<InlineKeyboardButton>> = coins
-        .chunks(3)
-        .map(|row| {
-            row.iter()
-                .map(|c| {
-                    InlineKeyboardButton::callback(
-                        label(c),
-                        Action::Pay(product.id, c.clone()).encode(),
-                    )
-                })
-                .collect()
-        })
-        .collect();
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
+    if deps.checkout.stars_per_usd.is_some() {
+        // Telegram's rules put Stars first for digital goods.
+        rows.push(vec![InlineKeyboardButton::callback(
+            who.t("button-stars"),
+            Action::Pay(product.id, STARS.to_string()).encode(),
+        )]);
+    }
+    rows.extend(coins.chunks(3).map(|row| {
+        row.iter()
+            .map(|c| {
+                InlineKeyboardButton::callback(
+                    label(c),
+                    Action::Pay(product.id, c.clone()).encode(),
+                )
+            })
+            .collect()
+    }));
     let total = deps.checkout.quote(&product).total;
     bot.send_message(
         who.chat(),
@@ -240,6 +245,9 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
 }
 
 async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -> HandlerResult {
+    if coin == STARS {
+        return super::stars::invoice(&bot, &who, &deps, product_id).await;
+    }
     let (order, product) = match deps.checkout.start(who.id, product_id, coin).await {
         Ok(done) => done,
         Err(e) => {

@@ -14,6 +14,7 @@ pub mod ratelimit;
 pub mod reports;
 pub mod seller;
 pub mod shop;
+pub mod stars;
 pub mod state;
 
 use crate::domain::UsdCents;
@@ -122,6 +123,10 @@ pub enum Command {
 pub const MAX_TEXT: usize = 4096;
 
 pub fn schema() -> UpdateHandler<BoxError> {
+    // A Stars payment is settled whatever the chat's dialogue or rate limit.
+    let payments = Update::filter_message()
+        .filter(|m: Message| m.successful_payment().is_some())
+        .endpoint(stars::paid);
     let messages = Update::filter_message()
         .filter_map_async(identify_sender)
         .filter_async(allow_message)
@@ -142,7 +147,10 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
         .endpoint(on_press);
     let inline = Update::filter_inline_query().endpoint(catalog::inline_query);
+    let pre_checkout = Update::filter_pre_checkout_query().endpoint(stars::pre_checkout);
     dptree::entry()
+        .branch(payments)
+        .branch(pre_checkout)
         .branch(messages)
         .branch(callbacks)
         .branch(inline)

@@ -21,6 +21,14 @@ impl Quote {
     }
 }
 
+/// The Stars price of a total: dollars times the rate, rounded up to a whole Star.
+pub fn stars_for(total: UsdCents, stars_per_usd: rust_decimal::Decimal) -> Option<u32> {
+    let stars = (total.to_decimal() * stars_per_usd).ceil();
+    u32::try_from(stars.mantissa() / 10i128.pow(stars.scale()))
+        .ok()
+        .filter(|s| *s > 0)
+}
+
 /// The largest product price accepted: keeps totals far from any overflow and from absurd listings.
 pub const MAXIMUM_PRODUCT_PRICE: UsdCents = UsdCents(100_000_000);
 
@@ -53,6 +61,17 @@ pub fn parse_product_price(text: &str, minimum: UsdCents) -> Result<UsdCents, Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stars_round_up_to_a_whole_star() {
+        use std::str::FromStr;
+        let rate = rust_decimal::Decimal::from_str("75").unwrap();
+        assert_eq!(stars_for(UsdCents(2570), rate), Some(1928)); // 1927.5
+        assert_eq!(stars_for(UsdCents(1000), rate), Some(750));
+        let rate = rust_decimal::Decimal::from_str("66.67").unwrap();
+        assert_eq!(stars_for(UsdCents(1), rate), Some(1)); // 0.6667
+        assert_eq!(stars_for(UsdCents(0), rate), None);
+    }
 
     #[test]
     fn a_25_dollar_product_costs_25_70_at_2_78_percent() {

@@ -20,7 +20,12 @@ pub struct Checkout {
     pub ipn_callback_url: Option<String>,
     /// Wakes the outbox worker (a sold-out notice may be queued).
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// `STARS_PER_USD`: Telegram Stars are offered when set.
+    pub stars_per_usd: Option<rust_decimal::Decimal>,
 }
+
+/// The pay currency of Telegram Stars orders.
+pub const STARS: &str = "xtr";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckoutError {
@@ -45,6 +50,39 @@ pub enum CheckoutError {
 impl Checkout {
     pub fn quote(&self, product: &Product) -> Quote {
         Quote::for_price(product.price, self.commission)
+    }
+
+    /// A Stars order: written (and its item reserved) like any other; the buyer then pays the
+    /// invoice inside Telegram. Returns the order, its product and its price in Stars.
+    pub async fn start_stars(
+        &self,
+        buyer_id: i64,
+        product_id: i64,
+    ) -> Result<(Order, Product, u32), CheckoutError> {
+        let rate = self
+            .stars_per_usd
+            .ok_or(CheckoutError::CurrencyNotOffered)?;
+        if crate::store::users::is_banned(&self.store, buyer_id).await? {
+            return Err(CheckoutError::Banned);
+        }
+        let product = products::get(&self.store, product_id)
+            .await?
+            .filter(Product::is_buyable)
+            .ok_or(CheckoutError::ProductUnavailable)?;
+        let order = match orders::find_unpaid(&self.store, buyer_id, product_id, STARS).await? {
+            Some(open) => open,
+            None => {
+                let id = self
+                    .create_order(buyer_id, &product, self.quote(&product), STARS)
+                    .await?;
+                orders::get(&self.store, id)
+                    .await?
+                    .ok_or(CheckoutError::ProductUnavailable)?
+            }
+        };
+        let stars = crate::domain::price::stars_for(order.total, rate)
+            .ok_or(CheckoutError::CurrencyNotOffered)?;
+        Ok((order, product, stars))
     }
 
     /// Creates (or reuses, when the buyer presses again) the order and its payment.

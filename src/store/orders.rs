@@ -359,3 +359,22 @@ pub async fn count_by_status(store: &Store) -> Result<Vec<(String, i64)>, StoreE
         .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
         .collect()
 }
+
+/// A buyer's order still waiting for an in-Telegram payment (Stars): created, no payment yet.
+pub async fn find_unpaid(
+    store: &Store,
+    buyer_id: i64,
+    product_id: i64,
+    coin: &str,
+) -> Result<Option<Order>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND product_id = $2 AND pay_currency = $3 \
+         AND status = 'created' AND payment_id IS NULL ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(buyer_id)
+    .bind(product_id)
+    .bind(coin)
+    .fetch_optional(store.pool())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}

@@ -15,5 +15,6 @@ mod payouts;
 mod sandbox;
 mod sellers;
 mod settlement;
+mod stars;
 mod stock;
 mod support;
