@@ -330,8 +330,10 @@ impl Application {
                 dispatcher.dispatch_with_listener(listener, errors).await;
             }),
             None => {
+                // A stop waits for the long poll in flight: 5 s keeps a SIGTERM well inside
+                // Docker's 10 s grace period.
                 let listener = Polling::builder(self.bot.clone())
-                    .timeout(Duration::from_secs(10))
+                    .timeout(Duration::from_secs(5))
                     .delete_webhook()
                     .await
                     .build();
@@ -351,17 +353,28 @@ impl Application {
             let _ = stop_tx.send(true);
         }
         // The dispatcher refuses to stop before it has started: try until it takes the signal.
-
+        // It then finishes the long poll in flight (5 s at most); past 8 s it is cut short.
+        let mut stopped = false;
         for _ in 0..50 {
             match token.shutdown() {
                 Ok(done) => {
-                    done.await;
+                    stopped = tokio::time::timeout(Duration::from_secs(8), done)
+                        .await
+                        .is_ok();
                     break;
                 }
-                Err(_) if bot_task.is_finished() => break,
+                Err(_) if bot_task.is_finished() => {
+                    stopped = true;
+                    break;
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
+        if !stopped {
+            tracing::warn!("the update listener did not stop in time; cutting it short");
+            bot_task.abort();
+        }
+
         let _ = stop_tx.send(true);
         // A broadcast finishes the messages in flight and records them before souk exits.
         for _ in 0..150 {
