@@ -10,7 +10,7 @@ use crate::domain::product::ProductKind;
 use crate::services::checkout::{CheckoutError, STARS};
 use crate::services::settlement;
 use crate::store::orders::{self, AttachedPayment};
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox;
 use crate::store::{products, stock};
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -187,23 +187,16 @@ async fn settle(deps: &Deps, order_id: i64, payment: &SuccessfulPayment) -> anyh
 }
 
 async fn alert_paid_twice(deps: &Deps, order_id: i64, charge: &str) -> anyhow::Result<()> {
-    let queued: Vec<Queued> = deps
-        .admin_ids
-        .iter()
-        .map(|admin| Queued {
-            dedupe_key: format!("stars-paid-twice:{charge}:{admin}"),
-            chat_id: *admin,
-            message: OutboxMessage::text(
-                "admin-stars-paid-twice",
-                &[
-                    ("order", order_id.to_string()),
-                    ("charge", charge.to_string()),
-                ],
-            ),
-        })
-        .collect();
-    let mut tx = deps.store.write().await?;
-    outbox::enqueue(&mut tx, &queued).await?;
-    tx.commit().await?;
+    let args = [
+        ("order", order_id.to_string()),
+        ("charge", charge.to_string()),
+    ];
+    let queued = outbox::to_admins(
+        &deps.admin_ids,
+        &format!("stars-paid-twice:{charge}"),
+        "admin-stars-paid-twice",
+        &args,
+    );
+    outbox::enqueue_now(&deps.store, &queued).await?;
     Ok(())
 }

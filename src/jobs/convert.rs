@@ -4,7 +4,7 @@
 
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::store::conversions::{self, ConversionRow};
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox;
 use crate::store::{Store, now};
 use std::fmt;
 use std::sync::Arc;
@@ -170,18 +170,13 @@ impl Converter {
                 },
             ),
         ];
-        let queued: Vec<Queued> = self
-            .admins
-            .iter()
-            .map(|admin| Queued {
-                dedupe_key: format!("conversion-report:{run}:{admin}"),
-                chat_id: *admin,
-                message: OutboxMessage::text("admin-conversion-report", &args),
-            })
-            .collect();
-        let mut tx = self.store.write().await?;
-        outbox::enqueue(&mut tx, &queued).await?;
-        tx.commit().await?;
+        let queued = outbox::to_admins(
+            &self.admins,
+            &format!("conversion-report:{run}"),
+            "admin-conversion-report",
+            &args,
+        );
+        outbox::enqueue_now(&self.store, &queued).await?;
         self.outbox_wake.notify_one();
         Ok(())
     }

@@ -6,7 +6,7 @@ pub mod monitor;
 pub mod reconcile;
 
 use crate::services::payouts::Payer;
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox;
 use crate::store::{Store, job_runs};
 use chrono::Utc;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
@@ -66,28 +66,18 @@ where
 
 /// Tells the admins a job run failed (once per job and slot, whichever replica ran it).
 async fn alert_admins(store: &Store, admins: &[i64], job: &str, slot: &str, error: &str) {
-    let queued: Vec<Queued> = admins
-        .iter()
-        .map(|admin| Queued {
-            dedupe_key: format!("job-failed:{job}:{slot}:{admin}"),
-            chat_id: *admin,
-            message: OutboxMessage::text(
-                "admin-job-failed",
-                &[
-                    ("job", job.to_string()),
-                    ("slot", slot.to_string()),
-                    ("error", error.to_string()),
-                ],
-            ),
-        })
-        .collect();
-    let result = async {
-        let mut tx = store.write().await?;
-        outbox::enqueue(&mut tx, &queued).await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(e) = result {
+    let args = [
+        ("job", job.to_string()),
+        ("slot", slot.to_string()),
+        ("error", error.to_string()),
+    ];
+    let queued = outbox::to_admins(
+        admins,
+        &format!("job-failed:{job}:{slot}"),
+        "admin-job-failed",
+        &args,
+    );
+    if let Err(e) = outbox::enqueue_now(store, &queued).await {
         tracing::error!(job, error = %e, "could not alert the admins");
     }
 }

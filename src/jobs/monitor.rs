@@ -2,7 +2,7 @@
 //! unreachable for a few minutes, then when it is back.
 
 use crate::payments::PaymentGateway;
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox;
 use crate::store::{Store, StoreError};
 use chrono::Utc;
 use std::sync::Arc;
@@ -29,7 +29,8 @@ impl ProviderMonitor {
         loop {
             match self.gateway.status().await {
                 Ok(()) => {
-                    if alerted && let Err(e) = self.tell("admin-provider-up", "provider-up").await {
+                    let back = format!("provider-up:{}", Utc::now().format("%Y-%m-%dT%H:%M"));
+                    if alerted && let Err(e) = self.tell("admin-provider-up", &back).await {
                         tracing::error!(error = %e, "could not tell the admins NOWPayments is back");
                     }
                     if down_since.is_some() {
@@ -57,32 +58,18 @@ impl ProviderMonitor {
         }
     }
 
+    /// Tells the admins; `dedupe` names the outage (its first minute) so that replicas
+    /// watching the same outage alert once.
     async fn tell(&self, key: &str, dedupe: &str) -> Result<(), StoreError> {
-        let since = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+        let at = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
         let minutes = self.down_after.as_secs().div_ceil(60).to_string();
-        let queued: Vec<Queued> = self
-            .admins
-            .iter()
-            .map(|admin| Queued {
-                // Replicas alert about the same outage once: the key names its first minute.
-                dedupe_key: format!(
-                    "{dedupe}:{admin}:{}",
-                    if key.ends_with("up") {
-                        since.clone()
-                    } else {
-                        String::new()
-                    }
-                ),
-                chat_id: *admin,
-                message: OutboxMessage::text(
-                    key,
-                    &[("minutes", minutes.clone()), ("at", since.clone())],
-                ),
-            })
-            .collect();
-        let mut tx = self.store.write().await?;
-        outbox::enqueue(&mut tx, &queued).await?;
-        tx.commit().await?;
+        let queued = outbox::to_admins(
+            &self.admins,
+            dedupe,
+            key,
+            &[("minutes", minutes), ("at", at)],
+        );
+        outbox::enqueue_now(&self.store, &queued).await?;
         self.outbox_wake.notify_one();
         Ok(())
     }

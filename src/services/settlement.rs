@@ -295,14 +295,12 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
             ("payment", u.payment_id.clone()),
             ("reason", reason),
         ];
-        let alerts = admins
-            .iter()
-            .map(|admin| Queued {
-                dedupe_key: format!("mismatch:{}:{}:{admin}", order.id, short_hash(raw)),
-                chat_id: *admin,
-                message: OutboxMessage::text("admin-payment-mismatch", &args),
-            })
-            .collect();
+        let alerts = outbox::to_admins(
+            admins,
+            &format!("mismatch:{}:{}", order.id, short_hash(raw)),
+            "admin-payment-mismatch",
+            &args,
+        );
         return (
             unchanged(IpnOutcome::Mismatch),
             Effects {
@@ -618,11 +616,12 @@ async fn apply_stock(
                             chat_id: p.row.order.buyer_id,
                             message: OutboxMessage::text("paid-but-sold-out", &args),
                         });
-                        queued.extend(admins.iter().map(|admin| Queued {
-                            dedupe_key: format!("order:{order_id}:paid_sold_out:{admin}"),
-                            chat_id: *admin,
-                            message: OutboxMessage::text("admin-paid-but-sold-out", &args),
-                        }));
+                        queued.extend(outbox::to_admins(
+                            admins,
+                            &format!("order:{order_id}:paid_sold_out"),
+                            "admin-paid-but-sold-out",
+                            &args,
+                        ));
                     }
                 }
             }

@@ -53,6 +53,18 @@ fn own(args: &[(&str, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The same message to each admin, once per admin under `dedupe` (the key is `<dedupe>:<admin>`).
+pub fn to_admins(admins: &[i64], dedupe: &str, key: &str, args: &[(&str, String)]) -> Vec<Queued> {
+    admins
+        .iter()
+        .map(|admin| Queued {
+            dedupe_key: format!("{dedupe}:{admin}"),
+            chat_id: *admin,
+            message: OutboxMessage::text(key, args),
+        })
+        .collect()
+}
+
 /// A claimed outbox row, ready to send.
 #[derive(Debug, Clone)]
 pub struct OutboxItem {
@@ -68,6 +80,16 @@ pub struct Queued {
     pub dedupe_key: String,
     pub chat_id: i64,
     pub message: OutboxMessage,
+}
+
+/// Queues messages in a transaction of their own, for news that changes nothing else.
+pub async fn enqueue_now(store: &Store, items: &[Queued]) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.write().await?;
+    enqueue(&mut tx, items).await?;
+    tx.commit().await
 }
 
 /// Queues messages, skipping any whose `dedupe_key` was ever queued: this is what makes

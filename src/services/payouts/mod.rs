@@ -592,12 +592,7 @@ impl Payer {
     }
 
     async fn queue(&self, queued: &[Queued]) -> Result<(), StoreError> {
-        if queued.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.store.write().await?;
-        outbox::enqueue(&mut tx, queued).await?;
-        tx.commit().await?;
+        outbox::enqueue_now(&self.store, queued).await?;
         self.outbox_wake.notify_one();
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use crate::domain::UsdCents;
 use crate::payments::currencies::label;
-use crate::store::outbox::{OutboxMessage, Queued};
+use crate::store::outbox::{OutboxMessage, Queued, to_admins};
 use crate::store::payouts::Payout;
 
 fn to(chat_id: i64, dedupe_key: String, key: &str, args: &[(&str, String)]) -> Queued {
@@ -11,13 +11,6 @@ fn to(chat_id: i64, dedupe_key: String, key: &str, args: &[(&str, String)]) -> Q
         chat_id,
         message: OutboxMessage::text(key, args),
     }
-}
-
-fn to_admins(admins: &[i64], dedupe: &str, key: &str, args: &[(&str, String)]) -> Vec<Queued> {
-    admins
-        .iter()
-        .map(|admin| to(*admin, format!("{dedupe}:{admin}"), key, args))
-        .collect()
 }
 
 fn payout_args(p: &Payout) -> Vec<(&'static str, String)> {
