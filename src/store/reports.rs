@@ -6,6 +6,7 @@ use crate::domain::UsdCents;
 use crate::domain::stats::{Sale, fee_cents};
 use crate::payments::CryptoAmount;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 /// Finished sales whose sale entry was written in `[from, to)`, with NOWPayments' fee when the
 /// finishing report gave `actually_paid` and `outcome_amount`.
@@ -90,10 +91,7 @@ pub async fn payments(
         ""
     };
     let sql = format!(
-        "SELECT o.id, o.payment_id, o.status, o.total_cents, o.pay_currency, o.pay_amount, o.actually_paid, \
-         o.buyer_id, o.seller_id, p.title, o.created_at, o.updated_at \
-         FROM orders o JOIN products p ON p.id = o.product_id \
-         WHERE o.payment_id IS NOT NULL {filter} ORDER BY o.id DESC LIMIT $1 OFFSET $2"
+        "{PAYMENT_SELECT} WHERE o.payment_id IS NOT NULL {filter} ORDER BY o.id DESC LIMIT $1 OFFSET $2"
     );
     let mut q = sqlx::query(&sql).bind(limit).bind(offset);
     if let Some(s) = status {
@@ -115,52 +113,40 @@ pub async fn payments(
     let total: i64 = cq.fetch_one(store.pool()).await?.try_get("n")?;
     let lines = rows
         .iter()
-        .map(|r| {
-            Ok(PaymentLine {
-                order_id: r.try_get("id")?,
-                payment_id: r.try_get("payment_id")?,
-                status: r.try_get("status")?,
-                total: UsdCents(r.try_get("total_cents")?),
-                pay_currency: r.try_get("pay_currency")?,
-                pay_amount: r.try_get("pay_amount")?,
-                actually_paid: r.try_get("actually_paid")?,
-                buyer_id: r.try_get("buyer_id")?,
-                seller_id: r.try_get("seller_id")?,
-                title: r.try_get("title")?,
-                created_at: r.try_get("created_at")?,
-                updated_at: r.try_get("updated_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .map(payment_line)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((lines, total))
 }
 
 pub async fn payment(store: &Store, order_id: i64) -> Result<Option<PaymentLine>, StoreError> {
-    let row = sqlx::query(
-        "SELECT o.id, o.payment_id, o.status, o.total_cents, o.pay_currency, o.pay_amount, o.actually_paid, \
-         o.buyer_id, o.seller_id, p.title, o.created_at, o.updated_at \
-         FROM orders o JOIN products p ON p.id = o.product_id WHERE o.id = $1",
-    )
-    .bind(order_id)
-    .fetch_optional(store.pool())
-    .await?;
-    row.map(|r| {
-        Ok(PaymentLine {
-            order_id: r.try_get("id")?,
-            payment_id: r.try_get("payment_id")?,
-            status: r.try_get("status")?,
-            total: UsdCents(r.try_get("total_cents")?),
-            pay_currency: r.try_get("pay_currency")?,
-            pay_amount: r.try_get("pay_amount")?,
-            actually_paid: r.try_get("actually_paid")?,
-            buyer_id: r.try_get("buyer_id")?,
-            seller_id: r.try_get("seller_id")?,
-            title: r.try_get("title")?,
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-        })
+    sqlx::query(&format!("{PAYMENT_SELECT} WHERE o.id = $1"))
+        .bind(order_id)
+        .fetch_optional(store.pool())
+        .await?
+        .as_ref()
+        .map(payment_line)
+        .transpose()
+}
+
+const PAYMENT_SELECT: &str = "SELECT o.id, o.payment_id, o.status, o.total_cents, o.pay_currency, \
+    o.pay_amount, o.actually_paid, o.buyer_id, o.seller_id, p.title, o.created_at, o.updated_at \
+    FROM orders o JOIN products p ON p.id = o.product_id";
+
+fn payment_line(r: &AnyRow) -> Result<PaymentLine, StoreError> {
+    Ok(PaymentLine {
+        order_id: r.try_get("id")?,
+        payment_id: r.try_get("payment_id")?,
+        status: r.try_get("status")?,
+        total: UsdCents(r.try_get("total_cents")?),
+        pay_currency: r.try_get("pay_currency")?,
+        pay_amount: r.try_get("pay_amount")?,
+        actually_paid: r.try_get("actually_paid")?,
+        buyer_id: r.try_get("buyer_id")?,
+        seller_id: r.try_get("seller_id")?,
+        title: r.try_get("title")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
     })
-    .transpose()
 }
 
 /// One IPN (or status check, or souk's own report) kept for an order.
