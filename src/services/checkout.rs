@@ -52,6 +52,17 @@ impl Checkout {
         Quote::for_price(product.price, self.commission)
     }
 
+    /// The product, if this buyer may buy it now (not banned; the product in the shop).
+    async fn buyable_for(&self, buyer_id: i64, product_id: i64) -> Result<Product, CheckoutError> {
+        if crate::store::users::is_banned(&self.store, buyer_id).await? {
+            return Err(CheckoutError::Banned);
+        }
+        products::get(&self.store, product_id)
+            .await?
+            .filter(Product::is_buyable)
+            .ok_or(CheckoutError::ProductUnavailable)
+    }
+
     /// A Stars order: written (and its item reserved) like any other; the buyer then pays the
     /// invoice inside Telegram. Returns the order, its product and its price in Stars.
     pub async fn start_stars(
@@ -62,13 +73,7 @@ impl Checkout {
         let rate = self
             .stars_per_usd
             .ok_or(CheckoutError::CurrencyNotOffered)?;
-        if crate::store::users::is_banned(&self.store, buyer_id).await? {
-            return Err(CheckoutError::Banned);
-        }
-        let product = products::get(&self.store, product_id)
-            .await?
-            .filter(Product::is_buyable)
-            .ok_or(CheckoutError::ProductUnavailable)?;
+        let product = self.buyable_for(buyer_id, product_id).await?;
         let order = match orders::find_unpaid(&self.store, buyer_id, product_id, STARS).await? {
             Some(open) => open,
             None => {
@@ -93,13 +98,7 @@ impl Checkout {
         product_id: i64,
         coin: &str,
     ) -> Result<(Order, Product), CheckoutError> {
-        if crate::store::users::is_banned(&self.store, buyer_id).await? {
-            return Err(CheckoutError::Banned);
-        }
-        let product = products::get(&self.store, product_id)
-            .await?
-            .filter(Product::is_buyable)
-            .ok_or(CheckoutError::ProductUnavailable)?;
+        let product = self.buyable_for(buyer_id, product_id).await?;
         if !self.currencies.offered().await?.iter().any(|c| c == coin) {
             return Err(CheckoutError::CurrencyNotOffered);
         }
