@@ -162,14 +162,7 @@ impl Application {
             );
         }
         let converter = match (&payer, config.auto_convert) {
-            (Some(p), true) => Some(Converter {
-                store: store.clone(),
-                api: p.api.clone(),
-                currency: config.payout_currency.clone(),
-                admins: p.admins.clone(),
-                outbox_wake: outbox_wake.clone(),
-                poll_every: Duration::from_secs(15),
-            }),
+            (Some(p), true) => Some(Converter::for_payer(p)),
             _ => None,
         };
         let monitor = (!config.sandbox()).then(|| crate::jobs::monitor::ProviderMonitor {

@@ -179,14 +179,7 @@ async fn job(name: JobName) -> anyhow::Result<()> {
         ),
         JobName::Convert => {
             let p = payer()?;
-            let c = jobs::convert::Converter {
-                store: store.clone(),
-                api: p.api.clone(),
-                currency: p.currency.clone(),
-                admins: p.admins.clone(),
-                outbox_wake: p.outbox_wake.clone(),
-                poll_every: std::time::Duration::from_secs(15),
-            };
+            let c = jobs::convert::Converter::for_payer(&p);
             (
                 "convert",
                 jobs::day_slot(now),

@@ -47,7 +47,22 @@ impl fmt::Display for ConvertReport {
     }
 }
 
+/// Pause between two checks of a conversion in progress.
+const POLL_EVERY: Duration = Duration::from_secs(15);
+
 impl Converter {
+    /// The converter of a payer's custody account, into its payout coin.
+    pub fn for_payer(payer: &crate::services::payouts::Payer) -> Converter {
+        Converter {
+            store: payer.store.clone(),
+            api: payer.api.clone(),
+            currency: payer.currency.clone(),
+            admins: payer.admins.clone(),
+            outbox_wake: payer.outbox_wake.clone(),
+            poll_every: POLL_EVERY,
+        }
+    }
+
     pub async fn run(&self) -> Result<ConvertReport, crate::BoxError> {
         let mut report = ConvertReport::default();
         // Earlier runs' conversions are followed with this run's.

@@ -206,7 +206,8 @@ impl Broadcaster {
 
     /// Edits the admin's progress message.
     async fn show_progress(&self, b: &broadcasts::Broadcast, key: &str) {
-        let Some(message_id) = b.progress_message_id.or(self.progress_message(b.id).await) else {
+        // Recorded before the broadcast was spawned (or resumed from the database).
+        let Some(message_id) = b.progress_message_id else {
             return;
         };
         let Ok(progress) = broadcasts::progress(&self.store, b.id).await else {
@@ -221,14 +222,6 @@ impl Broadcaster {
         if let Err(e) = edited {
             tracing::debug!(broadcast = b.id, error = %e, "progress message not edited");
         }
-    }
-
-    async fn progress_message(&self, id: i64) -> Option<i64> {
-        broadcasts::get(&self.store, id)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|b| b.progress_message_id)
     }
 
     /// Every 30 s (first at start-up): resumes broadcasts that no process holds any more, a

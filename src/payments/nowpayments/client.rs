@@ -160,6 +160,15 @@ fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
+/// Ids go into URL paths: only letters and digits.
+pub(super) fn path_id(id: &str) -> Result<&str, GatewayError> {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(id)
+    } else {
+        Err(GatewayError::NotFound)
+    }
+}
+
 pub(super) fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, GatewayError> {
     serde_json::from_str(text).map_err(|e| GatewayError::BadResponse(e.to_string()))
 }
@@ -248,10 +257,9 @@ impl PaymentGateway for NowPaymentsClient {
         &self,
         payment_id: &str,
     ) -> Result<(PaymentStatusBody, String), GatewayError> {
-        if payment_id.is_empty() || !payment_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(GatewayError::NotFound);
-        }
-        let text = self.get(&format!("/payment/{payment_id}")).await?;
+        let text = self
+            .get(&format!("/payment/{}", path_id(payment_id)?))
+            .await?;
         Ok((parse(&text)?, text))
     }
 }

@@ -1,7 +1,7 @@
 //! Custody calls, which need a JWT besides the API key: balances, batch payouts and their 2FA
 //! verification, and conversions between custody coins.
 
-use super::client::{NowPaymentsClient, parse};
+use super::client::{NowPaymentsClient, parse, path_id};
 use super::wire::{CryptoAmount, amount, id, opt_id};
 use crate::payments::GatewayError;
 use reqwest::Method;
@@ -120,15 +120,6 @@ struct ConversionBody {
 /// NOWPayments answers some calls with the plain text `OK` (sometimes quoted).
 pub fn is_plain_ok(text: &str) -> bool {
     text.trim().trim_matches('"').eq_ignore_ascii_case("ok")
-}
-
-/// Ids go into URL paths: only letters and digits.
-fn path_id(id: &str) -> Result<&str, GatewayError> {
-    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(id)
-    } else {
-        Err(GatewayError::NotFound)
-    }
 }
 
 impl NowPaymentsClient {
