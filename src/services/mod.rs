@@ -6,3 +6,4 @@ pub mod checkout;
 pub mod moderation;
 pub mod payouts;
 pub mod settlement;
+pub mod stars;

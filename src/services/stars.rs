@@ -1,0 +1,163 @@
+//! Telegram Stars orders: whether an invoice may be paid now, and settling a paid one through
+//! the same path as an IPN. `telegram_payment_charge_id` becomes the order's payment id (unique):
+//! a repeated payment message never delivers twice, and an old invoice paid again is caught.
+
+use super::checkout::STARS;
+use super::settlement;
+use crate::domain::OrderStatus;
+use crate::domain::price::stars_for;
+use crate::domain::product::ProductKind;
+use crate::payments::CryptoAmount;
+use crate::store::orders::{self, AttachedPayment};
+use crate::store::{Store, StoreError, is_unique_violation, outbox, products, stock};
+use rust_decimal::Decimal;
+
+/// The invoice payload: names the order, nothing else.
+pub fn invoice_payload(order_id: i64) -> String {
+    format!("souk-order-{order_id}")
+}
+
+pub fn order_of(payload: &str) -> Option<i64> {
+    payload.strip_prefix("souk-order-")?.parse().ok()
+}
+
+/// Why a Stars invoice may not be paid now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Unknown order, someone else's, or a product no longer in the shop.
+    Unavailable,
+    Paid,
+    /// The order lapsed, its item went back to stock.
+    Expired,
+    SoldOut,
+    /// The invoice's amount or currency is not the order's price.
+    Price,
+}
+
+/// Decides a pre-checkout: `Ok(())` when `buyer` may pay `stars` for the order of `payload`.
+pub async fn may_pay(
+    store: &Store,
+    stars_per_usd: Option<Decimal>,
+    buyer: i64,
+    payload: &str,
+    currency: &str,
+    stars: u32,
+) -> Result<Result<(), Refusal>, StoreError> {
+    let Some(order) = order_of(payload) else {
+        return Ok(Err(Refusal::Unavailable));
+    };
+    let Some(order) = orders::get(store, order).await? else {
+        return Ok(Err(Refusal::Unavailable));
+    };
+    if order.buyer_id != buyer || order.pay_currency != STARS {
+        return Ok(Err(Refusal::Unavailable));
+    }
+    if currency != "XTR" {
+        return Ok(Err(Refusal::Price));
+    }
+    let Some(product) = products::get(store, order.product_id).await? else {
+        return Ok(Err(Refusal::Unavailable));
+    };
+    if order.payment_id.is_some() {
+        return Ok(Err(Refusal::Paid));
+    }
+    if order.status != OrderStatus::Created {
+        // Its reservation lapsed: say whether anything is left to buy.
+        let gone =
+            product.kind == ProductKind::Items && stock::available(store, product.id).await? == 0;
+        return Ok(Err(if gone {
+            Refusal::SoldOut
+        } else {
+            Refusal::Expired
+        }));
+    }
+    if !product.is_buyable() {
+        return Ok(Err(Refusal::Unavailable));
+    }
+    if product.kind == ProductKind::Items {
+        let mut conn = store.pool().acquire().await?;
+        if stock::of_order(&mut conn, order.id).await?.is_none() {
+            return Ok(Err(Refusal::SoldOut));
+        }
+    }
+    if stars_per_usd.and_then(|r| stars_for(order.total, r)) != Some(stars) {
+        return Ok(Err(Refusal::Price));
+    }
+    Ok(Ok(()))
+}
+
+/// What a `successful_payment` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paid {
+    /// Settled (or a repeat of a settled payment, which changes nothing).
+    Settled,
+    /// Another charge paid this order already: the admins were told to refund this one.
+    PaidTwice,
+    UnknownOrder,
+}
+
+/// Attaches the charge to the order, then settles it as a `finished` report would.
+pub async fn settle_paid(
+    store: &Store,
+    admins: &[i64],
+    payload: &str,
+    charge: &str,
+    stars: u32,
+) -> Result<Paid, StoreError> {
+    let Some(order) = order_of(payload) else {
+        return Ok(Paid::UnknownOrder);
+    };
+    let Some(order) = orders::get(store, order).await? else {
+        return Ok(Paid::UnknownOrder);
+    };
+    let stars = stars.to_string();
+    let payment = AttachedPayment {
+        payment_id: charge,
+        pay_address: "telegram",
+        pay_amount: &stars,
+        expires_at: None,
+    };
+    let attached = match orders::attach_payment(store, order.id, &payment).await {
+        Ok(attached) => attached,
+        // The charge id belongs to another order already.
+        Err(StoreError::Db(e)) if is_unique_violation(&e) => false,
+        Err(e) => return Err(e),
+    };
+    if !attached {
+        tracing::error!(order_id = order.id, "a Stars invoice was paid twice");
+        let args = [
+            ("order", order.id.to_string()),
+            ("charge", charge.to_string()),
+        ];
+        let queued = outbox::to_admins(
+            admins,
+            &format!("stars-paid-twice:{charge}"),
+            "admin-stars-paid-twice",
+            &args,
+        );
+        outbox::enqueue_now(store, &queued).await?;
+        return Ok(Paid::PaidTwice);
+    }
+    let (mut body, raw) =
+        settlement::synthetic_report(&order, charge, "finished", "telegram-stars");
+    body.actually_paid = CryptoAmount::parse(&stars);
+    let settled = settlement::apply(store, admins, &body, &raw).await?;
+    tracing::info!(
+        order_id = order.id,
+        outcome = settled.outcome.as_str(),
+        "Stars payment settled"
+    );
+    Ok(Paid::Settled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_name_the_order() {
+        assert_eq!(order_of(&invoice_payload(42)), Some(42));
+        assert_eq!(order_of("souk-order-x"), None);
+        assert_eq!(order_of("other-42"), None);
+    }
+}
