@@ -63,9 +63,11 @@ pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents
     file_id, file_unique_id, file_name, text_content, storage_key, status, hidden_at, \
     (SELECT u.banned_at FROM users u WHERE u.id = products.seller_id) AS seller_banned_at";
 
-/// The shop shows only products neither hidden nor of a banned seller.
-const IN_SHOP: &str = "status = 'active' AND hidden_at IS NULL \
-    AND seller_id NOT IN (SELECT id FROM users WHERE banned_at IS NOT NULL)";
+/// The shop shows only products neither hidden nor of a banned seller (a key lookup per
+/// product, not a scan of every user).
+const IN_SHOP: &str = "status = 'active' AND hidden_at IS NULL AND NOT EXISTS \
+    (SELECT 1 FROM users u WHERE u.id = products.seller_id AND u.banned_at IS NOT NULL)";
+
 
 pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
     let kind: String = r.try_get("kind")?;
