@@ -68,7 +68,6 @@ pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents
 const IN_SHOP: &str = "status = 'active' AND hidden_at IS NULL AND NOT EXISTS \
     (SELECT 1 FROM users u WHERE u.id = products.seller_id AND u.banned_at IS NOT NULL)";
 
-
 pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
     let kind: String = r.try_get("kind")?;
     Ok(Product {
