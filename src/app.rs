@@ -11,7 +11,8 @@ use crate::files::s3::S3Store;
 use crate::http::{self, HttpState};
 use crate::jobs::convert::Converter;
 use crate::payments::PaymentGateway;
-use crate::payments::currencies::CurrencyCatalog;
+use crate::payments::rail::Rails;
+
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::payments::sandbox::Simulator;
 use crate::services::broadcast::Broadcaster;
@@ -140,10 +141,6 @@ impl Application {
             files: files.clone(),
             bot: bot.clone(),
         };
-        let currencies = Arc::new(CurrencyCatalog::new(
-            gateway.clone(),
-            config.accepted_currencies.clone(),
-        ));
         let outbox_wake = Arc::new(Notify::new());
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
             simulator
@@ -154,6 +151,10 @@ impl Application {
             tracing::warn!(
                 "IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders"
             );
+        }
+        let rails = Rails::from_config(&config, &store, gateway.clone(), ipn_callback_url);
+        if config.nexpay.is_some() {
+            tracing::info!("mobile money (Wave, Orange Money) is offered through NexPay");
         }
         let payer = Payer::from_config(&config, store.clone(), outbox_wake.clone())?;
         if payer.is_none() {
@@ -190,13 +191,13 @@ impl Application {
             store: store.clone(),
             checkout: Checkout {
                 store: store.clone(),
-                gateway: gateway.clone(),
-                currencies,
+                rails: rails.clone(),
                 commission: config.commission,
-                ipn_callback_url,
                 outbox_wake: outbox_wake.clone(),
-                stars_per_usd: config.stars_per_usd,
             },
+            stars_per_usd: config.stars_per_usd,
+            nexpay_currency: config.nexpay.as_ref().map(|n| n.currency.clone()),
+
             gateway,
             simulator,
             minimum_price: config.minimum_price,
@@ -218,6 +219,7 @@ impl Application {
             outbox_wake: outbox_wake.clone(),
             admins: Arc::new(config.admin_ids.clone()),
             metrics_token: config.metrics_token.clone(),
+            rails,
         };
         Ok(Application {
             listener,
@@ -279,7 +281,7 @@ impl Application {
 
         let reconciler = crate::jobs::reconcile::Reconciler {
             store: self.store.clone(),
-            gateway: self.deps.gateway.clone(),
+            rails: self.deps.checkout.rails.clone(),
             admins: Arc::new(self.deps.admin_ids.clone()),
         };
         let jobs = crate::jobs::Jobs {

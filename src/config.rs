@@ -41,6 +41,8 @@ pub struct Config {
     pub webhook: Option<WebhookConfig>,
     /// How many Telegram Stars one US dollar costs; Stars are offered when set.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
+    /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
+    pub nexpay: Option<crate::payments::nexpay::NexpayConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -349,6 +351,7 @@ impl Config {
                     .ok_or_else(|| err("STARS_PER_USD", "must be a positive number such as 75"))?,
             ),
         };
+        let nexpay = nexpay_config(&get)?;
         let auto_convert = match get("AUTO_CONVERT")
             .map(|v| v.to_ascii_lowercase())
             .as_deref()
@@ -391,6 +394,7 @@ impl Config {
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
             webhook,
             stars_per_usd,
+            nexpay,
         })
     }
 
@@ -419,6 +423,71 @@ fn random_hex(bytes: usize) -> String {
             .for_each(|(i, b)| *b = (nanos >> ((i % 16) * 8)) as u8);
     }
     hex::encode(buf)
+}
+
+/// `NEXPAY_URL`, `NEXPAY_WRITE_KEY`, `NEXPAY_PROJECT_ID` and `NEXPAY_WEBHOOK_SECRET` turn mobile
+/// money on (all four or none), with `NEXPAY_USD_RATE` to price in `NEXPAY_CURRENCY`.
+fn nexpay_config(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<crate::payments::nexpay::NexpayConfig>, ConfigError> {
+    const NEEDED: [&str; 4] = [
+        "NEXPAY_URL",
+        "NEXPAY_WRITE_KEY",
+        "NEXPAY_PROJECT_ID",
+        "NEXPAY_WEBHOOK_SECRET",
+    ];
+    let given: Vec<Option<String>> = NEEDED.iter().map(|n| get(n)).collect();
+    if given.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    if let Some(i) = given.iter().position(Option::is_none) {
+        return Err(err(
+            NEEDED[i],
+            "is needed with the other NEXPAY_ settings (URL, WRITE_KEY, PROJECT_ID, WEBHOOK_SECRET)",
+        ));
+    }
+    let [url, write_key, project_id, webhook_secret] =
+        <[Option<String>; 4]>::try_from(given).map_err(|_| err("NEXPAY_URL", "is unreadable"))?;
+    let url = url.unwrap_or_default();
+    match url::Url::parse(&url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+        _ => return Err(err("NEXPAY_URL", "is not an http(s) URL")),
+    }
+    let usd_rate = get("NEXPAY_USD_RATE")
+        .ok_or_else(|| {
+            err(
+                "NEXPAY_USD_RATE",
+                "is needed with NEXPAY_URL (e.g. 605 XOF per USD)",
+            )
+        })?
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|d| *d > rust_decimal::Decimal::ZERO && *d < rust_decimal::Decimal::from(1_000_000))
+        .ok_or_else(|| err("NEXPAY_USD_RATE", "must be a positive number such as 605"))?;
+    let currency = get("NEXPAY_CURRENCY")
+        .unwrap_or_else(|| "XOF".into())
+        .to_ascii_uppercase();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(err(
+            "NEXPAY_CURRENCY",
+            "must be a three-letter code such as XOF",
+        ));
+    }
+    let webhook_header = get("NEXPAY_WEBHOOK_HEADER")
+        .unwrap_or_else(|| "x-webhook-secret".into())
+        .to_ascii_lowercase();
+    if axum::http::HeaderName::from_bytes(webhook_header.as_bytes()).is_err() {
+        return Err(err("NEXPAY_WEBHOOK_HEADER", "is not a valid header name"));
+    }
+    Ok(Some(crate::payments::nexpay::NexpayConfig {
+        url,
+        write_key: SecretString::from(write_key.unwrap_or_default()),
+        project_id: project_id.unwrap_or_default(),
+        webhook_secret: SecretString::from(webhook_secret.unwrap_or_default()),
+        webhook_header,
+        usd_rate,
+        currency,
+    }))
 }
 
 #[cfg(test)]

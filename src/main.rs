@@ -6,6 +6,7 @@ use souk::app::{Application, shutdown_signal};
 use souk::config::Config;
 use souk::jobs;
 use souk::payments::nowpayments::NowPaymentsClient;
+use souk::payments::rail::Rails;
 use souk::services::payouts::{self, Payer};
 use souk::store::Store;
 use std::process::ExitCode;
@@ -158,14 +159,21 @@ async fn job(name: JobName) -> anyhow::Result<()> {
     };
     let (job, slot, ran) = match name {
         JobName::Reconcile => {
+            let gateway = Arc::new(NowPaymentsClient::new(
+                &config.nowpayments_api_url,
+                np.api_key,
+            ));
             let r = jobs::reconcile::Reconciler {
+                rails: Rails::from_config(
+                    &config,
+                    &store,
+                    gateway,
+                    config.ipn_callback_url.clone(),
+                ),
                 store: store.clone(),
-                gateway: Arc::new(NowPaymentsClient::new(
-                    &config.nowpayments_api_url,
-                    np.api_key,
-                )),
                 admins: Arc::new(config.admin_ids.clone()),
             };
+
             (
                 "reconcile",
                 jobs::hour_slot(now),

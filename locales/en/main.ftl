@@ -391,3 +391,19 @@ stars-refused-paid = This order is already paid.
 stars-refused-expired = This order has expired; open the product again to buy it.
 stars-refused-price = The price has changed; open the product again for a new invoice.
 admin-stars-paid-twice = 🚨 Order #{ $order } was paid again in Stars with an old invoice (charge { $charge }). Nothing was delivered twice; refund that charge.
+
+## Mobile money (NexPay)
+button-wave = 🌊 Wave
+button-orange-money = 🟠 Orange Money
+button-share-phone = 📱 Share my phone number
+button-open-checkout = Pay now
+phone-ask = Which phone number pays? Press the button below to share yours, or type it in international format (for example +221 77 123 45 67).
+phone-invalid = That is not a phone number in international format. Type it with the country code, for example +221 77 123 45 67, or press the button to share yours.
+phone-received = Paying from { $phone }.
+mobile-payment-caption = Order #{ $order }: { $title }
+    Price ${ $price } + platform fee ${ $commission } ({ $percent }%) = ${ $total }
+
+    Pay { $amount } { $currency } with { $provider }: press "Pay now" or scan the code.
+
+    Expires: { $expires }
+admin-payment-closed = ⚠️ Order #{ $order }: the payment provider closed payment { $payment } without telling souk how it ended. Check the provider's dashboard; the order stays open until it expires.

@@ -391,3 +391,19 @@ stars-refused-paid = Cette commande est déjà payée.
 stars-refused-expired = Cette commande a expiré ; ouvrez de nouveau le produit pour l'acheter.
 stars-refused-price = Le prix a changé ; ouvrez de nouveau le produit pour une nouvelle facture.
 admin-stars-paid-twice = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }). Rien n'a été livré deux fois ; remboursez ce paiement.
+
+## Mobile money (NexPay)
+button-wave = 🌊 Wave
+button-orange-money = 🟠 Orange Money
+button-share-phone = 📱 Partager mon numéro
+button-open-checkout = Payer maintenant
+phone-ask = Quel numéro paie ? Appuyez sur le bouton ci-dessous pour partager le vôtre, ou tapez-le au format international (par exemple +221 77 123 45 67).
+phone-invalid = Ce n'est pas un numéro au format international. Tapez-le avec l'indicatif du pays, par exemple +221 77 123 45 67, ou appuyez sur le bouton pour partager le vôtre.
+phone-received = Paiement depuis le { $phone }.
+mobile-payment-caption = Commande n°{ $order } : { $title }
+    Prix { $price } $ + frais de plateforme { $commission } $ ({ $percent } %) = { $total } $
+
+    Payez { $amount } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
+
+    Expire : { $expires }
+admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } sans dire à souk comment il s'est terminé. Vérifiez son tableau de bord ; la commande reste ouverte jusqu'à son expiration.

@@ -1,21 +1,28 @@
-//! Buyers: product cards, choosing a coin, the payment message, status checks, purchases.
+//! Buyers: product cards, choosing how to pay (and a phone number for mobile money), the payment
+//! message of each rail, status checks, purchases.
 
 use super::action::Action;
+use super::state::State;
 use super::{Deps, HandlerResult, Who, qr};
 use crate::domain::OrderStatus;
+use crate::domain::phone::PhoneNumber;
 use crate::domain::product::ProductKind;
 use crate::files::LINK_TTL;
 use crate::payments::GatewayError;
 use crate::payments::currencies::label;
+use crate::payments::rail::{Choice, Label, Presentation};
 use crate::payments::uri::payment_uri;
-use crate::services::checkout::{CheckoutError, STARS};
+use crate::services::checkout::{Buyer, CheckoutError, Payable};
 use crate::services::settlement::{self, RefreshError};
 use crate::store::orders::{self, Order};
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use std::sync::Arc;
 use teloxide::prelude::*;
-use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+use teloxide::types::{
+    ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
+    KeyboardMarkup, KeyboardRemove,
+};
 
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
     let Some(product) = products::get(&deps.store, id)
@@ -118,10 +125,6 @@ pub async fn on_press(
             answer.await?;
             choose_currency(bot, who, deps, id).await
         }
-        Action::Pay(id, coin) => {
-            answer.await?;
-            pay(bot, who, deps, id, &coin).await
-        }
         Action::Check(order_id) => {
             let text = match own_order(&deps, &who, order_id).await? {
                 Some(order) => who.t(&format!("status-{}", check_status(&deps, order).await)),
@@ -201,36 +204,37 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
         bot.send_message(who.chat(), who.t("sold-out")).await?;
         return Ok(());
     }
-    let coins = match deps.checkout.currencies.offered().await {
+    let choices = match deps.checkout.rails.choices().await {
         Ok(c) if !c.is_empty() => c,
         Ok(_) => {
             bot.send_message(who.chat(), who.t("no-currencies")).await?;
             return Ok(());
         }
         Err(e) => {
-            tracing::warn!(error = %e, "currency list unavailable");
+            tracing::warn!(error = %e, "no payment choices available");
             bot.send_message(who.chat(), who.t("provider-down")).await?;
             return Ok(());
         }
     };
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
-    if deps.checkout.stars_per_usd.is_some() {
-        // Telegram's rules put Stars first for digital goods.
-        rows.push(vec![InlineKeyboardButton::callback(
-            who.t("button-stars"),
-            Action::Pay(product.id, STARS.to_string()).encode(),
-        )]);
-    }
-    rows.extend(coins.chunks(3).map(|row| {
-        row.iter()
-            .map(|c| {
-                InlineKeyboardButton::callback(
-                    label(c),
-                    Action::Pay(product.id, c.clone()).encode(),
-                )
-            })
-            .collect()
-    }));
+    let button = |c: &Choice| {
+        let text = match &c.label {
+            Label::Key(key) => who.t(key),
+            Label::Text(text) => text.clone(),
+        };
+        InlineKeyboardButton::callback(text, Action::Pay(product.id, c.code.clone()).encode())
+    };
+    // Choices with a label of their own (Stars, mobile money) get a row each, first; coins
+    // share rows of three.
+    let (own_rows, coins): (Vec<&Choice>, Vec<&Choice>) = choices
+        .iter()
+        .partition(|c| matches!(c.label, Label::Key(_)));
+    let mut rows: Vec<Vec<InlineKeyboardButton>> =
+        own_rows.into_iter().map(|c| vec![button(c)]).collect();
+    rows.extend(
+        coins
+            .chunks(3)
+            .map(|row| row.iter().map(|c| button(c)).collect()),
+    );
     let total = deps.checkout.quote(&product).total;
     bot.send_message(
         who.chat(),
@@ -244,11 +248,98 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
     Ok(())
 }
 
-async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -> HandlerResult {
-    if coin == STARS {
-        return super::stars::invoice(&bot, &who, &deps, product_id).await;
+/// A choice was pressed: ask for a phone number first when it needs one, else bill the order.
+pub async fn pay_pressed(
+    bot: Bot,
+    who: Who,
+    buyer_name: String,
+    deps: Arc<Deps>,
+    dialogue: super::ChatDialogue,
+    product_id: i64,
+    code: String,
+) -> HandlerResult {
+    let needs_phone = match deps.checkout.rails.for_code(&code) {
+        Some(rail) => rail
+            .choices()
+            .await
+            .map(|cs| cs.iter().any(|c| c.code == code && c.needs_phone))
+            .unwrap_or(false),
+        None => false,
+    };
+    if needs_phone {
+        dialogue
+            .update(State::PayPhone {
+                product_id,
+                code,
+                name: buyer_name,
+            })
+            .await?;
+        let share =
+            KeyboardButton::new(who.t("button-share-phone")).request(ButtonRequest::Contact);
+        bot.send_message(who.chat(), who.t("phone-ask"))
+            .reply_markup(
+                KeyboardMarkup::new(vec![vec![share]])
+                    .one_time_keyboard()
+                    .resize_keyboard(),
+            )
+            .await?;
+        return Ok(());
     }
-    let (order, product) = match deps.checkout.start(who.id, product_id, coin).await {
+    pay(bot, who, &buyer_name, deps, product_id, &code, None).await
+}
+
+/// The phone number for a mobile-money payment: shared with the button or typed.
+pub async fn receive_phone(
+    bot: Bot,
+    who: Who,
+    msg: Message,
+    deps: Arc<Deps>,
+    dialogue: super::ChatDialogue,
+    (product_id, code, name): (i64, String, String),
+) -> HandlerResult {
+    let phone = match (msg.contact(), msg.text()) {
+        (Some(contact), _) => PhoneNumber::from_contact(&contact.phone_number),
+        (None, Some(text)) => PhoneNumber::parse(text),
+        (None, None) => None,
+    };
+    let Some(phone) = phone else {
+        bot.send_message(who.chat(), who.t("phone-invalid")).await?;
+        return Ok(());
+    };
+    dialogue.exit().await?;
+    bot.send_message(
+        who.chat(),
+        who.tr("phone-received", &[("phone", phone.to_string())]),
+    )
+    .reply_markup(KeyboardRemove::new())
+    .await?;
+    pay(
+        bot,
+        who,
+        &name,
+        deps,
+        product_id,
+        &code,
+        Some(phone.as_str()),
+    )
+    .await
+}
+
+async fn pay(
+    bot: Bot,
+    who: Who,
+    buyer_name: &str,
+    deps: Arc<Deps>,
+    product_id: i64,
+    coin: &str,
+    phone: Option<&str>,
+) -> HandlerResult {
+    let buyer = Buyer {
+        id: who.id,
+        name: buyer_name,
+        phone,
+    };
+    let payable = match deps.checkout.start(&buyer, product_id, coin).await {
         Ok(done) => done,
         Err(e) => {
             let text = match &e {
@@ -256,6 +347,7 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
                 CheckoutError::Banned => who.t("account-banned"),
                 CheckoutError::SoldOut => who.t("sold-out"),
                 CheckoutError::CurrencyNotOffered => who.t("currency-not-offered"),
+                CheckoutError::PhoneNeeded => who.t("phone-invalid"),
                 CheckoutError::BelowMinimum { minimum_usd } => who.tr(
                     "below-minimum",
                     &[("coin", label(coin)), ("minimum", minimum_usd.clone())],
@@ -271,42 +363,89 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
             return Ok(());
         }
     };
+    match payable.presentation {
+        Presentation::Invoice => super::stars::send_invoice(&bot, &who, &deps, &payable).await,
+        Presentation::Link => show_link(&bot, &who, &deps, &payable).await,
+        Presentation::Address => show_address(&bot, &who, &deps, &payable).await,
+    }
+}
+
+/// The order's lines every payment message starts with.
+fn order_caption(
+    who: &Who,
+    deps: &Deps,
+    key: &str,
+    p: &Payable,
+    extra: &[(&str, String)],
+) -> String {
+    let order = &p.order;
+    let mut args = vec![
+        ("title", p.product.title.clone()),
+        ("order", order.id.to_string()),
+        ("price", order.price.to_string()),
+        ("commission", order.commission.to_string()),
+        (
+            "percent",
+            deps.checkout.commission.percent().normalize().to_string(),
+        ),
+        ("total", order.total.to_string()),
+        ("amount", order.pay_amount.clone().unwrap_or_default()),
+        (
+            "expires",
+            order
+                .expires_at
+                .clone()
+                .unwrap_or_else(|| who.t("expiry-unknown")),
+        ),
+    ];
+    args.extend(extra.iter().cloned());
+    who.tr(key, &args)
+}
+
+/// A mobile-money checkout: the provider's page as a URL button, and a QR code of it.
+async fn show_link(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> HandlerResult {
+    let order = &p.order;
+    let url = order.pay_address.clone().unwrap_or_default();
+    let provider = match order.pay_currency.as_str() {
+        "mm_om" => who.t("button-orange-money"),
+        _ => who.t("button-wave"),
+    };
+    let currency = deps.nexpay_currency.clone().unwrap_or_default();
+    let caption = order_caption(
+        who,
+        deps,
+        "mobile-payment-caption",
+        p,
+        &[("provider", provider), ("currency", currency)],
+    );
+    let mut rows = Vec::new();
+    if let Ok(link) = url::Url::parse(&url) {
+        rows.push(vec![InlineKeyboardButton::url(
+            who.t("button-open-checkout"),
+            link,
+        )]);
+    }
+    rows.push(status_row(who, order.id));
+    let png = p.qr_png.clone().or_else(|| qr::png(&url));
+    send_with_qr(bot, who, png, caption, InlineKeyboardMarkup::new(rows)).await
+}
+
+/// A crypto payment: the address, the amount and a QR code of the payment URI.
+async fn show_address(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> HandlerResult {
+    let order = &p.order;
     let address = order.pay_address.clone().unwrap_or_default();
     let amount = order.pay_amount.clone().unwrap_or_default();
-    let mut caption = who.tr(
+    let mut caption = order_caption(
+        who,
+        deps,
         "payment-caption",
+        p,
         &[
-            ("title", product.title.clone()),
-            ("order", order.id.to_string()),
-            ("price", order.price.to_string()),
-            ("commission", order.commission.to_string()),
-            (
-                "percent",
-                deps.checkout.commission.percent().normalize().to_string(),
-            ),
-            ("total", order.total.to_string()),
-            ("amount", amount.clone()),
             ("coin", label(&order.pay_currency)),
             ("address", address.clone()),
-            (
-                "expires",
-                order
-                    .expires_at
-                    .clone()
-                    .unwrap_or_else(|| who.t("expiry-unknown")),
-            ),
         ],
     );
-    let mut rows = vec![vec![
-        InlineKeyboardButton::callback(
-            who.t("button-check-status"),
-            Action::Check(order.id).encode(),
-        ),
-        InlineKeyboardButton::callback(
-            who.t("button-cancel-order"),
-            Action::Cancel(order.id).encode(),
-        ),
-    ]];
+    let mut rows = vec![status_row(who, order.id)];
     if deps.simulator.is_some() {
         caption = format!("{caption}\n\n{}", who.t("sandbox-payment-notice"));
         rows.push(vec![InlineKeyboardButton::callback(
@@ -314,9 +453,40 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
             Action::Simulate(order.id).encode(),
         )]);
     }
-    let keyboard = InlineKeyboardMarkup::new(rows);
     let uri = payment_uri(&order.pay_currency, &address, &amount);
-    match qr::png(&uri) {
+    send_with_qr(
+        bot,
+        who,
+        qr::png(&uri),
+        caption,
+        InlineKeyboardMarkup::new(rows),
+    )
+    .await
+}
+
+/// "Check status" and "Cancel" for an order waiting for its payment.
+fn status_row(who: &Who, order_id: i64) -> Vec<InlineKeyboardButton> {
+    vec![
+        InlineKeyboardButton::callback(
+            who.t("button-check-status"),
+            Action::Check(order_id).encode(),
+        ),
+        InlineKeyboardButton::callback(
+            who.t("button-cancel-order"),
+            Action::Cancel(order_id).encode(),
+        ),
+    ]
+}
+
+/// The payment message: a photo of the QR code with the caption, or the caption alone.
+async fn send_with_qr(
+    bot: &Bot,
+    who: &Who,
+    png: Option<Vec<u8>>,
+    caption: String,
+    keyboard: InlineKeyboardMarkup,
+) -> HandlerResult {
+    match png {
         Some(png) => {
             bot.send_photo(who.chat(), InputFile::memory(png).file_name("payment.png"))
                 .caption(caption)
@@ -332,24 +502,15 @@ async fn pay(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64, coin: &str) -
     Ok(())
 }
 
-/// Asks the rail for the payment now and applies the answer as an IPN would be (a lost IPN still
-/// delivers). Returns the order's status name after that.
+/// Asks the order's rail where its payment stands now and applies the answer as a notification
+/// would be (a lost one still delivers). Returns the order's status name after that.
 async fn check_status(deps: &Deps, order: Order) -> String {
-    let Some(payment_id) = order.payment_id.clone() else {
-        return order.status.as_str().to_string();
-    };
-    match settlement::refresh(
-        &deps.store,
-        deps.gateway.as_ref(),
-        &deps.admin_ids,
-        &payment_id,
-    )
-    .await
-    {
-        Ok(settled) => {
+    match settlement::refresh(&deps.store, &deps.checkout.rails, &deps.admin_ids, &order).await {
+        Ok(Some((_, settled))) => {
             deps.outbox_wake.notify_one();
             settled.status.unwrap_or(order.status).as_str().to_string()
         }
+        Ok(None) => order.status.as_str().to_string(),
         Err(RefreshError::Store(e)) => {
             tracing::error!(order_id = order.id, error = %e, "status check not applied");
             order.status.as_str().to_string()

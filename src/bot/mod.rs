@@ -61,6 +61,10 @@ pub struct Deps {
     /// Present when payouts are configured (NOWPayments login and 2FA secret).
     pub payer: Option<crate::services::payouts::Payer>,
     pub broadcaster: crate::services::broadcast::Broadcaster,
+    /// `STARS_PER_USD`, which pre-checkout answers check the invoice against.
+    pub stars_per_usd: Option<rust_decimal::Decimal>,
+    /// `NEXPAY_CURRENCY` when mobile money is on (shown with local amounts).
+    pub nexpay_currency: Option<String>,
 }
 
 /// The user behind an update, with the language to answer in.
@@ -246,6 +250,11 @@ async fn on_message(
             shop::receive_edit(bot, who, msg, deps, dialogue, product_id, field).await
         }
         State::BroadcastText => broadcast::receive_text(bot, who, deps, dialogue, msg.text()).await,
+        State::PayPhone {
+            product_id,
+            code,
+            name,
+        } => buyer::receive_phone(bot, who, msg, deps, dialogue, (product_id, code, name)).await,
         State::SearchQuery => {
             dialogue.exit().await?;
             catalog::search(bot, who, deps, msg.text().unwrap_or_default(), 0).await
@@ -311,6 +320,11 @@ async fn on_press(
             catalog::on_press(bot, who, deps, dialogue, action).await
         }
         Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
+        Action::Pay(product_id, code) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let name = q.from.full_name();
+            buyer::pay_pressed(bot, who, name, deps, dialogue, product_id, code).await
+        }
         other => buyer::on_press(bot, who, q, deps, other).await,
     }
 }

@@ -157,7 +157,8 @@ pub async fn on_message(
         | State::WalletConfirm { .. }
         | State::Edit { .. }
         | State::SearchQuery
-        | State::BroadcastText => {}
+        | State::BroadcastText
+        | State::PayPhone { .. } => {}
     }
     Ok(())
 }

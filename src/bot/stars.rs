@@ -2,26 +2,23 @@
 //! Telegram's 10 s) and the `successful_payment`; the rules are in `services::stars`.
 
 use super::{Deps, HandlerResult, Who};
-use crate::services::checkout::CheckoutError;
+use crate::domain::price::stars_for;
+use crate::services::checkout::Payable;
 use crate::services::stars::{self, Paid, Refusal, invoice_payload};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{LabeledPrice, PreCheckoutQuery};
 
-/// Sends the Stars invoice for a product (creating or reusing the buyer's order).
-pub async fn invoice(bot: &Bot, who: &Who, deps: &Deps, product_id: i64) -> HandlerResult {
-    let (order, product, stars) = match deps.checkout.start_stars(who.id, product_id).await {
-        Ok(done) => done,
-        Err(e) => {
-            let key = match e {
-                CheckoutError::Banned => "account-banned",
-                CheckoutError::SoldOut => "sold-out",
-                CheckoutError::Store(_) => "error-generic",
-                _ => "product-unavailable",
-            };
-            bot.send_message(who.chat(), who.t(key)).await?;
-            return Ok(());
-        }
+/// Sends the Stars invoice of an order checkout wrote (or reused).
+pub async fn send_invoice(bot: &Bot, who: &Who, deps: &Deps, payable: &Payable) -> HandlerResult {
+    let (order, product) = (&payable.order, &payable.product);
+    let Some(stars) = payable
+        .stars
+        .or_else(|| deps.stars_per_usd.and_then(|r| stars_for(order.total, r)))
+    else {
+        bot.send_message(who.chat(), who.t("currency-not-offered"))
+            .await?;
+        return Ok(());
     };
     let description: String = product.description.chars().take(255).collect();
     let label = who.tr("stars-price-label", &[("order", order.id.to_string())]);
@@ -58,7 +55,7 @@ pub async fn pre_checkout(bot: Bot, q: PreCheckoutQuery, deps: Arc<Deps>) -> Han
     let buyer = i64::try_from(q.from.id.0).unwrap_or_default();
     let verdict = stars::may_pay(
         &deps.store,
-        deps.checkout.stars_per_usd,
+        deps.stars_per_usd,
         buyer,
         &q.invoice_payload,
         &q.currency,

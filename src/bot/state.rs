@@ -46,6 +46,13 @@ pub enum State {
     SearchQuery,
     /// An admin's /broadcast: waits for the message to send.
     BroadcastText,
+    /// Mobile money: waits for the buyer's phone number (shared or typed).
+    PayPhone {
+        product_id: i64,
+        code: String,
+        /// The buyer's Telegram name, which the provider shows.
+        name: String,
+    },
 }
 
 /// What a seller is changing in an existing product.

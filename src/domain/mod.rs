@@ -4,6 +4,7 @@ pub mod ledger;
 pub mod money;
 pub mod order;
 pub mod payout;
+pub mod phone;
 pub mod price;
 pub mod product;
 pub mod stats;

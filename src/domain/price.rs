@@ -23,10 +23,16 @@ impl Quote {
 
 /// The Stars price of a total: dollars times the rate, rounded up to a whole Star.
 pub fn stars_for(total: UsdCents, stars_per_usd: rust_decimal::Decimal) -> Option<u32> {
-    let stars = (total.to_decimal() * stars_per_usd).ceil();
-    u32::try_from(stars.mantissa() / 10i128.pow(stars.scale()))
+    whole_units_for(total, stars_per_usd).and_then(|s| u32::try_from(s).ok())
+}
+
+/// A total in a local currency's whole units (e.g. XOF for mobile money): USD × `rate`, rounded
+/// up so that the seller is never short. `None` when it does not fit.
+pub fn whole_units_for(total: UsdCents, rate: rust_decimal::Decimal) -> Option<i64> {
+    let units = (total.to_decimal() * rate).ceil();
+    i64::try_from(units.mantissa() / 10i128.pow(units.scale()))
         .ok()
-        .filter(|s| *s > 0)
+        .filter(|u| *u > 0)
 }
 
 /// The largest product price accepted: keeps totals far from any overflow and from absurd listings.
@@ -71,6 +77,15 @@ mod tests {
         let rate = rust_decimal::Decimal::from_str("66.67").unwrap();
         assert_eq!(stars_for(UsdCents(1), rate), Some(1)); // 0.6667
         assert_eq!(stars_for(UsdCents(0), rate), None);
+    }
+
+    #[test]
+    fn local_prices_round_up_to_a_whole_unit() {
+        use std::str::FromStr;
+        let xof = rust_decimal::Decimal::from_str("605.5").unwrap();
+        assert_eq!(whole_units_for(UsdCents(1028), xof), Some(6225)); // 6224.54
+        assert_eq!(whole_units_for(UsdCents(1000), xof), Some(6055));
+        assert_eq!(whole_units_for(UsdCents(0), xof), None);
     }
 
     #[test]

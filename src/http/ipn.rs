@@ -1,14 +1,17 @@
-//! `POST /ipn/nowpayments` (payments) and `POST /ipn/payout` (seller payouts): verify the
-//! signature, apply the news exactly once, answer fast.
+//! `POST /ipn/nowpayments` (payments), `POST /ipn/payout` (seller payouts) and
+//! `POST /ipn/{rail}` (other rails' webhooks): authenticate, apply the news exactly once, answer
+//! fast.
 
 use super::HttpState;
 use crate::payments::PaymentStatusBody;
 use crate::payments::nowpayments::custody::Withdrawal;
 use crate::payments::nowpayments::signature;
+use crate::payments::rail::WebhookError;
 use crate::services::payouts::updates::{self, UpdateOutcome};
+use crate::services::settlement;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
@@ -164,4 +167,59 @@ pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: By
             )
         }
     }
+}
+
+/// `POST /ipn/{rail}`: a webhook of a rail other than NOWPayments (e.g. NexPay). The rail checks
+/// its own credentials (401) and reads the body (400); what it reports goes through the same
+/// settlement as an IPN. Repeats change nothing.
+pub async fn rail(
+    State(state): State<HttpState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let Some(rail) = state.rails.named(&name) else {
+        return reply(StatusCode::NOT_FOUND, "no such payment rail");
+    };
+    let notices = match rail.webhook(&headers, &body).await {
+        Ok(n) => n,
+        Err(e) => {
+            let (status, result) = match &e {
+                WebhookError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "bad_signature"),
+                WebhookError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+                WebhookError::Unavailable(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error"),
+            };
+            count(rail.name(), result);
+            tracing::warn!(rail = rail.name(), error = %e, "webhook refused");
+            return reply(status, &e.to_string());
+        }
+    };
+    let mut outcomes = Vec::new();
+    for notice in &notices {
+        match settlement::apply_notice(&state.store, &state.admins, notice).await {
+            Ok(settled) => {
+                count(rail.name(), settled.outcome.as_str());
+                tracing::info!(
+                    rail = rail.name(),
+                    order_id = settled.order_id,
+                    outcome = settled.outcome.as_str(),
+                    "webhook"
+                );
+                outcomes.push(settled.outcome.as_str());
+            }
+            Err(e) => {
+                count(rail.name(), "error");
+                tracing::error!(rail = rail.name(), error = %e, "webhook not applied");
+                return reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "temporarily unable to process",
+                );
+            }
+        }
+    }
+    state.outbox_wake.notify_one();
+    (
+        StatusCode::OK,
+        Json(json!({ "ok": true, "outcomes": outcomes })),
+    )
 }

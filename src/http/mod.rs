@@ -1,4 +1,5 @@
-//! The HTTP server (axum): NOWPayments payment and payout IPNs, the health check and metrics.
+//! The HTTP server (axum): NOWPayments payment and payout IPNs, other rails' webhooks
+//! (`/ipn/{rail}`), the health check and metrics.
 
 pub mod health;
 pub mod ipn;
@@ -29,6 +30,8 @@ pub struct HttpState {
     pub admins: Arc<Vec<i64>>,
     /// `METRICS_TOKEN`: when set, /metrics wants it as a bearer token.
     pub metrics_token: Option<SecretString>,
+    /// Rails with their own webhook (`/ipn/{rail}`), e.g. NexPay.
+    pub rails: crate::payments::rail::Rails,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -42,6 +45,10 @@ pub fn router(state: HttpState) -> Router {
         .route(
             "/ipn/payout",
             post(ipn::payout).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),
+        )
+        .route(
+            "/ipn/{rail}",
+            post(ipn::rail).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),
         )
         .with_state(state)
 }

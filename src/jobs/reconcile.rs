@@ -1,27 +1,29 @@
 //! Hourly expiry and reconciliation: orders souk has not heard about for a while are checked
-//! with `GET /payment/{id}` (a lost IPN still delivers), and orders still waiting past their
-//! expiry are expired (buyer told once, reserved item back in stock). Both go through the same
-//! settlement as IPNs.
+//! with their payment rail (`GET /payment/{id}` for crypto, the NexPay session), so a lost
+//! notification still delivers; orders still open past their expiry are expired (buyer told
+//! once, reserved item back in stock). Both go through the same settlement as IPNs.
 
-use crate::domain::OrderStatus;
-use crate::payments::{GatewayError, PaymentGateway};
+use crate::payments::GatewayError;
+use crate::payments::rail::{Notice, Rails};
 use crate::services::settlement::{self, RefreshError};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders::{self, Order};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, outbox};
 use std::sync::Arc;
 
-/// Orders quiet for this long are checked with NOWPayments.
+/// Orders quiet for this long are checked with their rail.
 pub const QUIET_FOR_SECS: i64 = 15 * 60;
-/// Without an expiry date from NOWPayments, a payment expires after 7 days with nothing sent.
+/// Without an expiry date from the rail, a payment expires after 7 days with nothing sent.
 pub const DEFAULT_EXPIRY_SECS: i64 = 7 * 24 * 3600;
-/// Orders checked per run at most (NOWPayments is not to be hammered).
+/// An order never billed (a Stars invoice left unpaid) holds its item for an hour.
+pub const UNBILLED_EXPIRY_SECS: i64 = 3600;
+/// Orders checked per run at most (rails are not to be hammered).
 const MAX_PER_RUN: i64 = 500;
 
 #[derive(Clone)]
 pub struct Reconciler {
     pub store: Store,
-    pub gateway: Arc<dyn PaymentGateway>,
+    pub rails: Rails,
     pub admins: Arc<Vec<i64>>,
 }
 
@@ -29,7 +31,7 @@ pub struct Reconciler {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Report {
     pub checked: usize,
-    /// Orders moved by what NOWPayments said (lost IPNs).
+    /// Orders moved by what their rail said (lost notifications).
     pub moved: usize,
     pub expired: usize,
     pub errors: usize,
@@ -51,25 +53,19 @@ impl Reconciler {
         let mut report = Report::default();
         for quiet in orders::quiet(&self.store, now - QUIET_FOR_SECS, MAX_PER_RUN).await? {
             let order = quiet.order;
-            let Some(payment_id) = order.payment_id.clone() else {
-                continue;
-            };
             report.checked += 1;
-            let status = match settlement::refresh(
-                &self.store,
-                self.gateway.as_ref(),
-                &self.admins,
-                &payment_id,
-            )
-            .await
+            let mut closed = false;
+            let status = match settlement::refresh(&self.store, &self.rails, &self.admins, &order)
+                .await
             {
-                Ok(s) => {
-                    if s.outcome == IpnOutcome::Applied {
+                Ok(Some((notice, settled))) => {
+                    if settled.outcome == IpnOutcome::Applied {
                         report.moved += 1;
                     }
-                    s.status.unwrap_or(order.status)
+                    closed = matches!(notice, Notice::Closed { .. });
+                    settled.status.unwrap_or(order.status)
                 }
-                Err(RefreshError::Provider(GatewayError::NotFound)) => order.status,
+                Ok(None) | Err(RefreshError::Provider(GatewayError::NotFound)) => order.status,
                 Err(RefreshError::Provider(e)) => {
                     tracing::warn!(order_id = order.id, error = %e, "reconciliation check failed");
                     report.errors += 1;
@@ -77,36 +73,72 @@ impl Reconciler {
                 }
                 Err(RefreshError::Store(e)) => return Err(e),
             };
-            if status == OrderStatus::Waiting && expired(&order, quiet.created_at, now) {
-                let (body, raw) =
-                    settlement::synthetic_report(&order, &payment_id, "expired", "souk-expiry");
+            if !status.is_open() {
+                continue;
+            }
+            if expired(&order, quiet.created_at, now) {
+                let payment_id = order
+                    .payment_id
+                    .clone()
+                    .unwrap_or_else(|| format!("unbilled-order-{}", order.id));
+                let (body, raw) = crate::payments::report::synthetic(
+                    &order,
+                    &payment_id,
+                    "expired",
+                    "souk-expiry",
+                );
                 let settled = settlement::apply(&self.store, &self.admins, &body, &raw).await?;
                 if settled.outcome == IpnOutcome::Applied {
                     tracing::info!(order_id = order.id, "order expired");
                     report.expired += 1;
                 }
+            } else if closed {
+                self.closed_without_news(&order).await?;
             }
         }
         Ok(report)
     }
+
+    /// The rail dropped a payment that souk never heard the end of: the admins look (once).
+    async fn closed_without_news(&self, order: &Order) -> Result<(), StoreError> {
+        tracing::error!(
+            order_id = order.id,
+            "the rail closed a payment without a notification"
+        );
+        let args = [
+            ("order", order.id.to_string()),
+            ("payment", order.payment_id.clone().unwrap_or_default()),
+        ];
+        let alerts = outbox::to_admins(
+            &self.admins,
+            &format!("payment-closed:{}", order.id),
+            "admin-payment-closed",
+            &args,
+        );
+        outbox::enqueue_now(&self.store, &alerts).await
+    }
 }
 
-/// Whether a waiting order is past its expiry: NOWPayments' `expiration_estimate_date` when it
-/// gave one, else 7 days after the order.
+/// Whether an open order is past its expiry: the rail's expiry date when it gave one, else 7
+/// days after the order, or an hour for an order never billed.
 fn expired(order: &Order, created_at: i64, now: i64) -> bool {
+    let fallback = match order.payment_id {
+        Some(_) => DEFAULT_EXPIRY_SECS,
+        None => UNBILLED_EXPIRY_SECS,
+    };
     let deadline = order
         .expires_at
         .as_deref()
         .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
         .map(|d| d.timestamp())
-        .unwrap_or(created_at + DEFAULT_EXPIRY_SECS);
+        .unwrap_or(created_at + fallback);
     now > deadline
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::UsdCents;
+    use crate::domain::{OrderStatus, UsdCents};
 
     fn order(expires_at: Option<&str>) -> Order {
         Order {
@@ -140,7 +172,8 @@ mod tests {
 
     #[test]
     fn the_expiry_report_matches_its_order() {
-        let (body, raw) = settlement::synthetic_report(&order(None), "9", "expired", "souk-expiry");
+        let (body, raw) =
+            crate::payments::report::synthetic(&order(None), "9", "expired", "souk-expiry");
         assert_eq!(
             (body.payment_id.as_str(), body.payment_status.as_str()),
             ("9", "expired")

@@ -1,9 +1,15 @@
-//! Payment rails behind one trait. NOWPayments is real (`nowpayments`) or simulated (`sandbox`).
+//! Payment rails behind one trait (`rail::Rail`): crypto through NOWPayments (real, or
+//! simulated by `sandbox`), Telegram Stars, and mobile money through NexPay.
 
 pub mod address;
+pub mod crypto;
 pub mod currencies;
+pub mod nexpay;
 pub mod nowpayments;
+pub mod rail;
+pub mod report;
 pub mod sandbox;
+pub mod stars;
 pub mod uri;
 
 use async_trait::async_trait;
@@ -67,7 +73,8 @@ pub enum GatewayError {
     NotConfigured(&'static str),
 }
 
-/// A crypto payment rail: NOWPayments or its simulator.
+/// NOWPayments' API (or its simulator), which the crypto rail, payouts and jobs use.
+
 #[async_trait]
 pub trait PaymentGateway: Send + Sync {
     /// Coins the rail can take right now (`GET /currencies`).

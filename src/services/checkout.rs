@@ -1,10 +1,11 @@
-//! Checkout: the buyer picks a coin; souk records the order first, then asks NOWPayments for a payment.
+//! Checkout: the buyer picks a way to pay; souk records the order first (reserving its item),
+//! then asks that payment rail to bill it. Every rail goes through here.
 
 use crate::domain::money::CommissionRate;
 use crate::domain::price::Quote;
 use crate::domain::product::ProductKind;
-use crate::payments::currencies::CurrencyCatalog;
-use crate::payments::{GatewayError, PaymentGateway, PaymentRequest};
+use crate::payments::GatewayError;
+use crate::payments::rail::{Bill, Presentation, Rails, Refused, Started};
 use crate::store::orders::{self, AttachedPayment, Order};
 use crate::store::outbox::{self, OutboxMessage, Queued};
 use crate::store::products::{self, Product};
@@ -14,18 +15,32 @@ use std::sync::Arc;
 
 pub struct Checkout {
     pub store: Store,
-    pub gateway: Arc<dyn PaymentGateway>,
-    pub currencies: Arc<CurrencyCatalog>,
+    pub rails: Rails,
     pub commission: CommissionRate,
-    pub ipn_callback_url: Option<String>,
     /// Wakes the outbox worker (a sold-out notice may be queued).
     pub outbox_wake: Arc<tokio::sync::Notify>,
-    /// `STARS_PER_USD`: Telegram Stars are offered when set.
-    pub stars_per_usd: Option<rust_decimal::Decimal>,
 }
 
-/// The pay currency of Telegram Stars orders.
-pub const STARS: &str = "xtr";
+/// Who pays, as the rail may need it.
+#[derive(Debug, Clone)]
+pub struct Buyer<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    /// International format, for choices that need one (mobile money).
+    pub phone: Option<&'a str>,
+}
+
+/// An order ready to be paid, and how to show it.
+#[derive(Debug, Clone)]
+pub struct Payable {
+    pub order: Order,
+    pub product: Product,
+    pub presentation: Presentation,
+    /// Stars: the invoice's price.
+    pub stars: Option<u32>,
+    /// A QR image the rail made, on the first showing.
+    pub qr_png: Option<Vec<u8>>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckoutError {
@@ -38,6 +53,9 @@ pub enum CheckoutError {
     SoldOut,
     #[error("currency not offered")]
     CurrencyNotOffered,
+    /// The choice needs a phone number and none was given.
+    #[error("phone number needed")]
+    PhoneNeeded,
     /// The total is below what the provider accepts in that coin (USD minimum given).
     #[error("below the provider's minimum of {minimum_usd} USD")]
     BelowMinimum { minimum_usd: String },
@@ -45,6 +63,16 @@ pub enum CheckoutError {
     Provider(#[from] GatewayError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<Refused> for CheckoutError {
+    fn from(r: Refused) -> Self {
+        match r {
+            Refused::NotOffered => CheckoutError::CurrencyNotOffered,
+            Refused::BelowMinimum(minimum_usd) => CheckoutError::BelowMinimum { minimum_usd },
+            Refused::Provider(e) => CheckoutError::Provider(e),
+        }
+    }
 }
 
 impl Checkout {
@@ -63,100 +91,93 @@ impl Checkout {
             .ok_or(CheckoutError::ProductUnavailable)
     }
 
-    /// A Stars order: written (and its item reserved) like any other; the buyer then pays the
-    /// invoice inside Telegram. Returns the order, its product and its price in Stars.
-    pub async fn start_stars(
+    /// Creates (or reuses, when the buyer presses again) the order for `code` and has its rail
+    /// bill it.
+    #[tracing::instrument(name = "checkout", skip(self, buyer), fields(buyer = buyer.id, order_id))]
+    pub async fn start(
         &self,
-        buyer_id: i64,
+        buyer: &Buyer<'_>,
         product_id: i64,
-    ) -> Result<(Order, Product, u32), CheckoutError> {
-        let rate = self
-            .stars_per_usd
+        code: &str,
+    ) -> Result<Payable, CheckoutError> {
+        let rail = self
+            .rails
+            .for_code(code)
+            .ok_or(CheckoutError::CurrencyNotOffered)?
+            .clone();
+        let product = self.buyable_for(buyer.id, product_id).await?;
+        let choice = rail
+            .choices()
+            .await?
+            .into_iter()
+            .find(|c| c.code == code)
             .ok_or(CheckoutError::CurrencyNotOffered)?;
-        let product = self.buyable_for(buyer_id, product_id).await?;
-        let order = match orders::find_unpaid(&self.store, buyer_id, product_id, STARS).await? {
+        if choice.needs_phone && buyer.phone.is_none() {
+            return Err(CheckoutError::PhoneNeeded);
+        }
+        let payable = |order: Order, stars, qr_png| Payable {
+            order,
+            product: product.clone(),
+            presentation: rail.presentation(),
+            stars,
+            qr_png,
+        };
+        let reused = orders::find_unpaid(&self.store, buyer.id, product_id, code).await?;
+        let order = match reused {
+            // Already billed: shown again as it is.
+            Some(open) if open.payment_id.is_some() => return Ok(payable(open, None, None)),
             Some(open) => open,
             None => {
-                let id = self
-                    .create_order(buyer_id, &product, self.quote(&product), STARS)
-                    .await?;
+                let quote = self.quote(&product);
+                rail.admits(code, quote.total).await?;
+                let id = self.create_order(buyer.id, &product, quote, code).await?;
                 orders::get(&self.store, id)
                     .await?
                     .ok_or(CheckoutError::ProductUnavailable)?
             }
         };
-        let stars = crate::domain::price::stars_for(order.total, rate)
-            .ok_or(CheckoutError::CurrencyNotOffered)?;
-        Ok((order, product, stars))
-    }
-
-    /// Creates (or reuses, when the buyer presses again) the order and its payment.
-    #[tracing::instrument(name = "checkout", skip(self), fields(order_id))]
-    pub async fn start(
-        &self,
-        buyer_id: i64,
-        product_id: i64,
-        coin: &str,
-    ) -> Result<(Order, Product), CheckoutError> {
-        let product = self.buyable_for(buyer_id, product_id).await?;
-        if !self.currencies.offered().await?.iter().any(|c| c == coin) {
-            return Err(CheckoutError::CurrencyNotOffered);
-        }
-        if let Some(open) = orders::find_open(&self.store, buyer_id, product_id, coin).await? {
-            return Ok((open, product));
-        }
-        let quote = self.quote(&product);
-        let minimum = self.gateway.min_amount(coin).await?;
-        if let Some(min) = minimum.usd
-            && quote.total.to_decimal() < min.value()
-        {
-            return Err(CheckoutError::BelowMinimum {
-                minimum_usd: min.value().round_dp(2).to_string(),
-            });
-        }
-        let order_id = self.create_order(buyer_id, &product, quote, coin).await?;
-        tracing::Span::current().record("order_id", order_id);
-        let request = PaymentRequest {
-            order_id,
-            price_amount: quote.total.to_decimal(),
-            pay_currency: coin.to_string(),
-            description: format!(
-                "souk order {order_id}: {}",
-                product.title.chars().take(80).collect::<String>()
-            ),
-            ipn_callback_url: self.ipn_callback_url.clone(),
+        tracing::Span::current().record("order_id", order.id);
+        let bill = Bill {
+            order_id: order.id,
+            total: order.total,
+            code,
+            title: &product.title,
+            buyer_name: buyer.name,
+            phone: buyer.phone,
         };
-        let created = match self.gateway.create_payment(&request).await {
-            Ok(c) => {
-                crate::metrics::inc("souk_payments_created_total", &[("currency", coin)]);
-                c
-            }
+        let started = match rail.start(&bill).await {
+            Ok(s) => s,
             Err(e) => {
-                // The order stays 'created' without a payment: if NOWPayments did create one
-                // (a timeout after success), its IPN still finds the order by order_id.
-                tracing::warn!(order_id, error = %e, "payment creation failed");
+                // If the rail did create a payment after all (a timeout after success), its
+                // notification still finds the order by its id.
+                tracing::warn!(order_id = order.id, rail = rail.name(), error = %e, "payment creation failed");
                 // Its reserved item goes back to stock; a payment that exists after all still
                 // settles (late money on a cancelled order is honoured).
-                orders::cancel(&self.store, order_id, buyer_id).await?;
+                orders::cancel(&self.store, order.id, buyer.id).await?;
                 return Err(e.into());
             }
         };
-        orders::attach_payment(
-            &self.store,
-            order_id,
-            &AttachedPayment {
-                payment_id: &created.payment_id,
-                pay_address: &created.pay_address,
-                pay_amount: created.pay_amount.as_str(),
-                expires_at: created.expires_at.as_deref(),
-            },
-        )
-        .await?;
-        tracing::info!(order_id, payment_id = created.payment_id, coin, total = %quote.total, "payment created");
-        let order = orders::get(&self.store, order_id)
-            .await?
-            .ok_or(CheckoutError::ProductUnavailable)?;
-        Ok((order, product))
+        match started {
+            Started::Invoice { stars } => Ok(payable(order, Some(stars), None)),
+            Started::Payment(created) => {
+                orders::attach_payment(
+                    &self.store,
+                    order.id,
+                    &AttachedPayment {
+                        payment_id: &created.payment_id,
+                        pay_address: &created.pay_to,
+                        pay_amount: &created.amount,
+                        expires_at: created.expires_at.as_deref(),
+                    },
+                )
+                .await?;
+                tracing::info!(order_id = order.id, payment_id = created.payment_id, code, total = %order.total, "payment created");
+                let order = orders::get(&self.store, order.id)
+                    .await?
+                    .ok_or(CheckoutError::ProductUnavailable)?;
+                Ok(payable(order, None, created.qr_png))
+            }
+        }
     }
 
     /// Records the order and, for unique items, reserves one in the same transaction: an item

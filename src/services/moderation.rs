@@ -33,7 +33,7 @@ pub async fn refund(
         return Ok(RefundOutcome::NotFinished(order.status));
     };
     let source = format!("souk-admin-refund:{admin_id}");
-    let (body, raw) = settlement::synthetic_report(&order, &payment_id, "refunded", &source);
+    let (body, raw) = crate::payments::report::synthetic(&order, &payment_id, "refunded", &source);
     let settled = settlement::apply(store, admins, &body, &raw).await?;
     match settled.status {
         Some(OrderStatus::Refunded) => Ok(RefundOutcome::Refunded(Box::new(order))),

@@ -9,7 +9,9 @@
 use crate::domain::ledger::EntryKind;
 use crate::domain::product::ProductKind;
 use crate::domain::{OrderStatus, UsdCents};
+use crate::payments::rail::{Notice, Rails};
 use crate::payments::{CryptoAmount, PaymentStatusBody};
+
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders::{self, SettlementRow};
@@ -63,43 +65,67 @@ pub enum RefreshError {
     Store(#[from] StoreError),
 }
 
-/// Asks the payment rail where a payment stands now and settles the answer exactly as an IPN
-/// would be: the "Check status" button and the reconciliation job both rely on it, so a lost
-/// IPN still delivers.
+/// Asks the order's payment rail where its payment stands now and settles the answer exactly as
+/// an IPN would be: the "Check status" button and the reconciliation job both rely on it, so a
+/// lost IPN still delivers. `None` when the rail could not tell.
 pub async fn refresh(
     store: &Store,
-    gateway: &dyn crate::payments::PaymentGateway,
+    rails: &Rails,
     admins: &[i64],
-    payment_id: &str,
-) -> Result<Settled, RefreshError> {
-    let (body, raw) = gateway.payment_status(payment_id).await?;
-    Ok(apply(store, admins, &body, &raw).await?)
+    order: &orders::Order,
+) -> Result<Option<(Notice, Settled)>, RefreshError> {
+    let Some(rail) = rails.for_code(&order.pay_currency) else {
+        return Ok(None);
+    };
+    let Some(notice) = rail.check(order).await? else {
+        return Ok(None);
+    };
+    let settled = apply_notice(store, admins, &notice).await?;
+    Ok(Some((notice, settled)))
+}
+
+/// Settles what a rail said: a report as an IPN; a mismatch by alerting the admins once; a
+/// closed payment changes nothing here (reconciliation decides).
+pub async fn apply_notice(
+    store: &Store,
+    admins: &[i64],
+    notice: &Notice,
+) -> Result<Settled, StoreError> {
+    match notice {
+        Notice::Report(body, raw) => apply(store, admins, body, raw).await,
+        Notice::Mismatch {
+            order_id,
+            payment_id,
+            reason,
+        } => {
+            tracing::error!(order_id, payment_id, %reason, "payment does not match its order; nothing delivered");
+            let args = [
+                ("order", order_id.to_string()),
+                ("payment", payment_id.clone()),
+                ("reason", reason.clone()),
+            ];
+            let alerts = outbox::to_admins(
+                admins,
+                &format!("mismatch:{order_id}:{}", short_hash(reason)),
+                "admin-payment-mismatch",
+                &args,
+            );
+            outbox::enqueue_now(store, &alerts).await?;
+            Ok(Settled {
+                outcome: IpnOutcome::Mismatch,
+                order_id: Some(*order_id),
+                status: None,
+            })
+        }
+        Notice::Closed { order_id, .. } => Ok(Settled {
+            outcome: IpnOutcome::Ignored,
+            order_id: Some(*order_id),
+            status: None,
+        }),
+    }
 }
 
 /// Settles one report (a status check, or an IPN outside the settler).
-/// A status report souk makes itself (an expiry, an admin's refund), shaped like NOWPayments'
-/// own so that it goes through the same checks; `source` says where it came from in the IPN
-/// history.
-pub fn synthetic_report(
-    order: &crate::store::orders::Order,
-    payment_id: &str,
-    status: &str,
-    source: &str,
-) -> (PaymentStatusBody, String) {
-    let raw = serde_json::json!({
-        "source": source,
-        "payment_id": payment_id,
-        "payment_status": status,
-        "price_amount": order.total.to_string(),
-        "price_currency": "usd",
-        "pay_currency": order.pay_currency,
-        "order_id": order.id.to_string(),
-    })
-    .to_string();
-    let body = serde_json::from_str(&raw).expect("a synthetic report is well-formed");
-    (body, raw)
-}
-
 pub async fn apply(
     store: &Store,
     admins: &[i64],

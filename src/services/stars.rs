@@ -2,12 +2,12 @@
 //! the same path as an IPN. `telegram_payment_charge_id` becomes the order's payment id (unique):
 //! a repeated payment message never delivers twice, and an old invoice paid again is caught.
 
-use super::checkout::STARS;
 use super::settlement;
 use crate::domain::OrderStatus;
 use crate::domain::price::stars_for;
 use crate::domain::product::ProductKind;
 use crate::payments::CryptoAmount;
+use crate::payments::stars::STARS;
 use crate::store::orders::{self, AttachedPayment};
 use crate::store::{Store, StoreError, is_unique_violation, outbox, products, stock};
 use rust_decimal::Decimal;
@@ -139,7 +139,7 @@ pub async fn settle_paid(
         return Ok(Paid::PaidTwice);
     }
     let (mut body, raw) =
-        settlement::synthetic_report(&order, charge, "finished", "telegram-stars");
+        crate::payments::report::synthetic(&order, charge, "finished", "telegram-stars");
     body.actually_paid = CryptoAmount::parse(&stars);
     let settled = settlement::apply(store, admins, &body, &raw).await?;
     tracing::info!(

@@ -300,25 +300,6 @@ pub async fn purchases(
         .collect()
 }
 
-/// The buyer's still-payable order for this product and coin, if any (a second press reuses it).
-pub async fn find_open(
-    store: &Store,
-    buyer_id: i64,
-    product_id: i64,
-    coin: &str,
-) -> Result<Option<Order>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND product_id = $2 AND pay_currency = $3 \
-         AND status = 'waiting' AND payment_id IS NOT NULL ORDER BY id DESC LIMIT 1"
-    ))
-    .bind(buyer_id)
-    .bind(product_id)
-    .bind(coin)
-    .fetch_optional(store.pool())
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 /// An order souk has not heard about for a while, with when it last changed.
 #[derive(Debug, Clone)]
 pub struct Quiet {
@@ -326,12 +307,13 @@ pub struct Quiet {
     pub created_at: i64,
 }
 
-/// Orders with a payment that are not final and have not changed since `before` (unix seconds),
-/// oldest first: candidates for a status check (a lost IPN) or for expiry.
+/// Orders that are not final and have not changed since `before` (unix seconds), oldest first:
+/// candidates for a status check (a lost notification) or for expiry. Includes orders not billed
+/// yet (a Stars invoice not paid), which can only expire.
 pub async fn quiet(store: &Store, before: i64, limit: i64) -> Result<Vec<Quiet>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS}, created_at FROM orders WHERE payment_id IS NOT NULL \
-         AND status IN ('waiting', 'confirming', 'confirmed', 'sending', 'partially_paid') \
+        "SELECT {COLUMNS}, created_at FROM orders WHERE (payment_id IS NOT NULL OR status = 'created') \
+         AND status IN ('created', 'waiting', 'confirming', 'confirmed', 'sending', 'partially_paid') \
          AND updated_at < $1 ORDER BY updated_at LIMIT $2"
     ))
     .bind(before)
@@ -360,7 +342,8 @@ pub async fn count_by_status(store: &Store) -> Result<Vec<(String, i64)>, StoreE
         .collect()
 }
 
-/// A buyer's order still waiting for an in-Telegram payment (Stars): created, no payment yet.
+/// The buyer's still-payable order for this product and pay currency, if any: a second press
+/// shows it again (or, for an order not billed yet, bills it) instead of writing another.
 pub async fn find_unpaid(
     store: &Store,
     buyer_id: i64,
@@ -369,7 +352,7 @@ pub async fn find_unpaid(
 ) -> Result<Option<Order>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND product_id = $2 AND pay_currency = $3 \
-         AND status = 'created' AND payment_id IS NULL ORDER BY id DESC LIMIT 1"
+         AND status IN ('created', 'waiting') ORDER BY id DESC LIMIT 1"
     ))
     .bind(buyer_id)
     .bind(product_id)

@@ -8,18 +8,21 @@ use crate::support::flows::{
 };
 use souk::jobs::reconcile::Reconciler;
 use souk::payments::nowpayments::NowPaymentsClient;
+use souk::payments::rail::Rails;
+
 use souk::store::Store;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 fn reconciler(app: &TestApp) -> Reconciler {
+    let gateway = Arc::new(NowPaymentsClient::new(
+        &app.np.url(),
+        API_KEY.to_string().into(),
+    ));
     Reconciler {
         store: app.store.clone(),
-        gateway: Arc::new(NowPaymentsClient::new(
-            &app.np.url(),
-            API_KEY.to_string().into(),
-        )),
+        rails: Rails::from_config(&app.config, &app.store, gateway, None),
         admins: Arc::new(vec![ADMIN]),
     }
 }

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub database_url: String,
     pub http: reqwest::Client,
     pub sandbox: bool,
+    /// What the app was started with.
+    pub config: Config,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
@@ -143,7 +145,7 @@ async fn start(
     if !real_rate_limit {
         tuning.rate_limit = (1000, Duration::from_millis(1));
     }
-    let app = Application::build_with(config, tuning)
+    let app = Application::build_with(config.clone(), tuning)
         .await
         .expect("build app");
     let port = app.port();
@@ -160,7 +162,9 @@ async fn start(
         database_url,
         http: reqwest::Client::new(),
         sandbox,
+        config,
         stop: Some(tx),
+
         task: Some(task),
         _dir: None,
     }

@@ -1,0 +1,93 @@
+//! The crypto rail: NOWPayments (or its sandbox simulator) behind `Rail`. Coins are the choices;
+//! the buyer pays an address; `GET /payment/{id}` tells where a payment stands.
+
+use super::currencies::{CurrencyCatalog, label};
+use super::rail::{Bill, Choice, Label, NewPayment, Notice, Presentation, Rail, Refused, Started};
+use super::{GatewayError, PaymentGateway, PaymentRequest};
+use crate::domain::UsdCents;
+use crate::store::orders::Order;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+pub struct CryptoRail {
+    pub gateway: Arc<dyn PaymentGateway>,
+    pub currencies: Arc<CurrencyCatalog>,
+    /// Where NOWPayments posts IPNs (`/ipn/nowpayments`).
+    pub ipn_callback_url: Option<String>,
+}
+
+#[async_trait]
+impl Rail for CryptoRail {
+    fn name(&self) -> &'static str {
+        "nowpayments"
+    }
+
+    fn presentation(&self) -> Presentation {
+        Presentation::Address
+    }
+
+    async fn choices(&self) -> Result<Vec<Choice>, GatewayError> {
+        Ok(self
+            .currencies
+            .offered()
+            .await?
+            .into_iter()
+            .map(|coin| Choice {
+                label: Label::Text(label(&coin)),
+                code: coin,
+                needs_phone: false,
+            })
+            .collect())
+    }
+
+    /// Coins are whatever the operator accepts; the codes of other rails never look like one.
+    fn serves(&self, code: &str) -> bool {
+        code.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && code != super::stars::STARS
+    }
+
+    async fn admits(&self, code: &str, total: UsdCents) -> Result<(), Refused> {
+        if !self.currencies.offered().await?.iter().any(|c| c == code) {
+            return Err(Refused::NotOffered);
+        }
+        let minimum = self.gateway.min_amount(code).await?;
+        match minimum.usd {
+            Some(min) if total.to_decimal() < min.value() => {
+                Err(Refused::BelowMinimum(min.value().round_dp(2).to_string()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn start(&self, bill: &Bill<'_>) -> Result<Started, GatewayError> {
+        let request = PaymentRequest {
+            order_id: bill.order_id,
+            price_amount: bill.total.to_decimal(),
+            pay_currency: bill.code.to_string(),
+            description: format!(
+                "souk order {}: {}",
+                bill.order_id,
+                bill.title.chars().take(80).collect::<String>()
+            ),
+            ipn_callback_url: self.ipn_callback_url.clone(),
+        };
+        let created = self.gateway.create_payment(&request).await?;
+        crate::metrics::inc("souk_payments_created_total", &[("currency", bill.code)]);
+        Ok(Started::Payment(NewPayment {
+            payment_id: created.payment_id,
+            pay_to: created.pay_address,
+            amount: created.pay_amount.as_str().to_string(),
+            expires_at: created.expires_at,
+            qr_png: None,
+        }))
+    }
+
+    async fn check(&self, order: &Order) -> Result<Option<Notice>, GatewayError> {
+        let Some(payment_id) = &order.payment_id else {
+            return Ok(None);
+        };
+        let (body, raw) = self.gateway.payment_status(payment_id).await?;
+        Ok(Some(Notice::Report(body, raw)))
+    }
+}

@@ -1,0 +1,182 @@
+//! The mobile-money rail: Wave and Orange Money through an operator's NexPay instance. A payment
+//! is a NexPay session (its id is the order's payment id) checked out with a provider; NexPay
+//! notifies `/ipn/nexpay` with a shared secret in a header, and sessions are polled because
+//! NexPay never retries a webhook.
+
+pub mod client;
+mod webhook;
+
+use super::GatewayError;
+use super::rail::{Bill, Choice, Label, NewPayment, Notice, Presentation, Rail, Started};
+use crate::domain::price::whole_units_for;
+use crate::store::Store;
+use crate::store::orders::Order;
+use async_trait::async_trait;
+use base64::Engine;
+use client::{NexpayClient, SessionRequest, SessionState};
+use rust_decimal::Decimal;
+use secrecy::SecretString;
+
+/// The providers NexPay offers: (order `pay_currency`, NexPay's provider code, button key).
+const PROVIDERS: [(&str, &str, &str); 2] = [
+    ("mm_wave", "wave", "button-wave"),
+    ("mm_om", "om", "button-orange-money"),
+];
+
+/// The NexPay settings (`NEXPAY_*`).
+#[derive(Debug, Clone)]
+pub struct NexpayConfig {
+    pub url: String,
+    pub write_key: SecretString,
+    pub project_id: String,
+    pub webhook_secret: SecretString,
+    /// The header NexPay puts the secret in.
+    pub webhook_header: String,
+    /// Units of `currency` per USD.
+    pub usd_rate: Decimal,
+    /// Upper-case ISO code, e.g. "XOF".
+    pub currency: String,
+}
+
+pub struct NexpayRail {
+    client: NexpayClient,
+    config: NexpayConfig,
+    /// Webhooks name orders; their reports are built from the order.
+    store: Store,
+}
+
+impl NexpayRail {
+    pub fn new(config: NexpayConfig, store: Store) -> NexpayRail {
+        NexpayRail {
+            client: NexpayClient::new(&config.url, config.write_key.clone()),
+            config,
+            store,
+        }
+    }
+}
+
+fn provider_of(code: &str) -> Option<&'static str> {
+    PROVIDERS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, p, _)| *p)
+}
+
+/// The order's payment status for a session status word NexPay gave; `None` while it is open.
+fn status_of_session(word: &str) -> Option<&'static str> {
+    match word.to_ascii_lowercase().as_str() {
+        "completed" | "succeeded" | "success" | "paid" => Some("finished"),
+        "failed" | "cancelled" | "canceled" => Some("failed"),
+        "expired" => Some("expired"),
+        _ => None,
+    }
+}
+
+#[async_trait]
+impl Rail for NexpayRail {
+    fn name(&self) -> &'static str {
+        "nexpay"
+    }
+
+    fn presentation(&self) -> Presentation {
+        Presentation::Link
+    }
+
+    async fn choices(&self) -> Result<Vec<Choice>, GatewayError> {
+        Ok(PROVIDERS
+            .iter()
+            .map(|(code, _, key)| Choice {
+                code: code.to_string(),
+                label: Label::Key(key),
+                needs_phone: true,
+            })
+            .collect())
+    }
+
+    fn serves(&self, code: &str) -> bool {
+        provider_of(code).is_some()
+    }
+
+    async fn start(&self, bill: &Bill<'_>) -> Result<Started, GatewayError> {
+        let provider = provider_of(bill.code).ok_or(GatewayError::NotConfigured("provider"))?;
+        let phone = bill.phone.ok_or(GatewayError::NotConfigured("phone"))?;
+        let amount = whole_units_for(bill.total, self.config.usd_rate)
+            .ok_or_else(|| GatewayError::BadResponse("price out of range".into()))?;
+        let session = self
+            .client
+            .open_session(&SessionRequest {
+                amount,
+                currency: self.config.currency.clone(),
+                phone: phone.to_string(),
+                name: bill.buyer_name.chars().take(100).collect(),
+                client_reference: bill.order_id.to_string(),
+                project_id: self.config.project_id.clone(),
+                metadata: serde_json::json!({ "souk_order": bill.order_id }),
+            })
+            .await?;
+        let payment = self.client.checkout(&session.id, provider).await?;
+        let url = payment
+            .checkout_urls
+            .first()
+            .map(|u| u.url.clone())
+            .ok_or_else(|| GatewayError::BadResponse("NexPay gave no checkout URL".into()))?;
+        let qr_png = payment.qr_code.and_then(|q| q.data).and_then(|d| {
+            let d = d.rsplit_once(',').map(|(_, b)| b.to_string()).unwrap_or(d);
+            base64::engine::general_purpose::STANDARD.decode(d).ok()
+        });
+        tracing::info!(order_id = bill.order_id, session = %session.id, reference = %payment.reference, provider, "NexPay payment started");
+        crate::metrics::inc("souk_payments_created_total", &[("currency", bill.code)]);
+        Ok(Started::Payment(NewPayment {
+            payment_id: session.id,
+            pay_to: url,
+            amount: amount.to_string(),
+            expires_at: payment.expiration,
+            qr_png,
+        }))
+    }
+
+    async fn check(&self, order: &Order) -> Result<Option<Notice>, GatewayError> {
+        let Some(session) = &order.payment_id else {
+            return Ok(None);
+        };
+        match self.client.session(session).await? {
+            SessionState::Found(word) => Ok(status_of_session(&word).map(|status| {
+                let (body, raw) =
+                    super::report::synthetic(order, session, status, "nexpay-session");
+                Notice::Report(body, raw)
+            })),
+            SessionState::Gone => Ok(Some(Notice::Closed {
+                order_id: order.id,
+                payment_id: session.clone(),
+            })),
+        }
+    }
+
+    async fn webhook(
+        &self,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<Notice>, super::rail::WebhookError> {
+        webhook::read(self, headers, body).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_has_its_own_code() {
+        assert_eq!(provider_of("mm_wave"), Some("wave"));
+        assert_eq!(provider_of("mm_om"), Some("om"));
+        assert_eq!(provider_of("om"), None);
+    }
+
+    #[test]
+    fn open_sessions_settle_nothing() {
+        assert_eq!(status_of_session("opened"), None);
+        assert_eq!(status_of_session("PENDING"), None);
+        assert_eq!(status_of_session("completed"), Some("finished"));
+        assert_eq!(status_of_session("EXPIRED"), Some("expired"));
+    }
+}

@@ -1,0 +1,156 @@
+//! `POST /ipn/nexpay`: NexPay's `payment.succeeded` / `payment.failed` notifications, checked
+//! with the shared secret (constant time) and matched to their order and amount.
+
+use super::NexpayRail;
+use crate::payments::rail::{Notice, WebhookError};
+use crate::store::orders;
+use rust_decimal::Decimal;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, Deserialize)]
+struct Event {
+    #[serde(rename = "type")]
+    kind: String,
+    data: EventData,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventData {
+    #[serde(default)]
+    client_reference: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    /// A decimal string (sometimes a number).
+    #[serde(default)]
+    amount: Option<serde_json::Value>,
+}
+
+/// The order's payment status for an event.
+fn status_of(kind: &str, status: Option<&str>) -> Result<&'static str, WebhookError> {
+    let status = status.unwrap_or_default().to_ascii_uppercase();
+    match (kind, status.as_str()) {
+        ("payment.succeeded", "SUCCEEDED" | "") => Ok("finished"),
+        ("payment.succeeded", other) => Err(WebhookError::BadRequest(format!(
+            "payment.succeeded with status {other}"
+        ))),
+        ("payment.failed", "EXPIRED") => Ok("expired"),
+        ("payment.failed", "REFUNDED") => Ok("refunded"),
+        ("payment.failed", _) => Ok("failed"),
+        (other, _) => Err(WebhookError::BadRequest(format!(
+            "unknown event type {other}"
+        ))),
+    }
+}
+
+fn amount_of(v: &serde_json::Value) -> Option<Decimal> {
+    match v {
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::Number(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(super) async fn read(
+    rail: &NexpayRail,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<Vec<Notice>, WebhookError> {
+    let given = headers
+        .get(rail.config.webhook_header.as_str())
+        .map(|v| v.as_bytes())
+        .ok_or(WebhookError::Unauthorized("missing webhook secret"))?;
+    let expected = rail.config.webhook_secret.expose_secret().as_bytes();
+    if !bool::from(given.ct_eq(expected)) {
+        return Err(WebhookError::Unauthorized("wrong webhook secret"));
+    }
+    let event: Event = serde_json::from_slice(body)
+        .map_err(|e| WebhookError::BadRequest(format!("not a NexPay event: {e}")))?;
+    let status = status_of(&event.kind, event.data.status.as_deref())?;
+    let order_id: i64 = event
+        .data
+        .client_reference
+        .as_deref()
+        .and_then(|r| r.trim().parse().ok())
+        .ok_or_else(|| WebhookError::BadRequest("client_reference is not a souk order".into()))?;
+    let order = orders::get(&rail.store, order_id)
+        .await
+        .map_err(|e| WebhookError::Unavailable(e.to_string()))?
+        .filter(|o| super::provider_of(&o.pay_currency).is_some())
+        .ok_or_else(|| WebhookError::BadRequest(format!("no NexPay order {order_id}")))?;
+    let payment_id = order
+        .payment_id
+        .clone()
+        .unwrap_or_else(|| format!("nexpay-order-{order_id}"));
+    if status == "finished" {
+        let paid = event.data.amount.as_ref().and_then(amount_of);
+        let expected = order
+            .pay_amount
+            .as_deref()
+            .and_then(|a| a.parse::<Decimal>().ok());
+        if paid.is_none() || paid != expected {
+            return Ok(vec![Notice::Mismatch {
+                order_id,
+                payment_id,
+                reason: format!(
+                    "NexPay reports {} {} paid, the order asks {}",
+                    paid.map(|p| p.to_string())
+                        .unwrap_or_else(|| "no amount".into()),
+                    rail.config.currency,
+                    order.pay_amount.as_deref().unwrap_or("nothing yet"),
+                ),
+            }]);
+        }
+    }
+    let (mut report, _) = crate::payments::report::synthetic(&order, &payment_id, status, "nexpay");
+    report.actually_paid = event
+        .data
+        .amount
+        .as_ref()
+        .and_then(amount_of)
+        .and_then(|a| crate::payments::CryptoAmount::parse(&a.to_string()));
+    // The history keeps what NexPay sent (the secret is in a header, never in the body).
+    let raw = String::from_utf8_lossy(body).into_owned();
+    Ok(vec![Notice::Report(report, raw)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_map_to_order_statuses() {
+        assert_eq!(
+            status_of("payment.succeeded", Some("SUCCEEDED")).unwrap(),
+            "finished"
+        );
+        assert_eq!(
+            status_of("payment.failed", Some("CANCELLED")).unwrap(),
+            "failed"
+        );
+        assert_eq!(
+            status_of("payment.failed", Some("EXPIRED")).unwrap(),
+            "expired"
+        );
+        assert!(status_of("payment.succeeded", Some("FAILED")).is_err());
+        assert!(status_of("payment.created", None).is_err());
+    }
+
+    #[test]
+    fn amounts_come_as_text_or_numbers() {
+        assert_eq!(
+            amount_of(&serde_json::json!("6225")),
+            Some(Decimal::from(6225))
+        );
+        assert_eq!(
+            amount_of(&serde_json::json!("6225.00")),
+            Some(Decimal::from(6225))
+        );
+        assert_eq!(
+            amount_of(&serde_json::json!(6225)),
+            Some(Decimal::from(6225))
+        );
+        assert_eq!(amount_of(&serde_json::json!(null)), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! The payment-rail abstraction: what checkout, the `/ipn/{rail}` endpoint and reconciliation ask
+//! of any way to pay. A new rail is one module implementing `Rail`, added in `Rails::from_config`.
+
+use super::{GatewayError, PaymentStatusBody};
+use crate::domain::UsdCents;
+use crate::store::orders::Order;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// How a choice is named on its button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// A locale key (e.g. "button-stars").
+    Key(&'static str),
+    /// Shown as is (a coin's ticker).
+    Text(String),
+}
+
+/// One button of the "how do you pay" keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Stored as the order's `pay_currency`; unique across rails.
+    pub code: String,
+    pub label: Label,
+    /// The buyer gives a phone number before paying (mobile money).
+    pub needs_phone: bool,
+}
+
+/// What a rail is asked to bill: an order just written (or reused).
+#[derive(Debug, Clone)]
+pub struct Bill<'a> {
+    pub order_id: i64,
+    /// Price plus commission.
+    pub total: UsdCents,
+    /// The chosen `Choice::code`.
+    pub code: &'a str,
+    pub title: &'a str,
+    /// The buyer's Telegram name.
+    pub buyer_name: &'a str,
+    /// In international format, when the choice needs one.
+    pub phone: Option<&'a str>,
+}
+
+/// What starting a payment gave.
+#[derive(Debug, Clone)]
+pub enum Started {
+    /// Telegram bills the buyer inside the chat (Stars): nothing to record until it is paid.
+    Invoice { stars: u32 },
+    /// The rail created a payment, recorded on the order before the buyer sees it.
+    Payment(NewPayment),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// The rail's id for the payment; unique across orders.
+    pub payment_id: String,
+    /// A crypto address, or the rail's checkout page.
+    pub pay_to: String,
+    /// Exact decimal text, in the rail's own unit (a coin, XOF…).
+    pub amount: String,
+    pub expires_at: Option<String>,
+    /// A QR code image the rail made (else souk draws one).
+    pub qr_png: Option<Vec<u8>>,
+}
+
+/// How the bot shows a started order to its buyer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presentation {
+    /// An address, an amount and a QR code of the payment URI.
+    Address,
+    /// A Telegram invoice.
+    Invoice,
+    /// A link to the rail's checkout page, and a QR code of it.
+    Link,
+}
+
+/// Why a total cannot be paid with a choice.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Refused {
+    #[error("choice not offered")]
+    NotOffered,
+    /// Below what the rail accepts (its minimum in USD, as text).
+    #[error("below the minimum of {0} USD")]
+    BelowMinimum(String),
+    #[error(transparent)]
+    Provider(#[from] GatewayError),
+}
+
+/// Why a webhook was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// Missing or wrong credentials: 401.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    /// Not a notification souk understands: 400.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// souk could not look it up now (database): 500, so that a retry may succeed.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A notification, read: the report to settle, or news that cannot be settled.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Settled like an IPN: `order_id` names the order.
+    Report(PaymentStatusBody, String),
+    /// The money does not match the order: admins are told, nothing moves.
+    Mismatch {
+        order_id: i64,
+        payment_id: String,
+        reason: String,
+    },
+    /// The rail no longer knows the payment and gave no verdict (a webhook was lost): expired
+    /// when past its deadline, else the admins are asked to look.
+    Closed { order_id: i64, payment_id: String },
+}
+
+/// One way to pay: NOWPayments (crypto), Telegram Stars, NexPay (mobile money)…
+#[async_trait]
+pub trait Rail: Send + Sync {
+    /// Its name in logs and in `/ipn/{name}`.
+    fn name(&self) -> &'static str;
+    fn presentation(&self) -> Presentation;
+    /// The buttons it offers now, in the order shown.
+    async fn choices(&self) -> Result<Vec<Choice>, GatewayError>;
+    /// Whether an order's `pay_currency` is one of its choices.
+    fn serves(&self, code: &str) -> bool;
+    /// Refuses a total the rail cannot take, before any order is written.
+    async fn admits(&self, _code: &str, _total: UsdCents) -> Result<(), Refused> {
+        Ok(())
+    }
+    /// Starts paying an order. Never retried blindly: a retry could bill twice.
+    async fn start(&self, bill: &Bill<'_>) -> Result<Started, GatewayError>;
+    /// Where a started order's payment stands, as a report to settle; `None` when the rail
+    /// cannot tell (then only its webhook or the order's expiry moves it).
+    async fn check(&self, order: &Order) -> Result<Option<Notice>, GatewayError>;
+    /// Reads a webhook posted to `/ipn/{name}`; rails without one refuse it.
+    async fn webhook(
+        &self,
+        _headers: &axum::http::HeaderMap,
+        _body: &[u8],
+    ) -> Result<Vec<Notice>, WebhookError> {
+        Err(WebhookError::BadRequest(
+            "this rail takes no webhook".into(),
+        ))
+    }
+}
+
+/// Every configured rail, in keyboard order (Stars first, as Telegram's rules ask).
+#[derive(Clone, Default)]
+pub struct Rails(Vec<Arc<dyn Rail>>);
+
+impl Rails {
+    pub fn new(rails: Vec<Arc<dyn Rail>>) -> Rails {
+        Rails(rails)
+    }
+
+    /// The rails the configuration turns on: Stars first (Telegram's rules for digital goods),
+    /// then mobile money, then the coins NOWPayments (`gateway`) takes.
+    pub fn from_config(
+        config: &crate::config::Config,
+        store: &crate::store::Store,
+        gateway: Arc<dyn super::PaymentGateway>,
+        ipn_callback_url: Option<String>,
+    ) -> Rails {
+        let mut rails: Vec<Arc<dyn Rail>> = Vec::new();
+        if let Some(per_usd) = config.stars_per_usd {
+            rails.push(Arc::new(super::stars::StarsRail { per_usd }));
+        }
+        if let Some(nexpay) = &config.nexpay {
+            rails.push(Arc::new(super::nexpay::NexpayRail::new(
+                nexpay.clone(),
+                store.clone(),
+            )));
+        }
+        rails.push(Arc::new(super::crypto::CryptoRail {
+            currencies: Arc::new(super::currencies::CurrencyCatalog::new(
+                gateway.clone(),
+                config.accepted_currencies.clone(),
+            )),
+            gateway,
+            ipn_callback_url,
+        }));
+        Rails(rails)
+    }
+
+    /// The rail an order's `pay_currency` belongs to.
+    pub fn for_code(&self, code: &str) -> Option<&Arc<dyn Rail>> {
+        self.0.iter().find(|r| r.serves(code))
+    }
+
+    pub fn named(&self, name: &str) -> Option<&Arc<dyn Rail>> {
+        self.0.iter().find(|r| r.name() == name)
+    }
+
+    /// Every rail's choices. A rail that cannot answer is left out (and logged): the others
+    /// are still offered. The error is returned only when no rail offers anything.
+    pub async fn choices(&self) -> Result<Vec<Choice>, GatewayError> {
+        let mut all = Vec::new();
+        let mut failure = None;
+        for rail in &self.0 {
+            match rail.choices().await {
+                Ok(c) => all.extend(c),
+                Err(e) => {
+                    tracing::warn!(rail = rail.name(), error = %e, "payment choices unavailable");
+                    failure = Some(e);
+                }
+            }
+        }
+        match failure {
+            Some(e) if all.is_empty() => Err(e),
+            _ => Ok(all),
+        }
+    }
+}

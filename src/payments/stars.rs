@@ -1,0 +1,52 @@
+//! The Telegram Stars rail (currency XTR): Telegram bills the buyer with an invoice in the chat,
+//! so nothing is created up front and there is nothing to ask later; `successful_payment` settles
+//! the order (see `services::stars`).
+
+use super::GatewayError;
+use super::rail::{Bill, Choice, Label, Notice, Presentation, Rail, Started};
+use crate::domain::price::stars_for;
+use crate::store::orders::Order;
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+
+/// The `pay_currency` of Stars orders.
+pub const STARS: &str = "xtr";
+
+pub struct StarsRail {
+    /// `STARS_PER_USD`.
+    pub per_usd: Decimal,
+}
+
+#[async_trait]
+impl Rail for StarsRail {
+    fn name(&self) -> &'static str {
+        "stars"
+    }
+
+    fn presentation(&self) -> Presentation {
+        Presentation::Invoice
+    }
+
+    async fn choices(&self) -> Result<Vec<Choice>, GatewayError> {
+        Ok(vec![Choice {
+            code: STARS.to_string(),
+            label: Label::Key("button-stars"),
+            needs_phone: false,
+        }])
+    }
+
+    fn serves(&self, code: &str) -> bool {
+        code == STARS
+    }
+
+    async fn start(&self, bill: &Bill<'_>) -> Result<Started, GatewayError> {
+        let stars = stars_for(bill.total, self.per_usd)
+            .ok_or_else(|| GatewayError::BadResponse("price too large for Stars".into()))?;
+        Ok(Started::Invoice { stars })
+    }
+
+    /// Telegram cannot be asked about an invoice: a lapsed one is expired by souk.
+    async fn check(&self, _order: &Order) -> Result<Option<Notice>, GatewayError> {
+        Ok(None)
+    }
+}
