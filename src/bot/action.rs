@@ -161,7 +161,7 @@ impl Action {
                 let coin = parts.next()?.to_string();
                 if coin.is_empty()
                     || coin.len() > 20
-                    || !coin.bytes().all(|b| b.is_ascii_alphanumeric())
+                    || !coin.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 {
                     return None;
                 }
@@ -218,6 +218,7 @@ mod tests {
             Action::Product(i64::MAX),
             Action::Buy(1),
             Action::Pay(i64::MAX, "usdttrc20".into()),
+            Action::Pay(7, "mm_wave".into()),
             Action::Check(9),
             Action::Cancel(9),
             Action::Simulate(9),

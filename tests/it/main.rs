@@ -10,6 +10,7 @@ mod files;
 mod jobs;
 mod marketplace;
 mod moderation;
+mod nexpay;
 mod operations;
 mod payouts;
 mod sandbox;

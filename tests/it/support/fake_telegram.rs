@@ -475,7 +475,20 @@ impl FakeTelegram {
         self.push_user_message(user, json!({ "document": document }))
     }
 
+    /// `user` shares a phone number (the contact-request button shares their own).
+    pub fn send_contact(&self, user: &TgUser, phone_number: &str) -> i32 {
+        self.push_user_message(
+            user,
+            json!({ "contact": {
+                "phone_number": phone_number,
+                "first_name": user.first_name,
+                "user_id": user.id,
+            }}),
+        )
+    }
+
     /// A photo (not a document) from `user`.
+
     pub fn send_photo(&self, user: &TgUser) -> i32 {
         let photo = {
             let mut state = self.state();

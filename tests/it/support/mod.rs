@@ -4,7 +4,10 @@
 #[allow(dead_code)]
 pub mod app;
 #[allow(dead_code)]
+pub mod fake_nexpay;
+#[allow(dead_code)]
 pub mod fake_nowpayments;
+
 #[allow(dead_code)]
 pub mod fake_telegram;
 #[allow(dead_code)]

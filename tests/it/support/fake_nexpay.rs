@@ -1,0 +1,345 @@
+//! A fake NexPay instance (`/api/v1`), following NexPay's own code (see ../shared/docs/nexpay.md):
+//! `x-api-key` auth, strict bodies (unknown fields are refused), `{statusCode, message, data}`
+//! answers, payment sessions checked out with "wave" or "om", and webhook bodies as NexPay sends
+//! them (not signed: the secret goes in a header).
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+pub const WRITE_KEY: &str = "nexpay-write-key-0123456789";
+pub const PROJECT_ID: &str = "3f1c2a9e-souk-project";
+pub const WEBHOOK_SECRET: &str = "whsec-nexpay-shared-secret";
+/// XOF per USD.
+pub const USD_RATE: &str = "605.5";
+
+/// A 1×1 PNG, as Orange Money's base64 QR stands in for.
+const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+#[derive(Clone, Debug)]
+pub struct FakeSession {
+    pub id: String,
+    /// The initiate body as sent.
+    pub request: Value,
+    /// "opened" until resolved, then NexPay's transaction status (SUCCEEDED, FAILED…).
+    pub status: String,
+    pub provider: Option<String>,
+    pub reference: Option<String>,
+}
+
+#[derive(Default)]
+struct NxState {
+    sessions: Vec<FakeSession>,
+    /// Answer `GET /payment/session/{id}` with the final status instead of 404 once resolved.
+    report_closed: bool,
+    requests: Vec<String>,
+}
+
+/// A handle on a running fake NexPay; clones share it.
+#[derive(Clone)]
+pub struct FakeNexpay(Arc<Inner>);
+
+struct Inner {
+    addr: SocketAddr,
+    state: Mutex<NxState>,
+}
+
+fn answer(status: StatusCode, message: &str, data: Value) -> Response {
+    let body = if status.is_success() {
+        json!({ "statusCode": status.as_u16(), "message": message, "data": data })
+    } else {
+        json!({ "statusCode": status.as_u16(), "message": message, "details": data })
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+fn authorized(headers: &HeaderMap) -> bool {
+    headers.get("x-api-key").and_then(|v| v.to_str().ok()) == Some(WRITE_KEY)
+}
+
+/// class-validator with `forbidNonWhitelisted`: every unknown property is an error.
+fn unknown_fields(body: &Value, allowed: &[&str]) -> Vec<String> {
+    body.as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| !allowed.contains(&k.as_str()))
+                .map(|k| format!("property {k} should not exist"))
+                .collect()
+        })
+        .unwrap_or_else(|| vec!["body must be an object".into()])
+}
+
+async fn initiate(State(fake): State<FakeNexpay>, headers: HeaderMap, body: Bytes) -> Response {
+    fake.log("POST /api/v1/payment/session/initiate");
+    if !authorized(&headers) {
+        return answer(StatusCode::UNAUTHORIZED, "Invalid API key", json!(null));
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            json!(["invalid JSON"]),
+        );
+    };
+    let mut errors = unknown_fields(
+        &body,
+        &[
+            "amount",
+            "currency",
+            "userId",
+            "name",
+            "phone",
+            "email",
+            "client_reference",
+            "projectId",
+            "metadata",
+            "successUrl",
+            "failureUrl",
+            "items",
+        ],
+    );
+    if !body["amount"].is_number() {
+        errors.push("amount must be a number".into());
+    }
+    for field in ["phone", "client_reference", "projectId"] {
+        if !body[field].is_string() {
+            errors.push(format!("{field} must be a string"));
+        }
+    }
+    if !errors.is_empty() {
+        return answer(StatusCode::BAD_REQUEST, "Bad Request", json!(errors));
+    }
+    if body["projectId"] != PROJECT_ID {
+        return answer(
+            StatusCode::NOT_FOUND,
+            "This project does not exist",
+            json!(null),
+        );
+    }
+    let mut state = fake.state();
+    let id = format!("cmsess{:06}souk", state.sessions.len() + 1);
+    state.sessions.push(FakeSession {
+        id: id.clone(),
+        request: body,
+        status: "opened".into(),
+        provider: None,
+        reference: None,
+    });
+    answer(
+        StatusCode::CREATED,
+        "Payment session successfully initiated",
+        json!({
+            "sessionId": id,
+            "checkoutUrl": format!("http://{}/checkout/{id}", fake.0.addr),
+            "status": "opened",
+            "expiresAt": "2099-01-01T00:00:00.000Z",
+        }),
+    )
+}
+
+async fn checkout(
+    State(fake): State<FakeNexpay>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    fake.log(&format!("POST /api/v1/payment/session/{id}/checkout"));
+    if !authorized(&headers) {
+        return answer(StatusCode::UNAUTHORIZED, "Invalid API key", json!(null));
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            json!(["invalid JSON"]),
+        );
+    };
+    let errors = unknown_fields(&body, &["provider", "successUrl", "cancelUrl"]);
+    if !errors.is_empty() {
+        return answer(StatusCode::BAD_REQUEST, "Bad Request", json!(errors));
+    }
+    let provider = body["provider"].as_str().unwrap_or_default().to_string();
+    let (name, qr) = match provider.as_str() {
+        "wave" => ("Wave", json!({ "url": "https://pay.wave.com/qr/fake.png" })),
+        "om" => ("Orange Money", json!({ "data": PNG_BASE64 })),
+        _ => {
+            return answer(
+                StatusCode::NOT_FOUND,
+                "Provider not valid for this organization",
+                json!(null),
+            );
+        }
+    };
+    let mut state = fake.state();
+    let n = state.sessions.len();
+    let Some(session) = state
+        .sessions
+        .iter_mut()
+        .find(|s| s.id == id && s.status == "opened")
+    else {
+        return answer(
+            StatusCode::NOT_FOUND,
+            "Checkout session not found or expired",
+            json!(null),
+        );
+    };
+    let reference = format!("NEXPAY_TX_{:016X}", 0xA11CE000 + n);
+    session.provider = Some(provider.clone());
+    session.reference = Some(reference.clone());
+    let request = session.request.clone();
+    let url = match provider.as_str() {
+        "wave" => format!("https://pay.wave.com/c/{reference}"),
+        _ => format!("https://mpayment.orange-money.com/sn/pay/{reference}"),
+    };
+    answer(
+        StatusCode::OK,
+        "Payment data successfully fetched",
+        json!({
+            "amount": request["amount"],
+            "provider": { "id": "prov-1", "name": name, "code": provider, "logoUrl": null },
+            "currency": request["currency"],
+            "reference": reference,
+            "payer": { "name": request["name"], "phone": request["phone"] },
+            "checkout_urls": [{ "name": name, "url": url, "thumb": null }],
+            "qr_code": qr,
+            "expiration": "2099-01-01T00:00:00.000Z",
+        }),
+    )
+}
+
+async fn session(
+    State(fake): State<FakeNexpay>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    fake.log(&format!("GET /api/v1/payment/session/{id}"));
+    if !authorized(&headers) {
+        return answer(StatusCode::UNAUTHORIZED, "Invalid API key", json!(null));
+    }
+    let state = fake.state();
+    let found = state.sessions.iter().find(|s| s.id == id).cloned();
+    match found {
+        Some(s) if s.status == "opened" || state.report_closed => {
+            let status = match s.status.as_str() {
+                "opened" => "opened",
+                "SUCCEEDED" => "completed",
+                "EXPIRED" => "expired",
+                _ => "failed",
+            };
+            answer(
+                StatusCode::OK,
+                "Payment session successfully initiated",
+                json!({
+                    "id": s.id,
+                    "amount": s.request["amount"],
+                    "currency": s.request["currency"],
+                    "clientReference": s.request["client_reference"],
+                    "status": status,
+                    "expiresAt": "2099-01-01T00:00:00.000Z",
+                }),
+            )
+        }
+        _ => answer(
+            StatusCode::NOT_FOUND,
+            "Checkout session not found or expired",
+            json!(null),
+        ),
+    }
+}
+
+impl FakeNexpay {
+    pub async fn start() -> FakeNexpay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let fake = FakeNexpay(Arc::new(Inner {
+            addr,
+            state: Mutex::new(NxState::default()),
+        }));
+        let app = Router::new()
+            .route("/api/v1/payment/session/initiate", post(initiate))
+            .route("/api/v1/payment/session/{id}/checkout", post(checkout))
+            .route("/api/v1/payment/session/{id}", get(session))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.0.addr)
+    }
+
+    /// The settings souk needs to use this fake.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("NEXPAY_URL", self.url()),
+            ("NEXPAY_WRITE_KEY", WRITE_KEY.into()),
+            ("NEXPAY_PROJECT_ID", PROJECT_ID.into()),
+            ("NEXPAY_WEBHOOK_SECRET", WEBHOOK_SECRET.into()),
+            ("NEXPAY_USD_RATE", USD_RATE.into()),
+        ]
+    }
+
+    fn state(&self) -> MutexGuard<'_, NxState> {
+        self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn log(&self, line: &str) {
+        self.state().requests.push(line.to_string());
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.state().requests.clone()
+    }
+
+    pub fn sessions(&self) -> Vec<FakeSession> {
+        self.state().sessions.clone()
+    }
+
+    /// After this, a resolved session answers 200 with its final status (not 404).
+    pub fn report_closed_sessions(&self) {
+        self.state().report_closed = true;
+    }
+
+    /// The provider settles the session's payment with `status` (SUCCEEDED, FAILED…) and paid
+    /// `amount` (decimal text). Returns the webhook body NexPay would send.
+    pub fn resolve(&self, session_id: &str, status: &str, amount: &str) -> Value {
+        let mut state = self.state();
+        let s = state
+            .sessions
+            .iter_mut()
+            .find(|s| s.id == session_id)
+            .expect("a session the fake created");
+        s.status = status.to_string();
+        let kind = if status == "SUCCEEDED" {
+            "payment.succeeded"
+        } else {
+            "payment.failed"
+        };
+        json!({
+            "type": kind,
+            "data": {
+                "amount": amount,
+                "client_reference": s.request["client_reference"],
+                "status": status,
+                "resolvedAt": if status == "SUCCEEDED" { json!("2026-11-21T10:00:00.000Z") } else { json!(null) },
+                "payer": {
+                    "userId": null,
+                    "userPhone": s.request["phone"],
+                    "userEmail": null,
+                    "UserName": s.request["name"],
+                },
+                "provider": { "name": if s.provider.as_deref() == Some("om") { "Orange Money" } else { "Wave" } },
+                "project": { "id": PROJECT_ID, "name": "souk" },
+                "metadata": s.request["metadata"],
+            }
+        })
+    }
+}
