@@ -106,6 +106,7 @@ async fn main() {
         outbox_wake: Arc::new(Notify::new()),
         admins: Arc::new(vec![]),
         metrics_token: None,
+        rails: Default::default(),
     });
     let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
     let base = if tcp {

@@ -88,6 +88,6 @@ impl Rail for CryptoRail {
             return Ok(None);
         };
         let (body, raw) = self.gateway.payment_status(payment_id).await?;
-        Ok(Some(Notice::Report(body, raw)))
+        Ok(Some(Notice::Report(Box::new(body), raw)))
     }
 }

@@ -104,7 +104,7 @@ pub enum WebhookError {
 #[derive(Debug, Clone)]
 pub enum Notice {
     /// Settled like an IPN: `order_id` names the order.
-    Report(PaymentStatusBody, String),
+    Report(Box<PaymentStatusBody>, String),
     /// The money does not match the order: admins are told, nothing moves.
     Mismatch {
         order_id: i64,

@@ -143,7 +143,7 @@ impl Rail for NexpayRail {
             SessionState::Found(word) => Ok(status_of_session(&word).map(|status| {
                 let (body, raw) =
                     super::report::synthetic(order, session, status, "nexpay-session");
-                Notice::Report(body, raw)
+                Notice::Report(Box::new(body), raw)
             })),
             SessionState::Gone => Ok(Some(Notice::Closed {
                 order_id: order.id,

@@ -112,7 +112,7 @@ pub(super) async fn read(
         .and_then(|a| crate::payments::CryptoAmount::parse(&a.to_string()));
     // The history keeps what NexPay sent (the secret is in a header, never in the body).
     let raw = String::from_utf8_lossy(body).into_owned();
-    Ok(vec![Notice::Report(report, raw)])
+    Ok(vec![Notice::Report(Box::new(report), raw)])
 }
 
 #[cfg(test)]

@@ -488,7 +488,6 @@ impl FakeTelegram {
     }
 
     /// A photo (not a document) from `user`.
-
     pub fn send_photo(&self, user: &TgUser) -> i32 {
         let photo = {
             let mut state = self.state();
