@@ -407,3 +407,18 @@ mobile-payment-caption = Order #{ $order }: { $title }
 
     Expires: { $expires }
 admin-payment-closed = ⚠️ Order #{ $order }: the payment provider closed payment { $payment } without telling souk how it ended. Check the provider's dashboard; the order stays open until it expires.
+order-refunded-stars = Order #{ $order } is refunded: Telegram gave the Stars back to the buyer, ${ $amount } was taken back from seller { $seller }, and the buyer and the seller are told.
+refund-stars-failed = Telegram did not refund the Stars of order #{ $order }: { $error }. Nothing was recorded.
+
+## Payment support
+command-paysupport = Help with a payment
+paysupport-intro = Trouble with a payment or a delivery? Pick the order below and an admin will contact you here. For a Stars payment, an admin can refund it. Telegram's own support cannot help with purchases made in this bot.
+paysupport-order-button = #{ $order } · { $title }
+paysupport-no-orders = You have no orders yet. Questions about a payment concern an order: once you have one, /paysupport lets you ask about it.
+paysupport-sent = Your request about order #{ $order } was sent to the admins; they will answer you here.
+admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { $total } USD, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Answer them in a private message; /refund { $order } refunds a finished order.
+stats-rails-header = By way of paying:
+stats-rail-line = { $rail }: { $sales } sales, ${ $amount }
+rail-nowpayments = Crypto (NOWPayments)
+rail-stars = ⭐ Telegram Stars
+rail-nexpay = Mobile money (NexPay)

@@ -407,3 +407,18 @@ mobile-payment-caption = Commande n°{ $order } : { $title }
 
     Expire : { $expires }
 admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } sans dire à souk comment il s'est terminé. Vérifiez son tableau de bord ; la commande reste ouverte jusqu'à son expiration.
+order-refunded-stars = La commande n°{ $order } est remboursée : Telegram a rendu les Stars à l'acheteur, { $amount } $ ont été repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus.
+refund-stars-failed = Telegram n'a pas remboursé les Stars de la commande n°{ $order } : { $error }. Rien n'a été enregistré.
+
+## Aide au paiement
+command-paysupport = Aide pour un paiement
+paysupport-intro = Un souci de paiement ou de livraison ? Choisissez la commande ci-dessous et un administrateur vous contactera ici. Un paiement en Stars peut être remboursé par un administrateur. Le support de Telegram ne peut pas aider pour les achats faits dans ce bot.
+paysupport-order-button = n°{ $order } · { $title }
+paysupport-no-orders = Vous n'avez pas encore de commande. Une question de paiement concerne une commande : dès que vous en avez une, /paysupport vous permet de poser votre question.
+paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux administrateurs ; ils vous répondront ici.
+admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { $total } USD, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée.
+stats-rails-header = Par moyen de paiement :
+stats-rail-line = { $rail } : { $sales } ventes, { $amount } $
+rail-nowpayments = Crypto (NOWPayments)
+rail-stars = ⭐ Telegram Stars
+rail-nexpay = Mobile money (NexPay)

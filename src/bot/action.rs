@@ -50,6 +50,8 @@ pub enum Action {
     AdminPayment(i64),
     BroadcastGo(i64),
     BroadcastDrop(i64),
+    /// /paysupport: the buyer asks for help with an order.
+    Support(i64),
 }
 
 /// The longest search text kept in a button (callback data is 64 bytes at most).
@@ -78,6 +80,7 @@ impl Action {
             Action::Cancel(id) => format!("cxl:{id}"),
             Action::Simulate(id) => format!("sim:{id}"),
             Action::Redownload(id) => format!("dl:{id}"),
+            Action::Support(id) => format!("sup:{id}"),
             Action::Link(id) => format!("link:{id}"),
             Action::Purchases => "purchases".into(),
             Action::Sell => "sell".into(),
@@ -140,6 +143,7 @@ impl Action {
             "cxl" => Action::Cancel(id()?),
             "sim" => Action::Simulate(id()?),
             "dl" => Action::Redownload(id()?),
+            "sup" => Action::Support(id()?),
             "link" => Action::Link(id()?),
             "purchases" => Action::Purchases,
             "sell" => Action::Sell,
@@ -219,6 +223,7 @@ mod tests {
             Action::Buy(1),
             Action::Pay(i64::MAX, "usdttrc20".into()),
             Action::Pay(7, "mm_wave".into()),
+            Action::Support(12),
             Action::Check(9),
             Action::Cancel(9),
             Action::Simulate(9),

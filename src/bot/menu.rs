@@ -50,6 +50,7 @@ pub async fn command(
         Command::Broadcast => broadcast::begin(bot, who, deps, dialogue).await,
 
         Command::Purchases => buyer::purchases(bot, who, deps).await,
+        Command::Paysupport => super::support::paysupport(bot, who, deps).await,
         Command::Language => {
             let keyboard = InlineKeyboardMarkup::new([[
                 InlineKeyboardButton::callback("English", Action::Language("en".into()).encode()),

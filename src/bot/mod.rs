@@ -16,6 +16,7 @@ pub mod seller;
 pub mod shop;
 pub mod stars;
 pub mod state;
+pub mod support;
 
 use crate::domain::UsdCents;
 use crate::i18n;
@@ -121,6 +122,7 @@ pub enum Command {
     Payouts,
     Health,
     Broadcast,
+    Paysupport,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -320,6 +322,10 @@ async fn on_press(
             catalog::on_press(bot, who, deps, dialogue, action).await
         }
         Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
+        Action::Support(order_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            support::request(bot, who, q.from.username.clone(), deps, order_id).await
+        }
         Action::Pay(product_id, code) => {
             bot.answer_callback_query(q.id.clone()).await?;
             let name = q.from.full_name();
@@ -342,6 +348,7 @@ pub async fn register_commands(bot: &Bot, default_language: &str) {
         "myproducts",
         "sell",
         "language",
+        "paysupport",
         "help",
         "cancel",
     ];

@@ -2,10 +2,13 @@
 
 use super::admin::is_admin;
 use super::{Deps, HandlerResult, Who};
+use crate::domain::OrderStatus;
+use crate::payments::stars::STARS;
 use crate::services::moderation::{self, RefundOutcome};
-use crate::store::{products, users};
+use crate::store::{orders, products, users};
 use std::sync::Arc;
 use teloxide::prelude::*;
+use teloxide::types::TelegramTransactionId;
 
 /// The id after a command, or the usage line.
 fn id_arg(args: &str) -> Option<i64> {
@@ -67,33 +70,87 @@ pub async fn hide(bot: Bot, who: Who, deps: Arc<Deps>, args: &str, hidden: bool)
     Ok(())
 }
 
-/// `/refund <order id>`: records a refund made in the NOWPayments dashboard.
+/// `/refund <order id>`: a Stars order's Stars go back to the buyer through Telegram
+/// (`refundStarPayment`) first; a crypto order's refund is made in the NOWPayments dashboard.
+/// Either way souk then records it once.
 pub async fn refund(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerResult {
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let text = match id_arg(args) {
-        None => who.t("refund-usage"),
-        Some(id) => match moderation::refund(&deps.store, &deps.admin_ids, id, who.id).await? {
-            RefundOutcome::Refunded(order) => {
-                deps.outbox_wake.notify_one();
-                tracing::warn!(admin = who.id, order = id, "order refunded by an admin");
-                who.tr(
-                    "order-refunded",
-                    &[
-                        ("order", id.to_string()),
-                        ("amount", order.price.to_string()),
-                        ("seller", order.seller_id.to_string()),
-                    ],
-                )
-            }
-            RefundOutcome::NotFinished(status) => who.tr(
-                "refund-not-finished",
-                &[("order", id.to_string()), ("status", status.to_string())],
+    let Some(id) = id_arg(args) else {
+        bot.send_message(who.chat(), who.t("refund-usage")).await?;
+        return Ok(());
+    };
+    if let Err(problem) = refund_stars(&bot, &deps, id).await? {
+        bot.send_message(
+            who.chat(),
+            who.tr(
+                "refund-stars-failed",
+                &[("order", id.to_string()), ("error", problem)],
             ),
-            RefundOutcome::NoSuchOrder => who.tr("order-unknown", &[("order", id.to_string())]),
-        },
+        )
+        .await?;
+        return Ok(());
+    }
+    let text = match moderation::refund(&deps.store, &deps.admin_ids, id, who.id).await? {
+        RefundOutcome::Refunded(order) => {
+            deps.outbox_wake.notify_one();
+            tracing::warn!(admin = who.id, order = id, "order refunded by an admin");
+            let key = if order.pay_currency == STARS {
+                "order-refunded-stars"
+            } else {
+                "order-refunded"
+            };
+            who.tr(
+                key,
+                &[
+                    ("order", id.to_string()),
+                    ("amount", order.price.to_string()),
+                    ("seller", order.seller_id.to_string()),
+                ],
+            )
+        }
+        RefundOutcome::NotFinished(status) => who.tr(
+            "refund-not-finished",
+            &[("order", id.to_string()), ("status", status.to_string())],
+        ),
+        RefundOutcome::NoSuchOrder => who.tr("order-unknown", &[("order", id.to_string())]),
     };
     bot.send_message(who.chat(), text).await?;
     Ok(())
+}
+
+/// For a finished Stars order, gives the Stars back with `refundStarPayment`; a charge Telegram
+/// already refunded (a /refund repeated after a crash) counts as given back. `Err` holds
+/// Telegram's reason when it refused; nothing is recorded then.
+async fn refund_stars(
+    bot: &Bot,
+    deps: &Deps,
+    order_id: i64,
+) -> Result<Result<(), String>, crate::store::StoreError> {
+    let Some(order) = orders::get(&deps.store, order_id).await? else {
+        return Ok(Ok(()));
+    };
+    let Some(charge) = order
+        .payment_id
+        .clone()
+        .filter(|_| order.pay_currency == STARS && order.status == OrderStatus::Finished)
+    else {
+        return Ok(Ok(()));
+    };
+    let buyer = UserId(u64::try_from(order.buyer_id).unwrap_or_default());
+    match bot
+        .refund_star_payment(buyer, TelegramTransactionId(charge))
+        .await
+    {
+        Ok(_) => {
+            tracing::warn!(order_id, "Stars refunded to the buyer");
+            Ok(Ok(()))
+        }
+        Err(e) if e.to_string().contains("CHARGE_ALREADY_REFUNDED") => Ok(Ok(())),
+        Err(e) => {
+            tracing::error!(order_id, error = %e, "refundStarPayment failed");
+            Ok(Err(e.to_string()))
+        }
+    }
 }

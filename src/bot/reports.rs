@@ -65,6 +65,30 @@ pub async fn stats(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerRe
                 ],
             ));
         }
+        // Revenue per way of paying (Stars and mobile money apart from crypto).
+        let mut by_rail: std::collections::BTreeMap<&str, (usize, i64)> = Default::default();
+        for c in &s.coins {
+            let rail = deps
+                .checkout
+                .rails
+                .for_code(&c.currency)
+                .map_or("nowpayments", |r| r.name());
+            let line = by_rail.entry(rail).or_default();
+            line.0 += c.sales;
+            line.1 += c.volume.0;
+        }
+        text = format!("{text}\n\n{}", who.t("stats-rails-header"));
+        for (rail, (sales, cents)) in by_rail {
+            text.push('\n');
+            text.push_str(&who.tr(
+                "stats-rail-line",
+                &[
+                    ("rail", who.t(&format!("rail-{rail}"))),
+                    ("sales", sales.to_string()),
+                    ("amount", crate::domain::UsdCents(cents).to_string()),
+                ],
+            ));
+        }
         text = format!("{text}\n\n{}", who.t("stats-coins-header"));
         for c in &s.coins {
             text.push('\n');

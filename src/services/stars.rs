@@ -58,7 +58,10 @@ pub async fn may_pay(
     let Some(product) = products::get(store, order.product_id).await? else {
         return Ok(Err(Refusal::Unavailable));
     };
-    if order.payment_id.is_some() {
+    if !matches!(
+        order.status,
+        OrderStatus::Created | OrderStatus::Expired | OrderStatus::Cancelled | OrderStatus::Failed
+    ) {
         return Ok(Err(Refusal::Paid));
     }
     if order.status != OrderStatus::Created {

@@ -361,3 +361,34 @@ pub async fn find_unpaid(
     .await?;
     row.as_ref().map(from_row).transpose()
 }
+
+/// One of a buyer's orders, as /paysupport lists them.
+#[derive(Debug, Clone)]
+pub struct OrderLine {
+    pub order_id: i64,
+    pub title: String,
+}
+
+/// A buyer's latest orders, whatever their status, newest first.
+pub async fn recent_of(
+    store: &Store,
+    buyer_id: i64,
+    limit: i64,
+) -> Result<Vec<OrderLine>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT o.id, p.title FROM orders o \
+         JOIN products p ON p.id = o.product_id WHERE o.buyer_id = $1 ORDER BY o.id DESC LIMIT $2",
+    )
+    .bind(buyer_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OrderLine {
+                order_id: r.try_get("id")?,
+                title: r.try_get("title")?,
+            })
+        })
+        .collect()
+}

@@ -150,3 +150,207 @@ async fn a_pre_checkout_for_a_sold_out_item_is_refused() {
 
     app.stop().await;
 }
+
+/// A buyer pays `product` in Stars with `charge`; returns the order id once the file arrived.
+async fn paid_in_stars(
+    app: &TestApp,
+    buyer: &TgUser,
+    product: i64,
+    file: &str,
+    charge: &str,
+) -> i64 {
+    let invoice = stars_invoice(app, buyer, product).await;
+    let payload = invoice.str_param("payload").unwrap().to_string();
+    let stars = invoice.result["invoice"]["total_amount"].as_u64().unwrap() as u32;
+    app.tg.pre_checkout(buyer, &payload, stars);
+    app.tg.successful_payment(buyer, &payload, stars, charge);
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, file))
+        .await;
+    payload.trim_start_matches("souk-order-").parse().unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_refund_of_a_stars_order_gives_the_stars_back_once() {
+    let mut app = spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(9921, "en"), TgUser::new(9922, "en"));
+    let product = publish(&app, &seller, "Refund book", "25", "BQACAgRefund").await;
+    let order = paid_in_stars(&app, &buyer, product, "BQACAgRefund", "stxREFUND1").await;
+    let admin = TgUser::new(ADMIN, "en");
+
+    app.tg.send_text(&admin, &format!("/refund {order}"));
+    app.tg
+        .wait_for_text(ADMIN, "Telegram gave the Stars back")
+        .await;
+    let refunds: Vec<Call> = app
+        .tg
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "refundStarPayment")
+        .collect();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].params["user_id"], serde_json::json!(buyer.id));
+    assert_eq!(
+        refunds[0].str_param("telegram_payment_charge_id"),
+        Some("stxREFUND1")
+    );
+    let status: (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+        .bind(order)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(status.0, "refunded");
+    let debits: (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries WHERE order_id = $1 AND kind = 'refund'",
+    )
+    .bind(order)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(debits.0, 1, "the seller is debited once");
+
+    // Again: the order is no longer finished, Telegram is not asked twice.
+    app.tg.send_text(&admin, &format!("/refund {order}"));
+    app.tg
+        .wait_for_text(ADMIN, "only a finished order can be refunded")
+        .await;
+    let refunds = app
+        .tg
+        .calls()
+        .iter()
+        .filter(|c| c.method == "refundStarPayment")
+        .count();
+    assert_eq!(refunds, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn paysupport_sends_the_admins_the_order_the_buyer_picks() {
+    let mut app = spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(9931, "en"), TgUser::new(9932, "en"));
+    let product = publish(&app, &seller, "Help book", "25", "BQACAgHelp").await;
+    app.tg.send_text(&buyer, "/paysupport");
+    app.tg
+        .wait_for_text(buyer.id, "You have no orders yet")
+        .await;
+
+    let order = paid_in_stars(&app, &buyer, product, "BQACAgHelp", "stxHELP1").await;
+    app.tg.send_text(&buyer, "/paysupport");
+    let list = app.tg.wait_for_text(buyer.id, "Pick the order below").await;
+    let data = list.button_data(&format!("#{order}")).unwrap();
+    app.tg.press(&buyer, &data, list.message_id().unwrap());
+    app.tg
+        .wait_for_text(buyer.id, "was sent to the admins")
+        .await;
+    let alert = app.tg.wait_for_text(ADMIN, "Payment support").await;
+    let text = alert.text().unwrap();
+    assert!(
+        text.contains(&format!("order #{order} (finished")),
+        "{text}"
+    );
+    assert!(text.contains("paid with XTR, payment stxHELP1"), "{text}");
+
+    // Another buyer's order cannot be asked about with a forged button.
+    let other = TgUser::new(9933, "en");
+    app.tg.press(&other, &data, list.message_id().unwrap());
+    app.tg.wait_for_text(other.id, "not yours").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn stats_count_stars_revenue_apart_from_crypto() {
+    let mut app = spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(9941, "en"), TgUser::new(9942, "en"));
+    let product = publish(&app, &seller, "Stats book", "25", "BQACAgStats").await;
+    paid_in_stars(&app, &buyer, product, "BQACAgStats", "stxSTATS1").await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    let (_, _, p) = pay_with(&app, &buyer, &coins, "BTC").await;
+    assert_eq!(
+        app.post_ipn(&app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount))
+            .await,
+        200
+    );
+    app.tg.wait_for_text(seller.id, "credited").await;
+    let admin = TgUser::new(ADMIN, "en");
+    app.tg.send_text(&admin, "/stats week");
+    let stats = app.tg.wait_for_text(ADMIN, "By way of paying").await;
+    let text = stats.text().unwrap();
+    assert!(
+        text.contains("⭐ Telegram Stars: 1 sales, $25.70"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Crypto (NOWPayments): 1 sales, $25.70"),
+        "{text}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn stars_are_offered_when_nowpayments_is_down_and_an_unpaid_invoice_lapses() {
+    let mut app = spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(9951, "en"), TgUser::new(9952, "en"));
+    let product = publish_goods(
+        &app,
+        &seller,
+        "Held key",
+        "One key",
+        "10",
+        None,
+        Goods::Items("KEY-HELD"),
+    )
+    .await;
+    app.np.fail_next("/v1/currencies", 100, 503);
+    let coins = open_currencies(&app, &buyer, product).await;
+    assert_eq!(coins.buttons().len(), 1, "{:?}", coins.buttons());
+    let data = coins.button_data("Stars").unwrap();
+    app.tg.press(&buyer, &data, coins.message_id().unwrap());
+    let invoice = app
+        .tg
+        .wait_for("the invoice", |c| c.method == "sendInvoice")
+        .await;
+    let payload = invoice.str_param("payload").unwrap().to_string();
+
+    // Never paid: after an hour the hourly job expires it and the key goes back on sale.
+    let reconciler = souk::jobs::reconcile::Reconciler {
+        store: app.store.clone(),
+        rails: souk::payments::rail::Rails::from_config(
+            &app.config,
+            &app.store,
+            std::sync::Arc::new(souk::payments::nowpayments::NowPaymentsClient::new(
+                &app.np.url(),
+                crate::support::app::API_KEY.to_string().into(),
+            )),
+            None,
+        ),
+        admins: std::sync::Arc::new(vec![ADMIN]),
+    };
+    let soon = chrono::Utc::now().timestamp() + 20 * 60;
+    assert_eq!(reconciler.run(soon).await.unwrap().expired, 0);
+    let later = chrono::Utc::now().timestamp() + 3600 + 60;
+    assert_eq!(reconciler.run(later).await.unwrap().expired, 1);
+    let available: (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM stock_items WHERE product_id = $1 AND status = 'available'",
+    )
+    .bind(product)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(available.0, 1, "the key is back on sale");
+    app.tg.pre_checkout(
+        &buyer,
+        &payload,
+        invoice.result["invoice"]["total_amount"].as_u64().unwrap() as u32,
+    );
+    app.tg
+        .wait_for("pre-checkout answer", |c| {
+            c.method == "answerPreCheckoutQuery"
+        })
+        .await;
+    let reason = answers(&app)[0]
+        .str_param("error_message")
+        .unwrap_or_default()
+        .to_string();
+    assert!(reason.contains("expired"), "{reason}");
+    app.stop().await;
+}

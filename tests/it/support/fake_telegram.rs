@@ -227,6 +227,8 @@ struct TgState {
     allowed_updates: Option<Vec<String>>,
     /// Chats whose user blocked the bot: sending there answers 403.
     blocked: HashSet<i64>,
+    /// Stars charges paid (`successful_payment`): charge id → (user, refunded).
+    star_charges: HashMap<String, (i64, bool)>,
 }
 
 struct Failure {
@@ -573,6 +575,9 @@ impl FakeTelegram {
             "currency": "XTR", "total_amount": stars, "invoice_payload": payload,
             "telegram_payment_charge_id": charge_id, "provider_payment_charge_id": "",
         });
+        self.state()
+            .star_charges
+            .insert(charge_id.to_string(), (user.id, false));
         self.push_user_message(user, json!({ "successful_payment": payment }))
     }
 
@@ -983,6 +988,25 @@ impl TgState {
                     "file_id": file_id, "file_unique_id": file.unique_id,
                     "file_size": file.size, "file_path": file.path,
                 }))
+            }
+            "refundstarpayment" => {
+                let user = p
+                    .get("user_id")
+                    .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+                    .ok_or_else(|| bad_request("user_id is required"))?;
+                let charge = p
+                    .get("telegram_payment_charge_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                match self.star_charges.get_mut(charge) {
+                    Some((payer, _)) if *payer != user => Err(bad_request("CHARGE_NOT_FOUND")),
+                    Some((_, refunded)) if *refunded => Err(bad_request("CHARGE_ALREADY_REFUNDED")),
+                    Some((_, refunded)) => {
+                        *refunded = true;
+                        Ok(json!(true))
+                    }
+                    None => Err(bad_request("CHARGE_NOT_FOUND")),
+                }
             }
             "getmycommands" => Ok(json!([])),
             "getwebhookinfo" => Ok(
