@@ -533,6 +533,39 @@ mod tests {
     }
 
     #[test]
+    fn nexpay_settings_come_all_four_together_with_a_rate() {
+        let base = [("TELOXIDE_TOKEN", "1:abc")];
+        let with = |extra: &[(&str, &str)]| {
+            let mut all = base.to_vec();
+            all.extend_from_slice(extra);
+            Config::from_vars(&vars(&all))
+        };
+        assert!(with(&[]).unwrap().nexpay.is_none());
+        let e = with(&[("NEXPAY_URL", "https://nexpay.example")]).unwrap_err();
+        assert_eq!(e.var, "NEXPAY_WRITE_KEY");
+        let four = [
+            ("NEXPAY_URL", "https://nexpay.example"),
+            ("NEXPAY_WRITE_KEY", "wk-secret-value"),
+            ("NEXPAY_PROJECT_ID", "p1"),
+            ("NEXPAY_WEBHOOK_SECRET", "wh-secret-value"),
+        ];
+        let e = with(&four).unwrap_err();
+        assert_eq!(e.var, "NEXPAY_USD_RATE");
+        assert!(!e.to_string().contains("secret-value"));
+        let mut all = four.to_vec();
+        all.push(("NEXPAY_USD_RATE", "605.5"));
+        let c = with(&all).unwrap();
+        let n = c.nexpay.as_ref().unwrap();
+        assert_eq!(
+            (n.currency.as_str(), n.webhook_header.as_str()),
+            ("XOF", "x-webhook-secret")
+        );
+        assert!(!format!("{c:?}").contains("secret-value"));
+        all.push(("NEXPAY_CURRENCY", "francs"));
+        assert_eq!(with(&all).unwrap_err().var, "NEXPAY_CURRENCY");
+    }
+
+    #[test]
     fn errors_name_the_variable_and_hide_secrets() {
         let e = Config::from_vars(&vars(&[])).unwrap_err();
         assert_eq!(e.var, "TELOXIDE_TOKEN");

@@ -171,6 +171,14 @@ mod tests {
     }
 
     #[test]
+    fn an_order_never_billed_lapses_after_an_hour() {
+        let mut o = order(None);
+        o.payment_id = None;
+        assert!(!expired(&o, 1000, 1000 + UNBILLED_EXPIRY_SECS));
+        assert!(expired(&o, 1000, 1001 + UNBILLED_EXPIRY_SECS));
+    }
+
+    #[test]
     fn the_expiry_report_matches_its_order() {
         let (body, raw) =
             crate::payments::report::synthetic(&order(None), "9", "expired", "souk-expiry");

@@ -7,8 +7,6 @@ use crate::support::flows::{
     Goods, buyer_at_payment, is_delivery, open_currencies, pay_with, publish_goods,
 };
 use souk::jobs::reconcile::Reconciler;
-use souk::payments::nowpayments::NowPaymentsClient;
-use souk::payments::rail::Rails;
 
 use souk::store::Store;
 use std::sync::Arc;
@@ -16,15 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 fn reconciler(app: &TestApp) -> Reconciler {
-    let gateway = Arc::new(NowPaymentsClient::new(
-        &app.np.url(),
-        API_KEY.to_string().into(),
-    ));
-    Reconciler {
-        store: app.store.clone(),
-        rails: Rails::from_config(&app.config, &app.store, gateway, None),
-        admins: Arc::new(vec![ADMIN]),
-    }
+    app.reconciler()
 }
 
 fn now() -> i64 {

@@ -1,15 +1,12 @@
 //! Mobile money through NexPay: the phone step, the session checkout, the webhook (shared secret),
 //! and polling when a webhook is lost.
 
-use crate::support::app::{ADMIN, API_KEY, Options, TestApp, spawn_app_with};
+use crate::support::app::{ADMIN, Options, TestApp, spawn_app_with};
 
 use crate::support::fake_nexpay::{FakeNexpay, PROJECT_ID, WEBHOOK_SECRET};
 use crate::support::fake_telegram::{Call, TgUser};
 use crate::support::flows::{is_delivery, open_currencies, publish};
-use souk::jobs::reconcile::{QUIET_FOR_SECS, Reconciler};
-use souk::payments::nowpayments::NowPaymentsClient;
-use souk::payments::rail::Rails;
-use std::sync::Arc;
+use souk::jobs::reconcile::QUIET_FOR_SECS;
 use std::time::Duration;
 
 /// $25 + 2.78% = $25.70, × 605.5 XOF = 15561.35 → 15562 XOF.
@@ -176,18 +173,6 @@ async fn a_nexpay_webhook_without_the_secret_or_with_another_amount_moves_nothin
     app.stop().await;
 }
 
-fn reconciler(app: &TestApp) -> Reconciler {
-    let gateway = Arc::new(NowPaymentsClient::new(
-        &app.np.url(),
-        API_KEY.to_string().into(),
-    ));
-    Reconciler {
-        store: app.store.clone(),
-        rails: Rails::from_config(&app.config, &app.store, gateway, None),
-        admins: Arc::new(vec![ADMIN]),
-    }
-}
-
 fn later() -> i64 {
     chrono::Utc::now().timestamp() + QUIET_FOR_SECS + 60
 }
@@ -201,18 +186,18 @@ async fn a_lost_nexpay_webhook_is_recovered_by_polling_the_session() {
     let session = nexpay.sessions().pop().unwrap();
 
     // Still open: polling changes nothing.
-    let report = reconciler(&app).run(later()).await.unwrap();
+    let report = app.reconciler().run(later()).await.unwrap();
     assert_eq!((report.moved, report.expired), (0, 0));
 
     // Paid, and the webhook never came.
     nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
     nexpay.report_closed_sessions();
-    let report = reconciler(&app).run(later()).await.unwrap();
+    let report = app.reconciler().run(later()).await.unwrap();
     assert_eq!(report.moved, 1, "{report}");
     app.tg
         .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgLost"))
         .await;
-    let again = reconciler(&app).run(later()).await.unwrap();
+    let again = app.reconciler().run(later()).await.unwrap();
     assert_eq!(again.moved, 0, "a finished order is not polled again");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(deliveries(&app, &buyer, "BQACAgLost"), 1);
@@ -235,7 +220,7 @@ async fn a_session_nexpay_closed_without_a_webhook_is_shown_to_the_admins() {
     // NexPay's own code answers 404 for a session that is no longer open: paid or failed, it
     // does not say. souk neither delivers nor expires; it asks the admins to look.
     nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
-    reconciler(&app).run(later()).await.unwrap();
+    app.reconciler().run(later()).await.unwrap();
     app.tg.wait_for_text(ADMIN, "closed payment").await;
     assert_eq!(order_row(&app, order_id).await.0, "waiting");
     assert_eq!(deliveries(&app, &buyer, "BQACAgClosed"), 0);

@@ -312,19 +312,7 @@ async fn stars_are_offered_when_nowpayments_is_down_and_an_unpaid_invoice_lapses
     let payload = invoice.str_param("payload").unwrap().to_string();
 
     // Never paid: after an hour the hourly job expires it and the key goes back on sale.
-    let reconciler = souk::jobs::reconcile::Reconciler {
-        store: app.store.clone(),
-        rails: souk::payments::rail::Rails::from_config(
-            &app.config,
-            &app.store,
-            std::sync::Arc::new(souk::payments::nowpayments::NowPaymentsClient::new(
-                &app.np.url(),
-                crate::support::app::API_KEY.to_string().into(),
-            )),
-            None,
-        ),
-        admins: std::sync::Arc::new(vec![ADMIN]),
-    };
+    let reconciler = app.reconciler();
     let soon = chrono::Utc::now().timestamp() + 20 * 60;
     assert_eq!(reconciler.run(soon).await.unwrap().expired, 0);
     let later = chrono::Utc::now().timestamp() + 3600 + 60;

@@ -171,6 +171,24 @@ async fn start(
 }
 
 impl TestApp {
+    /// The hourly reconciliation job, as the scheduler would build it for this app.
+    pub fn reconciler(&self) -> souk::jobs::reconcile::Reconciler {
+        let gateway = std::sync::Arc::new(souk::payments::nowpayments::NowPaymentsClient::new(
+            &self.np.url(),
+            API_KEY.to_string().into(),
+        ));
+        souk::jobs::reconcile::Reconciler {
+            store: self.store.clone(),
+            rails: souk::payments::rail::Rails::from_config(
+                &self.config,
+                &self.store,
+                gateway,
+                None,
+            ),
+            admins: std::sync::Arc::new(vec![ADMIN]),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
