@@ -196,7 +196,6 @@ impl Application {
                 outbox_wake: outbox_wake.clone(),
             },
             stars_per_usd: config.stars_per_usd,
-            nexpay_currency: config.nexpay.as_ref().map(|n| n.currency.clone()),
 
             gateway,
             simulator,

@@ -217,11 +217,10 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
         }
     };
     let button = |c: &Choice| {
-        let text = match &c.label {
-            Label::Key(key) => who.t(key),
-            Label::Text(text) => text.clone(),
-        };
-        InlineKeyboardButton::callback(text, Action::Pay(product.id, c.code.clone()).encode())
+        InlineKeyboardButton::callback(
+            choice_label(&who, c),
+            Action::Pay(product.id, c.code.clone()).encode(),
+        )
     };
     // Choices with a label of their own (Stars, mobile money) get a row each, first; coins
     // share rows of three.
@@ -248,6 +247,14 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
     Ok(())
 }
 
+/// How a payment choice is named to this user.
+fn choice_label(who: &Who, c: &Choice) -> String {
+    match &c.label {
+        Label::Key(key) => who.t(key),
+        Label::Text(text) => text.clone(),
+    }
+}
+
 /// A choice was pressed: ask for a phone number first when it needs one, else bill the order.
 pub async fn pay_pressed(
     bot: Bot,
@@ -258,14 +265,11 @@ pub async fn pay_pressed(
     product_id: i64,
     code: String,
 ) -> HandlerResult {
-    let needs_phone = match deps.checkout.rails.for_code(&code) {
-        Some(rail) => rail
-            .choices()
-            .await
-            .map(|cs| cs.iter().any(|c| c.code == code && c.needs_phone))
-            .unwrap_or(false),
-        None => false,
-    };
+    // An unknown or unavailable choice goes on to checkout, which says why it cannot be paid.
+    let needs_phone = matches!(
+        deps.checkout.rails.choice(&code).await,
+        Ok(Some((_, choice))) if choice.needs_phone
+    );
     if needs_phone {
         dialogue
             .update(State::PayPhone {
@@ -364,7 +368,7 @@ async fn pay(
         }
     };
     match payable.presentation {
-        Presentation::Invoice => super::stars::send_invoice(&bot, &who, &deps, &payable).await,
+        Presentation::Invoice => super::stars::send_invoice(&bot, &who, &payable).await,
         Presentation::Link => show_link(&bot, &who, &deps, &payable).await,
         Presentation::Address => show_address(&bot, &who, &deps, &payable).await,
     }
@@ -406,17 +410,15 @@ fn order_caption(
 async fn show_link(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> HandlerResult {
     let order = &p.order;
     let url = order.pay_address.clone().unwrap_or_default();
-    let provider = match order.pay_currency.as_str() {
-        "mm_om" => who.t("button-orange-money"),
-        _ => who.t("button-wave"),
-    };
-    let currency = deps.nexpay_currency.clone().unwrap_or_default();
     let caption = order_caption(
         who,
         deps,
         "mobile-payment-caption",
         p,
-        &[("provider", provider), ("currency", currency)],
+        &[
+            ("provider", choice_label(who, &p.choice)),
+            ("currency", p.choice.unit.clone()),
+        ],
     );
     let mut rows = Vec::new();
     if let Ok(link) = url::Url::parse(&url) {
@@ -441,7 +443,7 @@ async fn show_address(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> Handler
         "payment-caption",
         p,
         &[
-            ("coin", label(&order.pay_currency)),
+            ("coin", p.choice.unit.clone()),
             ("address", address.clone()),
         ],
     );

@@ -64,8 +64,6 @@ pub struct Deps {
     pub broadcaster: crate::services::broadcast::Broadcaster,
     /// `STARS_PER_USD`, which pre-checkout answers check the invoice against.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
-    /// `NEXPAY_CURRENCY` when mobile money is on (shown with local amounts).
-    pub nexpay_currency: Option<String>,
 }
 
 /// The user behind an update, with the language to answer in.

@@ -2,7 +2,7 @@
 //! Telegram's 10 s) and the `successful_payment`; the rules are in `services::stars`.
 
 use super::{Deps, HandlerResult, Who};
-use crate::domain::price::stars_for;
+
 use crate::services::checkout::Payable;
 use crate::services::stars::{self, Paid, Refusal, invoice_payload};
 use std::sync::Arc;
@@ -10,12 +10,10 @@ use teloxide::prelude::*;
 use teloxide::types::{LabeledPrice, PreCheckoutQuery};
 
 /// Sends the Stars invoice of an order checkout wrote (or reused).
-pub async fn send_invoice(bot: &Bot, who: &Who, deps: &Deps, payable: &Payable) -> HandlerResult {
+pub async fn send_invoice(bot: &Bot, who: &Who, payable: &Payable) -> HandlerResult {
     let (order, product) = (&payable.order, &payable.product);
-    let Some(stars) = payable
-        .stars
-        .or_else(|| deps.stars_per_usd.and_then(|r| stars_for(order.total, r)))
-    else {
+    // Checkout prices every Stars order it shows (an unpaid one is billed again).
+    let Some(stars) = payable.stars else {
         bot.send_message(who.chat(), who.t("currency-not-offered"))
             .await?;
         return Ok(());

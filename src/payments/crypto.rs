@@ -34,6 +34,7 @@ impl Rail for CryptoRail {
             .into_iter()
             .map(|coin| Choice {
                 label: Label::Text(label(&coin)),
+                unit: label(&coin),
                 code: coin,
                 needs_phone: false,
             })
@@ -48,9 +49,6 @@ impl Rail for CryptoRail {
     }
 
     async fn admits(&self, code: &str, total: UsdCents) -> Result<(), Refused> {
-        if !self.currencies.offered().await?.iter().any(|c| c == code) {
-            return Err(Refused::NotOffered);
-        }
         let minimum = self.gateway.min_amount(code).await?;
         match minimum.usd {
             Some(min) if total.to_decimal() < min.value() => {

@@ -22,6 +22,8 @@ pub struct Choice {
     /// Stored as the order's `pay_currency`; unique across rails.
     pub code: String,
     pub label: Label,
+    /// What the rail's amounts are counted in, as shown ("BTC", "XOF", "XTR").
+    pub unit: String,
     /// The buyer gives a phone number before paying (mobile money).
     pub needs_phone: bool,
 }
@@ -77,8 +79,6 @@ pub enum Presentation {
 /// Why a total cannot be paid with a choice.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Refused {
-    #[error("choice not offered")]
-    NotOffered,
     /// Below what the rail accepts (its minimum in USD, as text).
     #[error("below the minimum of {0} USD")]
     BelowMinimum(String),
@@ -152,10 +152,6 @@ pub trait Rail: Send + Sync {
 pub struct Rails(Vec<Arc<dyn Rail>>);
 
 impl Rails {
-    pub fn new(rails: Vec<Arc<dyn Rail>>) -> Rails {
-        Rails(rails)
-    }
-
     /// The rails the configuration turns on: Stars first (Telegram's rules for digital goods),
     /// then mobile money, then the coins NOWPayments (`gateway`) takes.
     pub fn from_config(
@@ -192,6 +188,18 @@ impl Rails {
 
     pub fn named(&self, name: &str) -> Option<&Arc<dyn Rail>> {
         self.0.iter().find(|r| r.name() == name)
+    }
+
+    /// The choice `code` names, with its rail, if that rail offers it now.
+    pub async fn choice(
+        &self,
+        code: &str,
+    ) -> Result<Option<(Arc<dyn Rail>, Choice)>, GatewayError> {
+        let Some(rail) = self.for_code(code) else {
+            return Ok(None);
+        };
+        let choice = rail.choices().await?.into_iter().find(|c| c.code == code);
+        Ok(choice.map(|c| (rail.clone(), c)))
     }
 
     /// Every rail's choices. A rail that cannot answer is left out (and logged): the others

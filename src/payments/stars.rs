@@ -31,6 +31,7 @@ impl Rail for StarsRail {
         Ok(vec![Choice {
             code: STARS.to_string(),
             label: Label::Key("button-stars"),
+            unit: "XTR".to_string(),
             needs_phone: false,
         }])
     }

@@ -5,7 +5,7 @@ use crate::domain::money::CommissionRate;
 use crate::domain::price::Quote;
 use crate::domain::product::ProductKind;
 use crate::payments::GatewayError;
-use crate::payments::rail::{Bill, Presentation, Rails, Refused, Started};
+use crate::payments::rail::{Bill, Choice, Presentation, Rails, Refused, Started};
 use crate::store::orders::{self, AttachedPayment, Order};
 use crate::store::outbox::{self, OutboxMessage, Queued};
 use crate::store::products::{self, Product};
@@ -36,6 +36,8 @@ pub struct Payable {
     pub order: Order,
     pub product: Product,
     pub presentation: Presentation,
+    /// What the buyer picked (its label and unit).
+    pub choice: Choice,
     /// Stars: the invoice's price.
     pub stars: Option<u32>,
     /// A QR image the rail made, on the first showing.
@@ -68,7 +70,6 @@ pub enum CheckoutError {
 impl From<Refused> for CheckoutError {
     fn from(r: Refused) -> Self {
         match r {
-            Refused::NotOffered => CheckoutError::CurrencyNotOffered,
             Refused::BelowMinimum(minimum_usd) => CheckoutError::BelowMinimum { minimum_usd },
             Refused::Provider(e) => CheckoutError::Provider(e),
         }
@@ -100,18 +101,12 @@ impl Checkout {
         product_id: i64,
         code: &str,
     ) -> Result<Payable, CheckoutError> {
-        let rail = self
+        let (rail, choice) = self
             .rails
-            .for_code(code)
-            .ok_or(CheckoutError::CurrencyNotOffered)?
-            .clone();
-        let product = self.buyable_for(buyer.id, product_id).await?;
-        let choice = rail
-            .choices()
+            .choice(code)
             .await?
-            .into_iter()
-            .find(|c| c.code == code)
             .ok_or(CheckoutError::CurrencyNotOffered)?;
+        let product = self.buyable_for(buyer.id, product_id).await?;
         if choice.needs_phone && buyer.phone.is_none() {
             return Err(CheckoutError::PhoneNeeded);
         }
@@ -119,6 +114,7 @@ impl Checkout {
             order,
             product: product.clone(),
             presentation: rail.presentation(),
+            choice: choice.clone(),
             stars,
             qr_png,
         };

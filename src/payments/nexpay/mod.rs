@@ -88,6 +88,7 @@ impl Rail for NexpayRail {
             .map(|(code, _, key)| Choice {
                 code: code.to_string(),
                 label: Label::Key(key),
+                unit: self.config.currency.clone(),
                 needs_phone: true,
             })
             .collect())
