@@ -152,7 +152,7 @@ impl Application {
                 "IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders"
             );
         }
-        let rails = Rails::from_config(&config, &store, gateway.clone(), ipn_callback_url);
+        let rails = Rails::from_config(&config, gateway.clone(), ipn_callback_url);
         if config.nexpay.is_some() {
             tracing::info!("mobile money (Wave, Orange Money) is offered through NexPay");
         }

@@ -164,12 +164,7 @@ async fn job(name: JobName) -> anyhow::Result<()> {
                 np.api_key,
             ));
             let r = jobs::reconcile::Reconciler {
-                rails: Rails::from_config(
-                    &config,
-                    &store,
-                    gateway,
-                    config.ipn_callback_url.clone(),
-                ),
+                rails: Rails::from_config(&config, gateway, config.ipn_callback_url.clone()),
                 store: store.clone(),
                 admins: Arc::new(config.admin_ids.clone()),
             };

@@ -9,6 +9,7 @@ use crate::payments::nowpayments::signature;
 use crate::payments::rail::WebhookError;
 use crate::services::payouts::updates::{self, UpdateOutcome};
 use crate::services::settlement;
+use crate::store::ipn_events::IpnOutcome;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -187,7 +188,6 @@ pub async fn rail(
             let (status, result) = match &e {
                 WebhookError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "bad_signature"),
                 WebhookError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-                WebhookError::Unavailable(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error"),
             };
             count(rail.name(), result);
             tracing::warn!(rail = rail.name(), error = %e, "webhook refused");
@@ -196,7 +196,12 @@ pub async fn rail(
     };
     let mut outcomes = Vec::new();
     for notice in &notices {
-        match settlement::apply_notice(&state.store, &state.admins, notice).await {
+        match settlement::apply_notice(&state.store, &state.admins, rail.as_ref(), notice).await {
+            Ok(settled) if settled.outcome == IpnOutcome::UnknownOrder => {
+                count(rail.name(), "bad_request");
+                tracing::warn!(rail = rail.name(), "webhook for no order of this rail");
+                return reply(StatusCode::BAD_REQUEST, "no such order");
+            }
             Ok(settled) => {
                 count(rail.name(), settled.outcome.as_str());
                 tracing::info!(

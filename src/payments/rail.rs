@@ -95,21 +95,26 @@ pub enum WebhookError {
     /// Not a notification souk understands: 400.
     #[error("bad request: {0}")]
     BadRequest(String),
-    /// souk could not look it up now (database): 500, so that a retry may succeed.
-    #[error("unavailable: {0}")]
-    Unavailable(String),
 }
 
-/// A notification, read: the report to settle, or news that cannot be settled.
+/// A notification, read. Settlement does the checks and the settling (`settlement::apply_notice`).
 #[derive(Debug, Clone)]
 pub enum Notice {
-    /// Settled like an IPN: `order_id` names the order.
+    /// A NOWPayments-shaped report, settled like an IPN: `order_id` names the order.
     Report(Box<PaymentStatusBody>, String),
-    /// The money does not match the order: admins are told, nothing moves.
-    Mismatch {
+    /// A rail's verdict on one of its orders, in its own words. Settlement loads the order,
+    /// checks that it is this rail's and, for a payment, that the amount is the order's, then
+    /// settles it like an IPN.
+    Status {
         order_id: i64,
-        payment_id: String,
-        reason: String,
+        /// The order status it means: "finished", "failed", "expired" or "refunded".
+        status: &'static str,
+        /// What the rail says was paid, in its own unit; checked against the order's amount.
+        paid: Option<rust_decimal::Decimal>,
+        /// Where it came from, in the order's history ("nexpay", "nexpay-session").
+        source: &'static str,
+        /// What the rail sent, kept in the history.
+        raw: String,
     },
     /// The rail no longer knows the payment and gave no verdict (a webhook was lost): expired
     /// when past its deadline, else the admins are asked to look.
@@ -156,7 +161,6 @@ impl Rails {
     /// then mobile money, then the coins NOWPayments (`gateway`) takes.
     pub fn from_config(
         config: &crate::config::Config,
-        store: &crate::store::Store,
         gateway: Arc<dyn super::PaymentGateway>,
         ipn_callback_url: Option<String>,
     ) -> Rails {
@@ -165,10 +169,7 @@ impl Rails {
             rails.push(Arc::new(super::stars::StarsRail { per_usd }));
         }
         if let Some(nexpay) = &config.nexpay {
-            rails.push(Arc::new(super::nexpay::NexpayRail::new(
-                nexpay.clone(),
-                store.clone(),
-            )));
+            rails.push(Arc::new(super::nexpay::NexpayRail::new(nexpay.clone())));
         }
         rails.push(Arc::new(super::crypto::CryptoRail {
             currencies: Arc::new(super::currencies::CurrencyCatalog::new(

@@ -9,7 +9,7 @@
 use crate::domain::ledger::EntryKind;
 use crate::domain::product::ProductKind;
 use crate::domain::{OrderStatus, UsdCents};
-use crate::payments::rail::{Notice, Rails};
+use crate::payments::rail::{Notice, Rail, Rails};
 use crate::payments::{CryptoAmount, PaymentStatusBody};
 
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
@@ -80,49 +80,86 @@ pub async fn refresh(
     let Some(notice) = rail.check(order).await? else {
         return Ok(None);
     };
-    let settled = apply_notice(store, admins, &notice).await?;
+    let settled = apply_notice(store, admins, rail.as_ref(), &notice).await?;
     Ok(Some((notice, settled)))
 }
 
-/// Settles what a rail said: a report as an IPN; a mismatch by alerting the admins once; a
-/// closed payment changes nothing here (reconciliation decides).
+/// Settles what `rail` said: a report as an IPN; a status once its order is found to be the
+/// rail's and the amount paid the order's (else the admins are told and nothing moves); a closed
+/// payment changes nothing here (reconciliation decides).
 pub async fn apply_notice(
     store: &Store,
     admins: &[i64],
+    rail: &dyn Rail,
     notice: &Notice,
 ) -> Result<Settled, StoreError> {
+    let untouched = |outcome, order_id| Settled {
+        outcome,
+        order_id,
+        status: None,
+    };
     match notice {
         Notice::Report(body, raw) => apply(store, admins, body, raw).await,
-        Notice::Mismatch {
+        Notice::Status {
             order_id,
-            payment_id,
-            reason,
+            status,
+            paid,
+            source,
+            raw,
         } => {
-            tracing::error!(order_id, payment_id, %reason, "payment does not match its order; nothing delivered");
-            let args = [
-                ("order", order_id.to_string()),
-                ("payment", payment_id.clone()),
-                ("reason", reason.clone()),
-            ];
-            let alerts = outbox::to_admins(
-                admins,
-                &format!("mismatch:{order_id}:{}", short_hash(reason)),
-                "admin-payment-mismatch",
-                &args,
-            );
-            outbox::enqueue_now(store, &alerts).await?;
-            Ok(Settled {
-                outcome: IpnOutcome::Mismatch,
-                order_id: Some(*order_id),
-                status: None,
-            })
+            let order = orders::get(store, *order_id)
+                .await?
+                .filter(|o| rail.serves(&o.pay_currency));
+            let Some(order) = order else {
+                return Ok(untouched(IpnOutcome::UnknownOrder, None));
+            };
+            let payment_id = order
+                .payment_id
+                .clone()
+                .unwrap_or_else(|| format!("{}-order-{order_id}", rail.name()));
+            let asked = order.pay_amount.as_deref().and_then(|a| a.parse().ok());
+            if *status == "finished" && paid.is_some() && *paid != asked {
+                let reason = format!(
+                    "{} reports {} {} paid, the order asks {}",
+                    rail.name(),
+                    paid.unwrap_or_default(),
+                    order.pay_currency,
+                    order.pay_amount.as_deref().unwrap_or("nothing yet"),
+                );
+                let alerts = mismatch_alerts(admins, order.id, &payment_id, reason, raw);
+                outbox::enqueue_now(store, &alerts).await?;
+                return Ok(untouched(IpnOutcome::Mismatch, Some(order.id)));
+            }
+            let (mut body, _) =
+                crate::payments::report::synthetic(&order, &payment_id, status, source);
+            body.actually_paid = paid.and_then(|p| CryptoAmount::parse(&p.to_string()));
+            apply(store, admins, &body, raw).await
         }
-        Notice::Closed { order_id, .. } => Ok(Settled {
-            outcome: IpnOutcome::Ignored,
-            order_id: Some(*order_id),
-            status: None,
-        }),
+        Notice::Closed { order_id, .. } => Ok(untouched(IpnOutcome::Ignored, Some(*order_id))),
     }
+}
+
+/// One alert per admin that a payment does not match its order, once per distinct body however
+/// often it is repeated.
+fn mismatch_alerts(
+    admins: &[i64],
+    order_id: i64,
+    payment_id: &str,
+    reason: String,
+    raw: &str,
+) -> Vec<Queued> {
+    tracing::error!(order_id, payment_id, %reason, "payment does not match its order; nothing delivered");
+    let args = [
+        ("order", order_id.to_string()),
+        ("payment", payment_id.to_string()),
+        ("reason", reason),
+    ];
+    outbox::to_admins(
+        admins,
+        &format!("mismatch:{order_id}:{}", short_hash(raw)),
+        "admin-payment-mismatch",
+        &args,
+    )
 }
 
 /// Settles one report (a status check, or an IPN outside the settler).
@@ -314,19 +351,7 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
     };
 
     if let Some(reason) = mismatch(order, u) {
-        tracing::error!(order_id = order.id, payment_id = u.payment_id, %reason, "payment does not match its order; nothing delivered");
-        // One alert per admin and distinct mismatching body, however often it is repeated.
-        let args = [
-            ("order", order.id.to_string()),
-            ("payment", u.payment_id.clone()),
-            ("reason", reason),
-        ];
-        let alerts = outbox::to_admins(
-            admins,
-            &format!("mismatch:{}:{}", order.id, short_hash(raw)),
-            "admin-payment-mismatch",
-            &args,
-        );
+        let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, raw);
         return (
             unchanged(IpnOutcome::Mismatch),
             Effects {

@@ -9,7 +9,6 @@ mod webhook;
 use super::GatewayError;
 use super::rail::{Bill, Choice, Label, NewPayment, Notice, Presentation, Rail, Started};
 use crate::domain::price::whole_units_for;
-use crate::store::Store;
 use crate::store::orders::Order;
 use async_trait::async_trait;
 use base64::Engine;
@@ -41,16 +40,13 @@ pub struct NexpayConfig {
 pub struct NexpayRail {
     client: NexpayClient,
     config: NexpayConfig,
-    /// Webhooks name orders; their reports are built from the order.
-    store: Store,
 }
 
 impl NexpayRail {
-    pub fn new(config: NexpayConfig, store: Store) -> NexpayRail {
+    pub fn new(config: NexpayConfig) -> NexpayRail {
         NexpayRail {
             client: NexpayClient::new(&config.url, config.write_key.clone()),
             config,
-            store,
         }
     }
 }
@@ -141,11 +137,15 @@ impl Rail for NexpayRail {
             return Ok(None);
         };
         match self.client.session(session).await? {
-            SessionState::Found(word) => Ok(status_of_session(&word).map(|status| {
-                let (body, raw) =
-                    super::report::synthetic(order, session, status, "nexpay-session");
-                Notice::Report(Box::new(body), raw)
-            })),
+            SessionState::Found(word) => {
+                Ok(status_of_session(&word).map(|status| Notice::Status {
+                    order_id: order.id,
+                    status,
+                    paid: None,
+                    source: "nexpay-session",
+                    raw: serde_json::json!({ "session": session, "status": word }).to_string(),
+                }))
+            }
             SessionState::Gone => Ok(Some(Notice::Closed {
                 order_id: order.id,
                 payment_id: session.clone(),

@@ -1,9 +1,9 @@
-//! `POST /ipn/nexpay`: NexPay's `payment.succeeded` / `payment.failed` notifications, checked
-//! with the shared secret (constant time) and matched to their order and amount.
+//! `POST /ipn/nexpay`: NexPay's `payment.succeeded` / `payment.failed` notifications,
+//! checked with the shared secret (constant time) and read into a status for settlement, which
+//! matches it to its order and amount.
 
 use super::NexpayRail;
 use crate::payments::rail::{Notice, WebhookError};
-use crate::store::orders;
 use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -74,45 +74,20 @@ pub(super) async fn read(
         .as_deref()
         .and_then(|r| r.trim().parse().ok())
         .ok_or_else(|| WebhookError::BadRequest("client_reference is not a souk order".into()))?;
-    let order = orders::get(&rail.store, order_id)
-        .await
-        .map_err(|e| WebhookError::Unavailable(e.to_string()))?
-        .filter(|o| super::provider_of(&o.pay_currency).is_some())
-        .ok_or_else(|| WebhookError::BadRequest(format!("no NexPay order {order_id}")))?;
-    let payment_id = order
-        .payment_id
-        .clone()
-        .unwrap_or_else(|| format!("nexpay-order-{order_id}"));
-    if status == "finished" {
-        let paid = event.data.amount.as_ref().and_then(amount_of);
-        let expected = order
-            .pay_amount
-            .as_deref()
-            .and_then(|a| a.parse::<Decimal>().ok());
-        if paid.is_none() || paid != expected {
-            return Ok(vec![Notice::Mismatch {
-                order_id,
-                payment_id,
-                reason: format!(
-                    "NexPay reports {} {} paid, the order asks {}",
-                    paid.map(|p| p.to_string())
-                        .unwrap_or_else(|| "no amount".into()),
-                    rail.config.currency,
-                    order.pay_amount.as_deref().unwrap_or("nothing yet"),
-                ),
-            }]);
-        }
+    let paid = event.data.amount.as_ref().and_then(amount_of);
+    if status == "finished" && paid.is_none() {
+        return Err(WebhookError::BadRequest(
+            "payment.succeeded without an amount".into(),
+        ));
     }
-    let (mut report, _) = crate::payments::report::synthetic(&order, &payment_id, status, "nexpay");
-    report.actually_paid = event
-        .data
-        .amount
-        .as_ref()
-        .and_then(amount_of)
-        .and_then(|a| crate::payments::CryptoAmount::parse(&a.to_string()));
     // The history keeps what NexPay sent (the secret is in a header, never in the body).
-    let raw = String::from_utf8_lossy(body).into_owned();
-    Ok(vec![Notice::Report(Box::new(report), raw)])
+    Ok(vec![Notice::Status {
+        order_id,
+        status,
+        paid,
+        source: "nexpay",
+        raw: String::from_utf8_lossy(body).into_owned(),
+    }])
 }
 
 #[cfg(test)]
