@@ -68,7 +68,7 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
 }
 
 pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let list = orders::purchases(&deps.store, who.id, 20).await?;
+    let list = orders::of_buyer(&deps.store, who.id, orders::BuyerOrders::Purchases, 20).await?;
     if list.is_empty() {
         bot.send_message(who.chat(), who.t("purchases-empty"))
             .await?;

@@ -12,7 +12,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 const RECENT: i64 = 8;
 
 pub async fn paysupport(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let recent = orders::recent_of(&deps.store, who.id, RECENT).await?;
+    let recent = orders::of_buyer(&deps.store, who.id, orders::BuyerOrders::All, RECENT).await?;
     if recent.is_empty() {
         bot.send_message(who.chat(), who.t("paysupport-no-orders"))
             .await?;

@@ -264,7 +264,7 @@ pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool,
     Ok(done.rows_affected() == 1)
 }
 
-/// A completed purchase, for /purchases.
+/// One of a buyer's orders as lists show it (/purchases, /paysupport).
 #[derive(Debug, Clone)]
 pub struct Purchase {
     pub order_id: i64,
@@ -274,16 +274,31 @@ pub struct Purchase {
     pub has_file_copy: bool,
 }
 
-pub async fn purchases(
+/// Which of a buyer's orders a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuyerOrders {
+    /// Finished orders: what the buyer owns.
+    Purchases,
+    /// Every order, whatever its status (/paysupport).
+    All,
+}
+
+/// A buyer's orders, newest first.
+pub async fn of_buyer(
     store: &Store,
     buyer_id: i64,
+    which: BuyerOrders,
     limit: i64,
 ) -> Result<Vec<Purchase>, StoreError> {
-    let rows = sqlx::query(
+    let only = match which {
+        BuyerOrders::Purchases => "AND o.status = 'finished'",
+        BuyerOrders::All => "",
+    };
+    let rows = sqlx::query(&format!(
         "SELECT o.id, p.title, o.total_cents, CASE WHEN p.kind = 'file' AND p.storage_key IS NOT NULL THEN 1 ELSE 0 END AS copy \
          FROM orders o JOIN products p ON p.id = o.product_id \
-         WHERE o.buyer_id = $1 AND o.status = 'finished' ORDER BY o.id DESC LIMIT $2",
-    )
+         WHERE o.buyer_id = $1 {only} ORDER BY o.id DESC LIMIT $2"
+    ))
     .bind(buyer_id)
     .bind(limit)
     .fetch_all(store.pool())
@@ -360,35 +375,4 @@ pub async fn find_unpaid(
     .fetch_optional(store.pool())
     .await?;
     row.as_ref().map(from_row).transpose()
-}
-
-/// One of a buyer's orders, as /paysupport lists them.
-#[derive(Debug, Clone)]
-pub struct OrderLine {
-    pub order_id: i64,
-    pub title: String,
-}
-
-/// A buyer's latest orders, whatever their status, newest first.
-pub async fn recent_of(
-    store: &Store,
-    buyer_id: i64,
-    limit: i64,
-) -> Result<Vec<OrderLine>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT o.id, p.title FROM orders o \
-         JOIN products p ON p.id = o.product_id WHERE o.buyer_id = $1 ORDER BY o.id DESC LIMIT $2",
-    )
-    .bind(buyer_id)
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(OrderLine {
-                order_id: r.try_get("id")?,
-                title: r.try_get("title")?,
-            })
-        })
-        .collect()
 }

@@ -40,6 +40,23 @@ fn answers(app: &TestApp) -> Vec<Call> {
         .collect()
 }
 
+/// The buyer's Stars app asks about the invoice; returns souk's answer.
+async fn pre_checkout_answer(app: &TestApp, buyer: &TgUser, invoice: &Call) -> Call {
+    let before = answers(app).len();
+    app.tg.pre_checkout(
+        buyer,
+        invoice.str_param("payload").unwrap(),
+        invoice.result["invoice"]["total_amount"].as_u64().unwrap() as u32,
+    );
+    for _ in 0..200 {
+        if let Some(answer) = answers(app).get(before) {
+            return answer.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no pre-checkout answer");
+}
+
 #[tokio::test]
 async fn a_buyer_pays_in_stars_and_receives_the_file_once() {
     let mut app = spawn_stars_app().await;
@@ -133,17 +150,7 @@ async fn a_pre_checkout_for_a_sold_out_item_is_refused() {
         200
     );
     // Now the old invoice: refused with the reason, before any Star moves.
-    app.tg.pre_checkout(
-        &late,
-        &payload,
-        invoice.result["invoice"]["total_amount"].as_u64().unwrap() as u32,
-    );
-    app.tg
-        .wait_for("pre-checkout answer", |c| {
-            c.method == "answerPreCheckoutQuery"
-        })
-        .await;
-    let answer = &answers(&app)[0];
+    let answer = pre_checkout_answer(&app, &late, &invoice).await;
     assert_eq!(answer.params["ok"], serde_json::json!(false));
     let reason = answer.str_param("error_message").unwrap_or_default();
     assert!(reason.contains("sold out"), "{reason}");
@@ -309,7 +316,6 @@ async fn stars_are_offered_when_nowpayments_is_down_and_an_unpaid_invoice_lapses
         .tg
         .wait_for("the invoice", |c| c.method == "sendInvoice")
         .await;
-    let payload = invoice.str_param("payload").unwrap().to_string();
 
     // Never paid: after an hour the hourly job expires it and the key goes back on sale.
     let reconciler = app.reconciler();
@@ -325,20 +331,8 @@ async fn stars_are_offered_when_nowpayments_is_down_and_an_unpaid_invoice_lapses
     .await
     .unwrap();
     assert_eq!(available.0, 1, "the key is back on sale");
-    app.tg.pre_checkout(
-        &buyer,
-        &payload,
-        invoice.result["invoice"]["total_amount"].as_u64().unwrap() as u32,
-    );
-    app.tg
-        .wait_for("pre-checkout answer", |c| {
-            c.method == "answerPreCheckoutQuery"
-        })
-        .await;
-    let reason = answers(&app)[0]
-        .str_param("error_message")
-        .unwrap_or_default()
-        .to_string();
+    let answer = pre_checkout_answer(&app, &buyer, &invoice).await;
+    let reason = answer.str_param("error_message").unwrap_or_default();
     assert!(reason.contains("expired"), "{reason}");
     app.stop().await;
 }

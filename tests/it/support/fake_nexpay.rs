@@ -65,6 +65,24 @@ fn authorized(headers: &HeaderMap) -> bool {
     headers.get("x-api-key").and_then(|v| v.to_str().ok()) == Some(WRITE_KEY)
 }
 
+/// A write request's JSON body, or NexPay's 401 (bad key) or 400 (not JSON).
+fn authorized_json(headers: &HeaderMap, body: &[u8]) -> Result<Value, Box<Response>> {
+    if !authorized(headers) {
+        return Err(Box::new(answer(
+            StatusCode::UNAUTHORIZED,
+            "Invalid API key",
+            json!(null),
+        )));
+    }
+    serde_json::from_slice::<Value>(body).map_err(|_| {
+        Box::new(answer(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            json!(["invalid JSON"]),
+        ))
+    })
+}
+
 /// class-validator with `forbidNonWhitelisted`: every unknown property is an error.
 fn unknown_fields(body: &Value, allowed: &[&str]) -> Vec<String> {
     body.as_object()
@@ -79,15 +97,9 @@ fn unknown_fields(body: &Value, allowed: &[&str]) -> Vec<String> {
 
 async fn initiate(State(fake): State<FakeNexpay>, headers: HeaderMap, body: Bytes) -> Response {
     fake.log("POST /api/v1/payment/session/initiate");
-    if !authorized(&headers) {
-        return answer(StatusCode::UNAUTHORIZED, "Invalid API key", json!(null));
-    }
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return answer(
-            StatusCode::BAD_REQUEST,
-            "Bad Request",
-            json!(["invalid JSON"]),
-        );
+    let body = match authorized_json(&headers, &body) {
+        Ok(body) => body,
+        Err(refused) => return *refused,
     };
     let mut errors = unknown_fields(
         &body,
@@ -152,15 +164,9 @@ async fn checkout(
     body: Bytes,
 ) -> Response {
     fake.log(&format!("POST /api/v1/payment/session/{id}/checkout"));
-    if !authorized(&headers) {
-        return answer(StatusCode::UNAUTHORIZED, "Invalid API key", json!(null));
-    }
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return answer(
-            StatusCode::BAD_REQUEST,
-            "Bad Request",
-            json!(["invalid JSON"]),
-        );
+    let body = match authorized_json(&headers, &body) {
+        Ok(body) => body,
+        Err(refused) => return *refused,
     };
     let errors = unknown_fields(&body, &["provider", "successUrl", "cancelUrl"]);
     if !errors.is_empty() {
