@@ -2,7 +2,7 @@
 
 use crate::domain::UsdCents;
 use crate::domain::money::CommissionRate;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 
 /// The whole configuration. Secrets are `SecretString`: their `Debug` prints nothing.
@@ -82,6 +82,15 @@ pub struct CustodyConfig {
 pub struct ConfigError {
     pub var: &'static str,
     pub problem: String,
+}
+
+/// The password in `scheme://user:password@host/…`, as written (percent-encoded or not).
+pub fn database_password(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    Some(password).filter(|p| !p.is_empty())
 }
 
 fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
@@ -398,6 +407,27 @@ impl Config {
         })
     }
 
+    /// Every secret the configuration holds (with the database password), for the log scrubber.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut all = vec![
+            self.telegram_token.expose_secret(),
+            self.ipn_secret.expose_secret(),
+        ];
+        let optional = [
+            self.nowpayments.as_ref().map(|n| &n.api_key),
+            self.metrics_token.as_ref(),
+            self.webhook.as_ref().map(|w| &w.secret),
+            self.custody.as_ref().map(|c| &c.password),
+            self.custody.as_ref().map(|c| &c.two_factor_secret),
+            self.s3.as_ref().map(|s| &s.secret_access_key),
+            self.nexpay.as_ref().map(|n| &n.write_key),
+            self.nexpay.as_ref().map(|n| &n.webhook_secret),
+        ];
+        all.extend(optional.into_iter().flatten().map(|s| s.expose_secret()));
+        all.extend(database_password(&self.database_url));
+        all
+    }
+
     pub fn sandbox(&self) -> bool {
         self.nowpayments.is_none()
     }
@@ -493,7 +523,6 @@ fn nexpay_config(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrecy::ExposeSecret;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
@@ -514,6 +543,46 @@ mod tests {
             ["btc", "eth", "usdttrc20", "sol", "ton", "ltc"]
         );
         assert_eq!(c.ipn_secret.expose_secret().len(), 64);
+    }
+
+    #[test]
+    fn every_secret_is_listed_for_the_log_scrubber() {
+        let c = Config::from_vars(&vars(&[
+            ("TELOXIDE_TOKEN", "1:token-value"),
+            (
+                "DATABASE_URL",
+                "postgres://souk:db-pass%40word@db:5432/souk",
+            ),
+            ("NOWPAYMENTS_API_KEY", "np-api-key"),
+            ("NOWPAYMENTS_IPN_SECRET", "ipn-secret-value"),
+            ("METRICS_TOKEN", "metrics-token"),
+            ("S3_BUCKET", "b"),
+            ("S3_ACCESS_KEY_ID", "id"),
+            ("S3_SECRET_ACCESS_KEY", "s3-secret"),
+        ]))
+        .unwrap();
+        let secrets = c.secrets();
+        for s in [
+            "1:token-value",
+            "db-pass%40word",
+            "np-api-key",
+            "ipn-secret-value",
+            "metrics-token",
+            "s3-secret",
+        ] {
+            assert!(secrets.contains(&s), "{s} missing from {}", secrets.len());
+        }
+    }
+
+    #[test]
+    fn a_database_password_is_found_in_its_url() {
+        assert_eq!(
+            database_password("postgres://u:p%2Fw@h:5432/d?sslmode=require"),
+            Some("p%2Fw")
+        );
+        assert_eq!(database_password("postgresql://u@h/d"), None);
+        assert_eq!(database_password("sqlite://souk.db"), None);
+        assert_eq!(database_password("postgres://u:@h/d"), None);
     }
 
     #[test]

@@ -78,20 +78,34 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One clear line; the chain says which variable or step failed.
-            eprintln!("souk: {e:#}");
+            eprintln!("souk: {}", souk::telemetry::scrub(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run() -> anyhow::Result<()> {
+/// Reads the configuration and hides its secrets from the logs.
+fn load_config() -> anyhow::Result<Config> {
     let config = Config::from_env()?;
+    souk::telemetry::hide(config.secrets());
+    Ok(config)
+}
+
+/// `DATABASE_URL` for the commands that need nothing else, its password hidden from the logs.
+fn database_url() -> String {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://souk.db".into());
+    souk::telemetry::hide(souk::config::database_password(&url));
+    url
+}
+
+async fn run() -> anyhow::Result<()> {
+    let config = load_config()?;
     let app = Application::build(config).await?;
     app.run_until(shutdown_signal()).await
 }
 
 async fn migrate() -> anyhow::Result<()> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://souk.db".into());
+    let url = database_url();
     let store = Store::connect(&url)
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
@@ -101,7 +115,7 @@ async fn migrate() -> anyhow::Result<()> {
 }
 
 async fn payout(dry_run: bool) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    let config = load_config()?;
     let store = Store::connect(&config.database_url)
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
@@ -139,7 +153,7 @@ async fn payout(dry_run: bool) -> anyhow::Result<()> {
 }
 
 async fn job(name: JobName) -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    let config = load_config()?;
     let np = config.nowpayments.clone().ok_or_else(|| {
         anyhow::anyhow!(
             "NOWPAYMENTS_API_KEY: scheduled jobs talk to NOWPayments (sandbox mode has none)"
@@ -201,7 +215,7 @@ async fn job(name: JobName) -> anyhow::Result<()> {
 }
 
 async fn backup(path: &std::path::Path) -> anyhow::Result<()> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://souk.db".into());
+    let url = database_url();
     if !url.starts_with("sqlite:") {
         anyhow::bail!(
             "DATABASE_URL: souk backup snapshots SQLite; for PostgreSQL use pg_dump (see the README)"

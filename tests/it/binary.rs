@@ -59,7 +59,8 @@ fn migrate_creates_the_sqlite_database_and_exits() {
 }
 
 /// The binary as a container runs it: starts on a token alone (sandbox mode), answers /healthz,
-/// keeps the token out of its log, and stops cleanly on SIGTERM.
+/// keeps the token out of its log (even at trace level, where dependencies print request URLs),
+/// and stops cleanly on SIGTERM.
 #[tokio::test]
 async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
     let tg = crate::support::fake_telegram::FakeTelegram::start().await;
@@ -76,6 +77,7 @@ async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
         .env("TELOXIDE_TOKEN", crate::support::fake_telegram::token())
         .env("TELOXIDE_API_URL", tg.api_url().to_string())
         .env("PORT", port.to_string())
+        .env("RUST_LOG", "trace")
         .current_dir(dir.path())
         .stdout(std::fs::File::create(&log).unwrap())
         .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
@@ -124,6 +126,7 @@ async fn the_binary_runs_in_sandbox_mode_and_stops_on_sigterm() {
         panic!("souk did not stop within 10 s of SIGTERM")
     });
     assert!(exited.success(), "{exited:?}");
+
     let down = check(port).await.unwrap();
     assert!(!down.status.success(), "unhealthy once stopped");
     let output = std::fs::read_to_string(&log).unwrap()
