@@ -1,6 +1,7 @@
 //! The Telegram Stars rail (currency XTR): Telegram bills the buyer with an invoice in the chat,
 //! so nothing is created up front and there is nothing to ask later; `successful_payment` settles
-//! the order (see `services::stars`).
+//! the order (see `services::stars`). A charge id on an open order means that settling was
+//! interrupted after Telegram confirmed the payment: a status check finishes it.
 
 use super::GatewayError;
 use super::rail::{Bill, Choice, Label, Notice, Presentation, Rail, Started};
@@ -46,8 +47,21 @@ impl Rail for StarsRail {
         Ok(Started::Invoice { stars })
     }
 
-    /// Telegram cannot be asked about an invoice: a lapsed one is expired by souk.
-    async fn check(&self, _order: &Order) -> Result<Option<Notice>, GatewayError> {
-        Ok(None)
+    /// Telegram cannot be asked about an invoice: a lapsed one is expired by souk. An open order
+    /// with a charge attached was paid (only `successful_payment` attaches one), and finishes.
+    async fn check(&self, order: &Order) -> Result<Option<Notice>, GatewayError> {
+        let Some(charge) = order.payment_id.as_deref() else {
+            return Ok(None);
+        };
+        if !order.status.is_open() {
+            return Ok(None);
+        }
+        Ok(Some(Notice::Status {
+            order_id: order.id,
+            status: "finished",
+            paid: order.pay_amount.as_deref().and_then(|a| a.parse().ok()),
+            source: "telegram-stars-resumed",
+            raw: serde_json::json!({ "charge": charge, "stars": order.pay_amount }).to_string(),
+        }))
     }
 }

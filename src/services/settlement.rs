@@ -243,12 +243,11 @@ async fn settle_batch(
     let mut records = Vec::with_capacity(reports.len());
     for report in reports {
         let u = &report.update;
+        // By payment id, else by order id: a payment the order does not carry (a repeat deposit
+        // NOWPayments reports under a new payment id) then fails the match and is reported.
         let index = by_payment.get(&u.payment_id).copied().or_else(|| {
             let id = u.order_id.as_deref()?.parse::<i64>().ok()?;
-            by_order
-                .get(&id)
-                .copied()
-                .filter(|i| pending[*i].row.order.payment_id.is_none())
+            by_order.get(&id).copied()
         });
         let result = match index {
             None => {

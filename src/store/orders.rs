@@ -162,14 +162,15 @@ pub struct SettlementRow {
     pub item: Option<String>,
 }
 
-/// Loads, in one query, the orders carrying these payment ids, and the orders with these ids
-/// that have no payment attached yet (their create call timed out after NOWPayments created it).
+/// Loads, in one query, the orders carrying these payment ids and the orders with these ids
+/// (one whose create call timed out has no payment attached; one with another payment is a
+/// mismatch the caller reports).
 pub async fn load_for_settlement(
     conn: &mut Conn,
     payment_ids: &[&str],
-    unattached_ids: &[i64],
+    order_ids: &[i64],
 ) -> Result<Vec<SettlementRow>, StoreError> {
-    if payment_ids.is_empty() && unattached_ids.is_empty() {
+    if payment_ids.is_empty() && order_ids.is_empty() {
         return Ok(Vec::new());
     }
     let columns: Vec<String> = COLUMNS
@@ -183,9 +184,9 @@ pub async fn load_for_settlement(
             super::placeholders(1, 1, payment_ids.len())
         ));
     }
-    if !unattached_ids.is_empty() {
-        let list = super::placeholders(payment_ids.len() + 1, 1, unattached_ids.len());
-        conditions.push(format!("(o.payment_id IS NULL AND o.id IN {list})"));
+    if !order_ids.is_empty() {
+        let list = super::placeholders(payment_ids.len() + 1, 1, order_ids.len());
+        conditions.push(format!("o.id IN {list}"));
     }
     let sql = format!(
         "SELECT {}, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
@@ -199,7 +200,7 @@ pub async fn load_for_settlement(
     for id in payment_ids {
         query = query.bind(*id);
     }
-    for id in unattached_ids {
+    for id in order_ids {
         query = query.bind(*id);
     }
     let rows = query.fetch_all(&mut *conn).await?;

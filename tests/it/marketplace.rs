@@ -267,12 +267,29 @@ async fn an_ipn_that_does_not_match_its_order_is_flagged_and_delivers_nothing() 
         })
         .await;
     assert_eq!(app.order_status(order).await, "waiting");
+    // A repeat deposit NOWPayments reports under a new payment id, naming the order: flagged
+    // too, not dropped as a payment of no known order.
+    let child = honest.replacen(
+        &format!(
+            "\"payment_id\":{},\"parent_payment_id\":null",
+            payment.payment_id
+        ),
+        &format!(
+            "\"payment_id\":7700001,\"parent_payment_id\":{}",
+            payment.payment_id
+        ),
+        1,
+    );
+    assert_ne!(child, honest);
+    assert_eq!(app.post_ipn(&child).await, 200);
+    app.tg.wait_for_text(ADMIN, "7700001").await;
+    assert_eq!(app.order_status(order).await, "waiting");
     let recorded: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM ipn_events WHERE outcome = 'mismatch'")
             .fetch_one(app.store.pool())
             .await
             .unwrap();
-    assert_eq!(recorded, 1);
+    assert_eq!(recorded, 2);
     app.stop().await;
 }
 

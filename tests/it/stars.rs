@@ -115,6 +115,56 @@ async fn a_buyer_pays_in_stars_and_receives_the_file_once() {
         serde_json::json!(false),
         "already paid"
     );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let deliveries = app
+        .tg
+        .calls()
+        .iter()
+        .filter(|c| is_delivery(c, buyer.id, "BQACAgStars"))
+        .count();
+    assert_eq!(deliveries, 1, "the second charge delivers nothing");
+    assert_eq!(sales(&app).await, 1, "the seller is credited once");
+    app.stop().await;
+}
+
+/// Sale entries in the ledger, over every order.
+async fn sales(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries WHERE kind = 'sale'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+/// souk stopped after recording Telegram's charge and before settling it; Telegram never sends
+/// the update again. The next reconciliation finishes the order.
+#[tokio::test]
+async fn a_stars_payment_interrupted_before_settling_is_finished_by_reconciliation() {
+    let mut app = spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(9941, "en"), TgUser::new(9942, "en"));
+    let product = publish(&app, &seller, "Cut book", "25", "BQACAgCut").await;
+    let invoice = stars_invoice(&app, &buyer, product).await;
+    let order_id = souk::services::stars::order_of(invoice.str_param("payload").unwrap()).unwrap();
+    // The first half of settling a successful_payment, as it was committed before the crash.
+    let charge = souk::store::orders::AttachedPayment {
+        payment_id: "stxCUT1",
+        pay_address: "telegram",
+        pay_amount: "1928",
+        expires_at: None,
+    };
+    assert!(
+        souk::store::orders::attach_payment(&app.store, order_id, &charge)
+            .await
+            .unwrap()
+    );
+    let later = chrono::Utc::now().timestamp() + souk::jobs::reconcile::QUIET_FOR_SECS + 60;
+    let report = app.reconciler().run(later).await.unwrap();
+    assert_eq!((report.moved, report.expired), (1, 0), "{report}");
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgCut"))
+        .await;
+    let again = app.reconciler().run(later).await.unwrap();
+    assert_eq!(again.checked, 0, "a finished order is not checked again");
+    assert_eq!(sales(&app).await, 1);
     app.stop().await;
 }
 
