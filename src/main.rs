@@ -53,7 +53,7 @@ enum Cmd {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum JobName {
-    /// Hourly: lost payment IPNs and abandoned orders.
+    /// Every 5 minutes: lost payment notifications and abandoned orders.
     Reconcile,
     /// Hourly: unfinished payouts and abandoned payout batches.
     PayoutPoll,
@@ -185,7 +185,7 @@ async fn job(name: JobName) -> anyhow::Result<()> {
 
             (
                 "reconcile",
-                jobs::hour_slot(now),
+                jobs::minute_slot(now),
                 jobs::reconcile_slot(&r, now).await,
             )
         }

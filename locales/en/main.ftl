@@ -406,7 +406,7 @@ mobile-payment-caption = Order #{ $order }: { $title }
     Pay { $amount } { $currency } with { $provider }: press "Pay now" or scan the code.
 
     Expires: { $expires }
-admin-payment-closed = ⚠️ Order #{ $order }: the payment provider closed payment { $payment } without telling souk how it ended. Check the provider's dashboard; the order stays open until it expires.
+admin-payment-closed = ⚠️ Order #{ $order }: the payment provider closed payment { $payment } before it expired without telling souk how it ended: it was paid or it failed. Check the provider's dashboard. If the money is there, /markpaid { $order } delivers the order; otherwise it expires by itself.
 order-refunded-stars = Order #{ $order } is refunded: Telegram gave the Stars back to the buyer, ${ $amount } was taken back from seller { $seller }, and the buyer and the seller are told.
 refund-stars-failed = Telegram did not refund the Stars of order #{ $order }: { $error }. Nothing was recorded.
 
@@ -416,9 +416,24 @@ paysupport-intro = Trouble with a payment or a delivery? Pick the order below an
 paysupport-order-button = #{ $order } · { $title }
 paysupport-no-orders = You have no orders yet. Questions about a payment concern an order: once you have one, /paysupport lets you ask about it.
 paysupport-sent = Your request about order #{ $order } was sent to the admins; they will answer you here.
-admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { $total } USD, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Answer them in a private message; /refund { $order } refunds a finished order.
+admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { $total } USD, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Answer them in a private message; /refund { $order } refunds a finished order, /markpaid { $order } delivers one paid but never reported.
 stats-rails-header = By way of paying:
 stats-rail-line = { $rail }: { $sales } sales, ${ $amount }
 rail-nowpayments = Crypto (NOWPayments)
 rail-stars = ⭐ Telegram Stars
 rail-nexpay = Mobile money (NexPay)
+
+## Marking an order paid by hand
+markpaid-usage = Usage: /markpaid order_id, for an order whose payment you have seen in the payment provider's dashboard but souk never heard of.
+markpaid-confirm = Mark order #{ $order } paid?
+    Product: { $title }
+    Buyer: { $buyer }
+    Total: ${ $total } ({ $amount } { $currency }, payment { $payment })
+    Status now: { $status }
+
+    Only after checking the payment in the provider's dashboard: the buyer receives the goods and the seller is credited.
+markpaid-button = ✅ Yes, it is paid: deliver
+markpaid-done = Order #{ $order } is marked paid: the buyer receives the goods and seller { $seller } is credited ${ $amount }.
+markpaid-stars = Order #{ $order } is paid in Stars: Telegram settles those itself, so it cannot be marked paid by hand.
+markpaid-never-billed = Order #{ $order } never reached a payment provider: there is nothing the buyer could have paid.
+markpaid-settled = Order #{ $order } is { $status }: there is nothing to mark paid.

@@ -406,7 +406,7 @@ mobile-payment-caption = Commande n°{ $order } : { $title }
     Payez { $amount } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
 
     Expire : { $expires }
-admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } sans dire à souk comment il s'est terminé. Vérifiez son tableau de bord ; la commande reste ouverte jusqu'à son expiration.
+admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } avant son expiration sans dire à souk comment il s'est terminé : il a été payé ou il a échoué. Vérifiez son tableau de bord. Si l'argent y est, /markpaid { $order } livre la commande ; sinon elle expirera d'elle-même.
 order-refunded-stars = La commande n°{ $order } est remboursée : Telegram a rendu les Stars à l'acheteur, { $amount } $ ont été repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus.
 refund-stars-failed = Telegram n'a pas remboursé les Stars de la commande n°{ $order } : { $error }. Rien n'a été enregistré.
 
@@ -416,9 +416,24 @@ paysupport-intro = Un souci de paiement ou de livraison ? Choisissez la commande
 paysupport-order-button = n°{ $order } · { $title }
 paysupport-no-orders = Vous n'avez pas encore de commande. Une question de paiement concerne une commande : dès que vous en avez une, /paysupport vous permet de poser votre question.
 paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux administrateurs ; ils vous répondront ici.
-admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { $total } USD, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée.
+admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { $total } USD, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée, /markpaid { $order } livre une commande payée mais jamais signalée.
 stats-rails-header = Par moyen de paiement :
 stats-rail-line = { $rail } : { $sales } ventes, { $amount } $
 rail-nowpayments = Crypto (NOWPayments)
 rail-stars = ⭐ Telegram Stars
 rail-nexpay = Mobile money (NexPay)
+
+## Marquer une commande payée à la main
+markpaid-usage = Utilisation : /markpaid id_commande, pour une commande dont vous avez vu le paiement dans le tableau de bord du prestataire mais dont souk n'a jamais été averti.
+markpaid-confirm = Marquer la commande n°{ $order } comme payée ?
+    Produit : { $title }
+    Acheteur : { $buyer }
+    Total : { $total } $ ({ $amount } { $currency }, paiement { $payment })
+    Statut actuel : { $status }
+
+    Seulement après avoir vérifié le paiement dans le tableau de bord du prestataire : l'acheteur reçoit son achat et le vendeur est crédité.
+markpaid-button = ✅ Oui, c'est payé : livrer
+markpaid-done = La commande n°{ $order } est marquée payée : l'acheteur reçoit son achat et le vendeur { $seller } est crédité de { $amount } $.
+markpaid-stars = La commande n°{ $order } est payée en Stars : Telegram les règle lui-même, elle ne peut donc pas être marquée payée à la main.
+markpaid-never-billed = La commande n°{ $order } n'est jamais arrivée chez un prestataire de paiement : l'acheteur n'a rien pu payer.
+markpaid-settled = La commande n°{ $order } est { $status } : il n'y a rien à marquer payé.

@@ -52,6 +52,8 @@ pub enum Action {
     BroadcastDrop(i64),
     /// /paysupport: the buyer asks for help with an order.
     Support(i64),
+    /// An admin confirms /markpaid for this order.
+    MarkPaid(i64),
 }
 
 /// The longest search text kept in a button (callback data is 64 bytes at most).
@@ -105,6 +107,7 @@ impl Action {
             Action::AdminPayment(id) => format!("adm:p:{id}"),
             Action::BroadcastGo(id) => format!("bc:go:{id}"),
             Action::BroadcastDrop(id) => format!("bc:no:{id}"),
+            Action::MarkPaid(id) => format!("mkp:{id}"),
         }
     }
 
@@ -144,6 +147,7 @@ impl Action {
             "sim" => Action::Simulate(id()?),
             "dl" => Action::Redownload(id()?),
             "sup" => Action::Support(id()?),
+            "mkp" => Action::MarkPaid(id()?),
             "link" => Action::Link(id()?),
             "purchases" => Action::Purchases,
             "sell" => Action::Sell,
@@ -251,6 +255,7 @@ mod tests {
             Action::AdminPayment(i64::MAX),
             Action::BroadcastGo(i64::MAX),
             Action::BroadcastDrop(1),
+            Action::MarkPaid(i64::MAX),
         ];
 
         for a in all {

@@ -43,6 +43,7 @@ pub async fn command(
         Command::Hide(args) => moderation::hide(bot, who, deps, &args, true).await,
         Command::Unhide(args) => moderation::hide(bot, who, deps, &args, false).await,
         Command::Refund(args) => moderation::refund(bot, who, deps, &args).await,
+        Command::Markpaid(args) => moderation::mark_paid(bot, who, deps, &args).await,
         Command::Stats(args) => reports::stats(bot, who, deps, &args).await,
         Command::Payments(args) => reports::payments(bot, who, deps, &args).await,
         Command::Payouts => reports::payouts(bot, who, deps).await,

@@ -115,6 +115,7 @@ pub enum Command {
     Hide(String),
     Unhide(String),
     Refund(String),
+    Markpaid(String),
     Stats(String),
     Payments(String),
     Payouts,
@@ -320,6 +321,10 @@ async fn on_press(
             catalog::on_press(bot, who, deps, dialogue, action).await
         }
         Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
+        Action::MarkPaid(order_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            moderation::mark_paid_confirmed(bot, who, deps, order_id).await
+        }
         Action::Support(order_id) => {
             bot.answer_callback_query(q.id.clone()).await?;
             support::request(bot, who, q.from.username.clone(), deps, order_id).await

@@ -1,14 +1,16 @@
-//! Admin moderation: /ban and /unban users, /hide and /unhide products, /refund an order.
+//! Admin moderation: /ban and /unban users, /hide and /unhide products, /refund an order,
+//! /markpaid an order whose payment the rail never reported.
 
+use super::action::Action;
 use super::admin::is_admin;
 use super::{Deps, HandlerResult, Who};
 use crate::domain::OrderStatus;
 use crate::payments::stars::STARS;
-use crate::services::moderation::{self, RefundOutcome};
+use crate::services::moderation::{self, MarkPaidOutcome, RefundOutcome};
 use crate::store::{orders, products, users};
 use std::sync::Arc;
 use teloxide::prelude::*;
-use teloxide::types::TelegramTransactionId;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, TelegramTransactionId};
 
 /// The id after a command, or the usage line.
 fn id_arg(args: &str) -> Option<i64> {
@@ -151,6 +153,108 @@ async fn refund_stars(
         Err(e) => {
             tracing::error!(order_id, error = %e, "refundStarPayment failed");
             Ok(Err(e.to_string()))
+        }
+    }
+}
+
+/// `/markpaid <order id>`: for a payment the rail never reported (a lost NexPay webhook), once
+/// an admin has seen the money in the rail's dashboard. Shows the order and asks to confirm.
+pub async fn mark_paid(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let Some(id) = id_arg(args) else {
+        bot.send_message(who.chat(), who.t("markpaid-usage"))
+            .await?;
+        return Ok(());
+    };
+    let Some(order) = orders::get(&deps.store, id).await? else {
+        bot.send_message(
+            who.chat(),
+            who.tr("order-unknown", &[("order", id.to_string())]),
+        )
+        .await?;
+        return Ok(());
+    };
+    if let Err(refused) = moderation::may_mark_paid(&order) {
+        bot.send_message(who.chat(), mark_paid_refusal(&who, id, refused))
+            .await?;
+        return Ok(());
+    }
+    let title = products::get(&deps.store, order.product_id)
+        .await?
+        .map(|p| p.title)
+        .unwrap_or_default();
+    let text = who.tr(
+        "markpaid-confirm",
+        &[
+            ("order", id.to_string()),
+            ("title", title),
+            ("buyer", order.buyer_id.to_string()),
+            ("total", order.total.to_string()),
+            (
+                "amount",
+                order.pay_amount.clone().unwrap_or_else(|| "?".into()),
+            ),
+            ("currency", order.pay_currency.clone()),
+            ("payment", order.payment_id.clone().unwrap_or_default()),
+            ("status", order.status.to_string()),
+        ],
+    );
+    let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
+        who.t("markpaid-button"),
+        Action::MarkPaid(id).encode(),
+    )]]);
+    bot.send_message(who.chat(), text)
+        .reply_markup(keyboard)
+        .await?;
+    Ok(())
+}
+
+/// The confirm button of `/markpaid`: the order finishes through settlement, once.
+pub async fn mark_paid_confirmed(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    order_id: i64,
+) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let outcome = moderation::mark_paid(&deps.store, &deps.admin_ids, order_id, who.id).await?;
+    let text = match outcome {
+        MarkPaidOutcome::Delivered(order) => {
+            deps.outbox_wake.notify_one();
+            tracing::warn!(
+                admin = who.id,
+                order = order_id,
+                "order marked paid by an admin"
+            );
+            who.tr(
+                "markpaid-done",
+                &[
+                    ("order", order_id.to_string()),
+                    ("amount", order.price.to_string()),
+                    ("seller", order.seller_id.to_string()),
+                ],
+            )
+        }
+        refused => mark_paid_refusal(&who, order_id, refused),
+    };
+    bot.send_message(who.chat(), text).await?;
+    Ok(())
+}
+
+fn mark_paid_refusal(who: &Who, order_id: i64, refused: MarkPaidOutcome) -> String {
+    let order = ("order", order_id.to_string());
+    match refused {
+        MarkPaidOutcome::StarsOrder => who.tr("markpaid-stars", &[order]),
+        MarkPaidOutcome::NeverBilled => who.tr("markpaid-never-billed", &[order]),
+        MarkPaidOutcome::Settled(status) => {
+            who.tr("markpaid-settled", &[order, ("status", status.to_string())])
+        }
+        MarkPaidOutcome::NoSuchOrder | MarkPaidOutcome::Delivered(_) => {
+            who.tr("order-unknown", &[order])
         }
     }
 }

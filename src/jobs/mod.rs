@@ -11,8 +11,9 @@ use crate::store::{Store, job_runs};
 use chrono::Utc;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-/// Hourly, at minute 5 (six-field cron: sec min hour day month weekday).
-pub const RECONCILE_CRON: &str = "0 5 * * * *";
+/// Every 5 minutes (six-field cron: sec min hour day month weekday); each rail's orders are
+/// checked at the rail's own pace.
+pub const RECONCILE_CRON: &str = "0 */5 * * * *";
 /// Hourly, at minute 35: unfinished payouts are checked.
 pub const PAYOUT_POLL_CRON: &str = "0 35 * * * *";
 /// Daily at 02:00 UTC.
@@ -101,13 +102,14 @@ pub struct Jobs {
     pub converter: Option<convert::Converter>,
 }
 
-/// Runs the hourly reconciliation for the hour of `now`, if no process ran it yet.
+/// Runs the reconciliation of the minute of `now` (the cron's firing time), if no process ran
+/// it yet.
 pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc>) -> bool {
     run_claimed(
         &r.store,
         &r.admins,
         "reconcile",
-        &hour_slot(now),
+        &minute_slot(now),
         || async {
             r.run(now.timestamp())
                 .await

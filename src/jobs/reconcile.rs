@@ -1,18 +1,21 @@
-//! Hourly expiry and reconciliation: orders souk has not heard about for a while are checked
-//! with their payment rail (`GET /payment/{id}` for crypto, the NexPay session), so a lost
-//! notification still delivers; orders still open past their expiry are expired (buyer told
-//! once, reserved item back in stock). Both go through the same settlement as IPNs.
+//! Expiry and reconciliation, every 5 minutes: orders souk has not heard about for a while are
+//! checked with their payment rail (`GET /payment/{id}` for crypto, hourly; the NexPay session,
+//! every 5 minutes), so a lost notification still delivers; orders still open past their expiry
+//! are expired (buyer told once, reserved item back in stock). Both go through the same
+//! settlement as IPNs.
 
 use crate::payments::GatewayError;
-use crate::payments::rail::{Notice, Rails};
+use crate::payments::rail::Rails;
 use crate::services::settlement::{self, RefreshError};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders::{self, Order};
-use crate::store::{Store, StoreError, outbox};
+use crate::store::{Store, StoreError};
 use std::sync::Arc;
 
 /// Orders quiet for this long are checked with their rail.
 pub const QUIET_FOR_SECS: i64 = 15 * 60;
+/// No order is checked more often than this, whatever its rail asks (the job's own cadence).
+pub const CHECK_AT_MOST_EVERY_SECS: i64 = 5 * 60;
 /// Without an expiry date from the rail, a payment expires after 7 days with nothing sent.
 pub const DEFAULT_EXPIRY_SECS: i64 = 7 * 24 * 3600;
 /// An order never billed (a Stars invoice left unpaid) holds its item for an hour.
@@ -51,18 +54,33 @@ impl Reconciler {
     /// One run as of `now` (unix seconds).
     pub async fn run(&self, now: i64) -> Result<Report, StoreError> {
         let mut report = Report::default();
-        for quiet in orders::quiet(&self.store, now - QUIET_FOR_SECS, MAX_PER_RUN).await? {
+        let candidates = orders::quiet(
+            &self.store,
+            now - QUIET_FOR_SECS,
+            now - CHECK_AT_MOST_EVERY_SECS,
+            MAX_PER_RUN,
+        )
+        .await?;
+        for quiet in candidates {
             let order = quiet.order;
+            let every = self
+                .rails
+                .for_code(&order.pay_currency)
+                .map_or(CHECK_AT_MOST_EVERY_SECS, |rail| rail.check_every());
+            // Asked at the rail's pace, and always once more before the order expires.
+            let past_expiry = expired(&order, quiet.created_at, now);
+            if quiet.checked_at.is_some_and(|at| at > now - every) && !past_expiry {
+                continue;
+            }
+            orders::mark_checked(&self.store, order.id, now).await?;
             report.checked += 1;
-            let mut closed = false;
             let status = match settlement::refresh(&self.store, &self.rails, &self.admins, &order)
                 .await
             {
-                Ok(Some((notice, settled))) => {
+                Ok(Some((_, settled))) => {
                     if settled.outcome == IpnOutcome::Applied {
                         report.moved += 1;
                     }
-                    closed = matches!(notice, Notice::Closed { .. });
                     settled.status.unwrap_or(order.status)
                 }
                 Ok(None) | Err(RefreshError::Provider(GatewayError::NotFound)) => order.status,
@@ -76,7 +94,7 @@ impl Reconciler {
             if !status.is_open() {
                 continue;
             }
-            if expired(&order, quiet.created_at, now) {
+            if past_expiry {
                 let payment_id = order
                     .payment_id
                     .clone()
@@ -92,30 +110,9 @@ impl Reconciler {
                     tracing::info!(order_id = order.id, "order expired");
                     report.expired += 1;
                 }
-            } else if closed {
-                self.closed_without_news(&order).await?;
             }
         }
         Ok(report)
-    }
-
-    /// The rail dropped a payment that souk never heard the end of: the admins look (once).
-    async fn closed_without_news(&self, order: &Order) -> Result<(), StoreError> {
-        tracing::error!(
-            order_id = order.id,
-            "the rail closed a payment without a notification"
-        );
-        let args = [
-            ("order", order.id.to_string()),
-            ("payment", order.payment_id.clone().unwrap_or_default()),
-        ];
-        let alerts = outbox::to_admins(
-            &self.admins,
-            &format!("payment-closed:{}", order.id),
-            "admin-payment-closed",
-            &args,
-        );
-        outbox::enqueue_now(&self.store, &alerts).await
     }
 }
 
@@ -126,13 +123,7 @@ fn expired(order: &Order, created_at: i64, now: i64) -> bool {
         Some(_) => DEFAULT_EXPIRY_SECS,
         None => UNBILLED_EXPIRY_SECS,
     };
-    let deadline = order
-        .expires_at
-        .as_deref()
-        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-        .map(|d| d.timestamp())
-        .unwrap_or(created_at + fallback);
-    now > deadline
+    now > order.expiry().unwrap_or(created_at + fallback)
 }
 
 #[cfg(test)]

@@ -140,6 +140,16 @@ pub trait Rail: Send + Sync {
     /// Where a started order's payment stands, as a report to settle; `None` when the rail
     /// cannot tell (then only its webhook or the order's expiry moves it).
     async fn check(&self, order: &Order) -> Result<Option<Notice>, GatewayError>;
+    /// How often reconciliation asks about one quiet order (seconds): often enough that a
+    /// payment the rail closes is seen before the order expires.
+    fn check_every(&self) -> i64 {
+        3600
+    }
+    /// What an order of this rail asks to be paid, in the rail's unit, when the order holds no
+    /// amount (its start failed after the rail had billed it).
+    fn amount_due(&self, _order: &Order) -> Option<rust_decimal::Decimal> {
+        None
+    }
     /// Reads a webhook posted to `/ipn/{name}`; rails without one refuse it.
     async fn webhook(
         &self,

@@ -1,9 +1,11 @@
-//! Admin moderation that moves money: marking a finished order refunded. The crypto goes back
-//! through the NOWPayments dashboard; souk records it through the same settlement as an IPN, so
-//! the seller's ledger is debited once and buyer and seller are told once.
+//! Admin moderation that moves money: marking a finished order refunded (the crypto goes back
+//! through the NOWPayments dashboard), or an order paid that a rail never reported (an admin saw
+//! the money in the rail's dashboard). souk records either through the same settlement as an
+//! IPN, so the seller's ledger moves once and buyer and seller are told once.
 
 use super::settlement;
 use crate::domain::OrderStatus;
+use crate::store::ipn_events::IpnOutcome;
 use crate::store::{Store, StoreError, orders};
 
 /// What `/refund` did.
@@ -39,5 +41,65 @@ pub async fn refund(
         Some(OrderStatus::Refunded) => Ok(RefundOutcome::Refunded(Box::new(order))),
         Some(other) => Ok(RefundOutcome::NotFinished(other)),
         None => Ok(RefundOutcome::NoSuchOrder),
+    }
+}
+
+/// What `/markpaid` did, or why it did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkPaidOutcome {
+    /// Finished now: the buyer's goods and the seller's credit are on their way.
+    Delivered(Box<orders::Order>),
+    NoSuchOrder,
+    /// Telegram settles Stars itself; a Stars order is never paid outside the bot.
+    StarsOrder,
+    /// No payment was ever started for it, so there is nothing the buyer could have paid.
+    NeverBilled,
+    /// Already paid, refunded or failed: nothing to mark.
+    Settled(OrderStatus),
+}
+
+/// Whether `/markpaid` may finish this order, and why not.
+pub fn may_mark_paid(order: &orders::Order) -> Result<(), MarkPaidOutcome> {
+    if order.pay_currency == crate::payments::stars::STARS {
+        return Err(MarkPaidOutcome::StarsOrder);
+    }
+    if order.payment_id.is_none() {
+        return Err(MarkPaidOutcome::NeverBilled);
+    }
+    if !order.status.can_move_to(OrderStatus::Finished) {
+        return Err(MarkPaidOutcome::Settled(order.status));
+    }
+    Ok(())
+}
+
+/// Marks an order paid in full, as a `finished` report of its payment would: delivered once,
+/// seller credited once, whoever presses again.
+pub async fn mark_paid(
+    store: &Store,
+    admins: &[i64],
+    order_id: i64,
+    admin_id: i64,
+) -> Result<MarkPaidOutcome, StoreError> {
+    let Some(order) = orders::get(store, order_id).await? else {
+        return Ok(MarkPaidOutcome::NoSuchOrder);
+    };
+    if let Err(refused) = may_mark_paid(&order) {
+        return Ok(refused);
+    }
+    let payment_id = order.payment_id.clone().unwrap_or_default();
+    let source = format!("souk-admin-markpaid:{admin_id}");
+    let (mut body, raw) =
+        crate::payments::report::synthetic(&order, &payment_id, "finished", &source);
+    body.actually_paid = order
+        .pay_amount
+        .as_deref()
+        .and_then(crate::payments::CryptoAmount::parse);
+    let settled = settlement::apply(store, admins, &body, &raw).await?;
+    match settled.status {
+        Some(OrderStatus::Finished) if settled.outcome == IpnOutcome::Applied => {
+            Ok(MarkPaidOutcome::Delivered(Box::new(order)))
+        }
+        Some(other) => Ok(MarkPaidOutcome::Settled(other)),
+        None => Ok(MarkPaidOutcome::NoSuchOrder),
     }
 }

@@ -117,7 +117,10 @@ pub async fn apply_notice(
                 .payment_id
                 .clone()
                 .unwrap_or_else(|| format!("{}-order-{order_id}", rail.name()));
-            let asked = order.pay_amount.as_deref().and_then(|a| a.parse().ok());
+            let asked = match order.pay_amount.as_deref() {
+                Some(amount) => amount.parse().ok(),
+                None => rail.amount_due(&order),
+            };
             if *status == "finished" && paid.is_some() && *paid != asked {
                 let reason = format!(
                     "{} reports {} {} paid, the order asks {}",
@@ -135,8 +138,40 @@ pub async fn apply_notice(
             body.actually_paid = paid.and_then(|p| CryptoAmount::parse(&p.to_string()));
             apply(store, admins, &body, raw).await
         }
-        Notice::Closed { order_id, .. } => Ok(untouched(IpnOutcome::Ignored, Some(*order_id))),
+        Notice::Closed { order_id, .. } => {
+            if let Some(order) = orders::get(store, *order_id).await?
+                && order.status.is_open()
+                && !order.is_past_expiry(chrono::Utc::now().timestamp())
+            {
+                closed_without_news(store, admins, &order).await?;
+            }
+            Ok(untouched(IpnOutcome::Ignored, Some(*order_id)))
+        }
     }
+}
+
+/// The rail closed an open order's payment before its expiry without saying how it ended (paid
+/// or not): the admins are asked to look in the rail's dashboard and settle it (once).
+async fn closed_without_news(
+    store: &Store,
+    admins: &[i64],
+    order: &orders::Order,
+) -> Result<(), StoreError> {
+    tracing::error!(
+        order_id = order.id,
+        "the rail closed a payment without a notification"
+    );
+    let args = [
+        ("order", order.id.to_string()),
+        ("payment", order.payment_id.clone().unwrap_or_default()),
+    ];
+    let alerts = outbox::to_admins(
+        admins,
+        &format!("payment-closed:{}", order.id),
+        "admin-payment-closed",
+        &args,
+    );
+    outbox::enqueue_now(store, &alerts).await
 }
 
 /// One alert per admin that a payment does not match its order, once per distinct body however

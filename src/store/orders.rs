@@ -23,7 +23,21 @@ pub struct Order {
     /// Exact decimal text as NOWPayments sent it.
     pub pay_amount: Option<String>,
     pub actually_paid: Option<String>,
+    /// When the rail stops taking the payment (RFC 3339), when it said.
     pub expires_at: Option<String>,
+}
+
+impl Order {
+    /// The rail's expiry date in unix seconds, when it gave a readable one.
+    pub fn expiry(&self) -> Option<i64> {
+        let at = chrono::DateTime::parse_from_rfc3339(self.expires_at.as_deref()?).ok()?;
+        Some(at.timestamp())
+    }
+
+    /// Whether the rail's expiry date is behind `now` (false without one).
+    pub fn is_past_expiry(&self, now: i64) -> bool {
+        self.expiry().is_some_and(|at| now > at)
+    }
 }
 
 /// The payment NOWPayments created for an order.
@@ -321,18 +335,29 @@ pub async fn of_buyer(
 pub struct Quiet {
     pub order: Order,
     pub created_at: i64,
+    /// When reconciliation last checked it, if ever.
+    pub checked_at: Option<i64>,
 }
 
-/// Orders that are not final and have not changed since `before` (unix seconds), oldest first:
-/// candidates for a status check (a lost notification) or for expiry. Includes orders not billed
-/// yet (a Stars invoice not paid), which can only expire.
-pub async fn quiet(store: &Store, before: i64, limit: i64) -> Result<Vec<Quiet>, StoreError> {
+/// Orders that are not final, have not changed since `quiet_since` and were not checked after
+/// `checked_since` (unix seconds), least recently checked first: candidates for a status check (a
+/// lost notification) or for expiry. Includes orders not billed yet (a Stars invoice not paid),
+/// which can only expire.
+pub async fn quiet(
+    store: &Store,
+    quiet_since: i64,
+    checked_since: i64,
+    limit: i64,
+) -> Result<Vec<Quiet>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS}, created_at FROM orders WHERE (payment_id IS NOT NULL OR status = 'created') \
+        "SELECT {COLUMNS}, created_at, checked_at FROM orders \
+         WHERE (payment_id IS NOT NULL OR status = 'created') \
          AND status IN ('created', 'waiting', 'confirming', 'confirmed', 'sending', 'partially_paid') \
-         AND updated_at < $1 ORDER BY updated_at LIMIT $2"
+         AND updated_at < $1 AND (checked_at IS NULL OR checked_at <= $2) \
+         ORDER BY COALESCE(checked_at, 0), updated_at LIMIT $3"
     ))
-    .bind(before)
+    .bind(quiet_since)
+    .bind(checked_since)
     .bind(limit)
     .fetch_all(store.pool())
     .await?;
@@ -341,9 +366,20 @@ pub async fn quiet(store: &Store, before: i64, limit: i64) -> Result<Vec<Quiet>,
             Ok(Quiet {
                 order: from_row(r)?,
                 created_at: r.try_get("created_at")?,
+                checked_at: r.try_get("checked_at")?,
             })
         })
         .collect()
+}
+
+/// Records that reconciliation asked the order's rail about it at `at`.
+pub async fn mark_checked(store: &Store, order_id: i64, at: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE orders SET checked_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(order_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
 }
 
 /// How many orders are in each status (for metrics).

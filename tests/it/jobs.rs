@@ -190,7 +190,7 @@ async fn two_souk_processes_started_together_run_the_slot_once() {
     } else {
         assert_eq!(
             ran, 2,
-            "an hour began between the two: one run per slot {outputs:?}"
+            "a new slot began between the two: one run per slot {outputs:?}"
         );
     }
     let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_runs WHERE job = 'reconcile'")

@@ -5,7 +5,7 @@ use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with, publish};
 use std::time::Duration;
 
-const ADMIN_COMMANDS: [&str; 15] = [
+const ADMIN_COMMANDS: [&str; 16] = [
     "/categories",
     "/category_add Books",
     "/category_rename 1 Ebooks",
@@ -16,6 +16,7 @@ const ADMIN_COMMANDS: [&str; 15] = [
     "/hide 1",
     "/unhide 1",
     "/refund 1",
+    "/markpaid 1",
     "/stats",
     "/payments",
     "/payouts",

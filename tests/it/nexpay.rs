@@ -7,6 +7,7 @@ use crate::support::fake_nexpay::{FakeNexpay, PROJECT_ID, WEBHOOK_SECRET};
 use crate::support::fake_telegram::{Call, TgUser};
 use crate::support::flows::{is_delivery, open_currencies, publish};
 use souk::jobs::reconcile::QUIET_FOR_SECS;
+use souk::payments::nexpay::CHECK_EVERY_SECS;
 use std::time::Duration;
 
 /// $25 + 2.78% = $25.70, × 605.5 XOF = 15561.35 → 15562 XOF.
@@ -96,7 +97,15 @@ async fn a_buyer_pays_with_wave_and_receives_the_file_once() {
         caption.contains(&format!("Pay {AMOUNT} XOF with 🌊 Wave")),
         "{caption}"
     );
-    let session = nexpay.sessions().pop().expect("a NexPay session");
+    let sessions = nexpay.sessions();
+    assert_eq!(sessions.len(), 1, "one session");
+    let session = sessions[0].clone();
+    let checkouts = nexpay
+        .requests()
+        .iter()
+        .filter(|r| r.ends_with("/checkout"))
+        .count();
+    assert_eq!(checkouts, 1, "checked out once");
     assert_eq!(
         session.request,
         serde_json::json!({
@@ -128,10 +137,15 @@ async fn a_buyer_pays_with_wave_and_receives_the_file_once() {
         )
     );
 
-    // NexPay's webhook, delivered twice: one file.
+    // NexPay's webhook, delivered twice at once (the amount once written with decimals, as a
+    // Decimal column prints): one file.
     let body = nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
-    assert_eq!(post_webhook(&app, Some(WEBHOOK_SECRET), &body).await, 200);
-    assert_eq!(post_webhook(&app, Some(WEBHOOK_SECRET), &body).await, 200);
+    let decimals = nexpay.resolve(&session.id, "SUCCEEDED", &format!("{AMOUNT}.00"));
+    let (a, b) = tokio::join!(
+        post_webhook(&app, Some(WEBHOOK_SECRET), &body),
+        post_webhook(&app, Some(WEBHOOK_SECRET), &decimals)
+    );
+    assert_eq!((a, b), (200, 200));
     app.tg
         .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgWave"))
         .await;
@@ -139,7 +153,21 @@ async fn a_buyer_pays_with_wave_and_receives_the_file_once() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(deliveries(&app, &buyer, "BQACAgWave"), 1);
     assert_eq!(order_row(&app, order_id).await.0, "finished");
+    assert_eq!(
+        sales(&app, order_id).await,
+        1,
+        "the seller is credited once"
+    );
     app.stop().await;
+}
+
+/// Sale entries of an order in the ledger.
+async fn sales(app: &TestApp, order_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries WHERE order_id = $1 AND kind = 'sale'")
+        .bind(order_id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -173,56 +201,130 @@ async fn a_nexpay_webhook_without_the_secret_or_with_another_amount_moves_nothin
     app.stop().await;
 }
 
-fn later() -> i64 {
-    chrono::Utc::now().timestamp() + QUIET_FOR_SECS + 60
+/// A time when the order is quiet; `step` later runs are that many NexPay check intervals on.
+fn later(step: i64) -> i64 {
+    chrono::Utc::now().timestamp() + QUIET_FOR_SECS + 60 + step * CHECK_EVERY_SECS
 }
 
+/// The admin's confirm button under `/markpaid`, once it is shown.
+async fn markpaid_button(app: &TestApp, order_id: i64) -> (String, i32) {
+    let confirm = app
+        .tg
+        .wait_for_text(ADMIN, &format!("Mark order #{order_id} paid?"))
+        .await;
+    let text = confirm.text().unwrap();
+    assert!(text.contains("15562 mm_wave"), "{text}");
+    let data = confirm.button_data("Yes, it is paid").unwrap();
+    (data, confirm.message_id().unwrap())
+}
+
+/// NexPay never retries a webhook, and its API serves only open sessions: a payment whose webhook
+/// was lost shows as a session closed before its hour. Polling finds that, the admins are asked
+/// to look, and /markpaid (after checking NexPay's dashboard) delivers once.
 #[tokio::test]
-async fn a_lost_nexpay_webhook_is_recovered_by_polling_the_session() {
+async fn a_lost_nexpay_webhook_is_found_by_polling_and_settled_once_by_an_admin() {
     let (mut app, nexpay) = spawn_nexpay_app().await;
     let (seller, buyer) = (TgUser::new(9721, "en"), TgUser::new(9722, "en"));
+    let admin = TgUser::new(ADMIN, "en");
     let product = publish(&app, &seller, "Lost book", "25", "BQACAgLost").await;
     let (order_id, _) = pay_with_wave(&app, &buyer, product).await;
     let session = nexpay.sessions().pop().unwrap();
 
-    // Still open: polling changes nothing.
-    let report = app.reconciler().run(later()).await.unwrap();
-    assert_eq!((report.moved, report.expired), (0, 0));
+    // Still open: polling changes nothing, and asks again only after NexPay's interval.
+    let report = app.reconciler().run(later(0)).await.unwrap();
+    assert_eq!((report.checked, report.moved, report.expired), (1, 0, 0));
+    let report = app.reconciler().run(later(0) + 60).await.unwrap();
+    assert_eq!(report.checked, 0, "checked a minute ago");
 
-    // Paid, and the webhook never came.
+    // Paid, and the webhook never came: NexPay now answers 404 for the session.
     nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
-    nexpay.report_closed_sessions();
-    let report = app.reconciler().run(later()).await.unwrap();
-    assert_eq!(report.moved, 1, "{report}");
+    let report = app.reconciler().run(later(1)).await.unwrap();
+    assert_eq!((report.checked, report.moved, report.expired), (1, 0, 0));
+    let alert = app.tg.wait_for_text(ADMIN, "closed payment").await;
+    assert!(
+        alert
+            .text()
+            .unwrap()
+            .contains(&format!("/markpaid {order_id}")),
+        "{alert:?}"
+    );
+    assert_eq!(order_row(&app, order_id).await.0, "waiting");
+    assert_eq!(deliveries(&app, &buyer, "BQACAgLost"), 0);
+    let polls = nexpay
+        .requests()
+        .iter()
+        .filter(|r| *r == &format!("GET /api/v1/payment/session/{}", session.id))
+        .count();
+    assert_eq!(polls, 2);
+
+    // The admin checked NexPay's dashboard: the money is there.
+    app.tg.send_text(&admin, &format!("/markpaid {order_id}"));
+    let (data, message) = markpaid_button(&app, order_id).await;
+    app.tg.press(&admin, &data, message);
     app.tg
         .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgLost"))
         .await;
-    let again = app.reconciler().run(later()).await.unwrap();
-    assert_eq!(again.moved, 0, "a finished order is not polled again");
+    app.tg.wait_for_text(ADMIN, "is marked paid").await;
+    app.tg.wait_for_text(seller.id, "$25.00 credited").await;
+    // The same button pressed again, and a second /markpaid: nothing more.
+    app.tg.press(&admin, &data, message);
+    app.tg
+        .wait_for_text(
+            ADMIN,
+            &format!("Order #{order_id} is finished: there is nothing"),
+        )
+        .await;
+    app.tg.send_text(&admin, &format!("/markpaid {order_id}"));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(deliveries(&app, &buyer, "BQACAgLost"), 1);
     assert_eq!(order_row(&app, order_id).await.0, "finished");
+    assert_eq!(sales(&app, order_id).await, 1);
+    let source: String = sqlx::query_scalar(
+        "SELECT body FROM ipn_events WHERE order_id = $1 AND payment_status = 'finished'",
+    )
+    .bind(order_id)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
     assert!(
-        nexpay
-            .requests()
-            .contains(&format!("GET /api/v1/payment/session/{}", session.id))
+        source.contains(&format!("souk-admin-markpaid:{ADMIN}")),
+        "{source}"
     );
     app.stop().await;
 }
 
+/// A session nobody paid lasts its hour: past it the order expires (its buyer told once), and
+/// money NexPay reports later still delivers.
 #[tokio::test]
-async fn a_session_nexpay_closed_without_a_webhook_is_shown_to_the_admins() {
+async fn an_unpaid_nexpay_order_expires_after_its_session_and_late_money_still_delivers() {
     let (mut app, nexpay) = spawn_nexpay_app().await;
     let (seller, buyer) = (TgUser::new(9731, "en"), TgUser::new(9732, "en"));
-    let product = publish(&app, &seller, "Closed book", "25", "BQACAgClosed").await;
+    let product = publish(&app, &seller, "Late book", "25", "BQACAgLate").await;
     let (order_id, _) = pay_with_wave(&app, &buyer, product).await;
     let session = nexpay.sessions().pop().unwrap();
-    // NexPay's own code answers 404 for a session that is no longer open: paid or failed, it
-    // does not say. souk neither delivers nor expires; it asks the admins to look.
-    nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
-    app.reconciler().run(later()).await.unwrap();
-    app.tg.wait_for_text(ADMIN, "closed payment").await;
-    assert_eq!(order_row(&app, order_id).await.0, "waiting");
-    assert_eq!(deliveries(&app, &buyer, "BQACAgClosed"), 0);
+    let expires: String = sqlx::query_scalar("SELECT expires_at FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let expires = chrono::DateTime::parse_from_rfc3339(&expires).unwrap();
+    assert_eq!(
+        expires.timestamp(),
+        session.expires_at.timestamp(),
+        "the order lasts as long as its session, not the provider's link"
+    );
+
+    let after = expires.timestamp() + 60;
+    let report = app.reconciler().run(after).await.unwrap();
+    assert_eq!((report.moved, report.expired), (0, 1), "{report}");
+    app.tg.wait_for_text(buyer.id, "expired").await;
+    assert_eq!(order_row(&app, order_id).await.0, "expired");
+
+    let body = nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
+    assert_eq!(post_webhook(&app, Some(WEBHOOK_SECRET), &body).await, 200);
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgLate"))
+        .await;
+    assert_eq!(order_row(&app, order_id).await.0, "finished");
     app.stop().await;
 }

@@ -30,8 +30,9 @@ pub struct SessionRequest {
 pub struct Session {
     #[serde(rename = "sessionId", alias = "id")]
     pub id: String,
-    #[serde(default)]
-    pub status: Option<String>,
+    /// An hour after it opened; NexPay answers 404 for it after that.
+    #[serde(rename = "expiresAt", default)]
+    pub expires_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,12 +64,13 @@ pub struct Payment {
     pub expiration: Option<String>,
 }
 
-/// Where a session stands.
+/// Where a session stands. NexPay serves a session only while it is opened and within its hour:
+/// its status word says nothing more.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
-    /// Still open, with NexPay's status word ("opened", "pending"…).
-    Found(String),
-    /// NexPay no longer serves it: resolved or expired, it does not say which.
+    /// Still open: nobody paid yet.
+    Open,
+    /// NexPay no longer serves it: resolved (paid or failed) or expired, it does not say which.
     Gone,
 }
 
@@ -117,7 +119,7 @@ impl NexpayClient {
     pub async fn session(&self, id: &str) -> Result<SessionState, GatewayError> {
         let url = format!("{}/payment/session/{}", self.base, path_id(id)?);
         match self.send::<Session>(self.http.get(url)).await {
-            Ok(s) => Ok(SessionState::Found(s.status.unwrap_or_default())),
+            Ok(_) => Ok(SessionState::Open),
             Err(GatewayError::NotFound) => Ok(SessionState::Gone),
             Err(e) => Err(e),
         }

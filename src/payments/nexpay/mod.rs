@@ -16,6 +16,9 @@ use client::{NexpayClient, SessionRequest, SessionState};
 use rust_decimal::Decimal;
 use secrecy::SecretString;
 
+/// How often reconciliation asks NexPay about an open session (its job runs every 5 minutes).
+pub const CHECK_EVERY_SECS: i64 = 300;
+
 /// The providers NexPay offers: (order `pay_currency`, NexPay's provider code, button key).
 const PROVIDERS: [(&str, &str, &str); 2] = [
     ("mm_wave", "wave", "button-wave"),
@@ -56,16 +59,6 @@ fn provider_of(code: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _, _)| *c == code)
         .map(|(_, p, _)| *p)
-}
-
-/// The order's payment status for a session status word NexPay gave; `None` while it is open.
-fn status_of_session(word: &str) -> Option<&'static str> {
-    match word.to_ascii_lowercase().as_str() {
-        "completed" | "succeeded" | "success" | "paid" => Some("finished"),
-        "failed" | "cancelled" | "canceled" => Some("failed"),
-        "expired" => Some("expired"),
-        _ => None,
-    }
 }
 
 #[async_trait]
@@ -127,25 +120,29 @@ impl Rail for NexpayRail {
             payment_id: session.id,
             pay_to: url,
             amount: amount.to_string(),
-            expires_at: payment.expiration,
+            // The session's end, not the provider link's: until then a 404 means "resolved".
+            expires_at: session.expires_at.or(payment.expiration),
             qr_png,
         }))
+    }
+
+    /// Sessions last an hour, and NexPay answers 404 for one that is resolved or past its
+    /// expiry alike: asking often makes a 404 before the expiry (resolved, news lost) likely.
+    fn check_every(&self) -> i64 {
+        CHECK_EVERY_SECS
+    }
+
+    fn amount_due(&self, order: &Order) -> Option<Decimal> {
+        whole_units_for(order.total, self.config.usd_rate).map(Decimal::from)
     }
 
     async fn check(&self, order: &Order) -> Result<Option<Notice>, GatewayError> {
         let Some(session) = &order.payment_id else {
             return Ok(None);
         };
+        // NexPay serves only open sessions: one it serves is still waiting for the buyer.
         match self.client.session(session).await? {
-            SessionState::Found(word) => {
-                Ok(status_of_session(&word).map(|status| Notice::Status {
-                    order_id: order.id,
-                    status,
-                    paid: None,
-                    source: "nexpay-session",
-                    raw: serde_json::json!({ "session": session, "status": word }).to_string(),
-                }))
-            }
+            SessionState::Open => Ok(None),
             SessionState::Gone => Ok(Some(Notice::Closed {
                 order_id: order.id,
                 payment_id: session.clone(),
@@ -171,13 +168,5 @@ mod tests {
         assert_eq!(provider_of("mm_wave"), Some("wave"));
         assert_eq!(provider_of("mm_om"), Some("om"));
         assert_eq!(provider_of("om"), None);
-    }
-
-    #[test]
-    fn open_sessions_settle_nothing() {
-        assert_eq!(status_of_session("opened"), None);
-        assert_eq!(status_of_session("PENDING"), None);
-        assert_eq!(status_of_session("completed"), Some("finished"));
-        assert_eq!(status_of_session("EXPIRED"), Some("expired"));
     }
 }

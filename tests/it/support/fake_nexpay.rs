@@ -33,14 +33,26 @@ pub struct FakeSession {
     pub status: String,
     pub provider: Option<String>,
     pub reference: Option<String>,
+    /// An hour after it opened, as NexPay sets it.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl FakeSession {
+    /// NexPay serves a session only while it is opened and not past its expiry.
+    fn is_open(&self) -> bool {
+        self.status == "opened" && chrono::Utc::now() < self.expires_at
+    }
 }
 
 #[derive(Default)]
 struct NxState {
     sessions: Vec<FakeSession>,
-    /// Answer `GET /payment/session/{id}` with the final status instead of 404 once resolved.
-    report_closed: bool,
     requests: Vec<String>,
+}
+
+/// A date as NexPay (Prisma) writes it.
+fn iso(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// A handle on a running fake NexPay; clones share it.
@@ -138,12 +150,14 @@ async fn initiate(State(fake): State<FakeNexpay>, headers: HeaderMap, body: Byte
     }
     let mut state = fake.state();
     let id = format!("cmsess{:06}souk", state.sessions.len() + 1);
+    let expires_at = chrono::Utc::now() + chrono::Duration::hours(1);
     state.sessions.push(FakeSession {
         id: id.clone(),
         request: body,
         status: "opened".into(),
         provider: None,
         reference: None,
+        expires_at,
     });
     answer(
         StatusCode::CREATED,
@@ -152,7 +166,7 @@ async fn initiate(State(fake): State<FakeNexpay>, headers: HeaderMap, body: Byte
             "sessionId": id,
             "checkoutUrl": format!("http://{}/checkout/{id}", fake.0.addr),
             "status": "opened",
-            "expiresAt": "2099-01-01T00:00:00.000Z",
+            "expiresAt": iso(expires_at),
         }),
     )
 }
@@ -168,7 +182,7 @@ async fn checkout(
         Ok(body) => body,
         Err(refused) => return *refused,
     };
-    let errors = unknown_fields(&body, &["provider", "successUrl", "cancelUrl"]);
+    let errors = unknown_fields(&body, &["provider", "metadata", "successUrl", "cancelUrl"]);
     if !errors.is_empty() {
         return answer(StatusCode::BAD_REQUEST, "Bad Request", json!(errors));
     }
@@ -189,7 +203,7 @@ async fn checkout(
     let Some(session) = state
         .sessions
         .iter_mut()
-        .find(|s| s.id == id && s.status == "opened")
+        .find(|s| s.id == id && s.is_open())
     else {
         return answer(
             StatusCode::NOT_FOUND,
@@ -216,7 +230,8 @@ async fn checkout(
             "payer": { "name": request["name"], "phone": request["phone"] },
             "checkout_urls": [{ "name": name, "url": url, "thumb": null }],
             "qr_code": qr,
-            "expiration": "2099-01-01T00:00:00.000Z",
+            // The provider's link lasts less than its session.
+            "expiration": iso(chrono::Utc::now() + chrono::Duration::minutes(30)),
         }),
     )
 }
@@ -230,29 +245,22 @@ async fn session(
     if !authorized(&headers) {
         return answer(StatusCode::UNAUTHORIZED, "Invalid API key", json!(null));
     }
-    let state = fake.state();
-    let found = state.sessions.iter().find(|s| s.id == id).cloned();
+    // NexPay's getSession selects `status: opened, expiresAt > now`: a session resolved (paid
+    // or failed, NexPay closes it either way) or past its hour is a 404.
+    let found = fake.state().sessions.iter().find(|s| s.id == id).cloned();
     match found {
-        Some(s) if s.status == "opened" || state.report_closed => {
-            let status = match s.status.as_str() {
-                "opened" => "opened",
-                "SUCCEEDED" => "completed",
-                "EXPIRED" => "expired",
-                _ => "failed",
-            };
-            answer(
-                StatusCode::OK,
-                "Payment session successfully initiated",
-                json!({
-                    "id": s.id,
-                    "amount": s.request["amount"],
-                    "currency": s.request["currency"],
-                    "clientReference": s.request["client_reference"],
-                    "status": status,
-                    "expiresAt": "2099-01-01T00:00:00.000Z",
-                }),
-            )
-        }
+        Some(s) if s.is_open() => answer(
+            StatusCode::OK,
+            "Payment session successfully initiated",
+            json!({
+                "id": s.id,
+                "amount": s.request["amount"],
+                "currency": s.request["currency"],
+                "clientReference": s.request["client_reference"],
+                "status": "opened",
+                "expiresAt": iso(s.expires_at),
+            }),
+        ),
         _ => answer(
             StatusCode::NOT_FOUND,
             "Checkout session not found or expired",
@@ -307,11 +315,6 @@ impl FakeNexpay {
 
     pub fn sessions(&self) -> Vec<FakeSession> {
         self.state().sessions.clone()
-    }
-
-    /// After this, a resolved session answers 200 with its final status (not 404).
-    pub fn report_closed_sessions(&self) {
-        self.state().report_closed = true;
     }
 
     /// The provider settles the session's payment with `status` (SUCCEEDED, FAILED…) and paid
