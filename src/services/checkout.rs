@@ -177,7 +177,9 @@ impl Checkout {
     }
 
     /// Records the order and, for unique items, reserves one in the same transaction: an item
-    /// is never promised twice, and the seller hears when the last one is taken.
+    /// is never promised twice, and the seller hears when the last one is taken. The buyer's
+    /// unpaid orders of the product on other ways of paying are cancelled first, so switching
+    /// coin or rail never holds two items (nor calls the last one sold out).
     async fn create_order(
         &self,
         buyer_id: i64,
@@ -186,6 +188,10 @@ impl Checkout {
         coin: &str,
     ) -> Result<i64, CheckoutError> {
         let mut tx = self.store.write().await?;
+        let replaced = orders::cancel_unpaid_in(&mut tx, buyer_id, product.id).await?;
+        if !replaced.is_empty() {
+            tracing::info!(?replaced, "unpaid orders replaced by another way of paying");
+        }
         let order_id = orders::insert_created_in(
             &mut tx,
             buyer_id,

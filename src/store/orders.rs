@@ -279,6 +279,41 @@ pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool,
     Ok(done.rows_affected() == 1)
 }
 
+/// Cancels the buyer's unpaid orders of a product (another way of paying was chosen), releasing
+/// their reserved items, inside the caller's transaction. Money that still reaches one of them
+/// is honoured, as for any cancelled order. Returns their ids.
+pub async fn cancel_unpaid_in(
+    conn: &mut Conn,
+    buyer_id: i64,
+    product_id: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id FROM orders WHERE buyer_id = $1 AND product_id = $2 \
+         AND status IN ('created', 'waiting')",
+    )
+    .bind(buyer_id)
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut cancelled = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let done = sqlx::query(
+            "UPDATE orders SET status = 'cancelled', updated_at = $1 \
+             WHERE id = $2 AND status IN ('created', 'waiting')",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 1 {
+            super::stock::release(conn, id).await?;
+            cancelled.push(id);
+        }
+    }
+    Ok(cancelled)
+}
+
 /// One of a buyer's orders as lists show it (/purchases, /paysupport).
 #[derive(Debug, Clone)]
 pub struct Purchase {

@@ -328,3 +328,41 @@ async fn an_unpaid_nexpay_order_expires_after_its_session_and_late_money_still_d
     assert_eq!(order_row(&app, order_id).await.0, "finished");
     app.stop().await;
 }
+
+/// NexPay started the payment but its answer never reached souk (a 500 after the provider was
+/// asked): the buyer is told to try again and the order is cancelled, yet NexPay's webhook for
+/// that payment, for the amount the order was worth, still delivers.
+#[tokio::test]
+async fn money_for_a_checkout_souk_thought_failed_still_delivers() {
+    let (mut app, nexpay) = spawn_nexpay_app().await;
+    let (seller, buyer) = (TgUser::new(9741, "en"), TgUser::new(9742, "en"));
+    let product = publish(&app, &seller, "Half book", "25", "BQACAgHalf").await;
+    nexpay.fail_next_checkout();
+    let choices = open_currencies(&app, &buyer, product).await;
+    let data = choices.button_data("Wave").unwrap();
+    app.tg.press(&buyer, &data, choices.message_id().unwrap());
+    app.tg.wait_for_text(buyer.id, "Which phone number").await;
+    app.tg.send_contact(&buyer, "221771234567");
+    app.tg
+        .wait_for_text(buyer.id, "payment provider is not responding")
+        .await;
+    let session = nexpay.sessions().pop().unwrap();
+    let order_id: i64 = session.request["client_reference"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        order_row(&app, order_id).await,
+        ("cancelled".into(), None, None)
+    );
+
+    let body = nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
+    assert_eq!(post_webhook(&app, Some(WEBHOOK_SECRET), &body).await, 200);
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgHalf"))
+        .await;
+    assert_eq!(order_row(&app, order_id).await.0, "finished");
+    assert_eq!(sales(&app, order_id).await, 1);
+    app.stop().await;
+}

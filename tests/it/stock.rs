@@ -229,3 +229,60 @@ async fn a_text_product_is_delivered_as_text_and_deleted_products_stay_deliverab
         .await;
     app.stop().await;
 }
+
+/// A buyer who picks BTC, then changes their mind for ETH, gets the last key's ETH address:
+/// their BTC order is cancelled and its key released, so switching never says "sold out".
+#[tokio::test]
+async fn switching_coin_on_the_last_key_replaces_the_unpaid_order() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(7301, "en"), TgUser::new(7302, "en"));
+    let product = publish_goods(
+        &app,
+        &seller,
+        "Last key",
+        "Only one",
+        "10",
+        None,
+        Goods::Items("LAST-KEY-1"),
+    )
+    .await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    let photos = |app: &crate::support::app::TestApp| {
+        app.tg
+            .calls_to(buyer.id)
+            .into_iter()
+            .filter(|c| c.method == "sendPhoto")
+            .count()
+    };
+    for (n, coin) in ["BTC", "ETH"].into_iter().enumerate() {
+        let data = coins.button_data(coin).unwrap();
+        app.tg.press(&buyer, &data, coins.message_id().unwrap());
+        for _ in 0..200 {
+            if photos(&app) > n {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(photos(&app), n + 1, "an address for {coin}");
+    }
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT pay_currency, status FROM orders WHERE buyer_id = $1 ORDER BY id")
+            .bind(buyer.id)
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        statuses,
+        [
+            ("btc".to_string(), "cancelled".to_string()),
+            ("eth".to_string(), "waiting".to_string())
+        ]
+    );
+    let reserved = count(
+        &app,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM stock_items WHERE status = 'reserved'",
+    )
+    .await;
+    assert_eq!(reserved, 1, "one key held, by the ETH order");
+    app.stop().await;
+}

@@ -48,6 +48,8 @@ impl FakeSession {
 struct NxState {
     sessions: Vec<FakeSession>,
     requests: Vec<String>,
+    /// Checkouts that start the payment but answer 500 (a failure after success).
+    failing_checkouts: usize,
 }
 
 /// A date as NexPay (Prisma) writes it.
@@ -215,6 +217,14 @@ async fn checkout(
     session.provider = Some(provider.clone());
     session.reference = Some(reference.clone());
     let request = session.request.clone();
+    if state.failing_checkouts > 0 {
+        state.failing_checkouts -= 1;
+        return answer(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal server error",
+            json!(null),
+        );
+    }
     let url = match provider.as_str() {
         "wave" => format!("https://pay.wave.com/c/{reference}"),
         _ => format!("https://mpayment.orange-money.com/sn/pay/{reference}"),
@@ -311,6 +321,11 @@ impl FakeNexpay {
 
     pub fn requests(&self) -> Vec<String> {
         self.state().requests.clone()
+    }
+
+    /// The next checkout starts the provider's payment, then answers 500.
+    pub fn fail_next_checkout(&self) {
+        self.state().failing_checkouts += 1;
     }
 
     pub fn sessions(&self) -> Vec<FakeSession> {
