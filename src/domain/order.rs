@@ -58,6 +58,14 @@ impl OrderStatus {
         matches!(self, Created | Waiting)
     }
 
+    /// A status a payment reaches only once money arrived.
+    pub fn means_money_seen(self) -> bool {
+        matches!(
+            self,
+            Confirming | Confirmed | Sending | PartiallyPaid | Finished
+        )
+    }
+
     /// Whether an order in `self` may move to `next`. Anything else (a duplicate, an IPN that
     /// arrives after a later one) changes nothing.
     ///

@@ -403,6 +403,18 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
         return (unchanged(IpnOutcome::Ignored), Effects::default());
     };
     if !order.status.can_move_to(next) {
+        // Money reported for an order that had failed cannot settle it, but must not vanish.
+        if order.status == OrderStatus::Failed && next.means_money_seen() {
+            let reason = format!("{next} reported for an order that had failed");
+            let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, raw);
+            return (
+                unchanged(IpnOutcome::Mismatch),
+                Effects {
+                    messages: alerts,
+                    ..Effects::default()
+                },
+            );
+        }
         return (unchanged(IpnOutcome::Ignored), Effects::default());
     }
     let effects = Effects {
@@ -844,6 +856,18 @@ mod tests {
         assert!(effects.messages.is_empty() && effects.ledger.is_none());
         let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"), "", &[]);
         assert_eq!(s.outcome, IpnOutcome::Ignored);
+    }
+
+    #[test]
+    fn money_on_a_failed_order_alerts_admins_and_a_repeat_failure_does_not() {
+        let mut p = pending(OrderStatus::Failed);
+        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), "{}", &[9]);
+        assert_eq!(s.outcome, IpnOutcome::Mismatch);
+        assert_eq!(effects.messages.len(), 1);
+        assert!(effects.ledger.is_none() && !p.changed);
+        let (s, effects) = decide(&mut p, &report("failed", "25.70", "0"), "{}", &[9]);
+        assert_eq!(s.outcome, IpnOutcome::Ignored);
+        assert!(effects.messages.is_empty());
     }
 
     #[test]

@@ -190,6 +190,19 @@ async fn a_nexpay_webhook_without_the_secret_or_with_another_amount_moves_nothin
         .await
         .unwrap();
     assert_eq!(garbled.status().as_u16(), 400);
+    // Another project of the same NexPay instance, or a reference souk's metadata contradicts.
+    let mut elsewhere = body.clone();
+    elsewhere["data"]["project"]["id"] = serde_json::json!("other-shop-project");
+    assert_eq!(
+        post_webhook(&app, Some(WEBHOOK_SECRET), &elsewhere).await,
+        400
+    );
+    let mut crossed = body.clone();
+    crossed["data"]["metadata"]["souk_order"] = serde_json::json!(order_id + 1);
+    assert_eq!(
+        post_webhook(&app, Some(WEBHOOK_SECRET), &crossed).await,
+        400
+    );
     assert_eq!(order_row(&app, order_id).await.0, "waiting");
 
     // The right secret, but less money than asked: the admins are told, nothing is delivered.
@@ -364,5 +377,37 @@ async fn money_for_a_checkout_souk_thought_failed_still_delivers() {
         .await;
     assert_eq!(order_row(&app, order_id).await.0, "finished");
     assert_eq!(sales(&app, order_id).await, 1);
+    app.stop().await;
+}
+
+/// NexPay puts the secret in whatever header its webhook was configured with.
+#[tokio::test]
+async fn the_webhook_secret_is_read_from_the_configured_header() {
+    let nexpay = FakeNexpay::start().await;
+    let mut env = nexpay.env();
+    env.push(("NEXPAY_WEBHOOK_HEADER", "x-nexpay-token".into()));
+    let mut app = spawn_app_with(Options {
+        extra_env: env,
+        ..Options::default()
+    })
+    .await;
+    let (seller, buyer) = (TgUser::new(9751, "en"), TgUser::new(9752, "en"));
+    let product = publish(&app, &seller, "Header book", "25", "BQACAgHeader").await;
+    let (order_id, _) = pay_with_wave(&app, &buyer, product).await;
+    let session = nexpay.sessions().pop().unwrap();
+    let body = nexpay.resolve(&session.id, "SUCCEEDED", AMOUNT);
+    let post = |header: &'static str| {
+        app.http
+            .post(app.url("/ipn/nexpay"))
+            .header(header, WEBHOOK_SECRET)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(post("x-webhook-secret").await.unwrap().status(), 401);
+    assert_eq!(order_row(&app, order_id).await.0, "waiting");
+    assert_eq!(post("x-nexpay-token").await.unwrap().status(), 200);
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgHeader"))
+        .await;
     app.stop().await;
 }

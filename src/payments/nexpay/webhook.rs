@@ -25,6 +25,17 @@ struct EventData {
     /// A decimal string (sometimes a number).
     #[serde(default)]
     amount: Option<serde_json::Value>,
+    #[serde(default)]
+    project: Option<Project>,
+    /// What souk sent with the payment, when NexPay passes it on.
+    #[serde(default)]
+    metadata: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Project {
+    #[serde(default)]
+    id: Option<String>,
 }
 
 /// The order's payment status for an event.
@@ -74,6 +85,23 @@ pub(super) async fn read(
         .as_deref()
         .and_then(|r| r.trim().parse().ok())
         .ok_or_else(|| WebhookError::BadRequest("client_reference is not a souk order".into()))?;
+    // A NexPay instance may serve several projects (another shop, a staging souk): their
+    // client references are not souk's orders.
+    if let Some(project) = event.data.project.as_ref().and_then(|p| p.id.as_deref())
+        && project != rail.config.project_id
+    {
+        return Err(WebhookError::BadRequest(format!(
+            "event of another NexPay project ({project})"
+        )));
+    }
+    if let Some(tagged) = event.data.metadata.as_ref().map(|m| &m["souk_order"])
+        && !tagged.is_null()
+        && tagged.as_i64() != Some(order_id)
+    {
+        return Err(WebhookError::BadRequest(
+            "client_reference and metadata name different orders".into(),
+        ));
+    }
     let paid = event.data.amount.as_ref().and_then(amount_of);
     if status == "finished" && paid.is_none() {
         return Err(WebhookError::BadRequest(
