@@ -98,7 +98,7 @@ impl Reconciler {
                 let payment_id = order
                     .payment_id
                     .clone()
-                    .unwrap_or_else(|| format!("unbilled-order-{}", order.id));
+                    .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
                 let (body, raw) = crate::payments::report::synthetic(
                     &order,
                     &payment_id,

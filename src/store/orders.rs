@@ -124,8 +124,16 @@ pub async fn insert_created_in(
     Ok(row.try_get("id")?)
 }
 
+/// The payment id an order never billed gets when it lapses (a Stars invoice left unpaid).
+pub fn unbilled_payment_id(order_id: i64) -> String {
+    format!("{UNBILLED_PREFIX}{order_id}")
+}
+
+const UNBILLED_PREFIX: &str = "unbilled-order-";
+
 /// Stores the created payment and moves the order from created to waiting. Returns false when
-/// the order had already moved on (an IPN got there first): the payment fields are kept anyway.
+/// the order carries another payment already. An order that lapsed unbilled takes the payment
+/// (a Stars invoice paid just after it lapsed): settlement then honours the late money.
 pub async fn attach_payment(
     store: &Store,
     order_id: i64,
@@ -134,7 +142,7 @@ pub async fn attach_payment(
     let done = sqlx::query(
         "UPDATE orders SET payment_id = $1, pay_address = $2, pay_amount = $3, expires_at = $4, \
          status = CASE WHEN status = 'created' THEN 'waiting' ELSE status END, updated_at = $5 \
-         WHERE id = $6 AND (payment_id IS NULL OR payment_id = $1)",
+         WHERE id = $6 AND (payment_id IS NULL OR payment_id = $1 OR payment_id = $7)",
     )
     .bind(p.payment_id)
     .bind(p.pay_address)
@@ -142,6 +150,7 @@ pub async fn attach_payment(
     .bind(p.expires_at)
     .bind(now())
     .bind(order_id)
+    .bind(unbilled_payment_id(order_id))
     .execute(store.pool())
     .await?;
     Ok(done.rows_affected() == 1)
