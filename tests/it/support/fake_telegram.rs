@@ -223,6 +223,8 @@ struct TgState {
     files: HashMap<String, StoredFile>,
     users: HashMap<i64, TgUser>,
     callback_queries: HashSet<String>,
+    /// Pre-checkout queries not answered yet (Telegram takes one answer each).
+    pre_checkout_queries: HashSet<String>,
     /// The last non-empty `allowed_updates` of `getUpdates`: like Telegram, it holds until changed.
     allowed_updates: Option<Vec<String>>,
     /// Chats whose user blocked the bot: sending there answers 403.
@@ -555,6 +557,7 @@ impl FakeTelegram {
         state.users.insert(user.id, user.clone());
         state.last_query_id += 1;
         let id = (5_000_000_000_000_000_000u64 + state.last_query_id).to_string();
+        state.pre_checkout_queries.insert(id.clone());
         let query = json!({
             "id": id, "from": user.json(), "currency": "XTR",
             "total_amount": stars, "invoice_payload": payload,
@@ -911,6 +914,7 @@ impl TgState {
             }
             "sendinvoice" => {
                 let field = |key: &str| p.get(key).cloned().unwrap_or(Value::Null);
+                check_stars_invoice(p)?;
                 let total: i64 = p
                     .get("prices")
                     .map(json_value)
@@ -1006,6 +1010,26 @@ impl TgState {
                         Ok(json!(true))
                     }
                     None => Err(bad_request("CHARGE_NOT_FOUND")),
+                }
+            }
+            "answerprecheckoutquery" => {
+                let id = p
+                    .get("pre_checkout_query_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let ok = p
+                    .get("ok")
+                    .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"));
+                let reason = p.get("error_message").and_then(Value::as_str);
+                if !ok && reason.is_none_or(str::is_empty) {
+                    return Err(bad_request("PRE_CHECKOUT_QUERY_ERROR_MESSAGE_EMPTY"));
+                }
+                if self.pre_checkout_queries.remove(id) {
+                    Ok(json!(true))
+                } else {
+                    Err(bad_request(
+                        "query is too old and response timeout expired or query id is invalid",
+                    ))
                 }
             }
             "getmycommands" => Ok(json!([])),
@@ -1489,4 +1513,33 @@ async fn download(
         None => (0..file.size).map(|i| (i % 251) as u8).collect(),
     };
     bytes.into_response()
+}
+
+/// Telegram's rules for an invoice in Stars: one price line, no provider token, and a title,
+/// description and payload within their lengths.
+fn check_stars_invoice(p: &Map<String, Value>) -> Result<(), ApiError> {
+    if p.get("currency").and_then(Value::as_str) != Some("XTR") {
+        return Ok(());
+    }
+    let text = |key: &str| p.get(key).and_then(Value::as_str).unwrap_or_default();
+    if !text("provider_token").is_empty() {
+        return Err(bad_request(
+            "provider_token must be empty for payments in Telegram Stars",
+        ));
+    }
+    let lines = p
+        .get("prices")
+        .map(json_value)
+        .and_then(|prices| prices.as_array().map(Vec::len))
+        .unwrap_or(0);
+    if lines != 1 {
+        return Err(bad_request("Stars invoices must have exactly one price"));
+    }
+    for (key, max) in [("title", 32), ("description", 255), ("payload", 128)] {
+        let n = text(key).chars().count();
+        if n == 0 || n > max {
+            return Err(bad_request(&format!("{key} must be 1 to {max} characters")));
+        }
+    }
+    Ok(())
 }
