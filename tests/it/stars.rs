@@ -239,6 +239,20 @@ async fn an_admin_refund_of_a_stars_order_gives_the_stars_back_once() {
     let order = paid_in_stars(&app, &buyer, product, "BQACAgRefund", "stxREFUND1").await;
     let admin = TgUser::new(ADMIN, "en");
 
+    // Telegram refuses once: nothing is recorded, the seller keeps the money.
+    app.tg
+        .fail_next("refundStarPayment", 1, 400, "Bad Request: BALANCE_TOO_LOW");
+    app.tg.send_text(&admin, &format!("/refund {order}"));
+    app.tg
+        .wait_for_text(ADMIN, "Telegram did not refund the Stars")
+        .await;
+    let finished: (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+        .bind(order)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(finished.0, "finished");
+
     app.tg.send_text(&admin, &format!("/refund {order}"));
     app.tg
         .wait_for_text(ADMIN, "Telegram gave the Stars back")
@@ -249,10 +263,10 @@ async fn an_admin_refund_of_a_stars_order_gives_the_stars_back_once() {
         .into_iter()
         .filter(|c| c.method == "refundStarPayment")
         .collect();
-    assert_eq!(refunds.len(), 1);
-    assert_eq!(refunds[0].params["user_id"], serde_json::json!(buyer.id));
+    assert_eq!(refunds.len(), 2, "the refused attempt, then the refund");
+    assert_eq!(refunds[1].params["user_id"], serde_json::json!(buyer.id));
     assert_eq!(
-        refunds[0].str_param("telegram_payment_charge_id"),
+        refunds[1].str_param("telegram_payment_charge_id"),
         Some("stxREFUND1")
     );
     let status: (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
@@ -281,7 +295,7 @@ async fn an_admin_refund_of_a_stars_order_gives_the_stars_back_once() {
         .iter()
         .filter(|c| c.method == "refundStarPayment")
         .count();
-    assert_eq!(refunds, 1);
+    assert_eq!(refunds, 2);
     app.stop().await;
 }
 
