@@ -384,15 +384,17 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
         status: Some(order.status),
     };
 
-    if let Some(reason) = mismatch(order, u) {
+    // Flagged to the admins, nothing moves.
+    let flagged = |reason: String| {
         let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, raw);
-        return (
-            unchanged(IpnOutcome::Mismatch),
-            Effects {
-                messages: alerts,
-                ..Effects::default()
-            },
-        );
+        let effects = Effects {
+            messages: alerts,
+            ..Effects::default()
+        };
+        (unchanged(IpnOutcome::Mismatch), effects)
+    };
+    if let Some(reason) = mismatch(order, u) {
+        return flagged(reason);
     }
     let Ok(next) = u.payment_status.parse::<OrderStatus>() else {
         tracing::warn!(
@@ -405,15 +407,7 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
     if !order.status.can_move_to(next) {
         // Money reported for an order that had failed cannot settle it, but must not vanish.
         if order.status == OrderStatus::Failed && next.means_money_seen() {
-            let reason = format!("{next} reported for an order that had failed");
-            let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, raw);
-            return (
-                unchanged(IpnOutcome::Mismatch),
-                Effects {
-                    messages: alerts,
-                    ..Effects::default()
-                },
-            );
+            return flagged(format!("{next} reported for an order that had failed"));
         }
         return (unchanged(IpnOutcome::Ignored), Effects::default());
     }

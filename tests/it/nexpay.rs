@@ -5,7 +5,7 @@ use crate::support::app::{ADMIN, Options, TestApp, spawn_app_with};
 
 use crate::support::fake_nexpay::{FakeNexpay, PROJECT_ID, WEBHOOK_SECRET};
 use crate::support::fake_telegram::{Call, TgUser};
-use crate::support::flows::{is_delivery, open_currencies, publish};
+use crate::support::flows::{deliveries, is_delivery, open_currencies, publish};
 use souk::jobs::reconcile::QUIET_FOR_SECS;
 use souk::payments::nexpay::CHECK_EVERY_SECS;
 use std::time::Duration;
@@ -75,14 +75,6 @@ async fn order_row(app: &TestApp, id: i64) -> (String, Option<String>, Option<St
         .fetch_one(app.store.pool())
         .await
         .unwrap()
-}
-
-fn deliveries(app: &TestApp, buyer: &TgUser, file: &str) -> usize {
-    app.tg
-        .calls()
-        .iter()
-        .filter(|c| is_delivery(c, buyer.id, file))
-        .count()
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use crate::support::app::{ADMIN, Options, TestApp, spawn_app_with};
 use crate::support::fake_telegram::{Call, TgUser};
 use crate::support::flows::{
-    Goods, is_delivery, open_currencies, pay_with, publish, publish_goods,
+    Goods, deliveries, is_delivery, open_currencies, pay_with, publish, publish_goods,
 };
 use std::time::Duration;
 
@@ -85,14 +85,9 @@ async fn a_buyer_pays_in_stars_and_receives_the_file_once() {
         .await;
     app.tg.wait_for_text(seller.id, "$25.00 credited").await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let deliveries = app
-        .tg
-        .calls()
-        .iter()
-        .filter(|c| is_delivery(c, buyer.id, "BQACAgStars"))
-        .count();
     assert_eq!(
-        deliveries, 1,
+        deliveries(&app, &buyer, "BQACAgStars"),
+        1,
         "a repeated successful_payment delivers nothing more"
     );
     let order: (String, Option<String>) =
@@ -116,13 +111,11 @@ async fn a_buyer_pays_in_stars_and_receives_the_file_once() {
         "already paid"
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let deliveries = app
-        .tg
-        .calls()
-        .iter()
-        .filter(|c| is_delivery(c, buyer.id, "BQACAgStars"))
-        .count();
-    assert_eq!(deliveries, 1, "the second charge delivers nothing");
+    assert_eq!(
+        deliveries(&app, &buyer, "BQACAgStars"),
+        1,
+        "the second charge delivers nothing"
+    );
     assert_eq!(sales(&app).await, 1, "the seller is credited once");
     app.stop().await;
 }

@@ -163,3 +163,12 @@ pub fn is_delivery(c: &Call, chat: i64, file_id: &str) -> bool {
         && c.chat_id() == Some(chat)
         && c.str_param("document") == Some(file_id)
 }
+
+/// How many times `file_id` reached `buyer`.
+pub fn deliveries(app: &TestApp, buyer: &TgUser, file_id: &str) -> usize {
+    app.tg
+        .calls()
+        .iter()
+        .filter(|c| is_delivery(c, buyer.id, file_id))
+        .count()
+}
