@@ -6,7 +6,7 @@ use super::admin::is_admin;
 use super::{Deps, HandlerResult, Who};
 use crate::domain::OrderStatus;
 use crate::payments::stars::STARS;
-use crate::services::moderation::{self, MarkPaidOutcome, RefundOutcome};
+use crate::services::moderation::{self, MarkPaidRefusal, RefundOutcome};
 use crate::store::{orders, products, users};
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -168,19 +168,19 @@ pub async fn mark_paid(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Handl
             .await?;
         return Ok(());
     };
-    let Some(order) = orders::get(&deps.store, id).await? else {
-        bot.send_message(
-            who.chat(),
-            who.tr("order-unknown", &[("order", id.to_string())]),
-        )
-        .await?;
-        return Ok(());
+    let order = orders::get(&deps.store, id)
+        .await?
+        .ok_or(MarkPaidRefusal::NoSuchOrder)
+        .and_then(|order| moderation::may_mark_paid(&order).map(|()| order));
+    let order = match order {
+        Ok(order) => order,
+        Err(refused) => {
+            bot.send_message(who.chat(), mark_paid_refusal(&who, id, refused))
+                .await?;
+            return Ok(());
+        }
     };
-    if let Err(refused) = moderation::may_mark_paid(&order) {
-        bot.send_message(who.chat(), mark_paid_refusal(&who, id, refused))
-            .await?;
-        return Ok(());
-    }
+
     let title = products::get(&deps.store, order.product_id)
         .await?
         .map(|p| p.title)
@@ -223,7 +223,7 @@ pub async fn mark_paid_confirmed(
     }
     let outcome = moderation::mark_paid(&deps.store, &deps.admin_ids, order_id, who.id).await?;
     let text = match outcome {
-        MarkPaidOutcome::Delivered(order) => {
+        Ok(order) => {
             deps.outbox_wake.notify_one();
             tracing::warn!(
                 admin = who.id,
@@ -239,22 +239,20 @@ pub async fn mark_paid_confirmed(
                 ],
             )
         }
-        refused => mark_paid_refusal(&who, order_id, refused),
+        Err(refused) => mark_paid_refusal(&who, order_id, refused),
     };
     bot.send_message(who.chat(), text).await?;
     Ok(())
 }
 
-fn mark_paid_refusal(who: &Who, order_id: i64, refused: MarkPaidOutcome) -> String {
+fn mark_paid_refusal(who: &Who, order_id: i64, refused: MarkPaidRefusal) -> String {
     let order = ("order", order_id.to_string());
     match refused {
-        MarkPaidOutcome::StarsOrder => who.tr("markpaid-stars", &[order]),
-        MarkPaidOutcome::NeverBilled => who.tr("markpaid-never-billed", &[order]),
-        MarkPaidOutcome::Settled(status) => {
+        MarkPaidRefusal::NoSuchOrder => who.tr("order-unknown", &[order]),
+        MarkPaidRefusal::StarsOrder => who.tr("markpaid-stars", &[order]),
+        MarkPaidRefusal::NeverBilled => who.tr("markpaid-never-billed", &[order]),
+        MarkPaidRefusal::Settled(status) => {
             who.tr("markpaid-settled", &[order, ("status", status.to_string())])
-        }
-        MarkPaidOutcome::NoSuchOrder | MarkPaidOutcome::Delivered(_) => {
-            who.tr("order-unknown", &[order])
         }
     }
 }

@@ -111,14 +111,14 @@ pub enum Notice {
         status: &'static str,
         /// What the rail says was paid, in its own unit; checked against the order's amount.
         paid: Option<rust_decimal::Decimal>,
-        /// Where it came from, in the order's history ("nexpay", "nexpay-session").
+        /// Where it came from, in the order's history ("nexpay", "telegram-stars-resumed").
         source: &'static str,
         /// What the rail sent, kept in the history.
         raw: String,
     },
     /// The rail no longer knows the payment and gave no verdict (a webhook was lost): expired
     /// when past its deadline, else the admins are asked to look.
-    Closed { order_id: i64, payment_id: String },
+    Closed { order_id: i64 },
 }
 
 /// One way to pay: NOWPayments (crypto), Telegram Stars, NexPay (mobile money)…

@@ -44,11 +44,9 @@ pub async fn refund(
     }
 }
 
-/// What `/markpaid` did, or why it did nothing.
+/// Why `/markpaid` does nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MarkPaidOutcome {
-    /// Finished now: the buyer's goods and the seller's credit are on their way.
-    Delivered(Box<orders::Order>),
+pub enum MarkPaidRefusal {
     NoSuchOrder,
     /// Telegram settles Stars itself; a Stars order is never paid outside the bot.
     StarsOrder,
@@ -59,32 +57,32 @@ pub enum MarkPaidOutcome {
 }
 
 /// Whether `/markpaid` may finish this order, and why not.
-pub fn may_mark_paid(order: &orders::Order) -> Result<(), MarkPaidOutcome> {
+pub fn may_mark_paid(order: &orders::Order) -> Result<(), MarkPaidRefusal> {
     if order.pay_currency == crate::payments::stars::STARS {
-        return Err(MarkPaidOutcome::StarsOrder);
+        return Err(MarkPaidRefusal::StarsOrder);
     }
     if order.payment_id.is_none() {
-        return Err(MarkPaidOutcome::NeverBilled);
+        return Err(MarkPaidRefusal::NeverBilled);
     }
     if !order.status.can_move_to(OrderStatus::Finished) {
-        return Err(MarkPaidOutcome::Settled(order.status));
+        return Err(MarkPaidRefusal::Settled(order.status));
     }
     Ok(())
 }
 
 /// Marks an order paid in full, as a `finished` report of its payment would: delivered once,
-/// seller credited once, whoever presses again.
+/// seller credited once, whoever presses again. Returns the order as it was before.
 pub async fn mark_paid(
     store: &Store,
     admins: &[i64],
     order_id: i64,
     admin_id: i64,
-) -> Result<MarkPaidOutcome, StoreError> {
+) -> Result<Result<Box<orders::Order>, MarkPaidRefusal>, StoreError> {
     let Some(order) = orders::get(store, order_id).await? else {
-        return Ok(MarkPaidOutcome::NoSuchOrder);
+        return Ok(Err(MarkPaidRefusal::NoSuchOrder));
     };
     if let Err(refused) = may_mark_paid(&order) {
-        return Ok(refused);
+        return Ok(Err(refused));
     }
     let payment_id = order.payment_id.clone().unwrap_or_default();
     let source = format!("souk-admin-markpaid:{admin_id}");
@@ -97,9 +95,9 @@ pub async fn mark_paid(
     let settled = settlement::apply(store, admins, &body, &raw).await?;
     match settled.status {
         Some(OrderStatus::Finished) if settled.outcome == IpnOutcome::Applied => {
-            Ok(MarkPaidOutcome::Delivered(Box::new(order)))
+            Ok(Ok(Box::new(order)))
         }
-        Some(other) => Ok(MarkPaidOutcome::Settled(other)),
-        None => Ok(MarkPaidOutcome::NoSuchOrder),
+        Some(other) => Ok(Err(MarkPaidRefusal::Settled(other))),
+        None => Ok(Err(MarkPaidRefusal::NoSuchOrder)),
     }
 }

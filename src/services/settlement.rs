@@ -138,7 +138,7 @@ pub async fn apply_notice(
             body.actually_paid = paid.and_then(|p| CryptoAmount::parse(&p.to_string()));
             apply(store, admins, &body, raw).await
         }
-        Notice::Closed { order_id, .. } => {
+        Notice::Closed { order_id } => {
             if let Some(order) = orders::get(store, *order_id).await?
                 && order.status.is_open()
                 && !order.is_past_expiry(chrono::Utc::now().timestamp())

@@ -272,6 +272,13 @@ pub async fn transition(
 /// Its reserved item, if any, goes back to stock in the same transaction.
 pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
     let mut tx = store.write().await?;
+    let cancelled = cancel_in(&mut tx, order_id, buyer_id).await?;
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+/// Cancels one unpaid order of `buyer_id` and releases its item, inside the caller's transaction.
+async fn cancel_in(conn: &mut Conn, order_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE orders SET status = 'cancelled', updated_at = $1 \
          WHERE id = $2 AND buyer_id = $3 AND status IN ('created', 'waiting')",
@@ -279,13 +286,13 @@ pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool,
     .bind(now())
     .bind(order_id)
     .bind(buyer_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 1 {
-        super::stock::release(&mut tx, order_id).await?;
+    let cancelled = done.rows_affected() == 1;
+    if cancelled {
+        super::stock::release(conn, order_id).await?;
     }
-    tx.commit().await?;
-    Ok(done.rows_affected() == 1)
+    Ok(cancelled)
 }
 
 /// Cancels the buyer's unpaid orders of a product (another way of paying was chosen), releasing
@@ -307,16 +314,7 @@ pub async fn cancel_unpaid_in(
     let mut cancelled = Vec::with_capacity(rows.len());
     for row in rows {
         let id: i64 = row.try_get("id")?;
-        let done = sqlx::query(
-            "UPDATE orders SET status = 'cancelled', updated_at = $1 \
-             WHERE id = $2 AND status IN ('created', 'waiting')",
-        )
-        .bind(now())
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() == 1 {
-            super::stock::release(conn, id).await?;
+        if cancel_in(conn, id, buyer_id).await? {
             cancelled.push(id);
         }
     }

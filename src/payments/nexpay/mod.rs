@@ -143,10 +143,7 @@ impl Rail for NexpayRail {
         // NexPay serves only open sessions: one it serves is still waiting for the buyer.
         match self.client.session(session).await? {
             SessionState::Open => Ok(None),
-            SessionState::Gone => Ok(Some(Notice::Closed {
-                order_id: order.id,
-                payment_id: session.clone(),
-            })),
+            SessionState::Gone => Ok(Some(Notice::Closed { order_id: order.id })),
         }
     }
 
