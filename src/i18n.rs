@@ -37,9 +37,6 @@ fn lang_id(lang: &str) -> &'static LanguageIdentifier {
     if lang == "fr" { &FR } else { &EN }
 }
 
-/// Arguments for a message; values are shown as given (amounts are formatted before).
-pub type Args = Vec<(&'static str, String)>;
-
 /// Looks up `key` in `lang`, falling back to English, then to the key itself (a missing key is
 /// a bug that the locale tests catch; the user still gets something readable).
 pub fn t(lang: &str, key: &str) -> String {
@@ -78,20 +75,20 @@ pub fn date(unix: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// Whether a key formats in a language, given a value for each of `vars` (for tests).
-pub fn formats(lang: &str, key: &str, vars: &[String]) -> bool {
-    let map: HashMap<Cow<'static, str>, FluentValue> = vars
-        .iter()
-        .map(|v| (Cow::Owned(v.clone()), FluentValue::from("x")))
-        .collect();
-    LOCALES
-        .try_lookup_complete(lang_id(lang), key, Some(&map))
-        .is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether a key formats in a language, given a value for each of `vars`.
+    fn formats(lang: &str, key: &str, vars: &[String]) -> bool {
+        let map: HashMap<Cow<'static, str>, FluentValue> = vars
+            .iter()
+            .map(|v| (Cow::Owned(v.clone()), FluentValue::from("x")))
+            .collect();
+        LOCALES
+            .try_lookup_complete(lang_id(lang), key, Some(&map))
+            .is_some()
+    }
 
     #[test]
     fn dates_are_iso_days() {

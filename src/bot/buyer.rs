@@ -176,7 +176,7 @@ pub async fn on_press(
 }
 
 /// The order, if it is this user's: another user's buttons (forwarded, forged) get nothing.
-async fn own_order(
+pub(super) async fn own_order(
     deps: &Deps,
     who: &Who,
     order_id: i64,

@@ -453,7 +453,7 @@ async fn publish(
     if kind == ProductKind::File {
         deps.file_copies.copy_later(id);
     }
-    let link = format!("https://t.me/{}?start=p_{id}", deps.bot_username);
+    let link = super::catalog::deep_link(&deps, id);
     bot.send_message(
         who.chat(),
         who.tr(

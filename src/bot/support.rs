@@ -46,10 +46,7 @@ pub async fn request(
     deps: Arc<Deps>,
     order_id: i64,
 ) -> HandlerResult {
-    let order = orders::get(&deps.store, order_id)
-        .await?
-        .filter(|o| o.buyer_id == who.id);
-    let Some(order) = order else {
+    let Some(order) = super::buyer::own_order(&deps, &who, order_id).await? else {
         bot.send_message(who.chat(), who.t("not-your-order"))
             .await?;
         return Ok(());
