@@ -508,7 +508,7 @@ async fn send_with_qr(
 /// would be (a lost one still delivers). Returns the order's status name after that.
 async fn check_status(deps: &Deps, order: Order) -> String {
     match settlement::refresh(&deps.store, &deps.checkout.rails, &deps.admin_ids, &order).await {
-        Ok(Some((_, settled))) => {
+        Ok(Some(settled)) => {
             deps.outbox_wake.notify_one();
             settled.status.unwrap_or(order.status).as_str().to_string()
         }

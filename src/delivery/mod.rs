@@ -212,18 +212,10 @@ pub fn error_kind(e: &RequestError) -> &'static str {
 /// Whether a failed send is worth repeating, and when: Telegram's own `retry_after` when it
 /// gives one, else exponential backoff (1 s, 2 s, 4 s … at most 5 minutes).
 fn classify(e: &RequestError, attempts: i64) -> Retry {
-    use teloxide::ApiError::*;
     let backoff = 1i64 << attempts.clamp(0, 8);
     match e {
         RequestError::RetryAfter(secs) => Retry::At(secs.seconds() as i64 + 1),
-        RequestError::Api(
-            BotBlocked
-            | ChatNotFound
-            | UserDeactivated
-            | BotKicked
-            | BotKickedFromSupergroup
-            | CantInitiateConversation,
-        ) => Retry::Never,
+        RequestError::Api(api) if is_recipient_gone(api) => Retry::Never,
         RequestError::MigrateToChatId(_) => Retry::Never,
         RequestError::Api(_)
         | RequestError::Network(_)

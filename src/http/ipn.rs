@@ -41,12 +41,7 @@ fn signed_text<'a>(
     body: &'a Bytes,
     kind: &str,
 ) -> Result<&'a str, Reply> {
-    let refused = |result: &str| {
-        crate::metrics::inc(
-            "souk_ipn_received_total",
-            &[("kind", kind), ("result", result)],
-        );
-    };
+    let refused = |result: &str| count(kind, result);
     let Some(sig) = headers
         .get("x-nowpayments-sig")
         .and_then(|v| v.to_str().ok())

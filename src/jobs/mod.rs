@@ -26,7 +26,7 @@ pub fn hour_slot(now: chrono::DateTime<Utc>) -> String {
 
 /// Runs `job` for `slot` if this process wins the claim; returns whether it ran. A failed run
 /// is reported to `admins`.
-pub async fn run_claimed<F, Fut>(
+pub async fn run_claimed<F, Fut, T, E>(
     store: &Store,
     admins: &[i64],
     job: &str,
@@ -35,7 +35,9 @@ pub async fn run_claimed<F, Fut>(
 ) -> bool
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<String, String>>,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    T: std::fmt::Display,
+    E: std::fmt::Display,
 {
     match job_runs::claim(store, job, slot).await {
         Ok(true) => {}
@@ -48,7 +50,11 @@ where
             return false;
         }
     }
-    let outcome = match work().await {
+    let outcome = match work()
+        .await
+        .map(|x| x.to_string())
+        .map_err(|e| e.to_string())
+    {
         Ok(summary) => {
             tracing::info!(job, slot, %summary, "job done");
             summary
@@ -105,59 +111,32 @@ pub struct Jobs {
 /// Runs the reconciliation of the minute of `now` (the cron's firing time), if no process ran
 /// it yet.
 pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(
-        &r.store,
-        &r.admins,
-        "reconcile",
-        &minute_slot(now),
-        || async {
-            r.run(now.timestamp())
-                .await
-                .map(|x| x.to_string())
-                .map_err(|e| e.to_string())
-        },
-    )
+    run_claimed(&r.store, &r.admins, "reconcile", &minute_slot(now), || {
+        r.run(now.timestamp())
+    })
     .await
 }
 
 /// Runs the payout run of the minute of `now` (the cron's firing time), if no process ran it yet.
 pub async fn payout_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
     // A payout run tells the admins how it ended itself.
-    run_claimed(&p.store, &[], "payout", &minute_slot(now), || async {
+    run_claimed(&p.store, &[], "payout", &minute_slot(now), || {
         p.run("schedule")
-            .await
-            .map(|x| x.to_string())
-            .map_err(|e| e.to_string())
     })
     .await
 }
 
 /// Runs the hourly payout check for the hour of `now`, if no process ran it yet.
 pub async fn payout_poll_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(
-        &p.store,
-        &p.admins,
-        "payout-poll",
-        &hour_slot(now),
-        || async {
-            p.poll(now.timestamp())
-                .await
-                .map(|x| x.to_string())
-                .map_err(|e| e.to_string())
-        },
-    )
+    run_claimed(&p.store, &p.admins, "payout-poll", &hour_slot(now), || {
+        p.poll(now.timestamp())
+    })
     .await
 }
 
 /// Runs the daily conversion for the day of `now`, if no process ran it yet.
 pub async fn convert_slot(c: &convert::Converter, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&c.store, &c.admins, "convert", &day_slot(now), || async {
-        c.run()
-            .await
-            .map(|x| x.to_string())
-            .map_err(|e| e.to_string())
-    })
-    .await
+    run_claimed(&c.store, &c.admins, "convert", &day_slot(now), || c.run()).await
 }
 
 /// Adds a job; `work` gets the firing time and claims its slot itself.

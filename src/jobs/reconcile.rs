@@ -77,7 +77,7 @@ impl Reconciler {
             let status = match settlement::refresh(&self.store, &self.rails, &self.admins, &order)
                 .await
             {
-                Ok(Some((_, settled))) => {
+                Ok(Some(settled)) => {
                     if settled.outcome == IpnOutcome::Applied {
                         report.moved += 1;
                     }

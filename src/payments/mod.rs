@@ -33,7 +33,6 @@ pub struct CreatedPayment {
     pub payment_id: String,
     pub pay_address: String,
     pub pay_amount: CryptoAmount,
-    pub pay_currency: String,
     pub expires_at: Option<String>,
 }
 

@@ -206,7 +206,6 @@ impl PaymentGateway for Simulator {
             payment_id: id,
             pay_address: address,
             pay_amount: CryptoAmount::from_decimal(amount),
-            pay_currency: r.pay_currency.clone(),
             expires_at: None,
         })
     }

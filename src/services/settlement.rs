@@ -73,15 +73,16 @@ pub async fn refresh(
     rails: &Rails,
     admins: &[i64],
     order: &orders::Order,
-) -> Result<Option<(Notice, Settled)>, RefreshError> {
+) -> Result<Option<Settled>, RefreshError> {
     let Some(rail) = rails.for_code(&order.pay_currency) else {
         return Ok(None);
     };
     let Some(notice) = rail.check(order).await? else {
         return Ok(None);
     };
-    let settled = apply_notice(store, admins, rail.as_ref(), &notice).await?;
-    Ok(Some((notice, settled)))
+    Ok(Some(
+        apply_notice(store, admins, rail.as_ref(), &notice).await?,
+    ))
 }
 
 /// Settles what `rail` said: a report as an IPN; a status once its order is found to be the
@@ -227,7 +228,7 @@ async fn settle_one(store: &Store, admins: &[i64], report: &Report) -> Result<Se
 
 /// Settles reports together; when the batch cannot be committed as a whole, each report is
 /// settled on its own, so one bad report never blocks the others.
-pub async fn apply_many(
+async fn apply_many(
     store: &Store,
     admins: &[i64],
     reports: &[Report],

@@ -124,7 +124,7 @@ async fn two_processes_on_one_database_never_run_the_same_slot() {
         tasks.push(tokio::spawn(async move {
             souk::jobs::run_claimed(&store, &[], "reconcile", "2026-11-21T08", || async {
                 runs.fetch_add(1, Ordering::SeqCst);
-                Ok("done".to_string())
+                Ok::<_, String>("done".to_string())
             })
             .await
         }));
@@ -209,7 +209,7 @@ async fn admins_are_told_when_a_job_fails_and_when_nowpayments_is_down_then_back
         &[ADMIN],
         "reconcile",
         "2026-11-21T09",
-        || async { Err("database is locked".to_string()) },
+        || async { Err::<String, _>("database is locked".to_string()) },
     )
     .await;
     assert!(ran);

@@ -223,7 +223,6 @@ impl PaymentGateway for NowPaymentsClient {
             payment_id: created.payment_id,
             pay_address: created.pay_address,
             pay_amount,
-            pay_currency: created.pay_currency.to_ascii_lowercase(),
             expires_at: created.expiration_estimate_date.or(created.valid_until),
         })
     }
