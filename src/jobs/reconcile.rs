@@ -103,6 +103,7 @@ impl Reconciler {
                     &order,
                     &payment_id,
                     "expired",
+                    None,
                     "souk-expiry",
                 );
                 let settled = settlement::apply(&self.store, &self.admins, &body, &raw).await?;
@@ -172,7 +173,7 @@ mod tests {
     #[test]
     fn the_expiry_report_matches_its_order() {
         let (body, raw) =
-            crate::payments::report::synthetic(&order(None), "9", "expired", "souk-expiry");
+            crate::payments::report::synthetic(&order(None), "9", "expired", None, "souk-expiry");
         assert_eq!(
             (body.payment_id.as_str(), body.payment_status.as_str()),
             ("9", "expired")

@@ -4,12 +4,14 @@
 use super::PaymentStatusBody;
 use crate::store::orders::Order;
 
-/// A report that `order` reached `status` with payment `payment_id`; `source` says where it came
-/// from in the order's IPN history.
+/// A report that `order` reached `status` with payment `payment_id`, `paid` (decimal text, in
+/// the order's pay currency) having arrived when known; `source` says where it came from in the
+/// order's IPN history.
 pub fn synthetic(
     order: &Order,
     payment_id: &str,
     status: &str,
+    paid: Option<&str>,
     source: &str,
 ) -> (PaymentStatusBody, String) {
     let raw = serde_json::json!({
@@ -22,6 +24,8 @@ pub fn synthetic(
         "order_id": order.id.to_string(),
     })
     .to_string();
-    let body = serde_json::from_str(&raw).expect("a synthetic report is well-formed");
+    let mut body: PaymentStatusBody =
+        serde_json::from_str(&raw).expect("a synthetic report is well-formed");
+    body.actually_paid = paid.and_then(super::CryptoAmount::parse);
     (body, raw)
 }

@@ -35,7 +35,8 @@ pub async fn refund(
         return Ok(RefundOutcome::NotFinished(order.status));
     };
     let source = format!("souk-admin-refund:{admin_id}");
-    let (body, raw) = crate::payments::report::synthetic(&order, &payment_id, "refunded", &source);
+    let (body, raw) =
+        crate::payments::report::synthetic(&order, &payment_id, "refunded", None, &source);
     let settled = settlement::apply(store, admins, &body, &raw).await?;
     match settled.status {
         Some(OrderStatus::Refunded) => Ok(RefundOutcome::Refunded(Box::new(order))),
@@ -86,12 +87,9 @@ pub async fn mark_paid(
     }
     let payment_id = order.payment_id.clone().unwrap_or_default();
     let source = format!("souk-admin-markpaid:{admin_id}");
-    let (mut body, raw) =
-        crate::payments::report::synthetic(&order, &payment_id, "finished", &source);
-    body.actually_paid = order
-        .pay_amount
-        .as_deref()
-        .and_then(crate::payments::CryptoAmount::parse);
+    let paid = order.pay_amount.as_deref();
+    let (body, raw) =
+        crate::payments::report::synthetic(&order, &payment_id, "finished", paid, &source);
     let settled = settlement::apply(store, admins, &body, &raw).await?;
     match settled.status {
         Some(OrderStatus::Finished) if settled.outcome == IpnOutcome::Applied => {

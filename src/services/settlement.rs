@@ -134,9 +134,14 @@ pub async fn apply_notice(
                 outbox::enqueue_now(store, &alerts).await?;
                 return Ok(untouched(IpnOutcome::Mismatch, Some(order.id)));
             }
-            let (mut body, _) =
-                crate::payments::report::synthetic(&order, &payment_id, status, source);
-            body.actually_paid = paid.and_then(|p| CryptoAmount::parse(&p.to_string()));
+            let paid = paid.map(|p| p.to_string());
+            let (body, _) = crate::payments::report::synthetic(
+                &order,
+                &payment_id,
+                status,
+                paid.as_deref(),
+                source,
+            );
             apply(store, admins, &body, raw).await
         }
         Notice::Closed { order_id } => {

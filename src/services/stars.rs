@@ -6,7 +6,6 @@ use super::settlement;
 use crate::domain::OrderStatus;
 use crate::domain::price::stars_for;
 use crate::domain::product::ProductKind;
-use crate::payments::CryptoAmount;
 use crate::payments::stars::STARS;
 use crate::store::orders::{self, AttachedPayment};
 use crate::store::{Store, StoreError, is_unique_violation, outbox, products, stock};
@@ -141,9 +140,13 @@ pub async fn settle_paid(
         outbox::enqueue_now(store, &queued).await?;
         return Ok(Paid::PaidTwice);
     }
-    let (mut body, raw) =
-        crate::payments::report::synthetic(&order, charge, "finished", "telegram-stars");
-    body.actually_paid = CryptoAmount::parse(&stars);
+    let (body, raw) = crate::payments::report::synthetic(
+        &order,
+        charge,
+        "finished",
+        Some(&stars),
+        "telegram-stars",
+    );
     let settled = settlement::apply(store, admins, &body, &raw).await?;
     tracing::info!(
         order_id = order.id,
