@@ -195,7 +195,6 @@ impl Application {
                 commission: config.commission,
                 outbox_wake: outbox_wake.clone(),
             },
-            stars_per_usd: config.stars_per_usd,
 
             gateway,
             simulator,

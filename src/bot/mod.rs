@@ -62,8 +62,6 @@ pub struct Deps {
     /// Present when payouts are configured (NOWPayments login and 2FA secret).
     pub payer: Option<crate::services::payouts::Payer>,
     pub broadcaster: crate::services::broadcast::Broadcaster,
-    /// `STARS_PER_USD`, which pre-checkout answers check the invoice against.
-    pub stars_per_usd: Option<rust_decimal::Decimal>,
 }
 
 /// The user behind an update, with the language to answer in.

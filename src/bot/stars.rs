@@ -53,7 +53,7 @@ pub async fn pre_checkout(bot: Bot, q: PreCheckoutQuery, deps: Arc<Deps>) -> Han
     let buyer = i64::try_from(q.from.id.0).unwrap_or_default();
     let verdict = stars::may_pay(
         &deps.store,
-        deps.stars_per_usd,
+        &deps.checkout.rails,
         buyer,
         &q.invoice_payload,
         &q.currency,

@@ -145,8 +145,9 @@ pub trait Rail: Send + Sync {
     fn check_every(&self) -> i64 {
         3600
     }
-    /// What an order of this rail asks to be paid, in the rail's unit, when the order holds no
-    /// amount (its start failed after the rail had billed it).
+    /// What an order of this rail is worth in the rail's unit, computed from its total: checks
+    /// a Stars invoice before payment, and a payment whose order holds no amount (its start
+    /// failed after the rail had billed it).
     fn amount_due(&self, _order: &Order) -> Option<rust_decimal::Decimal> {
         None
     }

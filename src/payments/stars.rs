@@ -41,6 +41,11 @@ impl Rail for StarsRail {
         code == STARS
     }
 
+    /// The invoice's price in whole Stars.
+    fn amount_due(&self, order: &Order) -> Option<Decimal> {
+        stars_for(order.total, self.per_usd).map(Decimal::from)
+    }
+
     async fn start(&self, bill: &Bill<'_>) -> Result<Started, GatewayError> {
         let stars = stars_for(bill.total, self.per_usd)
             .ok_or_else(|| GatewayError::BadResponse("price too large for Stars".into()))?;

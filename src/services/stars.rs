@@ -4,8 +4,8 @@
 
 use super::settlement;
 use crate::domain::OrderStatus;
-use crate::domain::price::stars_for;
 use crate::domain::product::ProductKind;
+use crate::payments::rail::Rails;
 use crate::payments::stars::STARS;
 use crate::store::orders::{self, AttachedPayment};
 use crate::store::{Store, StoreError, is_unique_violation, outbox, products, stock};
@@ -36,7 +36,7 @@ pub enum Refusal {
 /// Decides a pre-checkout: `Ok(())` when `buyer` may pay `stars` for the order of `payload`.
 pub async fn may_pay(
     store: &Store,
-    stars_per_usd: Option<Decimal>,
+    rails: &Rails,
     buyer: i64,
     payload: &str,
     currency: &str,
@@ -82,7 +82,10 @@ pub async fn may_pay(
             return Ok(Err(Refusal::SoldOut));
         }
     }
-    if stars_per_usd.and_then(|r| stars_for(order.total, r)) != Some(stars) {
+    let due = rails
+        .for_code(STARS)
+        .and_then(|rail| rail.amount_due(&order));
+    if due != Some(Decimal::from(stars)) {
         return Ok(Err(Refusal::Price));
     }
     Ok(Ok(()))
