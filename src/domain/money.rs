@@ -7,6 +7,12 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct UsdCents(pub i64);
 
+impl std::iter::Sum for UsdCents {
+    fn sum<I: Iterator<Item = UsdCents>>(amounts: I) -> UsdCents {
+        UsdCents(amounts.map(|a| a.0).sum())
+    }
+}
+
 impl UsdCents {
     pub fn cents(self) -> i64 {
         self.0

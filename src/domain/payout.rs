@@ -173,7 +173,7 @@ pub fn amount_text(amount: UsdCents) -> String {
 
 /// The total of a plan.
 pub fn total(plan: &[PlannedPayout]) -> UsdCents {
-    UsdCents(plan.iter().map(|p| p.amount.0).sum())
+    plan.iter().map(|p| p.amount).sum()
 }
 
 #[cfg(test)]

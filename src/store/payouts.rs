@@ -182,9 +182,9 @@ pub async fn add_planned_in(
             error: None,
         });
     }
-    let total: i64 = plan.iter().map(|p| p.amount.0).sum();
+    let total = crate::domain::payout::total(plan);
     sqlx::query("UPDATE payout_batches SET total_cents = $1 WHERE id = $2")
-        .bind(total)
+        .bind(total.0)
         .bind(batch_id)
         .execute(&mut *conn)
         .await?;
@@ -276,14 +276,6 @@ pub async fn use_code_step(store: &Store, batch_id: i64, step: i64) -> Result<bo
     .execute(store.pool())
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The latest time step any verification used.
-pub async fn last_code_step(store: &Store) -> Result<Option<i64>, StoreError> {
-    let row = sqlx::query("SELECT MAX(last_code_step) AS step FROM payout_batches")
-        .fetch_one(store.pool())
-        .await?;
-    Ok(row.try_get("step")?)
 }
 
 /// Closes a verified batch; true if this call closed it.

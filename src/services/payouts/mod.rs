@@ -479,10 +479,8 @@ impl Payer {
         for _ in 0..4 {
             let unix = now().max(0) as u64;
             let step = TwoFactor::step(unix);
-            let last = payouts::last_code_step(&self.store).await?;
-            if last.is_none_or(|l| (l as u64) < step)
-                && payouts::use_code_step(&self.store, batch_id, step as i64).await?
-            {
+            // Refused when this step (or a later one) was used already, by any batch.
+            if payouts::use_code_step(&self.store, batch_id, step as i64).await? {
                 return Ok(step);
             }
             let wait = (step + 1) * STEP_SECONDS - unix;
@@ -505,7 +503,7 @@ impl Payer {
             .partition(|p| p.withdrawal_id.is_some() && !p.status.returns_money());
         let mut tx = self.store.write().await?;
         if payouts::mark_verified_in(&mut tx, batch.id).await? {
-            let sent_cents: i64 = sent.iter().map(|p| p.amount.0).sum();
+            let sent_cents = sent.iter().map(|p| p.amount).sum::<UsdCents>().0;
             crate::metrics::add(
                 "souk_payout_amount_cents_total",
                 &[("status", "sent")],
@@ -529,7 +527,7 @@ impl Payer {
         Ok(RunOutcome::Sent(BatchReport {
             batch_id: batch.id,
             count: sent.len(),
-            total: UsdCents(sent.iter().map(|p| p.amount.0).sum()),
+            total: sent.iter().map(|p| p.amount).sum(),
             failures: failed.len(),
         }))
     }
@@ -555,7 +553,7 @@ impl Payer {
         Ok(RunOutcome::Released(BatchReport {
             batch_id: batch.id,
             count: returned.len(),
-            total: UsdCents(returned.iter().map(|p| p.amount.0).sum()),
+            total: returned.iter().map(|p| p.amount).sum(),
             failures: returned.len(),
         }))
     }

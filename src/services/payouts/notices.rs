@@ -72,7 +72,7 @@ pub fn summary(
     started_by: &str,
     admins: &[i64],
 ) -> Vec<Queued> {
-    let total = UsdCents(paid.iter().map(|p| p.amount.0).sum());
+    let total: UsdCents = paid.iter().map(|p| p.amount).sum();
     let currency = paid.first().map(|p| label(&p.currency)).unwrap_or_default();
     to_admins(
         admins,
@@ -91,7 +91,7 @@ pub fn summary(
 
 /// A batch that will never be paid: its amounts went back to the sellers.
 pub fn released(batch_id: i64, returned: &[Payout], reason: &str, admins: &[i64]) -> Vec<Queued> {
-    let total = UsdCents(returned.iter().map(|p| p.amount.0).sum());
+    let total: UsdCents = returned.iter().map(|p| p.amount).sum();
     to_admins(
         admins,
         &format!("payout-released:{batch_id}"),
