@@ -17,13 +17,6 @@ async fn sale(app: &TestApp, buyer: i64, product: i64, coin: &str) -> i64 {
     order
 }
 
-async fn cents(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
-}
-
 fn dollars(cents: i64) -> String {
     format!("${}.{:02}", cents / 100, cents % 100)
 }
@@ -42,16 +35,14 @@ async fn stats_equal_the_database_to_the_cent_with_a_chart() {
     let coins = open_currencies(&app, &TgUser::new(9614, "en"), book).await;
     pay_with(&app, &TgUser::new(9614, "en"), &coins, "BTC").await;
 
-    let gross = cents(
-        &app,
-        "SELECT CAST(SUM(total_cents) AS BIGINT) FROM orders WHERE status = 'finished'",
-    )
-    .await;
-    let commission = cents(
-        &app,
-        "SELECT CAST(SUM(commission_cents) AS BIGINT) FROM orders WHERE status = 'finished'",
-    )
-    .await;
+    let gross = app
+        .scalar("SELECT CAST(SUM(total_cents) AS BIGINT) FROM orders WHERE status = 'finished'")
+        .await;
+    let commission = app
+        .scalar(
+            "SELECT CAST(SUM(commission_cents) AS BIGINT) FROM orders WHERE status = 'finished'",
+        )
+        .await;
     app.tg.send_text(&admin, "/stats week");
     let text = app.tg.wait_for_text(ADMIN, "Sales, last 7 days").await;
     let text = text.text().unwrap();

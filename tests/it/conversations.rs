@@ -311,12 +311,7 @@ async fn a_user_who_floods_the_bot_is_told_once_to_slow_down() {
             c.text().is_some_and(|t| t.contains("too fast"))
         })
         .await;
-    let answered = app
-        .tg
-        .calls_to(flooder.id)
-        .iter()
-        .filter(|c| c.text().is_some_and(|t| t.contains("Commands:")))
-        .count();
+    let answered = app.tg.count_texts(flooder.id, "Commands:");
     assert!(answered < 30, "{answered} of 30 answered");
     app.stop().await;
 }

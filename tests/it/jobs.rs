@@ -1,21 +1,16 @@
 //! Scheduled jobs: reconciliation recovers lost IPNs, expiry frees abandoned reservations, and
 //! two processes on one database never run the same slot.
 
-use crate::support::app::{ADMIN, API_KEY, TestApp, fresh_database, spawn_app};
+use crate::support::app::{ADMIN, API_KEY, fresh_database, spawn_app};
 use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{
     Goods, buyer_at_payment, is_delivery, open_currencies, pay_with, publish_goods,
 };
-use souk::jobs::reconcile::Reconciler;
 
 use souk::store::Store;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-
-fn reconciler(app: &TestApp) -> Reconciler {
-    app.reconciler()
-}
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -31,7 +26,7 @@ async fn reconciliation_delivers_a_payment_whose_ipn_was_lost() {
     let (order, _, payment) = buyer_at_payment(&app, &seller, &buyer).await;
     app.np
         .set_status(&payment.payment_id, "finished", &payment.pay_amount);
-    let r = reconciler(&app);
+    let r = app.reconciler();
     // A recent order is left alone: its IPNs may still come.
     assert_eq!(r.run(now()).await.unwrap().checked, 0);
     let report = r.run(now() + 3600).await.unwrap();
@@ -79,7 +74,7 @@ async fn an_abandoned_order_expires_releases_its_key_and_the_buyer_is_told_once(
             .unwrap(),
         0
     );
-    let r = reconciler(&app);
+    let r = app.reconciler();
     // An hour later NOWPayments still says waiting, but the payment's 20 minutes are over.
     let report = r.run(now() + 3600).await.unwrap();
     assert_eq!((report.checked, report.expired), (1, 1), "{report}");
@@ -231,12 +226,7 @@ async fn admins_are_told_when_a_job_fails_and_when_nowpayments_is_down_then_back
         .wait_for_text(ADMIN, "NOWPayments answers again")
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let alerts = app
-        .tg
-        .calls_to(ADMIN)
-        .iter()
-        .filter(|c| c.text().is_some_and(|t| t.contains("has not answered")))
-        .count();
+    let alerts = app.tg.count_texts(ADMIN, "has not answered");
     assert_eq!(alerts, 1, "one alert per outage");
     app.stop().await;
 }

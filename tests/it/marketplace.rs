@@ -111,12 +111,7 @@ async fn concurrent_duplicate_ipns_deliver_exactly_once() {
             is_delivery(c, buyer.id, FILE)
         })
         .await;
-    let sales = app
-        .tg
-        .calls_to(seller.id)
-        .into_iter()
-        .filter(|c| c.text().is_some_and(|t| t.contains("Sale!")))
-        .count();
+    let sales = app.tg.count_texts(seller.id, "Sale!");
     assert_eq!(sales, 1);
     app.stop().await;
 }

@@ -29,13 +29,7 @@ async fn a_non_admin_is_refused_every_admin_command() {
     let mut app = spawn_app().await;
     let user = TgUser::new(8001, "en");
     let refusals = |tg: &crate::support::fake_telegram::FakeTelegram| {
-        tg.calls_to(user.id)
-            .iter()
-            .filter(|c| {
-                c.text()
-                    .is_some_and(|t| t.contains("for the marketplace's admins"))
-            })
-            .count()
+        tg.count_texts(user.id, "for the marketplace's admins")
     };
     for (n, command) in ADMIN_COMMANDS.iter().enumerate() {
         app.tg.send_text(&user, command);

@@ -98,14 +98,6 @@ pub async fn post_payout_ipn(app: &TestApp, body: &str) -> reqwest::StatusCode {
         .status()
 }
 
-fn count_texts(app: &TestApp, chat: i64, needle: &str) -> usize {
-    app.tg
-        .calls_to(chat)
-        .iter()
-        .filter(|c| c.text().is_some_and(|t| t.contains(needle)))
-        .count()
-}
-
 #[tokio::test]
 async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it() {
     let mut app = spawn_payout_app().await;
@@ -178,7 +170,7 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
         200
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(count_texts(&app, seller.id, "Payout complete"), 1);
+    assert_eq!(app.tg.count_texts(seller.id, "Payout complete"), 1);
     let status: String = sqlx::query_scalar("SELECT status FROM payouts")
         .fetch_one(app.store.pool())
         .await

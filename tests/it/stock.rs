@@ -9,13 +9,6 @@ use std::time::Duration;
 
 const TEN_KEYS: &str = "AAAA-0001\nAAAA-0002\nAAAA-0003\nAAAA-0004\nAAAA-0005\nAAAA-0006\nAAAA-0007\nAAAA-0008\nAAAA-0009\nAAAA-0010";
 
-async fn count(app: &crate::support::app::TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_buyers_of_ten_keys_get_ten_distinct_keys_and_ten_sold_out_answers() {
     let mut app = spawn_app().await;
@@ -65,19 +58,13 @@ async fn twenty_buyers_of_ten_keys_get_ten_distinct_keys_and_ten_sold_out_answer
     assert!(paid.is_disjoint(&sold_out), "each buyer got one answer");
     app.tg.wait_for_text(seller.id, "is sold out").await;
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM stock_items WHERE status = 'reserved'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM stock_items WHERE status = 'reserved'")
+            .await,
         10
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(DISTINCT order_id) FROM stock_items WHERE status = 'reserved'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(DISTINCT order_id) FROM stock_items WHERE status = 'reserved'")
+            .await,
         10
     );
     // The card now says so.
@@ -112,27 +99,18 @@ async fn twenty_buyers_of_ten_keys_get_ten_distinct_keys_and_ten_sold_out_answer
         app.tg.wait_for_text_any("expired").await;
     }
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM stock_items WHERE status = 'sold'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM stock_items WHERE status = 'sold'")
+            .await,
         5
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM stock_items WHERE status = 'available'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM stock_items WHERE status = 'available'")
+            .await,
         5
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM stock_items WHERE status = 'reserved'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM stock_items WHERE status = 'reserved'")
+            .await,
         0
     );
 
@@ -170,7 +148,7 @@ async fn restock_refuses_duplicates_and_accepts_a_txt_file() {
     )
     .await;
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM stock_items").await,
+        app.scalar("SELECT COUNT(*) FROM stock_items").await,
         3,
         "the repeated line counts once"
     );
@@ -278,11 +256,9 @@ async fn switching_coin_on_the_last_key_replaces_the_unpaid_order() {
             ("eth".to_string(), "waiting".to_string())
         ]
     );
-    let reserved = count(
-        &app,
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM stock_items WHERE status = 'reserved'",
-    )
-    .await;
+    let reserved = app
+        .scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM stock_items WHERE status = 'reserved'")
+        .await;
     assert_eq!(reserved, 1, "one key held, by the ETH order");
     app.stop().await;
 }

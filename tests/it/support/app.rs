@@ -237,6 +237,14 @@ impl TestApp {
         req.send().await.unwrap().status()
     }
 
+    /// The one number a query selects (a count, a sum).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+
     /// The status of an order, read from the database.
     pub async fn order_status(&self, order_id: i64) -> String {
         souk::store::orders::get(&self.store, order_id)

@@ -310,10 +310,6 @@ impl FakeNowPayments {
     }
 
     /// Replaces the list `GET /currencies` answers (and `POST /payment` accepts).
-    pub fn set_currencies(&self, currencies: Vec<String>) {
-        self.state().currencies = currencies;
-    }
-
     pub fn currencies_calls(&self) -> usize {
         self.state().currencies_calls
     }

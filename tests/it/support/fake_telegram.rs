@@ -388,10 +388,6 @@ impl FakeTelegram {
             .expect("a valid URL")
     }
 
-    pub fn token(&self) -> &'static str {
-        TOKEN
-    }
-
     fn state(&self) -> MutexGuard<'_, TgState> {
         // A panicking test thread must not hide every later assertion behind a poisoned lock.
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -617,6 +613,14 @@ impl FakeTelegram {
             .filter(|call| call.chat_id() == Some(chat_id))
             .cloned()
             .collect()
+    }
+
+    /// How many messages to `chat_id` contain `needle`.
+    pub fn count_texts(&self, chat_id: i64, needle: &str) -> usize {
+        self.calls_to(chat_id)
+            .iter()
+            .filter(|c| c.text().is_some_and(|t| t.contains(needle)))
+            .count()
     }
 
     /// Waits up to 10 s for the first call, not returned by an earlier `wait_for`, that matches `pred`,
