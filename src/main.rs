@@ -104,22 +104,33 @@ async fn run() -> anyhow::Result<()> {
     app.run_until(shutdown_signal()).await
 }
 
-async fn migrate() -> anyhow::Result<()> {
-    let url = database_url();
-    let store = Store::connect(&url)
+/// The database at `url`, migrated.
+async fn open_store(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url)
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
     store.migrate().await?;
+    Ok(store)
+}
+
+/// The payout runner, or why payouts are off.
+fn payer(config: &Config, store: &Store) -> anyhow::Result<Payer> {
+    Payer::from_config(config, store.clone(), Arc::new(Notify::new()))?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
+        )
+    })
+}
+
+async fn migrate() -> anyhow::Result<()> {
+    open_store(&database_url()).await?;
     println!("migrations applied");
     Ok(())
 }
 
 async fn payout(dry_run: bool) -> anyhow::Result<()> {
     let config = load_config()?;
-    let store = Store::connect(&config.database_url)
-        .await
-        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
-    store.migrate().await?;
+    let store = open_store(&config.database_url).await?;
     let currency = souk::payments::currencies::label(&config.payout_currency);
     if dry_run {
         let plan =
@@ -141,12 +152,7 @@ async fn payout(dry_run: bool) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let payer = Payer::from_config(&config, store.clone(), Arc::new(Notify::new()))?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
-        )
-    })?;
-    let outcome = payer.run("command line").await?;
+    let outcome = payer(&config, &store)?.run("command line").await?;
     println!("{outcome}");
     store.close().await;
     Ok(())
@@ -159,18 +165,8 @@ async fn job(name: JobName) -> anyhow::Result<()> {
             "NOWPAYMENTS_API_KEY: scheduled jobs talk to NOWPayments (sandbox mode has none)"
         )
     })?;
-    let store = Store::connect(&config.database_url)
-        .await
-        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
-    store.migrate().await?;
+    let store = open_store(&config.database_url).await?;
     let now = chrono::Utc::now();
-    let payer = || {
-        Payer::from_config(&config, store.clone(), Arc::new(Notify::new()))?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
-            )
-        })
-    };
     let (job, slot, ran) = match name {
         JobName::Reconcile => {
             let gateway = Arc::new(NowPaymentsClient::new(
@@ -192,10 +188,10 @@ async fn job(name: JobName) -> anyhow::Result<()> {
         JobName::PayoutPoll => (
             "payout-poll",
             jobs::hour_slot(now),
-            jobs::payout_poll_slot(&payer()?, now).await,
+            jobs::payout_poll_slot(&payer(&config, &store)?, now).await,
         ),
         JobName::Convert => {
-            let p = payer()?;
+            let p = payer(&config, &store)?;
             let c = jobs::convert::Converter::for_payer(&p);
             (
                 "convert",
