@@ -63,6 +63,7 @@ async fn main() {
             category_id: None,
             text_content: None,
         },
+        &[],
     )
     .await
     .unwrap();

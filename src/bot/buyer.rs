@@ -552,8 +552,7 @@ async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> Handle
             }
         }
         ProductKind::Items => {
-            let mut conn = deps.store.pool().acquire().await?;
-            let item = stock::of_order(&mut conn, order_id)
+            let item = stock::item_of_order(&deps.store, order_id)
                 .await?
                 .unwrap_or_default();
             bot.send_message(

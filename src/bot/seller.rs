@@ -7,9 +7,9 @@ use crate::domain::UsdCents;
 use crate::domain::price::{MAXIMUM_PRODUCT_PRICE, PriceError, parse_product_price};
 use crate::domain::product::{ItemUpload, ItemsError, ProductKind, parse_items};
 use crate::files::telegram;
+use crate::store::categories;
 use crate::store::products::{self, NewProduct};
 use crate::store::users;
-use crate::store::{categories, stock};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -439,10 +439,7 @@ async fn publish(
         file_name: file.2,
         text_content: text,
     };
-    let mut tx = deps.store.write().await?;
-    let id = products::insert_in(&mut tx, &new).await?;
-    stock::add(&mut tx, id, &items).await?;
-    tx.commit().await?;
+    let id = products::insert(&deps.store, &new, &items).await?;
     dialogue.exit().await?;
     tracing::info!(
         product_id = id,

@@ -66,8 +66,7 @@ async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
     };
     let stock_line = match p.kind {
         ProductKind::Items => {
-            let mut conn = deps.store.pool().acquire().await?;
-            let (available, total) = stock::counts_in(&mut conn, p.id).await?;
+            let (available, total) = stock::counts(&deps.store, p.id).await?;
             who.tr(
                 "manage-stock",
                 &[
@@ -288,9 +287,7 @@ pub async fn receive_edit(
                 dialogue.exit().await?;
                 return Ok(());
             }
-            let mut tx = deps.store.write().await?;
-            let added = stock::add(&mut tx, id, &upload.items).await?;
-            tx.commit().await?;
+            let added = stock::restock(&deps.store, id, &upload.items).await?;
             dialogue.exit().await?;
             let refused = upload.items.len() as u64 - added + upload.repeated as u64;
             bot.send_message(

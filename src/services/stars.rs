@@ -76,11 +76,9 @@ pub async fn may_pay(
     if !product.is_buyable() {
         return Ok(Err(Refusal::Unavailable));
     }
-    if product.kind == ProductKind::Items {
-        let mut conn = store.pool().acquire().await?;
-        if stock::of_order(&mut conn, order.id).await?.is_none() {
-            return Ok(Err(Refusal::SoldOut));
-        }
+    if product.kind == ProductKind::Items && stock::item_of_order(store, order.id).await?.is_none()
+    {
+        return Ok(Err(Refusal::SoldOut));
     }
     let due = rails
         .for_code(STARS)

@@ -94,8 +94,8 @@ fn search_text(title: &str, description: &str) -> String {
     fold_for_search(&format!("{title} {description}"))
 }
 
-/// Inserts a product inside a transaction (items, if any, are added by `stock::add` in the same one).
-pub async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
+/// Inserts a product inside a transaction.
+async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO products (seller_id, title, description, price_cents, kind, category_id, file_id, file_unique_id, \
          file_name, text_content, search_text, status, created_at) \
@@ -118,9 +118,11 @@ pub async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreErro
     Ok(row.try_get("id")?)
 }
 
-pub async fn insert(store: &Store, p: &NewProduct) -> Result<i64, StoreError> {
+/// Inserts a product with its unique items (none for files and texts), in one transaction.
+pub async fn insert(store: &Store, p: &NewProduct, items: &[String]) -> Result<i64, StoreError> {
     let mut tx = store.write().await?;
     let id = insert_in(&mut tx, p).await?;
+    super::stock::add(&mut tx, id, items).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -94,7 +94,26 @@ pub async fn counts_in(conn: &mut Conn, product_id: i64) -> Result<(i64, i64), S
     Ok((row.try_get("available")?, row.try_get("total")?))
 }
 
-pub async fn available(store: &Store, product_id: i64) -> Result<i64, StoreError> {
+/// How many items are still for sale, and how many the product ever had.
+pub async fn counts(store: &Store, product_id: i64) -> Result<(i64, i64), StoreError> {
     let mut conn = store.pool().acquire().await?;
-    Ok(counts_in(&mut conn, product_id).await?.0)
+    counts_in(&mut conn, product_id).await
+}
+
+pub async fn available(store: &Store, product_id: i64) -> Result<i64, StoreError> {
+    Ok(counts(store, product_id).await?.0)
+}
+
+/// Adds items to a product in their own transaction (a restock). Returns how many were added.
+pub async fn restock(store: &Store, product_id: i64, items: &[String]) -> Result<u64, StoreError> {
+    let mut tx = store.write().await?;
+    let added = add(&mut tx, product_id, items).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// The item an order reserved or bought, if any.
+pub async fn item_of_order(store: &Store, order_id: i64) -> Result<Option<String>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    of_order(&mut conn, order_id).await
 }
