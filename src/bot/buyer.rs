@@ -563,11 +563,8 @@ async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> Handle
         }
         ProductKind::Text => {
             let text = p.text_content.unwrap_or_default();
-            bot.send_message(
-                who.chat(),
-                who.tr("redelivery-text", &[("title", p.title), ("text", text)]),
-            )
-            .await?;
+            let message = who.tr("redelivery-text", &[("title", p.title), ("text", text)]);
+            crate::delivery::send_long_text(&bot, who.chat(), &message).await?;
         }
     }
     Ok(())

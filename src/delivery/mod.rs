@@ -13,6 +13,8 @@ use teloxide::prelude::*;
 use teloxide::types::{FileId, InputFile};
 use tokio::sync::{Notify, watch};
 
+pub mod split;
+
 /// How long a claimed message is reserved for the replica that claimed it.
 const LEASE_SECS: i64 = 60;
 /// Attempts before a message that keeps failing is given up (about a day with the backoff).
@@ -94,9 +96,7 @@ impl Deliverer {
         let chat = ChatId(item.chat_id);
         match &item.message {
             OutboxMessage::Text { key, args } => {
-                self.bot
-                    .send_message(chat, i18n::tr(&lang, key, &borrowed(args)))
-                    .await?;
+                send_long_text(&self.bot, chat, &i18n::tr(&lang, key, &borrowed(args))).await?;
             }
             OutboxMessage::Document {
                 file_id,
@@ -135,6 +135,15 @@ impl Deliverer {
         }
         Ok(())
     }
+}
+
+/// Sends a text that may be longer than one Telegram message, in as many messages as it needs
+/// (a text product with its receipt). A retry after a failure part-way repeats the first parts.
+pub async fn send_long_text(bot: &Bot, chat: ChatId, text: &str) -> Result<(), RequestError> {
+    for piece in split::split_message(text, split::MESSAGE_LIMIT) {
+        bot.send_message(chat, piece).await?;
+    }
+    Ok(())
 }
 
 pub fn is_recipient_gone(e: &teloxide::ApiError) -> bool {

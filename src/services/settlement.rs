@@ -231,9 +231,10 @@ async fn settle_one(store: &Store, admins: &[i64], report: &Report) -> Result<Se
     )))
 }
 
-/// Settles reports together; when the batch cannot be committed as a whole, each report is
-/// settled on its own, so one bad report never blocks the others.
-async fn apply_many(
+/// Settles reports together, in this order, as the `Settler` does with reports arriving at once;
+/// when the batch cannot be committed as a whole, each report is settled on its own, so one bad
+/// report never blocks the others.
+pub async fn apply_many(
     store: &Store,
     admins: &[i64],
     reports: &[Report],
@@ -422,6 +423,10 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
         ledger: ledger_entry(order, next),
         stock: stock_effect(&p.row, next),
     };
+    if effects.stock == Some(StockEffect::Release) {
+        // The item is back on sale: money later in the batch must reserve one again.
+        p.row.item = None;
+    }
     p.row.order.status = next;
     if let Some(paid) = &u.actually_paid {
         p.actually_paid = Some(paid.as_str().to_string());
@@ -449,11 +454,12 @@ struct Effects {
 }
 
 /// What the move to `next` writes in the seller's ledger: the price on sale, taken back on
-/// refund. The reference makes each happen once per order.
+/// refund of a sale (an order refunded before it finished was never credited, so nothing is
+/// debited). The reference makes each happen once per order.
 fn ledger_entry(order: &orders::Order, next: OrderStatus) -> Option<NewEntry> {
-    let kind = match next {
-        OrderStatus::Finished => EntryKind::Sale,
-        OrderStatus::Refunded => EntryKind::Refund,
+    let kind = match (order.status, next) {
+        (_, OrderStatus::Finished) => EntryKind::Sale,
+        (OrderStatus::Finished, OrderStatus::Refunded) => EntryKind::Refund,
         _ => return None,
     };
     Some(NewEntry {

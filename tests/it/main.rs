@@ -13,6 +13,7 @@ mod moderation;
 mod nexpay;
 mod operations;
 mod payouts;
+mod safety;
 mod sandbox;
 mod sellers;
 mod settlement;

@@ -1,0 +1,5 @@
+//! Money safety (issue 12): each defect found by review reproduced, then held fixed.
+
+mod ledger;
+mod stock;
+mod texts;
