@@ -75,6 +75,18 @@ pub fn date(unix: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A moment as `YYYY-MM-DD HH:MM:SS UTC` from unix seconds: the same in every language.
+pub fn date_time(unix: i64) -> String {
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        date(unix),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +107,7 @@ mod tests {
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(date(1_795_219_200), "2026-11-21");
         assert_eq!(date(951_782_400), "2000-02-29");
+        assert_eq!(date_time(1_795_219_200 + 3723), "2026-11-21 01:02:03 UTC");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::delivery::is_recipient_gone;
 use crate::i18n;
 use crate::store::broadcasts::{self, Delivery, Progress};
+use crate::store::lease::{self, BROADCAST};
 use crate::store::{Store, StoreError, users};
 use futures::StreamExt;
 use std::sync::Arc;
@@ -50,13 +51,9 @@ const LEASE_SECONDS: i64 = 60;
 /// How often paused or orphaned broadcasts are looked for.
 const RESUME_EVERY: Duration = Duration::from_secs(30);
 
-/// A name for this process: its pid and start time.
+/// A name for this process, as the holder of its broadcasts' leases.
 pub fn runner_name() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}-{nanos}", std::process::id())
+    lease::holder_name("broadcast")
 }
 
 impl Broadcaster {
@@ -95,7 +92,7 @@ impl Broadcaster {
         loop {
             if *self.stop.borrow() {
                 tracing::info!(broadcast = id, "broadcast paused until the next start");
-                broadcasts::release(&self.store, id, &self.runner).await?;
+                lease::release(&self.store, BROADCAST, id, &self.runner).await?;
                 return broadcasts::progress(&self.store, id).await;
             }
             if !self.hold(id).await? {
@@ -177,13 +174,7 @@ impl Broadcaster {
     }
 
     async fn hold(&self, id: i64) -> Result<bool, StoreError> {
-        broadcasts::take(
-            &self.store,
-            id,
-            &self.runner,
-            crate::store::now() + LEASE_SECONDS,
-        )
-        .await
+        lease::take(&self.store, BROADCAST, id, &self.runner, LEASE_SECONDS).await
     }
 
     /// Waits for this send's slot.

@@ -209,29 +209,3 @@ pub async fn finish(store: &Store, id: i64) -> Result<bool, StoreError> {
     .await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// Takes (or keeps) the sending of a broadcast for `runner` until `until`. False while another
-/// process holds it.
-pub async fn take(store: &Store, id: i64, runner: &str, until: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE broadcasts SET runner = $1, lease_until = $2 WHERE id = $3 AND status = 'sending' \
-         AND (lease_until < $4 OR runner = $1)",
-    )
-    .bind(runner)
-    .bind(until)
-    .bind(id)
-    .bind(now())
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Lets another process (or the next start) take the broadcast at once.
-pub async fn release(store: &Store, id: i64, runner: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE broadcasts SET lease_until = 0 WHERE id = $1 AND runner = $2")
-        .bind(id)
-        .bind(runner)
-        .execute(store.pool())
-        .await?;
-    Ok(())
-}

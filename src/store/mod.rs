@@ -6,6 +6,7 @@ pub mod conversions;
 pub mod dialogues;
 pub mod ipn_events;
 pub mod job_runs;
+pub mod lease;
 pub mod ledger;
 pub mod orders;
 pub mod outbox;
@@ -98,10 +99,10 @@ macro_rules! migrations {
 fn migrator(backend: Backend) -> Migrator {
     let migrations = match backend {
         Backend::Sqlite => {
-            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks")
+            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders")
         }
         Backend::Postgres => {
-            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks")
+            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders")
         }
     };
     Migrator {

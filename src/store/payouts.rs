@@ -200,54 +200,29 @@ pub async fn payouts_of(store: &Store, batch_id: i64) -> Result<Vec<Payout>, Sto
     rows.iter().map(payout_from).collect()
 }
 
-/// Takes the batch for one run until `until`; false while another run holds it.
-pub async fn claim(store: &Store, batch_id: i64, until: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE payout_batches SET lease_until = $1 WHERE id = $2 AND lease_until < $3",
-    )
-    .bind(until)
-    .bind(batch_id)
-    .bind(now())
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Extends this run's hold on the batch.
-pub async fn renew(store: &Store, batch_id: i64, until: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE payout_batches SET lease_until = $1 WHERE id = $2")
-        .bind(until)
-        .bind(batch_id)
-        .execute(store.pool())
-        .await?;
-    Ok(())
-}
-
-/// Lets the next run take the batch at once.
-pub async fn unclaim(store: &Store, batch_id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE payout_batches SET lease_until = 0 WHERE id = $1")
-        .bind(batch_id)
-        .execute(store.pool())
-        .await?;
-    Ok(())
-}
-
-/// Records the batch NOWPayments created and each withdrawal's id and status.
+/// Records the batch NOWPayments created and each withdrawal's id and status, if `holder` holds
+/// the planned batch (false otherwise, and nothing is written).
 pub async fn record_created_in(
     conn: &mut Conn,
     batch_id: i64,
+    holder: &str,
     remote_id: &str,
     withdrawals: &[(i64, String, PayoutStatus)],
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let t = now();
-    sqlx::query(
-        "UPDATE payout_batches SET status = 'created', remote_id = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'",
+    let done = sqlx::query(
+        "UPDATE payout_batches SET status = 'created', remote_id = $1, updated_at = $2 \
+         WHERE id = $3 AND status = 'planned' AND lease_holder = $4",
     )
     .bind(remote_id)
     .bind(t)
     .bind(batch_id)
+    .bind(holder)
     .execute(&mut *conn)
     .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
     for (payout_id, withdrawal_id, status) in withdrawals {
         sqlx::query(
             "UPDATE payouts SET withdrawal_id = $1, status = $2, updated_at = $3 WHERE id = $4 AND withdrawal_id IS NULL",
@@ -259,33 +234,45 @@ pub async fn record_created_in(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Takes TOTP time step `step` for a verification of this batch. False when a code of this
-/// step (or a later one) was already sent, for any batch: a code is never used twice.
-pub async fn use_code_step(store: &Store, batch_id: i64, step: i64) -> Result<bool, StoreError> {
+/// step (or a later one) was already sent, for any batch: a code is never used twice. False too
+/// when `holder` no longer holds the batch.
+pub async fn use_code_step(
+    store: &Store,
+    batch_id: i64,
+    holder: &str,
+    step: i64,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE payout_batches SET last_code_step = $1, verify_attempts = verify_attempts + 1, updated_at = $2 \
-         WHERE id = $3 AND (last_code_step IS NULL OR last_code_step < $1) \
+         WHERE id = $3 AND lease_holder = $4 AND (last_code_step IS NULL OR last_code_step < $1) \
          AND NOT EXISTS (SELECT 1 FROM payout_batches o WHERE o.id <> $3 AND o.last_code_step >= $1)",
     )
     .bind(step)
     .bind(now())
     .bind(batch_id)
+    .bind(holder)
     .execute(store.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Closes a verified batch; true if this call closed it.
-pub async fn mark_verified_in(conn: &mut Conn, batch_id: i64) -> Result<bool, StoreError> {
+/// Closes a verified batch held by `holder`; true if this call closed it.
+pub async fn mark_verified_in(
+    conn: &mut Conn,
+    batch_id: i64,
+    holder: &str,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE payout_batches SET status = 'verified', open_marker = NULL, lease_until = 0, updated_at = $1 \
-         WHERE id = $2 AND status IN ('planned', 'created')",
+         WHERE id = $2 AND status IN ('planned', 'created') AND lease_holder = $3",
     )
     .bind(now())
     .bind(batch_id)
+    .bind(holder)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -296,16 +283,18 @@ pub async fn mark_verified_in(conn: &mut Conn, batch_id: i64) -> Result<bool, St
 pub async fn release_in(
     conn: &mut Conn,
     batch_id: i64,
+    holder: &str,
     reason: &str,
 ) -> Result<Vec<Payout>, StoreError> {
     let t = now();
     let closed = sqlx::query(
         "UPDATE payout_batches SET status = 'released', open_marker = NULL, lease_until = 0, error = $1, updated_at = $2 \
-         WHERE id = $3 AND status IN ('planned', 'created')",
+         WHERE id = $3 AND status IN ('planned', 'created') AND lease_holder = $4",
     )
     .bind(reason)
     .bind(t)
     .bind(batch_id)
+    .bind(holder)
     .execute(&mut *conn)
     .await?;
     if closed.rows_affected() == 0 {

@@ -11,37 +11,33 @@
 //!
 //! A batch NOWPayments refuses or rejects is released: its amounts go back to the sellers.
 
+mod create;
+pub mod hold;
 pub mod notices;
 pub mod updates;
+mod verify;
 
 use crate::domain::UsdCents;
 use crate::domain::ledger::EntryKind;
-use crate::domain::payout::{self, PayoutStatus, PlannedPayout};
+use crate::domain::payout::{self, PlannedPayout};
 use crate::payments::GatewayError;
 use crate::payments::nowpayments::NowPaymentsClient;
-use crate::payments::nowpayments::custody::{Login, NewWithdrawal, Withdrawal};
-use crate::payments::nowpayments::two_factor::{STEP_SECONDS, TwoFactor};
+use crate::payments::nowpayments::custody::Login;
+use crate::payments::nowpayments::two_factor::TwoFactor;
+use crate::store::lease::{self, PAYOUT_BATCH};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::outbox::{self, Queued};
-use crate::store::payouts::{self, Batch, Payout};
+use crate::store::payouts::{self, Batch};
 use crate::store::{Store, StoreError, now};
+use hold::Hold;
 use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::Notify;
 
-/// How long a run holds a batch before its next step renews the hold; a run that dies lets go
-/// when it passes (a restart within it finds the batch busy and leaves it to the next run).
-pub const LEASE_SECONDS: i64 = 2 * 60;
-/// Codes one run tries before leaving the batch to the next run.
-const CODES_PER_RUN: i64 = 3;
 /// NOWPayments allows ten verification attempts per batch.
 const MAX_VERIFY_ATTEMPTS: i64 = 10;
-/// Pages of `GET /payout` searched for a batch a dead run created.
-const SEARCH_PAGES: u32 = 20;
-const SEARCH_PAGE_SIZE: u32 = 100;
 /// An open batch this quiet was left by a run that died: the poller resumes it.
 pub const ABANDONED_AFTER_SECONDS: i64 = 10 * 60;
 /// Withdrawals with no final status after this long are asked about.
@@ -80,8 +76,9 @@ pub enum RunOutcome {
         needed: UsdCents,
         available: Decimal,
     },
-    /// Another run is working on the open batch.
-    Busy,
+    /// Another run is working on the open batch; its hold runs out at `until` (unix seconds),
+    /// when a run may take the batch over if the holder stopped.
+    Busy { until: i64 },
     /// The batch is verified: NOWPayments is sending the money.
     Sent(BatchReport),
     /// NOWPayments refused or rejected the batch; the amounts went back to the sellers.
@@ -98,7 +95,11 @@ impl fmt::Display for RunOutcome {
                     "custody balance short: {needed} needed, {available} available"
                 )
             }
-            RunOutcome::Busy => write!(f, "another run holds the open batch"),
+            RunOutcome::Busy { until } => write!(
+                f,
+                "another run holds the open batch (until {})",
+                crate::i18n::date_time(*until)
+            ),
             RunOutcome::Sent(r) => write!(
                 f,
                 "batch {} sent: {} payouts, {} in total, {} failed",
@@ -123,6 +124,8 @@ pub enum PayoutError {
     VerificationRefused(i64),
     #[error("no fresh 2FA time step came up (is the clock right?)")]
     NoFreshCode,
+    #[error("another run took payout batch {0} over; this run stopped")]
+    LeaseLost(i64),
 }
 
 enum Reserved {
@@ -201,7 +204,12 @@ impl Payer {
                 ],
                 &self.admins,
             ),
-            Ok(RunOutcome::Busy) => notices::run_note(&run, "admin-payout-busy", &[], &self.admins),
+            Ok(RunOutcome::Busy { until }) => notices::run_note(
+                &run,
+                "admin-payout-busy",
+                &[("until", crate::i18n::date_time(*until))],
+                &self.admins,
+            ),
             // Sent and released batches queued their summary with the change itself.
             Ok(RunOutcome::Sent(_) | RunOutcome::Released(_)) => Vec::new(),
             Err(e) => notices::run_note(
@@ -241,7 +249,7 @@ impl Payer {
         match self.reserve(started_by, available).await? {
             Reserved::Nothing => Ok(RunOutcome::NothingToPay),
             Reserved::Short(needed) => Ok(RunOutcome::Short { needed, available }),
-            Reserved::Busy => Ok(RunOutcome::Busy),
+            Reserved::Busy => self.busy().await,
             Reserved::Batch(batch) => self.resume(batch).await,
         }
     }
@@ -283,259 +291,61 @@ impl Payer {
 
     /// Takes the batch for this run and moves it on from wherever it stopped.
     async fn resume(&self, batch: Batch) -> Result<RunOutcome, PayoutError> {
-        if !payouts::claim(&self.store, batch.id, now() + LEASE_SECONDS).await? {
-            return Ok(RunOutcome::Busy);
-        }
-        let result = self.advance(&batch).await;
-        if result.is_err() {
-            // Let the next run (or the poller) take it at once.
-            if let Err(e) = payouts::unclaim(&self.store, batch.id).await {
-                tracing::error!(batch = batch.id, error = %e, "could not release the batch lease");
+        let Some(hold) = Hold::take(&self.store, batch.id).await? else {
+            return self.busy().await;
+        };
+        // Read again under the hold: a run that held it before may have moved it on.
+        let batch = payouts::batch(&self.store, batch.id)
+            .await?
+            .unwrap_or(batch);
+        match self.advance(&batch, &hold).await {
+            Err(PayoutError::LeaseLost(id)) => {
+                tracing::warn!(batch = id, "another run took the payout batch over");
+                self.busy().await
             }
+            Err(e) => {
+                // Let the next run (or the poller) take it at once.
+                hold.release().await;
+                Err(e)
+            }
+            Ok(outcome) => Ok(outcome),
         }
-        result
     }
 
-    async fn advance(&self, batch: &Batch) -> Result<RunOutcome, PayoutError> {
+    /// Another run holds the open batch: when its hold runs out (if it stopped heartbeating).
+    async fn busy(&self) -> Result<RunOutcome, PayoutError> {
+        let until = match payouts::open_batch(&self.store).await? {
+            Some(b) => lease::held_until(&self.store, PAYOUT_BATCH, b.id)
+                .await?
+                .unwrap_or_default(),
+            None => 0,
+        };
+        Ok(RunOutcome::Busy {
+            until: until.max(now()),
+        })
+    }
+
+    async fn advance(&self, batch: &Batch, hold: &Hold) -> Result<RunOutcome, PayoutError> {
         let remote_id = match &batch.remote_id {
             Some(id) => id.clone(),
-            None => match self.submit(batch).await? {
+            None => match self.submit(batch, hold).await? {
                 Ok(id) => id,
-                Err(refusal) => return self.release(batch, &refusal).await,
+                Err(refusal) => return self.release(batch, hold, &refusal).await,
             },
         };
-        payouts::renew(&self.store, batch.id, now() + LEASE_SECONDS).await?;
-        self.verify(batch, &remote_id).await
-    }
-
-    /// Step 2: creates the batch at NOWPayments (or finds the one a dead run created) and
-    /// records its id. `Ok(Err(reason))` when NOWPayments refused it.
-    async fn submit(&self, batch: &Batch) -> Result<Result<String, String>, PayoutError> {
-        let planned = payouts::payouts_of(&self.store, batch.id).await?;
-        if let Some((remote_id, found)) = self.find_created(&planned).await? {
-            tracing::warn!(batch = batch.id, %remote_id, "found the batch a previous run created");
-            self.record_created(batch, &remote_id, &planned, &found)
-                .await?;
-            return Ok(Ok(remote_id));
-        }
-        let withdrawals: Vec<NewWithdrawal> = planned
-            .iter()
-            .map(|p| NewWithdrawal {
-                address: p.address.clone(),
-                currency: p.currency.clone(),
-                amount: payout::amount_text(p.amount),
-                ipn_callback_url: self.ipn_url.clone(),
-                unique_external_id: p.external_id(),
-            })
-            .collect();
-        match self
-            .api
-            .create_payout(&withdrawals, self.ipn_url.as_deref())
-            .await
-        {
-            Ok(created) => {
-                self.record_created(batch, &created.id, &planned, &created.withdrawals)
-                    .await?;
-                tracing::info!(batch = batch.id, remote_id = %created.id, "payout batch created");
-                Ok(Ok(created.id))
-            }
-            // A 4xx: NOWPayments created nothing.
-            Err(GatewayError::Rejected { code, message, .. }) => {
-                Ok(Err(format!("{code}: {message}")))
-            }
-            // Unavailable or unreadable: it may or may not exist; the next run looks for it.
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Looks through NOWPayments' withdrawals for this batch's external ids.
-    async fn find_created(
-        &self,
-        planned: &[Payout],
-    ) -> Result<Option<(String, Vec<Withdrawal>)>, PayoutError> {
-        let ours: std::collections::HashSet<String> =
-            planned.iter().map(Payout::external_id).collect();
-        let mut found: Vec<Withdrawal> = Vec::new();
-        for page in 0..SEARCH_PAGES {
-            let list = self.api.list_payouts(page, SEARCH_PAGE_SIZE).await?;
-            let full = list.len() as u32 == SEARCH_PAGE_SIZE;
-            found.extend(list.into_iter().filter(|w| {
-                w.unique_external_id
-                    .as_ref()
-                    .is_some_and(|id| ours.contains(id))
-            }));
-            if !full || found.len() == ours.len() {
-                break;
-            }
-        }
-        let remote_id = found.iter().find_map(|w| w.batch_withdrawal_id.clone());
-        Ok(remote_id.map(|id| (id, found)))
-    }
-
-    /// Records the batch id and each withdrawal's id. A planned payout NOWPayments does not
-    /// list was not created: its amount goes back at once.
-    async fn record_created(
-        &self,
-        batch: &Batch,
-        remote_id: &str,
-        planned: &[Payout],
-        withdrawals: &[Withdrawal],
-    ) -> Result<(), PayoutError> {
-        let mut matched = Vec::new();
-        let mut missing = Vec::new();
-        for (i, p) in planned.iter().enumerate() {
-            let external = p.external_id();
-            let w = withdrawals
-                .iter()
-                .find(|w| w.unique_external_id.as_deref() == Some(external.as_str()))
-                .or_else(|| {
-                    // Without external ids, NOWPayments keeps the order it was given.
-                    (withdrawals.len() == planned.len()
-                        && withdrawals.iter().all(|w| w.unique_external_id.is_none()))
-                    .then(|| &withdrawals[i])
-                });
-            match w {
-                Some(w) => matched.push((
-                    p.id,
-                    w.id.clone(),
-                    PayoutStatus::parse(&w.status)
-                        .filter(|s| !s.is_final())
-                        .unwrap_or(PayoutStatus::Waiting),
-                )),
-                None => missing.push(p.clone()),
-            }
-        }
-        let mut tx = self.store.write().await?;
-        payouts::record_created_in(&mut tx, batch.id, remote_id, &matched).await?;
-        let mut queued = Vec::new();
-        for p in &missing {
-            let reason = "not in the batch NOWPayments created";
-            if payouts::transition_in(
-                &mut tx,
-                p.id,
-                PayoutStatus::Planned,
-                PayoutStatus::Rejected,
-                None,
-                Some(reason),
-            )
-            .await?
-            {
-                updates::give_back(&mut tx, std::slice::from_ref(p)).await?;
-                queued.extend(notices::released(
-                    batch.id,
-                    std::slice::from_ref(p),
-                    reason,
-                    &self.admins,
-                ));
-            }
-        }
-        outbox::enqueue(&mut tx, &queued).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Step 3: verifies the batch with a fresh 2FA code, unless NOWPayments has moved on.
-    async fn verify(&self, batch: &Batch, remote_id: &str) -> Result<RunOutcome, PayoutError> {
-        let mut tried = 0;
-        loop {
-            let remote = self.api.payout_batch(remote_id).await?;
-            let statuses: Vec<PayoutStatus> = remote
-                .iter()
-                .filter_map(|w| PayoutStatus::parse(&w.status))
-                .collect();
-            if statuses
-                .iter()
-                .any(|s| s.is_past_verification() || *s == PayoutStatus::Failed)
-            {
-                // Verified already (by a run that died before recording it).
-                return self.verified(batch, &remote).await;
-            }
-            if !statuses.is_empty() && statuses.iter().all(|s| s.returns_money()) {
-                return self
-                    .release(batch, "NOWPayments rejected the batch before verification")
-                    .await;
-            }
-            if tried == CODES_PER_RUN || batch.verify_attempts + tried >= MAX_VERIFY_ATTEMPTS {
-                return Err(PayoutError::VerificationRefused(batch.id));
-            }
-            let step = self.fresh_code_step(batch.id).await?;
-            payouts::renew(&self.store, batch.id, now() + LEASE_SECONDS).await?;
-            tried += 1;
-            let code = self.two_factor.code(step);
-            match self.api.verify_payout(remote_id, &code).await {
-                Ok(()) => return self.verified(batch, &remote).await,
-                Err(GatewayError::Rejected { code, message, .. }) => {
-                    // Perhaps verified already, perhaps a code from a skewed clock: look again.
-                    tracing::warn!(batch = batch.id, %code, %message, "2FA verification refused");
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// A TOTP step no verification has used yet, recorded as used before its code is sent, so
-    /// that a code is never sent twice, even by a run that dies and starts again at once.
-    async fn fresh_code_step(&self, batch_id: i64) -> Result<u64, PayoutError> {
-        for _ in 0..4 {
-            let unix = now().max(0) as u64;
-            let step = TwoFactor::step(unix);
-            // Refused when this step (or a later one) was used already, by any batch.
-            if payouts::use_code_step(&self.store, batch_id, step as i64).await? {
-                return Ok(step);
-            }
-            let wait = (step + 1) * STEP_SECONDS - unix;
-            tracing::info!(wait_s = wait, "waiting for a fresh 2FA code");
-            tokio::time::sleep(Duration::from_secs(wait) + Duration::from_millis(50)).await;
-        }
-        Err(PayoutError::NoFreshCode)
-    }
-
-    /// Closes a verified batch: sellers are told their money is on its way, admins get the
-    /// summary, and the statuses NOWPayments reported are applied.
-    async fn verified(
-        &self,
-        batch: &Batch,
-        remote: &[Withdrawal],
-    ) -> Result<RunOutcome, PayoutError> {
-        let all = payouts::payouts_of(&self.store, batch.id).await?;
-        let (sent, failed): (Vec<Payout>, Vec<Payout>) = all
-            .into_iter()
-            .partition(|p| p.withdrawal_id.is_some() && !p.status.returns_money());
-        let mut tx = self.store.write().await?;
-        if payouts::mark_verified_in(&mut tx, batch.id).await? {
-            let sent_cents = sent.iter().map(|p| p.amount).sum::<UsdCents>().0;
-            crate::metrics::add(
-                "souk_payout_amount_cents_total",
-                &[("status", "sent")],
-                sent_cents.max(0) as u64,
-            );
-            let mut queued: Vec<Queued> = sent.iter().map(notices::on_its_way).collect();
-            queued.extend(notices::summary(
-                batch.id,
-                &sent,
-                failed.len(),
-                &batch.started_by,
-                &self.admins,
-            ));
-            outbox::enqueue(&mut tx, &queued).await?;
-        }
-        tx.commit().await?;
-        for w in remote {
-            updates::apply(&self.store, &self.admins, w).await?;
-        }
-        self.outbox_wake.notify_one();
-        Ok(RunOutcome::Sent(BatchReport {
-            batch_id: batch.id,
-            count: sent.len(),
-            total: sent.iter().map(|p| p.amount).sum(),
-            failures: failed.len(),
-        }))
+        self.verify(batch, hold, &remote_id).await
     }
 
     /// Closes a batch that will never be paid and gives every open amount back.
-    async fn release(&self, batch: &Batch, reason: &str) -> Result<RunOutcome, PayoutError> {
+    async fn release(
+        &self,
+        batch: &Batch,
+        hold: &Hold,
+        reason: &str,
+    ) -> Result<RunOutcome, PayoutError> {
         let mut tx = self.store.write().await?;
-        let returned = payouts::release_in(&mut tx, batch.id, reason).await?;
+        hold.check_in(&mut tx).await?;
+        let returned = payouts::release_in(&mut tx, batch.id, &hold.holder, reason).await?;
         updates::give_back(&mut tx, &returned).await?;
         outbox::enqueue(
             &mut tx,

@@ -213,6 +213,39 @@ impl FakeNowPayments {
         w.error = error.map(str::to_owned);
     }
 
+    /// The account's older payouts: one finished batch of `n` withdrawals, made outside souk,
+    /// listed by `GET /payout` before any batch souk creates afterwards.
+    pub fn add_foreign_withdrawals(&self, n: usize) {
+        let mut c = self.custody();
+        let batch_id = (FIRST_BATCH_ID + c.batches.len() as u64).to_string();
+        let first = FIRST_WITHDRAWAL_ID
+            + c.batches
+                .iter()
+                .map(|b| b.withdrawals.len() as u64)
+                .sum::<u64>();
+        let withdrawals = (0..n as u64)
+            .map(|i| FakeWithdrawal {
+                id: (first + i).to_string(),
+                batch_id: batch_id.clone(),
+                address: "TForeignAddressForeignAddressFor1".into(),
+                currency: "usdttrc20".into(),
+                amount: "10".into(),
+                status: "FINISHED".into(),
+                hash: Some(format!("0xforeign{i}")),
+                error: None,
+                unique_external_id: Some(format!("other-system-{i}")),
+                ipn_callback_url: None,
+                created_at: iso(now_ms()),
+            })
+            .collect();
+        c.batches.push(FakeBatch {
+            id: batch_id,
+            withdrawals,
+            verified: true,
+            verify_attempts: 1,
+        });
+    }
+
     /// NOWPayments rejects batches left unverified for an hour.
     pub fn reject_unverified(&self) {
         for b in self.custody().batches.iter_mut().filter(|b| !b.verified) {

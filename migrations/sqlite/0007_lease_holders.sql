@@ -1,0 +1,4 @@
+-- A payout batch is held by a named run (its lease holder) while its lease lasts; only the holder
+-- may move the batch forward. Outbox rows name the replica that claimed them.
+ALTER TABLE payout_batches ADD COLUMN lease_holder TEXT;
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
