@@ -220,6 +220,14 @@ impl Config {
         {
             return Err(err("PAYOUT_CURRENCY", "must be a ticker such as usdttrc20"));
         }
+        if !crate::domain::payout::is_dollar_stablecoin(&payout_currency) {
+            return Err(err(
+                "PAYOUT_CURRENCY",
+                format!(
+                    "{payout_currency} is not a US dollar stablecoin: sellers are paid their dollar balance one for one, so use usdttrc20, usdterc20, usdtbsc, usdcsol or the like"
+                ),
+            ));
+        }
 
         let admin_ids = get("ADMIN_IDS")
             .map(|ids| {

@@ -140,6 +140,8 @@ pub struct Candidate {
     pub wallet_currency: String,
     pub address: String,
     pub available: UsdCents,
+    /// A banned seller's money is held: never paid while the ban lasts.
+    pub banned: bool,
 }
 
 /// One seller's share of a run.
@@ -150,19 +152,45 @@ pub struct PlannedPayout {
     pub amount: UsdCents,
 }
 
-/// Who is paid: sellers whose wallet is for the payout coin and whose whole available balance
-/// reaches the minimum. Each is paid that whole balance.
+/// Who is paid: sellers not banned whose wallet is for the payout coin and whose whole available
+/// balance reaches the minimum. Each is paid that whole balance.
 pub fn plan(candidates: &[Candidate], currency: &str, minimum: UsdCents) -> Vec<PlannedPayout> {
-    candidates
-        .iter()
-        .filter(|c| c.wallet_currency.eq_ignore_ascii_case(currency))
-        .filter(|c| c.available >= minimum && c.available.0 > 0)
+    due(candidates, currency, minimum)
+        .into_iter()
+        .filter(|c| !c.banned)
         .map(|c| PlannedPayout {
             seller_id: c.seller_id,
             address: c.address.clone(),
             amount: c.available,
         })
         .collect()
+}
+
+/// Banned sellers who would be paid otherwise: their money is held until they are unbanned.
+pub fn held<'a>(
+    candidates: &'a [Candidate],
+    currency: &str,
+    minimum: UsdCents,
+) -> Vec<&'a Candidate> {
+    due(candidates, currency, minimum)
+        .into_iter()
+        .filter(|c| c.banned)
+        .collect()
+}
+
+fn due<'a>(candidates: &'a [Candidate], currency: &str, minimum: UsdCents) -> Vec<&'a Candidate> {
+    candidates
+        .iter()
+        .filter(|c| c.wallet_currency.eq_ignore_ascii_case(currency))
+        .filter(|c| c.available >= minimum && c.available.0 > 0)
+        .collect()
+}
+
+/// Whether a coin is a US dollar stablecoin (USDT, USDC or DAI on any network), the only kind a
+/// dollar balance can be paid in one for one.
+pub fn is_dollar_stablecoin(ticker: &str) -> bool {
+    let t = ticker.to_ascii_lowercase();
+    ["usdt", "usdc", "dai"].iter().any(|p| t.starts_with(p))
 }
 
 /// The amount NOWPayments is asked to send, in the payout stablecoin (1 USD = 1 USDT):
@@ -186,6 +214,7 @@ mod tests {
             wallet_currency: currency.into(),
             address: format!("T{seller_id}"),
             available: UsdCents(cents),
+            banned: false,
         }
     }
 
@@ -231,5 +260,39 @@ mod tests {
         assert_eq!(amount_text(UsdCents(5000)), "50.00");
         assert_eq!(amount_text(UsdCents(123456)), "1234.56");
         assert_eq!(amount_text(UsdCents(7)), "0.07");
+    }
+
+    #[test]
+    fn a_banned_seller_is_held_not_paid() {
+        let mut banned = c(7, "usdttrc20", 9000);
+        banned.banned = true;
+        let candidates = [c(1, "usdttrc20", 5000), banned, c(8, "usdttrc20", 10)];
+        let paid: Vec<i64> = plan(&candidates, "usdttrc20", UsdCents(5000))
+            .iter()
+            .map(|p| p.seller_id)
+            .collect();
+        assert_eq!(paid, [1]);
+        let held: Vec<i64> = held(&candidates, "usdttrc20", UsdCents(5000))
+            .iter()
+            .map(|c| c.seller_id)
+            .collect();
+        assert_eq!(held, [7]);
+    }
+
+    #[test]
+    fn only_dollar_stablecoins_pay_dollars_one_for_one() {
+        for coin in [
+            "usdttrc20",
+            "usdterc20",
+            "USDTBSC",
+            "usdcsol",
+            "usdc",
+            "dai",
+        ] {
+            assert!(is_dollar_stablecoin(coin), "{coin}");
+        }
+        for coin in ["trx", "btc", "eth", "sol", "ton", "xmr"] {
+            assert!(!is_dollar_stablecoin(coin), "{coin}");
+        }
     }
 }

@@ -80,11 +80,14 @@ fn payout_from(r: &AnyRow) -> Result<Payout, StoreError> {
     })
 }
 
-/// Sellers with a wallet, and their available balance (the sum of their ledger entries).
+/// Sellers with a wallet, their available balance (the sum of their ledger entries) and whether
+/// they are banned.
 pub async fn candidates_in(conn: &mut Conn) -> Result<Vec<Candidate>, StoreError> {
     let rows = sqlx::query(
         "SELECT w.seller_id, w.currency, w.address, \
-         CAST(COALESCE((SELECT SUM(l.amount_cents) FROM ledger_entries l WHERE l.seller_id = w.seller_id), 0) AS BIGINT) AS available \
+         CAST(COALESCE((SELECT SUM(l.amount_cents) FROM ledger_entries l WHERE l.seller_id = w.seller_id), 0) AS BIGINT) AS available, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = w.seller_id AND u.banned_at IS NOT NULL) \
+         THEN 1 ELSE 0 END AS BIGINT) AS banned \
          FROM wallets w ORDER BY w.seller_id",
     )
     .fetch_all(&mut *conn)
@@ -96,6 +99,7 @@ pub async fn candidates_in(conn: &mut Conn) -> Result<Vec<Candidate>, StoreError
                 wallet_currency: r.try_get("currency")?,
                 address: r.try_get("address")?,
                 available: UsdCents(r.try_get("available")?),
+                banned: r.try_get::<i64, _>("banned")? == 1,
             })
         })
         .collect()

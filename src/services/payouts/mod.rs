@@ -222,6 +222,17 @@ impl Payer {
         if let Err(e) = self.queue(&note).await {
             tracing::error!(error = %e, "could not queue the payout run note");
         }
+        if let Ok(RunOutcome::NothingToPay | RunOutcome::Sent(_) | RunOutcome::Short { .. }) =
+            &result
+        {
+            let held = self.held_notes(&run).await;
+            if let Err(e) = match held {
+                Ok(notes) => self.queue(&notes).await,
+                Err(e) => Err(e),
+            } {
+                tracing::error!(error = %e, "could not tell the admins of held payouts");
+            }
+        }
         match &result {
             Ok(outcome) => tracing::info!(started_by, %outcome, "payout run"),
             Err(e) => tracing::error!(started_by, error = %e, "payout run stopped"),
@@ -397,6 +408,34 @@ impl Payer {
         }
         self.outbox_wake.notify_one();
         Ok(report)
+    }
+
+    /// One note per banned seller whose money this run held back.
+    async fn held_notes(&self, run: &str) -> Result<Vec<Queued>, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let candidates = payouts::candidates_in(&mut conn).await?;
+        let held = payout::held(&candidates, &self.currency, self.minimum);
+        for c in &held {
+            tracing::warn!(
+                seller = c.seller_id,
+                amount = %c.available,
+                "payout held: the seller is banned"
+            );
+        }
+        Ok(held
+            .iter()
+            .flat_map(|c| {
+                notices::run_note(
+                    &format!("{run}:{}", c.seller_id),
+                    "admin-payout-held",
+                    &[
+                        ("user", c.seller_id.to_string()),
+                        ("amount", c.available.to_string()),
+                    ],
+                    &self.admins,
+                )
+            })
+            .collect())
     }
 
     async fn queue(&self, queued: &[Queued]) -> Result<(), StoreError> {

@@ -133,3 +133,39 @@ async fn a_batch_found_past_the_first_two_thousand_withdrawals_is_never_credited
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_banned_seller_is_not_paid_the_admins_are_told_and_unban_releases_the_money() {
+    let mut app = spawn_payout_app().await;
+    let admin = TgUser::new(ADMIN, "en");
+    let (banned, other) = (TgUser::new(12_221, "en"), TgUser::new(12_222, "en"));
+    seller_with_sales(&app, &banned, 2).await;
+    seller_with_sales(&app, &other, 2).await;
+    app.tg.send_text(&admin, &format!("/ban {}", banned.id));
+    app.tg.wait_for_text(ADMIN, "is banned").await;
+
+    let p = payer(&app);
+    let RunOutcome::Sent(report) = p.run("cron").await.unwrap() else {
+        panic!("the other seller is paid")
+    };
+    assert_eq!(report.count, 1);
+    assert_eq!(app.np.withdrawals().len(), 1);
+    assert_eq!(available(&app, other.id).await, 0);
+    assert_eq!(available(&app, banned.id).await, 5000, "held, not paid");
+    app.tg
+        .wait_for_text(
+            ADMIN,
+            &format!("Payout held: seller {} is banned", banned.id),
+        )
+        .await;
+
+    app.tg.send_text(&admin, &format!("/unban {}", banned.id));
+    app.tg.wait_for_text(ADMIN, "pays what was held").await;
+    let RunOutcome::Sent(report) = p.run("cron").await.unwrap() else {
+        panic!("the unbanned seller is paid")
+    };
+    assert_eq!(report.count, 1);
+    assert_eq!(available(&app, banned.id).await, 0);
+    assert_eq!(app.np.withdrawals().len(), 2);
+    app.stop().await;
+}
