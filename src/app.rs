@@ -111,24 +111,33 @@ impl Application {
         let (gateway, simulator): (Arc<dyn PaymentGateway>, Option<Arc<Simulator>>) = match &config
             .nowpayments
         {
-            Some(np) => (
+            Some(np) if !config.sandbox() => (
                 Arc::new(NowPaymentsClient::new(
                     &config.nowpayments_api_url,
                     np.api_key.clone(),
                 )),
                 None,
             ),
-            None => {
-                tracing::warn!(
-                    "SANDBOX MODE: no NOWPAYMENTS_API_KEY, payments are simulated and no real money moves"
-                );
+            _ => {
+                if config.sandbox() {
+                    tracing::warn!(
+                        "SANDBOX MODE: payments are simulated, no real money moves and nothing is credited to sellers"
+                    );
+                } else {
+                    tracing::info!(
+                        "no NOWPAYMENTS_API_KEY: crypto payments are off (the other rails are real)"
+                    );
+                }
                 let own_ipn = format!("http://127.0.0.1:{port}/ipn/nowpayments");
                 let sim = Arc::new(Simulator::new(
                     own_ipn,
                     config.ipn_secret.clone(),
                     tuning.sandbox_step_delay,
                 ));
-                (sim.clone() as Arc<dyn PaymentGateway>, Some(sim))
+                (
+                    sim.clone() as Arc<dyn PaymentGateway>,
+                    config.sandbox().then_some(sim),
+                )
             }
         };
         let files = Arc::new(match &config.s3 {
@@ -166,14 +175,15 @@ impl Application {
             (Some(p), true) => Some(Converter::for_payer(p)),
             _ => None,
         };
-        let monitor = (!config.sandbox()).then(|| crate::jobs::monitor::ProviderMonitor {
-            store: store.clone(),
-            gateway: gateway.clone(),
-            admins: Arc::new(config.admin_ids.clone()),
-            outbox_wake: outbox_wake.clone(),
-            every: tuning.provider_check.0,
-            down_after: tuning.provider_check.1,
-        });
+        let monitor =
+            (config.crypto() && !config.sandbox()).then(|| crate::jobs::monitor::ProviderMonitor {
+                store: store.clone(),
+                gateway: gateway.clone(),
+                admins: Arc::new(config.admin_ids.clone()),
+                outbox_wake: outbox_wake.clone(),
+                every: tuning.provider_check.0,
+                down_after: tuning.provider_check.1,
+            });
         let (stop_tx, stop_rx) = watch::channel(false);
         let broadcaster = Broadcaster {
             store: store.clone(),

@@ -43,6 +43,9 @@ pub struct Config {
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
     pub nexpay: Option<crate::payments::nexpay::NexpayConfig>,
+    /// Crypto payments are simulated and nothing is credited: `SANDBOX=true`, or no real rail
+    /// configured at all.
+    pub sandbox: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -377,6 +380,27 @@ impl Config {
             Some("true" | "1" | "yes" | "on") => true,
             Some(_) => return Err(err("AUTO_CONVERT", "must be true or false")),
         };
+        let no_real_rail = nowpayments.is_none() && stars_per_usd.is_none() && nexpay.is_none();
+        let sandbox = match get("SANDBOX").map(|v| v.to_ascii_lowercase()).as_deref() {
+            None => no_real_rail,
+            Some("false" | "0" | "no" | "off") => {
+                if no_real_rail {
+                    return Err(err(
+                        "SANDBOX",
+                        "is false but no payment rail is configured (NOWPAYMENTS_API_KEY, STARS_PER_USD or NEXPAY_*)",
+                    ));
+                }
+                false
+            }
+            Some("true" | "1" | "yes" | "on") => true,
+            Some(_) => return Err(err("SANDBOX", "must be true or false")),
+        };
+        if sandbox && custody.is_some() {
+            return Err(err(
+                "SANDBOX",
+                "sandbox mode cannot pay anyone: remove NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET, or turn sandbox off",
+            ));
+        }
         if auto_convert && custody.is_none() {
             return Err(err(
                 "AUTO_CONVERT",
@@ -412,6 +436,7 @@ impl Config {
             webhook,
             stars_per_usd,
             nexpay,
+            sandbox,
         })
     }
 
@@ -437,7 +462,12 @@ impl Config {
     }
 
     pub fn sandbox(&self) -> bool {
-        self.nowpayments.is_none()
+        self.sandbox
+    }
+
+    /// Whether coins are offered: through NOWPayments, or its simulator in sandbox mode.
+    pub fn crypto(&self) -> bool {
+        self.sandbox || self.nowpayments.is_some()
     }
 }
 

@@ -128,6 +128,7 @@ delivery-receipt = ✅ Receipt, order #{ $order }
     Paid: ${ $total } ({ $amount } { $coin })
     Thank you! Find it again any time with /purchases.
 seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): ${ $amount } credited to you. Available balance: ${ $balance }.
+seller-sale-sandbox = 🎉 Sale! “{ $title }” (order #{ $order }), in sandbox mode: the payment was simulated, so nothing is credited to you.
 seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: ${ $amount } taken back. Available balance: ${ $balance }.
 payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin } arrived, { $missing } { $coin } is missing.
     Send the missing amount to { $address } to complete the order.

@@ -128,6 +128,7 @@ delivery-receipt = ✅ Reçu, commande n°{ $order }
     Payé : { $total } $ ({ $amount } { $coin })
     Merci ! Retrouvez-le à tout moment avec /purchases.
 seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { $amount } $ crédités sur votre compte. Solde disponible : { $balance } $.
+seller-sale-sandbox = 🎉 Vente ! « { $title } » (commande n°{ $order }), en mode bac à sable : le paiement était simulé, rien n’est crédité sur votre compte.
 seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { $amount } $ repris. Solde disponible : { $balance } $.
 payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
     Envoyez le montant manquant à { $address } pour finaliser la commande.

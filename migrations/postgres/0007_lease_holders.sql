@@ -1,4 +1,6 @@
 -- A payout batch is held by a named run (its lease holder) while its lease lasts; only the holder
--- may move the batch forward. Outbox rows name the replica that claimed them.
+-- may move the batch forward. Outbox rows name the replica that claimed them. Sandbox orders
+-- (paid through the simulator) deliver but are never credited to the seller.
 ALTER TABLE payout_batches ADD COLUMN lease_holder TEXT;
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE orders ADD COLUMN sandbox BIGINT NOT NULL DEFAULT 0;

@@ -148,6 +148,7 @@ mod tests {
             pay_amount: None,
             actually_paid: None,
             expires_at: expires_at.map(String::from),
+            sandbox: false,
         }
     }
 

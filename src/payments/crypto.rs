@@ -14,6 +14,8 @@ pub struct CryptoRail {
     pub currencies: Arc<CurrencyCatalog>,
     /// Where NOWPayments posts IPNs (`/ipn/nowpayments`).
     pub ipn_callback_url: Option<String>,
+    /// The gateway is souk's own simulator (sandbox mode).
+    pub simulated: bool,
 }
 
 #[async_trait]
@@ -42,6 +44,10 @@ impl Rail for CryptoRail {
     }
 
     /// Coins are whatever the operator accepts; the codes of other rails never look like one.
+    fn simulated(&self) -> bool {
+        self.simulated
+    }
+
     fn serves(&self, code: &str) -> bool {
         code.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())

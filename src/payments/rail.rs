@@ -131,6 +131,10 @@ pub trait Rail: Send + Sync {
     async fn choices(&self) -> Result<Vec<Choice>, GatewayError>;
     /// Whether an order's `pay_currency` is one of its choices.
     fn serves(&self, code: &str) -> bool;
+    /// Payments here are simulated (sandbox mode): their orders deliver but credit no seller.
+    fn simulated(&self) -> bool {
+        false
+    }
     /// Refuses a total the rail cannot take, before any order is written.
     async fn admits(&self, _code: &str, _total: UsdCents) -> Result<(), Refused> {
         Ok(())
@@ -182,14 +186,17 @@ impl Rails {
         if let Some(nexpay) = &config.nexpay {
             rails.push(Arc::new(super::nexpay::NexpayRail::new(nexpay.clone())));
         }
-        rails.push(Arc::new(super::crypto::CryptoRail {
-            currencies: Arc::new(super::currencies::CurrencyCatalog::new(
-                gateway.clone(),
-                config.accepted_currencies.clone(),
-            )),
-            gateway,
-            ipn_callback_url,
-        }));
+        if config.crypto() {
+            rails.push(Arc::new(super::crypto::CryptoRail {
+                currencies: Arc::new(super::currencies::CurrencyCatalog::new(
+                    gateway.clone(),
+                    config.accepted_currencies.clone(),
+                )),
+                gateway,
+                ipn_callback_url,
+                simulated: config.sandbox(),
+            }));
+        }
         Rails(rails)
     }
 

@@ -126,7 +126,9 @@ impl Checkout {
             None => {
                 let quote = self.quote(&product);
                 rail.admits(code, quote.total).await?;
-                let id = self.create_order(buyer.id, &product, quote, code).await?;
+                let id = self
+                    .create_order(buyer.id, &product, quote, code, rail.simulated())
+                    .await?;
                 orders::get(&self.store, id)
                     .await?
                     .ok_or(CheckoutError::ProductUnavailable)?
@@ -186,6 +188,7 @@ impl Checkout {
         product: &Product,
         quote: Quote,
         coin: &str,
+        simulated: bool,
     ) -> Result<i64, CheckoutError> {
         let mut tx = self.store.write().await?;
         let replaced = orders::cancel_unpaid_in(&mut tx, buyer_id, product.id).await?;
@@ -201,6 +204,9 @@ impl Checkout {
             coin,
         )
         .await?;
+        if simulated {
+            orders::mark_sandbox_in(&mut tx, order_id).await?;
+        }
         if product.kind == ProductKind::Items {
             if stock::reserve(&mut tx, product.id, order_id)
                 .await?

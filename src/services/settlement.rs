@@ -455,8 +455,12 @@ struct Effects {
 
 /// What the move to `next` writes in the seller's ledger: the price on sale, taken back on
 /// refund of a sale (an order refunded before it finished was never credited, so nothing is
-/// debited). The reference makes each happen once per order.
+/// debited). A sandbox order moves no real money, so it writes nothing. The reference makes each
+/// happen once per order.
 fn ledger_entry(order: &orders::Order, next: OrderStatus) -> Option<NewEntry> {
+    if order.sandbox {
+        return None;
+    }
     let kind = match (order.status, next) {
         (_, OrderStatus::Finished) => EntryKind::Sale,
         (OrderStatus::Finished, OrderStatus::Refunded) => EntryKind::Refund,
@@ -549,9 +553,33 @@ fn mismatch(order: &orders::Order, u: &PaymentStatusBody) -> Option<String> {
     None
 }
 
-/// What the move to `next` owes the buyer and the seller. The dedupe keys make each message
-/// exist once per order and status, whatever repeats.
+/// What the move to `next` owes the buyer (and the seller of a sandbox sale, which no ledger
+/// entry announces). The dedupe keys make each message exist once per order and status,
+/// whatever repeats.
 fn messages_for(
+    row: &SettlementRow,
+    next: OrderStatus,
+    paid: Option<&CryptoAmount>,
+) -> Vec<Queued> {
+    let order = &row.order;
+    let base = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+    ];
+    let mut messages = buyer_messages(row, next, paid);
+    if next == OrderStatus::Finished && order.sandbox {
+        // The seller hears of the simulated sale; nothing reaches their balance.
+        messages.push(Queued {
+            dedupe_key: format!("order:{}:sold", order.id),
+            chat_id: order.seller_id,
+            message: OutboxMessage::text("seller-sale-sandbox", &base),
+        });
+    }
+    messages
+}
+
+/// What the move to `next` owes the buyer.
+fn buyer_messages(
     row: &SettlementRow,
     next: OrderStatus,
     paid: Option<&CryptoAmount>,
@@ -807,6 +835,7 @@ mod tests {
             pay_amount: Some("0.0004".into()),
             actually_paid: None,
             expires_at: None,
+            sandbox: false,
         };
         Pending {
             row: SettlementRow {

@@ -25,6 +25,8 @@ pub struct Order {
     pub actually_paid: Option<String>,
     /// When the rail stops taking the payment (RFC 3339), when it said.
     pub expires_at: Option<String>,
+    /// Paid through the sandbox simulator: delivered, never credited to the seller.
+    pub sandbox: bool,
 }
 
 impl Order {
@@ -50,7 +52,7 @@ pub struct AttachedPayment<'a> {
 }
 
 const COLUMNS: &str = "id, buyer_id, product_id, seller_id, price_cents, commission_cents, total_cents, \
-    pay_currency, status, payment_id, pay_address, pay_amount, actually_paid, expires_at";
+    pay_currency, status, payment_id, pay_address, pay_amount, actually_paid, expires_at, sandbox";
 
 fn from_row(r: &AnyRow) -> Result<Order, StoreError> {
     let status: String = r.try_get("status")?;
@@ -71,6 +73,7 @@ fn from_row(r: &AnyRow) -> Result<Order, StoreError> {
         pay_amount: r.try_get("pay_amount")?,
         actually_paid: r.try_get("actually_paid")?,
         expires_at: r.try_get("expires_at")?,
+        sandbox: r.try_get::<i64, _>("sandbox")? == 1,
     })
 }
 
@@ -122,6 +125,15 @@ pub async fn insert_created_in(
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
+}
+
+/// Marks a new order as paid through the sandbox simulator (nothing it settles is credited).
+pub async fn mark_sandbox_in(conn: &mut Conn, order_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE orders SET sandbox = 1 WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// The payment id an order never billed gets when it lapses (a Stars invoice left unpaid).

@@ -30,3 +30,40 @@ fn a_payout_coin_that_is_not_a_dollar_stablecoin_is_refused_in_one_line() {
         );
     }
 }
+
+fn config(pairs: &[(&str, &str)]) -> Result<Config, souk::config::ConfigError> {
+    let vars: HashMap<String, String> = [("TELOXIDE_TOKEN", "123:abc")]
+        .iter()
+        .chain(pairs)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_vars(&vars)
+}
+
+#[test]
+fn sandbox_mode_is_on_only_without_any_real_rail_or_when_asked() {
+    assert!(config(&[]).unwrap().sandbox(), "only a token: sandbox");
+    let stars = config(&[("STARS_PER_USD", "75")]).unwrap();
+    assert!(
+        !stars.sandbox() && !stars.crypto(),
+        "Stars are real: no simulator"
+    );
+    let asked = config(&[("STARS_PER_USD", "75"), ("SANDBOX", "true")]).unwrap();
+    assert!(asked.sandbox() && asked.crypto());
+    let e = config(&[("SANDBOX", "false")]).unwrap_err().to_string();
+    assert!(e.starts_with("SANDBOX: "), "{e}");
+    let e = config(&[
+        ("SANDBOX", "true"),
+        ("NOWPAYMENTS_API_KEY", "k"),
+        ("NOWPAYMENTS_IPN_SECRET", "s"),
+        ("NOWPAYMENTS_EMAIL", "a@b.c"),
+        ("NOWPAYMENTS_PASSWORD", "p"),
+        ("NOWPAYMENTS_2FA_SECRET", "JBSWY3DPEHPK3PXP"),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("SANDBOX: ") && e.contains("cannot pay"),
+        "{e}"
+    );
+}

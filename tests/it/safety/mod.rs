@@ -3,5 +3,6 @@
 mod config;
 mod ledger;
 mod payouts;
+mod sandbox;
 mod stock;
 mod texts;
