@@ -119,6 +119,7 @@ status-failed = The payment failed.
 status-expired = The payment expired.
 status-refunded = The payment was refunded.
 status-cancelled = The order was cancelled.
+status-paid_sold_out = Paid, but the product sold out before your payment arrived. An admin will refund you, unless the seller restocks first (you then get it at once).
 status-unavailable = The payment provider is not answering; please try again shortly.
 
 ## Messages caused by payments
@@ -256,7 +257,7 @@ buy-button-sold-out = Sold out
 sold-out = Sorry, this product is sold out.
 seller-sold-out = 📦 “{ $title }” is sold out. Add items from /myproducts to sell it again.
 paid-but-sold-out = ⚠ Your payment for order #{ $order } ({ $title }) arrived after the offer expired, and the product sold out in the meantime. An admin has been told and will refund you.
-admin-paid-but-sold-out = 🚨 Order #{ $order } ({ $title }) was paid after its item was released and nothing is left: refund the buyer.
+admin-paid-but-sold-out = 🚨 Order #{ $order } ({ $title }) was paid after its item was released and nothing is left. Nothing was delivered and the seller was not credited: refund the buyer with /refund { $order }, or the seller's next restock delivers it.
 
 ## Delivery of items, texts and links
 delivery-item = ✅ Receipt, order #{ $order }
@@ -318,7 +319,7 @@ product-unhidden = Product #{ $product } is back in the shop (if its seller has 
 product-unknown = No product #{ $product }.
 refund-usage = Usage: /refund order_id (for a finished order).
 order-refunded = Order #{ $order } is marked refunded: ${ $amount } taken back from seller { $seller }, and the buyer and the seller are told. Send the crypto back to the buyer from the NOWPayments dashboard: souk does not move it.
-refund-not-finished = Order #{ $order } is { $status }: only a finished order can be refunded.
+refund-not-finished = Order #{ $order } is { $status }: only a finished order can be refunded (or one paid after it sold out).
 order-unknown = No order #{ $order }.
 
 ## Admin views

@@ -119,6 +119,7 @@ status-failed = Le paiement a échoué.
 status-expired = Le paiement a expiré.
 status-refunded = Le paiement a été remboursé.
 status-cancelled = La commande a été annulée.
+status-paid_sold_out = Payé, mais le produit a été épuisé avant l’arrivée de votre paiement. Un administrateur vous remboursera, sauf si le vendeur réapprovisionne avant (vous le recevrez alors aussitôt).
 status-unavailable = Le prestataire de paiement ne répond pas ; réessayez sous peu.
 
 ## Messages liés aux paiements
@@ -256,7 +257,7 @@ buy-button-sold-out = Épuisé
 sold-out = Désolé, ce produit est épuisé.
 seller-sold-out = 📦 « { $title } » est épuisé. Ajoutez des articles depuis /myproducts pour le vendre à nouveau.
 paid-but-sold-out = ⚠ Votre paiement de la commande n°{ $order } ({ $title }) est arrivé après l'expiration de l'offre, et le produit s'est épuisé entre-temps. Un administrateur a été prévenu et vous remboursera.
-admin-paid-but-sold-out = 🚨 La commande n°{ $order } ({ $title }) a été payée après la libération de son article et il n'en reste plus : remboursez l'acheteur.
+admin-paid-but-sold-out = 🚨 La commande n°{ $order } ({ $title }) a été payée après la libération de son article et il n’en reste plus. Rien n’a été livré et le vendeur n’a pas été crédité : remboursez l’acheteur avec /refund { $order }, ou le prochain réassort du vendeur la livrera.
 
 ## Livraison d'articles, de textes et de liens
 delivery-item = ✅ Reçu, commande n°{ $order }
@@ -318,7 +319,7 @@ product-unhidden = Le produit n° { $product } revient dans la boutique (si son 
 product-unknown = Aucun produit n° { $product }.
 refund-usage = Utilisation : /refund id_commande (pour une commande terminée).
 order-refunded = La commande n° { $order } est marquée remboursée : { $amount } $ repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
-refund-not-finished = La commande n° { $order } est { $status } : seule une commande terminée peut être remboursée.
+refund-not-finished = La commande n° { $order } est { $status } : seule une commande payée (terminée, ou payée après épuisement du stock) peut être remboursée.
 order-unknown = Aucune commande n° { $order }.
 
 ## Vues d'administration

@@ -4,7 +4,6 @@
 use super::action::Action;
 use super::admin::is_admin;
 use super::{Deps, HandlerResult, Who};
-use crate::domain::OrderStatus;
 use crate::payments::stars::STARS;
 use crate::services::moderation::{self, MarkPaidRefusal, RefundOutcome};
 use crate::store::{orders, products, users};
@@ -136,7 +135,7 @@ async fn refund_stars(
     let Some(charge) = order
         .payment_id
         .clone()
-        .filter(|_| order.pay_currency == STARS && order.status == OrderStatus::Finished)
+        .filter(|_| order.pay_currency == STARS && order.status.is_refundable())
     else {
         return Ok(Ok(()));
     };

@@ -4,7 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Where an order stands. `Created` exists before NOWPayments knows of the order; the rest are
-/// NOWPayments' own payment statuses, plus `Cancelled` (the buyer gave up before paying).
+/// NOWPayments' own payment statuses, plus `Cancelled` (the buyer gave up before paying) and
+/// `PaidSoldOut` (paid after its item was released, with none left: nothing delivered, nothing
+/// credited, to refund, or to deliver when the seller restocks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderStatus {
     Created,
@@ -18,12 +20,13 @@ pub enum OrderStatus {
     Expired,
     Refunded,
     Cancelled,
+    PaidSoldOut,
 }
 
 use OrderStatus::*;
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 11] = [
+    pub const ALL: [OrderStatus; 12] = [
         Created,
         Waiting,
         Confirming,
@@ -35,6 +38,7 @@ impl OrderStatus {
         Expired,
         Refunded,
         Cancelled,
+        PaidSoldOut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,12 +54,18 @@ impl OrderStatus {
             Expired => "expired",
             Refunded => "refunded",
             Cancelled => "cancelled",
+            PaidSoldOut => "paid_sold_out",
         }
     }
 
     /// The buyer can still pay (or cancel) this order.
     pub fn is_open(self) -> bool {
         matches!(self, Created | Waiting)
+    }
+
+    /// Paid and kept by the platform: what an admin may give back with /refund.
+    pub fn is_refundable(self) -> bool {
+        matches!(self, Finished | PaidSoldOut)
     }
 
     /// A status a payment reaches only once money arrived.
@@ -79,6 +89,9 @@ impl OrderStatus {
         }
         match (self, next) {
             (_, Created) => false,
+            // Only settlement puts an order there, when a late payment finds nothing left.
+            (_, PaidSoldOut) => false,
+            (PaidSoldOut, n) => matches!(n, Finished | Refunded),
             (Created, _) => next != Refunded,
             (Waiting, _) => next != Refunded,
             (Confirming, n) => matches!(n, Confirmed | Sending | PartiallyPaid | Finished | Failed),
@@ -173,6 +186,17 @@ mod tests {
         assert!(Cancelled.can_move_to(Confirming));
         assert!(!Expired.can_move_to(Waiting));
         assert!(!Expired.can_move_to(Failed));
+    }
+
+    #[test]
+    fn a_paid_order_with_nothing_left_is_refunded_or_delivered_later() {
+        assert!(PaidSoldOut.can_move_to(Refunded));
+        assert!(PaidSoldOut.can_move_to(Finished));
+        for s in OrderStatus::ALL {
+            assert!(!s.can_move_to(PaidSoldOut), "{s} -> paid_sold_out");
+        }
+        assert!(!PaidSoldOut.can_move_to(Expired));
+        assert!(!PaidSoldOut.can_move_to(Confirming));
     }
 
     #[test]

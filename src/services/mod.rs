@@ -6,4 +6,5 @@ pub mod checkout;
 pub mod moderation;
 pub mod payouts;
 pub mod settlement;
+pub mod sold_out;
 pub mod stars;

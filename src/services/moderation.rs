@@ -13,7 +13,7 @@ use crate::store::{Store, StoreError, orders};
 pub enum RefundOutcome {
     Refunded(Box<orders::Order>),
     NoSuchOrder,
-    /// Only a finished order can be refunded; here is its status.
+    /// Only a paid order (finished, or paid after it sold out) can be refunded; here is its status.
     NotFinished(OrderStatus),
 }
 
@@ -30,7 +30,7 @@ pub async fn refund(
     let Some(payment_id) = order
         .payment_id
         .clone()
-        .filter(|_| order.status == OrderStatus::Finished)
+        .filter(|_| order.status.is_refundable())
     else {
         return Ok(RefundOutcome::NotFinished(order.status));
     };

@@ -327,6 +327,21 @@ async fn settle_batch(
         settled.push(result);
     }
 
+    // Stock first: a late payment that finds nothing left is not finished but paid and sold
+    // out, and its seller is not credited.
+    let stock = apply_stock(&mut tx, &pending, &stock_effects, admins).await?;
+    queued.extend(stock.messages);
+    for order_id in &stock.sold_out {
+        if let Some(p) = pending.iter_mut().find(|p| p.row.order.id == *order_id) {
+            p.row.order.status = OrderStatus::PaidSoldOut;
+        }
+        entries.retain(|e| e.order_id != Some(*order_id) || e.kind != EntryKind::Sale);
+        for s in settled.iter_mut().filter(|s| s.order_id == Some(*order_id)) {
+            if s.status == Some(OrderStatus::Finished) {
+                s.status = Some(OrderStatus::PaidSoldOut);
+            }
+        }
+    }
     for p in pending.iter().filter(|p| p.changed) {
         let o = &p.row.order;
         let payment_id = o.payment_id.as_deref().unwrap_or_default();
@@ -344,7 +359,6 @@ async fn settle_batch(
         }
         tracing::info!(order_id = o.id, from = %p.loaded_status, to = %o.status, "order moved");
     }
-    queued.extend(apply_stock(&mut tx, &pending, &stock_effects, admins).await?);
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
     ledger::append(&mut tx, &entries).await?;
     let mut seen = HashSet::new();
@@ -660,7 +674,11 @@ fn buyer_messages(
                 OutboxMessage::text(&format!("payment-{}", next.as_str()), &base),
             )]
         }
-        OrderStatus::Waiting | OrderStatus::Created | OrderStatus::Cancelled => Vec::new(),
+        // A paid order with nothing left is told by the stock step (`apply_stock`).
+        OrderStatus::Waiting
+        | OrderStatus::Created
+        | OrderStatus::Cancelled
+        | OrderStatus::PaidSoldOut => Vec::new(),
     }
 }
 
@@ -711,15 +729,22 @@ fn stock_effect(row: &SettlementRow, next: OrderStatus) -> Option<StockEffect> {
     }
 }
 
+/// What the stock step did: messages owed, and the paid orders left without an item.
+struct StockOutcome {
+    messages: Vec<Queued>,
+    sold_out: Vec<i64>,
+}
+
 /// Writes the stock effects of the batch; items reserved late are delivered, and when none is
-/// left the buyer and the admins are told (the payment must be refunded by hand).
+/// left the buyer and the admins are told (an admin refunds, or a restock delivers).
 async fn apply_stock(
     conn: &mut Conn,
     pending: &[Pending],
     effects: &[(i64, StockEffect)],
     admins: &[i64],
-) -> Result<Vec<Queued>, StoreError> {
+) -> Result<StockOutcome, StoreError> {
     let mut queued = Vec::new();
+    let mut sold_out = Vec::new();
     for (order_id, effect) in effects {
         match effect {
             StockEffect::Sell => stock::sell(conn, *order_id).await?,
@@ -738,6 +763,7 @@ async fn apply_stock(
                             order_id,
                             "paid after its item was released, and the product is sold out"
                         );
+                        sold_out.push(*order_id);
                         let args = [
                             ("title", p.row.title.clone()),
                             ("order", order_id.to_string()),
@@ -758,7 +784,10 @@ async fn apply_stock(
             }
         }
     }
-    Ok(queued)
+    Ok(StockOutcome {
+        messages: queued,
+        sold_out,
+    })
 }
 
 /// A short stable fingerprint of an IPN body, for dedupe keys.

@@ -127,6 +127,17 @@ pub async fn insert_created_in(
     Ok(row.try_get("id")?)
 }
 
+/// The product's orders paid after it sold out, oldest first.
+pub async fn paid_sold_out(store: &Store, product_id: i64) -> Result<Vec<Order>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE product_id = $1 AND status = 'paid_sold_out' ORDER BY id"
+    ))
+    .bind(product_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Marks a new order as paid through the sandbox simulator (nothing it settles is credited).
 pub async fn mark_sandbox_in(conn: &mut Conn, order_id: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE orders SET sandbox = 1 WHERE id = $1")

@@ -106,3 +106,135 @@ async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
         "delivered once"
     );
 }
+
+mod late_money {
+    use crate::support::app::{ADMIN, spawn_app};
+    use crate::support::fake_telegram::TgUser;
+    use crate::support::flows::{Goods, open_currencies, pay_with, publish_goods};
+
+    /// Money that arrives after the last key went to someone else: nothing delivered, nothing
+    /// credited, the admins told with the command to refund; a restock then delivers it, and
+    /// the seller is credited once.
+    #[tokio::test]
+    async fn late_money_on_a_sold_out_product_credits_nobody_until_a_restock_delivers_it() {
+        let mut app = spawn_app().await;
+        let seller = TgUser::new(12_401, "en");
+        let (late, other) = (TgUser::new(12_402, "en"), TgUser::new(12_403, "en"));
+        let product = publish_goods(
+            &app,
+            &seller,
+            "One key",
+            "The last key",
+            "12",
+            None,
+            Goods::Items("KEY-ONE"),
+        )
+        .await;
+        let coins = open_currencies(&app, &late, product).await;
+        let (late_order, _, late_payment) = pay_with(&app, &late, &coins, "BTC").await;
+        let expired = app.np.ipn_body(&late_payment.payment_id, "expired", "0");
+        assert_eq!(app.post_ipn(&expired).await, 200);
+        app.tg.wait_for_text(late.id, "expired").await;
+
+        let coins = open_currencies(&app, &other, product).await;
+        let (_, _, paid) = pay_with(&app, &other, &coins, "BTC").await;
+        let body = app
+            .np
+            .ipn_body(&paid.payment_id, "finished", &paid.pay_amount);
+        assert_eq!(app.post_ipn(&body).await, 200);
+        app.tg.wait_for_text(other.id, "KEY-ONE").await;
+
+        // The first buyer's money arrives after all.
+        let body = app.np.ipn_body(
+            &late_payment.payment_id,
+            "finished",
+            &late_payment.pay_amount,
+        );
+        assert_eq!(app.post_ipn(&body).await, 200);
+        app.tg
+            .wait_for_text(late.id, "sold out in the meantime")
+            .await;
+        app.tg
+            .wait_for_text(ADMIN, &format!("/refund {late_order}"))
+            .await;
+        assert_eq!(app.order_status(late_order).await, "paid_sold_out");
+        let credited = format!(
+            "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'sale' AND order_id = {late_order}"
+        );
+        assert_eq!(
+            app.scalar(&credited).await,
+            0,
+            "nothing delivered, nothing credited"
+        );
+
+        // The seller restocks: the late buyer gets the new key, and the seller is credited.
+        app.tg.press(&seller, &format!("edit:{product}:restock"), 1);
+        app.tg.wait_for_text(seller.id, "new items").await;
+        app.tg.send_text(&seller, "KEY-TWO");
+        app.tg.wait_for_text(late.id, "KEY-TWO").await;
+        assert_eq!(app.order_status(late_order).await, "finished");
+        assert_eq!(app.scalar(&credited).await, 1);
+        app.stop().await;
+    }
+
+    /// Or the admin refunds it, and nobody is debited what they were never credited.
+    #[tokio::test]
+    async fn a_paid_sold_out_order_can_be_refunded_without_debiting_the_seller() {
+        let mut app = spawn_app().await;
+        let admin = TgUser::new(ADMIN, "en");
+        let seller = TgUser::new(12_411, "en");
+        let (late, other) = (TgUser::new(12_412, "en"), TgUser::new(12_413, "en"));
+        let product = publish_goods(
+            &app,
+            &seller,
+            "One code",
+            "The last code",
+            "12",
+            None,
+            Goods::Items("CODE-ONE"),
+        )
+        .await;
+        let coins = open_currencies(&app, &late, product).await;
+        let (late_order, _, late_payment) = pay_with(&app, &late, &coins, "BTC").await;
+        let expired = app.np.ipn_body(&late_payment.payment_id, "expired", "0");
+        assert_eq!(app.post_ipn(&expired).await, 200);
+        let coins = open_currencies(&app, &other, product).await;
+        let (_, _, paid) = pay_with(&app, &other, &coins, "BTC").await;
+        let body = app
+            .np
+            .ipn_body(&paid.payment_id, "finished", &paid.pay_amount);
+        assert_eq!(app.post_ipn(&body).await, 200);
+        let body = app.np.ipn_body(
+            &late_payment.payment_id,
+            "finished",
+            &late_payment.pay_amount,
+        );
+        assert_eq!(app.post_ipn(&body).await, 200);
+        app.tg
+            .wait_for_text(late.id, "sold out in the meantime")
+            .await;
+
+        app.tg.send_text(&admin, &format!("/refund {late_order}"));
+        let ask = app.tg.wait_for_text(ADMIN, &format!("#{late_order}")).await;
+        if let Some(confirm) = ask.button_data("Refund") {
+            app.tg.press(&admin, &confirm, ask.message_id().unwrap());
+        }
+        app.tg.wait_for_text(late.id, "was refunded").await;
+        assert_eq!(app.order_status(late_order).await, "refunded");
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM ledger_entries WHERE kind = 'refund'")
+                .await,
+            0
+        );
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ledger_entries WHERE seller_id = {}",
+                seller.id
+            ))
+            .await,
+            1200,
+            "the one real sale, nothing taken back"
+        );
+        app.stop().await;
+    }
+}

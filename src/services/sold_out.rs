@@ -1,0 +1,40 @@
+//! Orders paid after their product sold out (`paid_sold_out`): nothing was delivered and the
+//! seller was not credited. An admin refunds them (`/refund`), or the seller's next restock
+//! delivers them, oldest first, through the one settlement path (credited then, once).
+
+use super::settlement;
+use crate::domain::OrderStatus;
+use crate::store::{Store, StoreError, orders};
+
+/// Delivers the product's paid, sold-out orders from new stock while some is left. Returns how
+/// many were delivered.
+pub async fn deliver_after_restock(
+    store: &Store,
+    admins: &[i64],
+    product_id: i64,
+) -> Result<usize, StoreError> {
+    let mut delivered = 0;
+    for order in orders::paid_sold_out(store, product_id).await? {
+        let payment_id = order
+            .payment_id
+            .clone()
+            .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
+        let (body, raw) = crate::payments::report::synthetic(
+            &order,
+            &payment_id,
+            "finished",
+            order.actually_paid.as_deref(),
+            "souk-restock",
+        );
+        let settled = settlement::apply(store, admins, &body, &raw).await?;
+        if settled.status != Some(OrderStatus::Finished) {
+            break;
+        }
+        tracing::info!(
+            order_id = order.id,
+            "paid sold-out order delivered from new stock"
+        );
+        delivered += 1;
+    }
+    Ok(delivered)
+}
