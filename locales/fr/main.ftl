@@ -135,6 +135,8 @@ payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $
     Envoyez le montant manquant à { $address } pour finaliser la commande.
 payment-failed = ❌ Le paiement de la commande n°{ $order } ({ $title }) a échoué. Rien n'a été livré. Vous pouvez réessayer.
 payment-expired = ⌛ Le paiement de la commande n°{ $order } ({ $title }) a expiré. Vous pouvez refaire un achat à tout moment.
+payment-partial-expired = ⌛ La commande n°{ $order } ({ $title }) a expiré avant l’arrivée du montant complet. Rien n’a été livré ; un administrateur vous remboursera les { $paid } { $coin } envoyés.
+admin-partial-expired = 💸 La commande n°{ $order } ({ $title }) a expiré partiellement payée : { $paid } { $coin } reçus et rien n’a été livré. Remboursez l’acheteur depuis le tableau de bord NOWPayments ; son article est remis en vente.
 payment-refunded = ↩ Le paiement de la commande n°{ $order } ({ $title }) a été remboursé.
 admin-payment-mismatch = 🚨 L'IPN de la commande n°{ $order } (paiement { $payment }) ne lui correspond pas : { $reason }. Rien n'a été livré.
 

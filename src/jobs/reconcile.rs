@@ -20,6 +20,9 @@ pub const CHECK_AT_MOST_EVERY_SECS: i64 = 5 * 60;
 pub const DEFAULT_EXPIRY_SECS: i64 = 7 * 24 * 3600;
 /// An order never billed (a Stars invoice left unpaid) holds its item for an hour.
 pub const UNBILLED_EXPIRY_SECS: i64 = 3600;
+/// A partly paid order is given this long after its payment's expiry to be topped up; then it
+/// expires, its item goes back, and the admins are told to refund what arrived.
+pub const PARTIAL_GRACE_SECS: i64 = 24 * 3600;
 /// Orders checked per run at most (rails are not to be hammered).
 const MAX_PER_RUN: i64 = 500;
 
@@ -91,10 +94,15 @@ impl Reconciler {
                 }
                 Err(RefreshError::Store(e)) => return Err(e),
             };
-            if !status.is_open() {
-                continue;
-            }
-            if past_expiry {
+            let expire = match status {
+                s if s.is_open() => past_expiry,
+                // Dust must not hold an item forever.
+                crate::domain::OrderStatus::PartiallyPaid => {
+                    expired(&order, quiet.created_at, now - PARTIAL_GRACE_SECS)
+                }
+                _ => false,
+            };
+            if expire {
                 let payment_id = order
                     .payment_id
                     .clone()

@@ -432,11 +432,14 @@ fn decide(p: &mut Pending, u: &PaymentStatusBody, raw: &str, admins: &[i64]) -> 
         }
         return (unchanged(IpnOutcome::Ignored), Effects::default());
     }
-    let effects = Effects {
+    let mut effects = Effects {
         messages: messages_for(&p.row, next, u.actually_paid.as_ref()),
         ledger: ledger_entry(order, next),
         stock: stock_effect(&p.row, next),
     };
+    if order.status == OrderStatus::PartiallyPaid && next == OrderStatus::Expired {
+        effects.messages = partial_expired(&p.row, admins);
+    }
     if effects.stock == Some(StockEffect::Release) {
         // The item is back on sale: money later in the batch must reserve one again.
         p.row.item = None;
@@ -680,6 +683,30 @@ fn buyer_messages(
         | OrderStatus::Cancelled
         | OrderStatus::PaidSoldOut => Vec::new(),
     }
+}
+
+/// A partly paid order expired: the buyer hears that what they sent will be refunded, the
+/// admins that a refund is owed (nothing was delivered or credited).
+fn partial_expired(row: &SettlementRow, admins: &[i64]) -> Vec<Queued> {
+    let order = &row.order;
+    let args = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+        ("paid", order.actually_paid.clone().unwrap_or_default()),
+        ("coin", order.pay_currency.to_ascii_uppercase()),
+    ];
+    let mut messages = vec![Queued {
+        dedupe_key: format!("order:{}:expired", order.id),
+        chat_id: order.buyer_id,
+        message: OutboxMessage::text("payment-partial-expired", &args),
+    }];
+    messages.extend(outbox::to_admins(
+        admins,
+        &format!("order:{}:partial_expired", order.id),
+        "admin-partial-expired",
+        &args,
+    ));
+    messages
 }
 
 /// What a receipt says, for every kind of product.

@@ -238,3 +238,58 @@ mod late_money {
         app.stop().await;
     }
 }
+
+mod dust {
+    use crate::support::app::{ADMIN, spawn_app};
+    use crate::support::fake_telegram::TgUser;
+    use crate::support::flows::{Goods, open_currencies, pay_with, publish_goods};
+
+    /// A tiny deposit does not hold the last key forever: a day after the payment's expiry the
+    /// order expires, the key goes back on sale, and the admins are told a refund is owed.
+    #[tokio::test]
+    async fn a_partly_paid_order_expires_after_a_grace_period_and_frees_its_key() {
+        let mut app = spawn_app().await;
+        let seller = TgUser::new(12_421, "en");
+        let buyer = TgUser::new(12_422, "en");
+        let product = publish_goods(
+            &app,
+            &seller,
+            "Last key",
+            "One key",
+            "12",
+            None,
+            Goods::Items("DUST-KEY"),
+        )
+        .await;
+        let coins = open_currencies(&app, &buyer, product).await;
+        let (order, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
+        app.np
+            .set_status(&payment.payment_id, "partially_paid", "0.00000001");
+        let dust = app
+            .np
+            .ipn_body(&payment.payment_id, "partially_paid", "0.00000001");
+        assert_eq!(app.post_ipn(&dust).await, 200);
+        app.tg.wait_for_text(buyer.id, "is missing").await;
+        let available = "SELECT COUNT(*) FROM stock_items WHERE status = 'available'";
+        assert_eq!(app.scalar(available).await, 0, "the deposit holds the key");
+
+        // Within the grace period nothing moves.
+        let now = souk::store::now();
+        app.reconciler().run(now + 3600).await.unwrap();
+        assert_eq!(app.order_status(order).await, "partially_paid");
+
+        let report = app.reconciler().run(now + 30 * 24 * 3600).await.unwrap();
+        assert_eq!(report.expired, 1, "{report}");
+        assert_eq!(app.order_status(order).await, "expired");
+        assert_eq!(app.scalar(available).await, 1, "the key is back on sale");
+        app.tg.wait_for_text(buyer.id, "will refund").await;
+        app.tg
+            .wait_for_text(
+                ADMIN,
+                &format!("Order #{order} (Last key) expired partly paid"),
+            )
+            .await;
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM ledger_entries").await, 0);
+        app.stop().await;
+    }
+}
