@@ -300,6 +300,13 @@ impl Application {
                 .clone()
                 .map(|p| (p, self.payout_cron.clone())),
             converter: self.converter,
+            stars: self.deps.checkout.rails.named("stars").map(|_| {
+                crate::jobs::stars::StarsLedger {
+                    store: self.store.clone(),
+                    bot: self.bot.clone(),
+                    admins: Arc::new(self.deps.admin_ids.clone()),
+                }
+            }),
         };
         let mut scheduler = crate::jobs::start(jobs)
             .await

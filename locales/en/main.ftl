@@ -395,7 +395,9 @@ stars-refused-unavailable = This product is no longer available.
 stars-refused-paid = This order is already paid.
 stars-refused-expired = This order has expired; open the product again to buy it.
 stars-refused-price = The price has changed; open the product again for a new invoice.
-admin-stars-paid-twice = 🚨 Order #{ $order } was paid again in Stars with an old invoice (charge { $charge }). Nothing was delivered twice; refund that charge.
+admin-stars-paid-twice = 🚨 Order #{ $order } was paid again in Stars with an old invoice (charge { $charge }). Nothing was delivered twice, and that charge was refunded to the buyer.
+admin-stars-unrecorded = 🚨 A Stars payment (charge { $charge }, { $payload }) could not be recorded: { $error }. souk settles it at its next Stars check once the database answers.
+admin-stars-refund-failed = 🚨 Order #{ $order } was paid again in Stars with an old invoice (charge { $charge }), and Telegram would not refund that charge: { $error }. Nothing was delivered twice; souk tries the refund again at its next Stars check.
 
 ## Mobile money (NexPay)
 button-wave = 🌊 Wave

@@ -395,7 +395,9 @@ stars-refused-unavailable = Ce produit n'est plus disponible.
 stars-refused-paid = Cette commande est déjà payée.
 stars-refused-expired = Cette commande a expiré ; ouvrez de nouveau le produit pour l'acheter.
 stars-refused-price = Le prix a changé ; ouvrez de nouveau le produit pour une nouvelle facture.
-admin-stars-paid-twice = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }). Rien n'a été livré deux fois ; remboursez ce paiement.
+admin-stars-paid-twice = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }). Rien n’a été livré deux fois, et ce paiement a été remboursé à l’acheteur.
+admin-stars-unrecorded = 🚨 Un paiement en Stars (paiement { $charge }, { $payload }) n’a pas pu être enregistré : { $error }. souk le réglera à sa prochaine vérification des Stars, dès que la base de données répondra.
+admin-stars-refund-failed = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }), et Telegram n’a pas remboursé ce paiement : { $error }. Rien n’a été livré deux fois ; souk réessaiera le remboursement à sa prochaine vérification des Stars.
 
 ## Mobile money (NexPay)
 button-wave = 🌊 Wave

@@ -4,3 +4,8 @@
 ALTER TABLE payout_batches ADD COLUMN lease_holder TEXT;
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE orders ADD COLUMN sandbox INTEGER NOT NULL DEFAULT 0;
+-- How far a job has read a provider's list (Telegram's Star transactions, oldest first).
+CREATE TABLE cursors (
+    name     TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);

@@ -9,7 +9,7 @@ use crate::services::moderation::{self, MarkPaidRefusal, RefundOutcome};
 use crate::store::{orders, products, users};
 use std::sync::Arc;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, TelegramTransactionId};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// The id after a command, or the usage line.
 fn id_arg(args: &str) -> Option<i64> {
@@ -139,19 +139,14 @@ async fn refund_stars(
     else {
         return Ok(Ok(()));
     };
-    let buyer = UserId(u64::try_from(order.buyer_id).unwrap_or_default());
-    match bot
-        .refund_star_payment(buyer, TelegramTransactionId(charge))
-        .await
-    {
-        Ok(_) => {
+    match crate::payments::stars::refund(bot, order.buyer_id, &charge).await {
+        Ok(()) => {
             tracing::warn!(order_id, "Stars refunded to the buyer");
             Ok(Ok(()))
         }
-        Err(e) if e.to_string().contains("CHARGE_ALREADY_REFUNDED") => Ok(Ok(())),
         Err(e) => {
             tracing::error!(order_id, error = %e, "refundStarPayment failed");
-            Ok(Err(e.to_string()))
+            Ok(Err(e))
         }
     }
 }

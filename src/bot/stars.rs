@@ -3,6 +3,7 @@
 
 use super::{Deps, HandlerResult, Who};
 
+use crate::payments::stars::IncomingCharge;
 use crate::services::checkout::Payable;
 use crate::services::stars::{self, Paid, Refusal, invoice_payload};
 use std::sync::Arc;
@@ -77,22 +78,59 @@ pub async fn pre_checkout(bot: Bot, q: PreCheckoutQuery, deps: Arc<Deps>) -> Han
     Ok(())
 }
 
-/// The payment went through: settle the order (a repeat changes nothing).
-pub async fn paid(msg: Message, deps: Arc<Deps>) -> HandlerResult {
+/// Attempts at recording a payment before the admins are told (Telegram sends it only once).
+const ATTEMPTS: u32 = 4;
+
+/// The payment went through: settle the order (a repeat changes nothing). Telegram sends this
+/// once, so a database error is retried, then reported to the admins straight through Telegram
+/// (the outbox lives in the database); the Stars ledger check settles it later either way.
+pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
     let Some(payment) = msg.successful_payment() else {
         return Ok(());
     };
-    let outcome = stars::settle_paid(
-        &deps.store,
-        &deps.admin_ids,
-        &payment.invoice_payload,
-        &payment.telegram_payment_charge_id.0,
-        payment.total_amount,
-    )
-    .await?;
-    if outcome == Paid::UnknownOrder {
-        tracing::error!(payload = %payment.invoice_payload, "Stars payment for no order");
+    let charge = IncomingCharge {
+        charge: payment.telegram_payment_charge_id.0.clone(),
+        buyer: msg
+            .from
+            .as_ref()
+            .and_then(|u| i64::try_from(u.id.0).ok())
+            .unwrap_or(msg.chat.id.0),
+        payload: payment.invoice_payload.clone(),
+        stars: payment.total_amount,
+    };
+    let mut wait = std::time::Duration::from_millis(200);
+    for attempt in 1..=ATTEMPTS {
+        match stars::take_charge(&deps.store, &bot, &deps.admin_ids, &charge).await {
+            Ok(outcome) => {
+                if outcome == Paid::UnknownOrder {
+                    tracing::error!(payload = %charge.payload, "Stars payment for no order");
+                }
+                deps.outbox_wake.notify_one();
+                return Ok(());
+            }
+            Err(e) if attempt < ATTEMPTS => {
+                tracing::warn!(charge = charge.charge, attempt, error = %e, "could not record a Stars payment; retrying");
+                tokio::time::sleep(wait).await;
+                wait *= 4;
+            }
+            Err(e) => {
+                tracing::error!(charge = charge.charge, error = %e, "could not record a Stars payment");
+                let text = crate::i18n::tr(
+                    &deps.default_language,
+                    "admin-stars-unrecorded",
+                    &[
+                        ("charge", charge.charge.clone()),
+                        ("payload", charge.payload.clone()),
+                        ("error", e.to_string()),
+                    ],
+                );
+                for admin in deps.admin_ids.iter() {
+                    if let Err(e) = bot.send_message(ChatId(*admin), text.clone()).await {
+                        tracing::error!(admin, error = %e, "could not alert an admin");
+                    }
+                }
+            }
+        }
     }
-    deps.outbox_wake.notify_one();
     Ok(())
 }

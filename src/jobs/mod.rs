@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod monitor;
 pub mod reconcile;
+pub mod stars;
 
 use crate::services::payouts::Payer;
 use crate::store::outbox;
@@ -106,6 +107,8 @@ pub struct Jobs {
     pub payouts: Option<(Payer, String)>,
     /// Daily conversion of other custody coins into the payout coin.
     pub converter: Option<convert::Converter>,
+    /// The Stars ledger check, when Stars are offered.
+    pub stars: Option<stars::StarsLedger>,
 }
 
 /// Runs the reconciliation of the minute of `now` (the cron's firing time), if no process ran
@@ -114,6 +117,18 @@ pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc
     run_claimed(&r.store, &r.admins, "reconcile", &minute_slot(now), || {
         r.run(now.timestamp())
     })
+    .await
+}
+
+/// Runs the Stars ledger check of the minute of `now`, if no process ran it yet.
+pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(
+        &s.store,
+        &s.admins,
+        "stars-ledger",
+        &minute_slot(now),
+        || s.run(),
+    )
     .await
 }
 
@@ -175,6 +190,13 @@ pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
         add(&scheduler, PAYOUT_POLL_CRON, move |now| {
             let p = payer.clone();
             async move { payout_poll_slot(&p, now).await }
+        })
+        .await?;
+    }
+    if let Some(s) = jobs.stars {
+        add(&scheduler, RECONCILE_CRON, move |now| {
+            let s = s.clone();
+            async move { stars_slot(&s, now).await }
         })
         .await?;
     }

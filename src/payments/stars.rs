@@ -70,3 +70,64 @@ impl Rail for StarsRail {
         }))
     }
 }
+
+/// A Stars payment as Telegram's own ledger lists it (`getStarTransactions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCharge {
+    /// `telegram_payment_charge_id`.
+    pub charge: String,
+    pub buyer: i64,
+    pub payload: String,
+    pub stars: u32,
+}
+
+/// One page of the bot's Star transactions from `offset` (oldest first): how many entries it
+/// held, and the incoming invoice payments among them.
+pub async fn ledger_page(
+    bot: &teloxide::Bot,
+    offset: u32,
+    limit: u8,
+) -> Result<(usize, Vec<IncomingCharge>), teloxide::RequestError> {
+    use teloxide::payloads::GetStarTransactionsSetters;
+    use teloxide::prelude::Requester;
+    use teloxide::types::{TransactionPartner, TransactionPartnerUserKind};
+    let page = bot
+        .get_star_transactions()
+        .offset(offset)
+        .limit(limit)
+        .await?;
+    let count = page.transactions.len();
+    let charges = page
+        .transactions
+        .into_iter()
+        .filter_map(|t| match t.source? {
+            TransactionPartner::User(user) => match user.kind {
+                TransactionPartnerUserKind::InvoicePayment(invoice) => Some(IncomingCharge {
+                    charge: t.id.0,
+                    buyer: i64::try_from(user.user.id.0).ok()?,
+                    payload: invoice.invoice_payload?,
+                    stars: t.amount,
+                }),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    Ok((count, charges))
+}
+
+/// Gives a charge's Stars back to its buyer. A charge Telegram already refunded (a repeat after a
+/// crash) counts as given back. `Err` holds Telegram's reason when it refused.
+pub async fn refund(bot: &teloxide::Bot, buyer: i64, charge: &str) -> Result<(), String> {
+    use teloxide::prelude::Requester;
+    use teloxide::types::{TelegramTransactionId, UserId};
+    let user = UserId(u64::try_from(buyer).unwrap_or_default());
+    match bot
+        .refund_star_payment(user, TelegramTransactionId(charge.to_string()))
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.to_string().contains("CHARGE_ALREADY_REFUNDED") => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}

@@ -6,7 +6,7 @@ use super::settlement;
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
 use crate::payments::rail::Rails;
-use crate::payments::stars::STARS;
+use crate::payments::stars::{IncomingCharge, STARS};
 use crate::store::orders::{self, AttachedPayment};
 use crate::store::{Store, StoreError, is_unique_violation, outbox, products, stock};
 use rust_decimal::Decimal;
@@ -94,8 +94,11 @@ pub async fn may_pay(
 pub enum Paid {
     /// Settled (or a repeat of a settled payment, which changes nothing).
     Settled,
-    /// Another charge paid this order already: the admins were told to refund this one.
+    /// Another charge paid this order already: this one must go back to its buyer.
     PaidTwice,
+    /// A second charge that Telegram would not refund yet (the admins were told; the ledger
+    /// check tries again).
+    RefundFailed,
     UnknownOrder,
 }
 
@@ -128,17 +131,6 @@ pub async fn settle_paid(
     };
     if !attached {
         tracing::error!(order_id = order.id, "a Stars invoice was paid twice");
-        let args = [
-            ("order", order.id.to_string()),
-            ("charge", charge.to_string()),
-        ];
-        let queued = outbox::to_admins(
-            admins,
-            &format!("stars-paid-twice:{charge}"),
-            "admin-stars-paid-twice",
-            &args,
-        );
-        outbox::enqueue_now(store, &queued).await?;
         return Ok(Paid::PaidTwice);
     }
     let (body, raw) = crate::payments::report::synthetic(
@@ -155,6 +147,37 @@ pub async fn settle_paid(
         "Stars payment settled"
     );
     Ok(Paid::Settled)
+}
+
+/// Takes a charge Telegram made (told by `successful_payment`, or found in the bot's Star
+/// ledger): settles its order once; a second charge for an order another charge paid goes back
+/// to its buyer at once (`refundStarPayment`), and the admins hear how that went.
+pub async fn take_charge(
+    store: &Store,
+    bot: &teloxide::Bot,
+    admins: &[i64],
+    c: &IncomingCharge,
+) -> Result<Paid, StoreError> {
+    let paid = settle_paid(store, admins, &c.payload, &c.charge, c.stars).await?;
+    if paid != Paid::PaidTwice {
+        return Ok(paid);
+    }
+    let order = order_of(&c.payload).unwrap_or_default().to_string();
+    let mut args = vec![("order", order), ("charge", c.charge.clone())];
+    let (key, outcome) = match crate::payments::stars::refund(bot, c.buyer, &c.charge).await {
+        Ok(()) => {
+            tracing::warn!(charge = c.charge, "a second Stars charge was refunded");
+            ("admin-stars-paid-twice", Paid::PaidTwice)
+        }
+        Err(reason) => {
+            tracing::error!(charge = c.charge, %reason, "a second Stars charge could not be refunded");
+            args.push(("error", reason));
+            ("admin-stars-refund-failed", Paid::RefundFailed)
+        }
+    };
+    let queued = outbox::to_admins(admins, &format!("{key}:{}", c.charge), key, &args);
+    outbox::enqueue_now(store, &queued).await?;
+    Ok(outcome)
 }
 
 #[cfg(test)]

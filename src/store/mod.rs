@@ -3,6 +3,7 @@
 pub mod broadcasts;
 pub mod categories;
 pub mod conversions;
+pub mod cursors;
 pub mod dialogues;
 pub mod ipn_events;
 pub mod job_runs;

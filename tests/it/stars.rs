@@ -7,7 +7,7 @@ use crate::support::flows::{
 };
 use std::time::Duration;
 
-async fn spawn_stars_app() -> TestApp {
+pub async fn spawn_stars_app() -> TestApp {
     spawn_app_with(Options {
         extra_env: vec![("STARS_PER_USD", "75".into())],
         ..Options::default()
@@ -16,7 +16,7 @@ async fn spawn_stars_app() -> TestApp {
 }
 
 /// The buyer presses Stars under the coins; returns the invoice call.
-async fn stars_invoice(app: &TestApp, buyer: &TgUser, product: i64) -> Call {
+pub async fn stars_invoice(app: &TestApp, buyer: &TgUser, product: i64) -> Call {
     let coins = open_currencies(app, buyer, product).await;
     assert_eq!(
         coins.buttons()[0].0,

@@ -4,5 +4,6 @@ mod config;
 mod ledger;
 mod payouts;
 mod sandbox;
+mod stars;
 mod stock;
 mod texts;

@@ -231,6 +231,8 @@ struct TgState {
     blocked: HashSet<i64>,
     /// Stars charges paid (`successful_payment`): charge id → (user, refunded).
     star_charges: HashMap<String, (i64, bool)>,
+    /// The bot's Star transactions, oldest first, as `getStarTransactions` lists them.
+    star_ledger: Vec<Value>,
 }
 
 struct Failure {
@@ -574,10 +576,34 @@ impl FakeTelegram {
             "currency": "XTR", "total_amount": stars, "invoice_payload": payload,
             "telegram_payment_charge_id": charge_id, "provider_payment_charge_id": "",
         });
-        self.state()
+        self.charge_stars(user, payload, stars, charge_id);
+        self.push_user_message(user, json!({ "successful_payment": payment }))
+    }
+
+    /// A Stars payment Telegram took, whose `successful_payment` the bot never handled (it
+    /// failed, or the update was lost): only `getStarTransactions` tells of it.
+    pub fn successful_payment_lost(
+        &self,
+        user: &TgUser,
+        payload: &str,
+        stars: u32,
+        charge_id: &str,
+    ) {
+        self.charge_stars(user, payload, stars, charge_id);
+    }
+
+    fn charge_stars(&self, user: &TgUser, payload: &str, stars: u32, charge_id: &str) {
+        let mut state = self.state();
+        state
             .star_charges
             .insert(charge_id.to_string(), (user.id, false));
-        self.push_user_message(user, json!({ "successful_payment": payment }))
+        state.star_ledger.push(json!({
+            "id": charge_id, "amount": stars, "date": now_unix(),
+            "source": {
+                "type": "user", "transaction_type": "invoice_payment",
+                "user": user.json(), "invoice_payload": payload,
+            },
+        }));
     }
 
     fn push_user_message(&self, user: &TgUser, content: Value) -> i32 {
@@ -1011,10 +1037,45 @@ impl TgState {
                     Some((_, refunded)) if *refunded => Err(bad_request("CHARGE_ALREADY_REFUNDED")),
                     Some((_, refunded)) => {
                         *refunded = true;
+                        let paid = self
+                            .star_ledger
+                            .iter()
+                            .find(|t| t["id"] == charge && t.get("source").is_some())
+                            .cloned()
+                            .expect("a charge is in the ledger");
+                        // The refund is an outgoing transaction with the charge's own id.
+                        self.star_ledger.push(json!({
+                            "id": charge, "amount": paid["amount"], "date": now_unix(),
+                            "receiver": paid["source"],
+                        }));
                         Ok(json!(true))
                     }
                     None => Err(bad_request("CHARGE_NOT_FOUND")),
                 }
+            }
+            "getstartransactions" => {
+                let number = |key: &str| {
+                    p.get(key)
+                        .map(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+                };
+                let offset = match number("offset") {
+                    None => 0,
+                    Some(Some(n)) if n >= 0 => n as usize,
+                    Some(_) => return Err(bad_request("offset must be a non-negative integer")),
+                };
+                let limit = match number("limit") {
+                    None => 100,
+                    Some(Some(n)) if (1..=100).contains(&n) => n as usize,
+                    Some(_) => return Err(bad_request("limit must be between 1 and 100")),
+                };
+                let page: Vec<Value> = self
+                    .star_ledger
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .cloned()
+                    .collect();
+                Ok(json!({ "transactions": page }))
             }
             "answerprecheckoutquery" => {
                 let id = p

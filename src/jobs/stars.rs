@@ -1,0 +1,89 @@
+//! The Stars ledger check, every 5 minutes: Telegram sends `successful_payment` once, so a
+//! payment whose update failed (a database error) or was lost would never settle. The bot's own
+//! Star ledger (`getStarTransactions`, oldest first) is read from where the last run stopped, and
+//! every incoming invoice payment goes through `services::stars::take_charge`: settled once, or
+//! refunded when another charge paid its order. A page with a refund Telegram refused is read
+//! again next time.
+
+use crate::payments::stars::ledger_page;
+use crate::services::stars::{self, Paid};
+use crate::store::{Store, StoreError, cursors};
+use std::sync::Arc;
+
+/// The cursor over the bot's Star transactions.
+const CURSOR: &str = "stars-ledger";
+/// Transactions asked for at a time (Telegram's maximum).
+const PAGE: u8 = 100;
+
+#[derive(Clone)]
+pub struct StarsLedger {
+    pub store: Store,
+    pub bot: teloxide::Bot,
+    pub admins: Arc<Vec<i64>>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Ledger entries read.
+    pub read: usize,
+    /// Invoice payments looked at (most were settled already by their update).
+    pub charges: usize,
+    /// Second charges given back.
+    pub refunded: usize,
+    pub errors: usize,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "read {}, charges {}, refunded {}, errors {}",
+            self.read, self.charges, self.refunded, self.errors
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StarsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Telegram did not list the Star transactions: {0}")]
+    Telegram(#[from] teloxide::RequestError),
+}
+
+impl StarsLedger {
+    pub async fn run(&self) -> Result<Report, StarsError> {
+        let mut report = Report::default();
+        let mut offset = cursors::position(&self.store, CURSOR).await?;
+        loop {
+            let at = u32::try_from(offset).unwrap_or(u32::MAX);
+            let (count, charges) = ledger_page(&self.bot, at, PAGE).await?;
+            let mut retry_page = false;
+            for charge in &charges {
+                report.charges += 1;
+                match stars::take_charge(&self.store, &self.bot, &self.admins, charge).await? {
+                    Paid::PaidTwice => report.refunded += 1,
+                    Paid::RefundFailed => {
+                        report.errors += 1;
+                        retry_page = true;
+                    }
+                    Paid::UnknownOrder => {
+                        tracing::warn!(charge = charge.charge, "a Stars charge names no order")
+                    }
+                    Paid::Settled => {}
+                }
+            }
+            report.read += count;
+            if retry_page {
+                break;
+            }
+            offset += count as i64;
+            cursors::advance(&self.store, CURSOR, offset).await?;
+            if count < usize::from(PAGE) {
+                break;
+            }
+        }
+        Ok(report)
+    }
+}
