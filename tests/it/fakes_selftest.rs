@@ -604,3 +604,31 @@ async fn nowpayments_speaks_its_wire_format() {
     assert_eq!(ipn["order_id"], "o-1");
     assert!(ipn["updated_at"].is_u64());
 }
+
+#[tokio::test]
+async fn the_star_ledger_lists_charges_and_refunds_as_teloxide_reads_them() {
+    use teloxide::payloads::GetStarTransactionsSetters;
+    use teloxide::types::{TelegramTransactionId, TransactionPartner, UserId};
+    let tg = FakeTelegram::start().await;
+    let bot = bot_for(&tg);
+    let buyer = crate::support::fake_telegram::TgUser::new(77, "en");
+    tg.successful_payment_lost(&buyer, "souk-order-1", 50, "stx1");
+    tg.successful_payment_lost(&buyer, "souk-order-2", 60, "stx2");
+    bot.refund_star_payment(UserId(77), TelegramTransactionId("stx1".into()))
+        .await
+        .unwrap();
+    let all = bot.get_star_transactions().await.unwrap().transactions;
+    assert_eq!(all.len(), 3);
+    assert!(matches!(&all[0].source, Some(TransactionPartner::User(_))));
+    assert_eq!((all[2].id.0.as_str(), all[2].amount), ("stx1", 50));
+    assert!(all[2].source.is_none() && all[2].receiver.is_some(), "a refund goes out");
+    let page = bot
+        .get_star_transactions()
+        .offset(1)
+        .limit(1)
+        .await
+        .unwrap();
+    assert_eq!(page.transactions[0].id.0, "stx2");
+    let refused = bot.get_star_transactions().limit(101).await;
+    assert!(refused.is_err(), "{refused:?}");
+}
