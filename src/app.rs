@@ -57,6 +57,8 @@ pub struct Application {
     webhook: Option<crate::config::WebhookConfig>,
     /// Absent in sandbox mode (the simulator is never down).
     monitor: Option<crate::jobs::monitor::ProviderMonitor>,
+    /// Drops floods before they reach the dispatcher's queues.
+    gate: Arc<bot::gate::UpdateGate>,
 }
 
 /// Options that tests (and only tests) change.
@@ -66,6 +68,8 @@ pub struct Tuning {
     pub sandbox_step_delay: Duration,
     /// Per-user burst of commands and presses, and how often one more is allowed.
     pub rate_limit: (u32, Duration),
+    /// Per-user burst and refill of the flood gate in front of the dispatcher (drops silently).
+    pub flood_limit: (u32, Duration),
     /// How often NOWPayments is checked, and how long it may be down before admins are told.
     pub provider_check: (Duration, Duration),
 }
@@ -75,6 +79,7 @@ impl Default for Tuning {
         Tuning {
             sandbox_step_delay: Duration::from_millis(1500),
             rate_limit: (12, Duration::from_millis(700)),
+            flood_limit: (24, Duration::from_millis(350)),
             provider_check: (Duration::from_secs(60), Duration::from_secs(5 * 60)),
         }
     }
@@ -244,6 +249,10 @@ impl Application {
             stop_rx,
             webhook: config.webhook,
             monitor,
+            gate: Arc::new(bot::gate::UpdateGate::new(
+                tuning.flood_limit.0,
+                tuning.flood_limit.1,
+            )),
         })
     }
 
@@ -330,13 +339,17 @@ impl Application {
                     .chat()
                     .map(|chat| chat.id.0.rem_euclid(DISPATCH_WORKERS))
             })
-            .worker_queue_size(16)
+            // With the flood gate in front, one user can queue at most its burst: a worker's
+            // queue never fills, so the dispatcher never waits on one chat.
+            .worker_queue_size(64)
             .build();
 
         let token = dispatcher.shutdown_token();
+        let gate = self.gate;
         let errors = LoggingErrorHandler::with_custom_text("update listener error");
         let bot_task = match webhook_listener {
             Some(listener) => tokio::spawn(async move {
+                let listener = bot::gate::Gated::new(listener, gate);
                 dispatcher.dispatch_with_listener(listener, errors).await;
             }),
             None => {
@@ -347,6 +360,7 @@ impl Application {
                     .delete_webhook()
                     .await
                     .build();
+                let listener = bot::gate::Gated::new(listener, gate);
                 tokio::spawn(async move {
                     let _ = dispatcher
                         .try_dispatch_with_listener(listener, errors)

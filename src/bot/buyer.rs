@@ -127,7 +127,24 @@ pub async fn on_press(
         }
         Action::Check(order_id) => {
             let text = match own_order(&deps, &who, order_id).await? {
-                Some(order) => who.t(&format!("status-{}", check_status(&deps, order).await)),
+                // Asked moments ago (by this button or reconciliation): what souk knows.
+                Some(order)
+                    if !orders::claim_check(
+                        &deps.store,
+                        order.id,
+                        crate::store::now(),
+                        CHECK_COOLDOWN_SECS,
+                    )
+                    .await? =>
+                {
+                    who.t(&format!("status-{}", order.status))
+                }
+                Some(order) => {
+                    let status = tokio::time::timeout(CHECK_TIMEOUT, check_status(&deps, order))
+                        .await
+                        .unwrap_or_else(|_| "unavailable".to_string());
+                    who.t(&format!("status-{status}"))
+                }
                 None => who.t("not-your-order"),
             };
             answer.text(text).show_alert(true).await?;
@@ -174,6 +191,12 @@ pub async fn on_press(
         }
     }
 }
+
+/// How long the "Check status" button waits for the payment rail (a hanging provider must not
+/// hold the chat's worker).
+const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(4);
+/// An order's rail is asked at most this often from the button, whoever presses it.
+const CHECK_COOLDOWN_SECS: i64 = 20;
 
 /// The order, if it is this user's: another user's buttons (forwarded, forged) get nothing.
 pub(super) async fn own_order(

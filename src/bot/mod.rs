@@ -7,6 +7,7 @@ pub mod broadcast;
 pub mod buyer;
 pub mod catalog;
 pub mod chart;
+pub mod gate;
 pub mod menu;
 pub mod moderation;
 pub mod qr;

@@ -437,6 +437,25 @@ pub async fn quiet(
         .collect()
 }
 
+/// Takes the right to ask the order's rail about it now: false when it was asked less than
+/// `cooldown` seconds ago (by the "Check status" button or reconciliation, on any replica).
+pub async fn claim_check(
+    store: &Store,
+    order_id: i64,
+    now: i64,
+    cooldown: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE orders SET checked_at = $1 WHERE id = $2 AND (checked_at IS NULL OR checked_at <= $3)",
+    )
+    .bind(now)
+    .bind(order_id)
+    .bind(now - cooldown)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Records that reconciliation asked the order's rail about it at `at`.
 pub async fn mark_checked(store: &Store, order_id: i64, at: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE orders SET checked_at = $1 WHERE id = $2")

@@ -621,7 +621,10 @@ async fn the_star_ledger_lists_charges_and_refunds_as_teloxide_reads_them() {
     assert_eq!(all.len(), 3);
     assert!(matches!(&all[0].source, Some(TransactionPartner::User(_))));
     assert_eq!((all[2].id.0.as_str(), all[2].amount), ("stx1", 50));
-    assert!(all[2].source.is_none() && all[2].receiver.is_some(), "a refund goes out");
+    assert!(
+        all[2].source.is_none() && all[2].receiver.is_some(),
+        "a refund goes out"
+    );
     let page = bot
         .get_star_transactions()
         .offset(1)

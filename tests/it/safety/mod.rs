@@ -1,5 +1,6 @@
 //! Money safety (issue 12): each defect found by review reproduced, then held fixed.
 
+mod availability;
 mod config;
 mod ledger;
 mod payouts;
