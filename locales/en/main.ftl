@@ -352,6 +352,10 @@ payment-detail = 💳 Order #{ $order }: { $status }
     Created { $created } · updated { $updated }
 payment-history = IPN history:
 payment-history-none = (none)
+payment-history-earlier = { $count ->
+    [one] … 1 earlier report
+   *[other] … { $count } earlier reports
+}
 payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
 payouts-header = 💸 Latest payout runs:
 payouts-none = No payout run yet.

@@ -352,6 +352,10 @@ payment-detail = 💳 Commande n° { $order } : { $status }
     Créée le { $created } · mise à jour le { $updated }
 payment-history = Historique des IPN :
 payment-history-none = (aucun)
+payment-history-earlier = { $count ->
+    [one] … 1 rapport plus ancien
+   *[other] … { $count } rapports plus anciens
+}
 payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
 payouts-header = 💸 Derniers lots de paiements :
 payouts-none = Aucun paiement aux vendeurs pour l'instant.

@@ -9,3 +9,5 @@ CREATE TABLE cursors (
     name     TEXT PRIMARY KEY,
     position INTEGER NOT NULL
 );
+-- The daily pruning reads this.
+CREATE INDEX ipn_events_received ON ipn_events(received_at);

@@ -262,10 +262,15 @@ async fn payment_detail(bot: &Bot, who: &Who, deps: &Deps, order_id: i64) -> Han
             ("updated", i18n::date(p.updated_at)),
         ],
     );
-    let history = reports::ipn_history(&deps.store, order_id).await?;
+    let (history, total) = reports::ipn_history(&deps.store, order_id, HISTORY_LINES).await?;
     text = format!("{text}\n\n{}", who.t("payment-history"));
     if history.is_empty() {
         text = format!("{text}\n{}", who.t("payment-history-none"));
+    }
+    let earlier = total - history.len() as i64;
+    if earlier > 0 {
+        text.push('\n');
+        text.push_str(&who.tr("payment-history-earlier", &[("count", earlier.to_string())]));
     }
     for h in history {
         text.push('\n');
@@ -282,6 +287,9 @@ async fn payment_detail(bot: &Bot, who: &Who, deps: &Deps, order_id: i64) -> Han
     bot.send_message(who.chat(), text).await?;
     Ok(())
 }
+
+/// Payment reports shown in an order's details: the latest (a message holds 4,096 characters).
+const HISTORY_LINES: i64 = 12;
 
 /// The /payments buttons.
 pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> HandlerResult {

@@ -19,6 +19,8 @@ pub const RECONCILE_CRON: &str = "0 */5 * * * *";
 pub const PAYOUT_POLL_CRON: &str = "0 35 * * * *";
 /// Daily at 02:00 UTC.
 pub const CONVERT_CRON: &str = "0 0 2 * * *";
+/// Daily pruning of what the growing tables no longer need, at 03:10 UTC.
+pub const PRUNE_CRON: &str = "0 10 3 * * *";
 
 /// The hour slot a run belongs to, e.g. "2026-11-21T08".
 pub fn hour_slot(now: chrono::DateTime<Utc>) -> String {
@@ -120,6 +122,14 @@ pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc
     .await
 }
 
+/// Runs the daily pruning for the day of `now`, if no process ran it yet.
+pub async fn prune_slot(store: &Store, admins: &[i64], now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(store, admins, "prune", &day_slot(now), || {
+        crate::store::retention::prune(store, now.timestamp())
+    })
+    .await
+}
+
 /// Runs the Stars ledger check of the minute of `now`, if no process ran it yet.
 pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> bool {
     run_claimed(
@@ -174,6 +184,15 @@ where
 /// Builds and starts the scheduler with the jobs souk runs.
 pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
+    let (store, admins) = (
+        jobs.reconciler.store.clone(),
+        jobs.reconciler.admins.clone(),
+    );
+    add(&scheduler, PRUNE_CRON, move |now| {
+        let (store, admins) = (store.clone(), admins.clone());
+        async move { prune_slot(&store, &admins, now).await }
+    })
+    .await?;
     let r = jobs.reconciler;
     add(&scheduler, RECONCILE_CRON, move |now| {
         let r = r.clone();

@@ -35,6 +35,9 @@ pub struct Settled {
 pub struct Report {
     pub update: PaymentStatusBody,
     pub raw: String,
+    /// An answer to souk's own status check: kept in `ipn_events` only when it changed
+    /// something (checks repeat every few minutes; notifications are all kept).
+    pub check: bool,
 }
 
 /// Reports settled together at most (keeps statements well under the databases' parameter limits).
@@ -81,7 +84,7 @@ pub async fn refresh(
         return Ok(None);
     };
     Ok(Some(
-        apply_notice(store, admins, rail.as_ref(), &notice).await?,
+        settle_notice(store, admins, rail.as_ref(), &notice, true).await?,
     ))
 }
 
@@ -94,13 +97,24 @@ pub async fn apply_notice(
     rail: &dyn Rail,
     notice: &Notice,
 ) -> Result<Settled, StoreError> {
+    settle_notice(store, admins, rail, notice, false).await
+}
+
+/// `apply_notice`, for a notification or (`check`) for the answer to a status check.
+async fn settle_notice(
+    store: &Store,
+    admins: &[i64],
+    rail: &dyn Rail,
+    notice: &Notice,
+    check: bool,
+) -> Result<Settled, StoreError> {
     let untouched = |outcome, order_id| Settled {
         outcome,
         order_id,
         status: None,
     };
     match notice {
-        Notice::Report(body, raw) => apply(store, admins, body, raw).await,
+        Notice::Report(body, raw) => apply_report(store, admins, body, raw, check).await,
         Notice::Status {
             order_id,
             status,
@@ -142,7 +156,7 @@ pub async fn apply_notice(
                 paid.as_deref(),
                 source,
             );
-            apply(store, admins, &body, raw).await
+            apply_report(store, admins, &body, raw, check).await
         }
         Notice::Closed { order_id } => {
             if let Some(order) = orders::get(store, *order_id).await?
@@ -210,9 +224,20 @@ pub async fn apply(
     update: &PaymentStatusBody,
     raw: &str,
 ) -> Result<Settled, StoreError> {
+    apply_report(store, admins, update, raw, false).await
+}
+
+async fn apply_report(
+    store: &Store,
+    admins: &[i64],
+    update: &PaymentStatusBody,
+    raw: &str,
+    check: bool,
+) -> Result<Settled, StoreError> {
     let report = Report {
         update: update.clone(),
         raw: raw.to_string(),
+        check,
     };
     settle_one(store, admins, &report).await
 }
@@ -317,6 +342,11 @@ async fn settle_batch(
                 result
             }
         };
+        if report.check && result.outcome == IpnOutcome::Ignored {
+            // A status check that changed nothing: not worth a row every few minutes.
+            settled.push(result);
+            continue;
+        }
         records.push(IpnRecord {
             payment_id: &u.payment_id,
             order_id: result.order_id,
@@ -862,7 +892,14 @@ impl Settler {
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Corrupt("settlement task stopped".into());
         self.jobs
-            .send((Report { update, raw }, reply))
+            .send((
+                Report {
+                    update,
+                    raw,
+                    check: false,
+                },
+                reply,
+            ))
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?

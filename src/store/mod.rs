@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod payouts;
 pub mod products;
 pub mod reports;
+pub mod retention;
 pub mod stock;
 pub mod users;
 pub mod wallets;

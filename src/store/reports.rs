@@ -159,14 +159,28 @@ pub struct IpnLine {
     pub source: Option<String>,
 }
 
-pub async fn ipn_history(store: &Store, order_id: i64) -> Result<Vec<IpnLine>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT received_at, payment_status, outcome, body FROM ipn_events WHERE order_id = $1 ORDER BY id",
+/// The latest `limit` reports kept for an order, oldest first, and how many there are in all.
+pub async fn ipn_history(
+    store: &Store,
+    order_id: i64,
+    limit: i64,
+) -> Result<(Vec<IpnLine>, i64), StoreError> {
+    let total: i64 =
+        sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM ipn_events WHERE order_id = $1")
+            .bind(order_id)
+            .fetch_one(store.pool())
+            .await?
+            .try_get("n")?;
+    let mut rows = sqlx::query(
+        "SELECT received_at, payment_status, outcome, body FROM ipn_events WHERE order_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(order_id)
+    .bind(limit)
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
+    rows.reverse();
+    let lines = rows
+        .iter()
         .map(|r| {
             let body: String = r.try_get("body")?;
             let source = serde_json::from_str::<serde_json::Value>(&body)
@@ -179,5 +193,6 @@ pub async fn ipn_history(store: &Store, order_id: i64) -> Result<Vec<IpnLine>, S
                 source,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((lines, total))
 }

@@ -2,6 +2,7 @@
 
 mod availability;
 mod config;
+mod growth;
 mod ledger;
 mod payouts;
 mod sandbox;

@@ -16,7 +16,11 @@ fn report(order_id: i64, total: UsdCents, status: &str) -> Report {
         r#"{{"payment_id":9100,"payment_status":"{status}","pay_address":"bc1q","price_amount":{total},"price_currency":"usd","pay_amount":0.0004,"actually_paid":0.0004,"pay_currency":"btc","order_id":"{order_id}"}}"#
     );
     let update: PaymentStatusBody = serde_json::from_str(&raw).unwrap();
-    Report { update, raw }
+    Report {
+        update,
+        raw,
+        check: false,
+    }
 }
 
 async fn scalar(store: &Store, sql: &str) -> i64 {
