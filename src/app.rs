@@ -70,6 +70,8 @@ pub struct Tuning {
     pub rate_limit: (u32, Duration),
     /// Per-user burst and refill of the flood gate in front of the dispatcher (drops silently).
     pub flood_limit: (u32, Duration),
+    /// Per-user burst and refill of inline searches.
+    pub inline_limit: (u32, Duration),
     /// How often NOWPayments is checked, and how long it may be down before admins are told.
     pub provider_check: (Duration, Duration),
 }
@@ -80,6 +82,7 @@ impl Default for Tuning {
             sandbox_step_delay: Duration::from_millis(1500),
             rate_limit: (12, Duration::from_millis(700)),
             flood_limit: (24, Duration::from_millis(350)),
+            inline_limit: (8, Duration::from_millis(500)),
             provider_check: (Duration::from_secs(60), Duration::from_secs(5 * 60)),
         }
     }
@@ -219,6 +222,10 @@ impl Application {
             default_language: config.default_language.clone(),
             bot_username,
             limiter: bot::ratelimit::RateLimiter::new(tuning.rate_limit.0, tuning.rate_limit.1),
+            inline_limiter: bot::ratelimit::RateLimiter::new(
+                tuning.inline_limit.0,
+                tuning.inline_limit.1,
+            ),
             files,
             file_copies,
             outbox_wake: outbox_wake.clone(),
@@ -278,6 +285,7 @@ impl Application {
             }
             None => (None, http::router(self.http_state)),
         };
+        let router = http::harden(router, http::HttpLimits::default());
         let mut http_stop = stop_rx.clone();
         let server = tokio::spawn(async move {
             axum::serve(self.listener, router)
@@ -293,6 +301,7 @@ impl Application {
             wake: self.outbox_wake,
             default_language: self.default_language,
             files: self.deps.files.clone(),
+            holder: crate::store::lease::holder_name("outbox"),
         };
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 

@@ -284,6 +284,7 @@ download-link-unavailable = No download link is available for this purchase righ
 
 ## Payouts
 payout-on-its-way = 💸 Your payout of { $amount } { $currency } is on its way to { $address }.
+payout-released = ↩ Your payout of { $amount } { $currency } was not sent this time. The amount is back in your available balance and will go out with the next payout.
 payout-finished = ✅ Payout complete: { $amount } { $currency } sent to { $address }.
     Transaction: { $hash }
 payout-failed = ⚠️ Your payout of { $amount } { $currency } to { $address } failed. The amount is back in your available balance and will go out with the next payout. Check your wallet address with /wallet.

@@ -284,6 +284,7 @@ download-link-unavailable = Aucun lien de téléchargement n'est disponible pour
 
 ## Paiements aux vendeurs
 payout-on-its-way = 💸 Votre paiement de { $amount } { $currency } est en route vers { $address }.
+payout-released = ↩ Votre versement de { $amount } { $currency } n’a pas été envoyé cette fois. Le montant est de retour dans votre solde disponible et partira avec le prochain versement.
 payout-finished = ✅ Paiement effectué : { $amount } { $currency } envoyés à { $address }.
     Transaction : { $hash }
 payout-failed = ⚠️ Votre paiement de { $amount } { $currency } vers { $address } a échoué. Le montant est de retour dans votre solde disponible et partira avec le prochain paiement. Vérifiez votre adresse avec /wallet.

@@ -59,6 +59,9 @@ pub enum Action {
 /// The longest search text kept in a button (callback data is 64 bytes at most).
 const MAX_SEARCH_DATA: usize = 40;
 
+/// The highest page number a list is read at (far past any real list's end).
+pub const MAX_PAGE: i64 = 1_000_000;
+
 impl Action {
     pub fn encode(&self) -> String {
         match self {
@@ -109,6 +112,12 @@ impl Action {
             Action::BroadcastDrop(id) => format!("bc:no:{id}"),
             Action::MarkPaid(id) => format!("mkp:{id}"),
         }
+    }
+
+    /// The row offset of `page` of `page_size` rows. Page numbers come from callback data a
+    /// client can forge, so they are clamped: no page multiplies past what any list holds.
+    pub fn offset(page: i64, page_size: i64) -> i64 {
+        page.clamp(0, MAX_PAGE) * page_size
     }
 
     pub fn parse(data: &str) -> Option<Action> {

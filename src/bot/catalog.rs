@@ -1,6 +1,6 @@
 //! Finding products without a deep link: categories, paginated browsing, search, inline mode.
 
-use super::action::Action;
+use super::action::{Action, MAX_PAGE};
 use super::state::State;
 use super::{ChatDialogue, Deps, HandlerResult, Who};
 use crate::i18n;
@@ -110,8 +110,14 @@ async fn show_page(
     title: String,
     nav: impl Fn(i64) -> Action,
 ) -> HandlerResult {
-    let page = page.max(0);
-    let items = products::list(&deps.store, listing, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
+    let page = page.clamp(0, MAX_PAGE);
+    let items = products::list(
+        &deps.store,
+        listing,
+        PAGE_SIZE + 1,
+        Action::offset(page, PAGE_SIZE),
+    )
+    .await?;
     if items.is_empty() {
         let key = if page > 0 {
             "stale-button"
@@ -169,8 +175,13 @@ pub async fn on_press(
 ) -> HandlerResult {
     match action {
         Action::Categories => categories(bot, who, deps).await,
-        Action::Browse(category, page) => browse(bot, who, deps, category, page).await,
-        Action::Search(words, page) => search(bot, who, deps, &words, page).await,
+        // Page numbers come from callback data a client can forge.
+        Action::Browse(category, page) => {
+            browse(bot, who, deps, category, page.clamp(0, MAX_PAGE)).await
+        }
+        Action::Search(words, page) => {
+            search(bot, who, deps, &words, page.clamp(0, MAX_PAGE)).await
+        }
         Action::SearchPrompt => prompt(bot, who, dialogue).await,
         _ => Ok(()),
     }
@@ -179,6 +190,12 @@ pub async fn on_press(
 /// `@bot words` in any chat: matching products as articles whose message carries the product's
 /// deep link, so buyers can share them.
 pub async fn inline_query(bot: Bot, q: InlineQuery, deps: Arc<Deps>) -> HandlerResult {
+    let user = i64::try_from(q.from.id.0).unwrap_or_default();
+    if deps.inline_limiter.check(user) != super::ratelimit::Verdict::Allow {
+        // Typing faster than a search can help: this one is left unanswered.
+        crate::metrics::inc("souk_updates_dropped_total", &[("reason", "inline")]);
+        return Ok(());
+    }
     let lang = i18n::negotiate(q.from.language_code.as_deref(), &deps.default_language);
     let listing = Listing::search(&q.query);
     let found = match products::list(&deps.store, &listing, INLINE_RESULTS, 0).await {

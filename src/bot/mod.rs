@@ -56,6 +56,8 @@ pub struct Deps {
     pub default_language: String,
     pub bot_username: String,
     pub limiter: RateLimiter,
+    /// Inline searches per user (each one is a database search).
+    pub inline_limiter: RateLimiter,
     /// Copies of product files (S3/B2 or a local folder).
     pub files: Arc<crate::files::FileStore>,
     pub file_copies: crate::files::copies::FileCopies,

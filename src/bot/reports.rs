@@ -155,8 +155,10 @@ async fn payments_page(
     page: i64,
     status: Option<String>,
 ) -> HandlerResult {
+    let page = page.clamp(0, super::action::MAX_PAGE);
+    let offset = Action::offset(page, PAGE_SIZE);
     let (lines, total) =
-        reports::payments(&deps.store, status.as_deref(), PAGE_SIZE, page * PAGE_SIZE).await?;
+        reports::payments(&deps.store, status.as_deref(), PAGE_SIZE, offset).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let mut text = who.tr(
         "payments-header",

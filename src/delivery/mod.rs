@@ -3,6 +3,7 @@
 use crate::files::FileStore;
 use crate::i18n;
 use crate::metrics;
+use crate::store::lease::{self, OUTBOX_ROW};
 use crate::store::outbox::{self, OutboxItem, OutboxMessage};
 use crate::store::products::{self, Product};
 use crate::store::{Store, now, users};
@@ -29,12 +30,14 @@ pub struct Deliverer {
     pub default_language: String,
     /// Stored copies of product files, for when a `file_id` no longer works.
     pub files: Arc<FileStore>,
+    /// This worker, as the holder of the messages it claims.
+    pub holder: String,
 }
 
 impl Deliverer {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
-            match outbox::claim_due(&self.store, 20, LEASE_SECS).await {
+            match outbox::claim_due(&self.store, &self.holder, 20, LEASE_SECS).await {
                 Ok(items) if !items.is_empty() => {
                     for item in items {
                         self.deliver(item).await;
@@ -53,6 +56,19 @@ impl Deliverer {
     }
 
     async fn deliver(&self, item: OutboxItem) {
+        // The claim may have run out while earlier messages were sent (a slow Telegram), and
+        // another replica taken the message: then it is theirs to send.
+        match lease::renew_now(&self.store, OUTBOX_ROW, item.id, &self.holder, LEASE_SECS).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(outbox_id = item.id, "message taken over by another worker");
+                return;
+            }
+            Err(e) => {
+                tracing::error!(outbox_id = item.id, error = %e, "could not renew the outbox claim");
+                return;
+            }
+        }
         let result = self.send(&item).await;
         let recorded = match result {
             Ok(()) => {
@@ -72,12 +88,13 @@ impl Deliverer {
                     Retry::At(secs) if item.attempts + 1 < MAX_ATTEMPTS => {
                         metrics::inc("souk_deliveries_total", &[("result", "retry")]);
                         tracing::warn!(outbox_id = item.id, error = %why, retry_in = secs, "delivery failed, will retry");
-                        outbox::mark_retry(&self.store, item.id, &why, now() + secs).await
+                        outbox::mark_retry(&self.store, item.id, &self.holder, &why, now() + secs)
+                            .await
                     }
                     _ => {
                         metrics::inc("souk_deliveries_total", &[("result", "failed")]);
                         tracing::error!(outbox_id = item.id, chat_id = item.chat_id, error = %why, "delivery given up");
-                        outbox::mark_failed(&self.store, item.id, &why).await
+                        outbox::mark_failed(&self.store, item.id, &self.holder, &why).await
                     }
                 }
             }

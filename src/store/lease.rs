@@ -31,6 +31,14 @@ pub const BROADCAST: Leased = Leased {
     takeable: "status = 'sending'",
 };
 
+/// An outbox message claimed by one replica's delivery worker.
+pub const OUTBOX_ROW: Leased = Leased {
+    table: "outbox",
+    holder: "claimed_by",
+    until: "claimed_until",
+    takeable: "sent_at IS NULL AND failed_at IS NULL",
+};
+
 /// A holder name no other process or run shares: the role, the process id and the time.
 pub fn holder_name(role: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,7 +103,7 @@ pub async fn renew(
 }
 
 /// `renew` outside a transaction.
-pub async fn heartbeat(
+pub async fn renew_now(
     store: &Store,
     kind: Leased,
     id: i64,

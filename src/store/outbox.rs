@@ -119,23 +119,27 @@ pub async fn enqueue(conn: &mut Conn, items: &[Queued]) -> Result<(), StoreError
     Ok(())
 }
 
-/// Claims up to `limit` due messages for `lease_secs`. The outer `claimed_until` test is checked
-/// again by the database under the row lock, so two replicas never claim the same row.
+/// Claims up to `limit` due messages for `holder`, for `lease_secs`. The outer `claimed_until`
+/// test is checked again by the database under the row lock, so two replicas never claim the same
+/// row; the holder renews its claim right before each send (`lease::renew` on `OUTBOX_ROW`), so
+/// a row whose claim ran out and was taken by another replica is not sent twice.
 pub async fn claim_due(
     store: &Store,
+    holder: &str,
     limit: i64,
     lease_secs: i64,
 ) -> Result<Vec<OutboxItem>, StoreError> {
     let t = now();
     let mut tx = store.write().await?;
     let rows = sqlx::query(
-        "UPDATE outbox SET claimed_until = $1 WHERE claimed_until < $2 AND sent_at IS NULL AND id IN \
+        "UPDATE outbox SET claimed_until = $1, claimed_by = $4 WHERE claimed_until < $2 AND sent_at IS NULL AND id IN \
          (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
           AND claimed_until < $2 ORDER BY id LIMIT $3) RETURNING id, chat_id, payload, attempts",
     )
     .bind(t + lease_secs)
     .bind(t)
     .bind(limit)
+    .bind(holder)
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -156,6 +160,7 @@ pub async fn claim_due(
     Ok(items)
 }
 
+/// Records a message sent (by `holder`, or by nobody else since: a send is never undone).
 pub async fn mark_sent(store: &Store, id: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE outbox SET sent_at = $1, claimed_until = 0 WHERE id = $2")
         .bind(now())
@@ -169,26 +174,38 @@ pub async fn mark_sent(store: &Store, id: i64) -> Result<(), StoreError> {
 pub async fn mark_retry(
     store: &Store,
     id: i64,
+    holder: &str,
     error: &str,
     retry_at: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = 0 WHERE id = $3",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = 0 \
+         WHERE id = $3 AND claimed_by = $4 AND sent_at IS NULL",
     )
     .bind(error)
     .bind(retry_at)
     .bind(id)
+    .bind(holder)
     .execute(store.pool())
     .await?;
     Ok(())
 }
 
 /// A message that can never be delivered (the user blocked the bot, the chat is gone).
-pub async fn mark_failed(store: &Store, id: i64, error: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2, claimed_until = 0 WHERE id = $3")
-        .bind(error)
-        .bind(now())
-        .bind(id)
+pub async fn mark_failed(
+    store: &Store,
+    id: i64,
+    holder: &str,
+    error: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2, claimed_until = 0 \
+         WHERE id = $3 AND claimed_by = $4 AND sent_at IS NULL",
+    )
+    .bind(error)
+    .bind(now())
+    .bind(id)
+    .bind(holder)
         .execute(store.pool())
         .await?;
     Ok(())

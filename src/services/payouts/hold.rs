@@ -51,7 +51,7 @@ impl Hold {
     /// Renews the hold now; `LeaseLost` when another run has taken the batch (stop at once).
     pub async fn check(&self) -> Result<(), PayoutError> {
         if self.lost.load(Ordering::SeqCst)
-            || !lease::heartbeat(
+            || !lease::renew_now(
                 &self.store,
                 PAYOUT_BATCH,
                 self.batch_id,
@@ -103,7 +103,7 @@ impl Drop for Hold {
 async fn heartbeat(store: Store, batch_id: i64, holder: String, lost: Arc<AtomicBool>) {
     loop {
         tokio::time::sleep(HEARTBEAT).await;
-        match lease::heartbeat(&store, PAYOUT_BATCH, batch_id, &holder, LEASE_SECONDS).await {
+        match lease::renew_now(&store, PAYOUT_BATCH, batch_id, &holder, LEASE_SECONDS).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::error!(batch = batch_id, "another run took the payout batch over");

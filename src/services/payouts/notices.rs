@@ -91,10 +91,27 @@ pub fn summary(
 
 /// A batch that will never be paid: its amounts went back to the sellers.
 pub fn released(batch_id: i64, returned: &[Payout], reason: &str, admins: &[i64]) -> Vec<Queued> {
+    if returned.is_empty() {
+        return Vec::new();
+    }
     let total: UsdCents = returned.iter().map(|p| p.amount).sum();
-    to_admins(
+    // Each payout is released once: its id keeps this notice apart from other releases of the
+    // same batch (a payout missing from the created batch, then the rest).
+    let first = returned.iter().map(|p| p.id).min().unwrap_or_default();
+    let mut out: Vec<Queued> = returned
+        .iter()
+        .map(|p| {
+            to(
+                p.seller_id,
+                format!("payout-released:{}", p.id),
+                "payout-released",
+                &payout_args(p),
+            )
+        })
+        .collect();
+    out.extend(to_admins(
         admins,
-        &format!("payout-released:{batch_id}"),
+        &format!("payout-released:{batch_id}:{first}:{}", returned.len()),
         "admin-payout-released",
         &[
             ("batch", batch_id.to_string()),
@@ -102,7 +119,8 @@ pub fn released(batch_id: i64, returned: &[Payout], reason: &str, admins: &[i64]
             ("total", total.to_string()),
             ("reason", reason.to_string()),
         ],
-    )
+    ));
+    out
 }
 
 /// A note about a run that created no batch (nothing to pay, short balance, an error).

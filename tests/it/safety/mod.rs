@@ -3,6 +3,7 @@
 mod availability;
 mod config;
 mod growth;
+mod hardening;
 mod ledger;
 mod payouts;
 mod sandbox;

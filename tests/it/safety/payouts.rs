@@ -169,3 +169,29 @@ async fn a_banned_seller_is_not_paid_the_admins_are_told_and_unban_releases_the_
     assert_eq!(app.np.withdrawals().len(), 2);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sellers_are_told_when_their_payout_is_released() {
+    let mut app = spawn_payout_app().await;
+    let sellers: Vec<TgUser> = (0..2).map(|i| TgUser::new(12_231 + i, "en")).collect();
+    for s in &sellers {
+        seller_with_sales(&app, s, 2).await;
+    }
+    let p = payer(&app);
+    app.np.fail_next("/payout/5000000713/verify", 1, 503);
+    assert!(p.run("cron").await.is_err());
+    app.np.reject_unverified();
+    let outcome = p.run("cron").await.unwrap();
+    assert!(matches!(outcome, RunOutcome::Released(_)), "{outcome:?}");
+    for s in &sellers {
+        app.tg
+            .wait_for_text(
+                s.id,
+                "Your payout of 50.00 USDT (TRC20) was not sent this time",
+            )
+            .await;
+        assert_eq!(available(&app, s.id).await, 5000);
+    }
+    app.tg.wait_for_text(ADMIN, "was not paid").await;
+    app.stop().await;
+}

@@ -145,6 +145,7 @@ async fn start(
     if !real_rate_limit {
         tuning.rate_limit = (1000, Duration::from_millis(1));
         tuning.flood_limit = (1000, Duration::from_millis(1));
+        tuning.inline_limit = (1000, Duration::from_millis(1));
     }
     let app = Application::build_with(config.clone(), tuning)
         .await
