@@ -33,7 +33,17 @@ async fn status_checks_that_change_nothing_leave_no_row_and_old_rows_are_pruned(
     );
     app.tg.wait_for_text(buyer.id, "Receipt").await;
 
-    // A year later: sent messages and old reports go; nothing unsent is touched.
+    app.tg.wait_for_text(seller.id, "Sale!").await;
+    let pending = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL";
+    for _ in 0..100 {
+        if app.scalar(pending).await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.scalar(pending).await, 0, "every message went out");
+
+    // A year later: sent messages and old reports go.
     let now = souk::store::now();
     let sent = app
         .scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
