@@ -199,7 +199,7 @@ async fn main() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    println!("  sqlite journal_mode={journal} synchronous={sync} (1 = NORMAL)");
+    println!("  sqlite journal_mode={journal} synchronous={sync} (1 = NORMAL, 2 = FULL)");
     println!(
         "IPN benchmark: {total} signed IPNs ({orders_n} orders x 4: confirming, finished, duplicate finished, late confirming)"
     );
