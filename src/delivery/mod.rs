@@ -14,12 +14,17 @@ use teloxide::prelude::*;
 use teloxide::types::{FileId, InputFile};
 use tokio::sync::{Notify, watch};
 
+mod lanes;
 pub mod split;
 
 /// How long a claimed message is reserved for the replica that claimed it.
 const LEASE_SECS: i64 = 60;
 /// Attempts before a message that keeps failing is given up (about a day with the backoff).
 const MAX_ATTEMPTS: i64 = 30;
+/// Chats sent to at once.
+const LANES: usize = 8;
+/// Messages claimed at a time.
+const CLAIM: i64 = 20;
 
 #[derive(Clone)]
 pub struct Deliverer {
@@ -35,24 +40,48 @@ pub struct Deliverer {
 }
 
 impl Deliverer {
+    /// Claims due messages and sends them, up to `LANES` chats at once (one lane per chat, in
+    /// order), until `shutdown`; the lanes in flight then get a few seconds to finish.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let this = Arc::new(self);
+        let lanes = lanes::Lanes::default();
+        let mut running = tokio::task::JoinSet::new();
         loop {
-            match outbox::claim_due(&self.store, &self.holder, 20, LEASE_SECS).await {
-                Ok(items) if !items.is_empty() => {
-                    for item in items {
-                        self.deliver(item).await;
+            while running.try_join_next().is_some() {}
+            if running.len() < LANES {
+                match outbox::claim_due(&this.store, &this.holder, CLAIM, LEASE_SECS).await {
+                    Ok(items) => {
+                        let claimed = !items.is_empty();
+                        for item in items {
+                            let chat = item.chat_id;
+                            if lanes.push(item) {
+                                let (this, lanes) = (this.clone(), lanes.clone());
+                                running.spawn(async move {
+                                    while let Some(item) = lanes.next(chat) {
+                                        this.deliver(item).await;
+                                    }
+                                });
+                            }
+                        }
+                        if claimed {
+                            continue;
+                        }
                     }
-                    continue;
+                    Err(e) => tracing::error!(error = %e, "outbox claim failed"),
                 }
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "outbox claim failed"),
             }
             tokio::select! {
-                _ = self.wake.notified() => {}
+                _ = this.wake.notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                _ = shutdown.changed() => return,
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                _ = shutdown.changed() => break,
             }
         }
+        // What was claimed but not sent is claimed again once its lease runs out.
+        let _ = tokio::time::timeout(Duration::from_secs(3), async {
+            while running.join_next().await.is_some() {}
+        })
+        .await;
     }
 
     async fn deliver(&self, item: OutboxItem) {
@@ -130,8 +159,9 @@ impl Deliverer {
                 match (sent, product_id) {
                     (Ok(_), _) => {}
                     // Telegram refuses the file_id (a new bot token, a file it no longer has):
-                    // the stored copy stands in. Other errors are retried as they are.
-                    (Err(RequestError::Api(e)), Some(id)) if !is_recipient_gone(&e) => {
+                    // the stored copy stands in. Other errors (a 5xx among them) are retried as
+                    // they are.
+                    (Err(RequestError::Api(e)), Some(id)) if is_file_refused(&e) => {
                         tracing::warn!(outbox_id = item.id, product_id = id, error = %e, "file_id refused; sending the stored copy");
                         let product = products::get(&self.store, *id).await.ok().flatten();
                         let stored = match &product {
@@ -161,6 +191,19 @@ pub async fn send_long_text(bot: &Bot, chat: ChatId, text: &str) -> Result<(), R
         bot.send_message(chat, piece).await?;
     }
     Ok(())
+}
+
+/// Telegram refused the file itself (its `file_id`), not the request.
+fn is_file_refused(e: &teloxide::ApiError) -> bool {
+    use teloxide::ApiError::*;
+    match e {
+        WrongFileId | WrongFileIdOrUrl | FileIdInvalid => true,
+        Unknown(description) => {
+            let d = description.to_ascii_lowercase();
+            d.contains("file identifier") || d.contains("file_id") || d.contains("file reference")
+        }
+        _ => false,
+    }
 }
 
 pub fn is_recipient_gone(e: &teloxide::ApiError) -> bool {

@@ -2,6 +2,7 @@
 
 mod availability;
 mod config;
+mod deliveries;
 mod growth;
 mod hardening;
 mod ledger;

@@ -218,6 +218,8 @@ struct TgState {
     last_query_id: u64,
     last_file_no: u64,
     failures: HashMap<String, VecDeque<Failure>>,
+    /// Injected failures of the next `send*` calls to one chat.
+    chat_failures: HashMap<i64, VecDeque<Failure>>,
     /// Every message of every chat, by (chat id, message id), as Telegram would send it now.
     messages: HashMap<(i64, i64), Value>,
     files: HashMap<String, StoredFile>,
@@ -408,6 +410,19 @@ impl FakeTelegram {
             .failures
             .entry(method.to_ascii_lowercase())
             .or_default();
+        for _ in 0..times {
+            queue.push_back(Failure {
+                error_code,
+                description: description.to_owned(),
+            });
+        }
+    }
+
+    /// The next `times` `send*` calls to `chat_id` fail as `fail_next` describes (a chat on a
+    /// Telegram server having trouble); other chats are served.
+    pub fn fail_chat(&self, chat_id: i64, times: usize, error_code: u16, description: &str) {
+        let mut state = self.state();
+        let queue = state.chat_failures.entry(chat_id).or_default();
         for _ in 0..times {
             queue.push_back(Failure {
                 error_code,
@@ -1521,10 +1536,18 @@ async fn api(
             Value::String(s) => s.parse().ok(),
             _ => None,
         });
-        let blocked = chat.is_some_and(|c| fake.state().blocked.contains(&c));
-        (blocked && method.starts_with("send")).then(|| Failure {
-            error_code: 403,
-            description: "Forbidden: bot was blocked by the user".to_owned(),
+        let sending = method.starts_with("send");
+        let mut state = fake.state();
+        let failing = chat
+            .filter(|_| sending)
+            .and_then(|c| state.chat_failures.get_mut(&c))
+            .and_then(VecDeque::pop_front);
+        let blocked = chat.is_some_and(|c| state.blocked.contains(&c));
+        failing.or_else(|| {
+            (blocked && sending).then(|| Failure {
+                error_code: 403,
+                description: "Forbidden: bot was blocked by the user".to_owned(),
+            })
         })
     });
     let polled = match injected {
