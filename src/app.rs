@@ -202,7 +202,7 @@ impl Application {
             stop: stop_rx.clone(),
             running: Arc::new(AtomicUsize::new(0)),
             active: Arc::default(),
-            next_slot: Arc::new(tokio::sync::Mutex::new(tokio::time::Instant::now())),
+            budget: crate::delivery::budget::SendBudget::new(store.clone()),
             runner: crate::services::broadcast::runner_name(),
         };
         let deps = Arc::new(Deps {
@@ -302,6 +302,7 @@ impl Application {
             default_language: self.default_language,
             files: self.deps.files.clone(),
             holder: crate::store::lease::holder_name("outbox"),
+            budget: crate::delivery::budget::SendBudget::new(self.store.clone()),
         };
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 

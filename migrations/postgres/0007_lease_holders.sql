@@ -11,3 +11,10 @@ CREATE TABLE cursors (
 );
 -- The daily pruning reads this.
 CREATE INDEX ipn_events_received ON ipn_events(received_at);
+-- Telegram's budget of about 30 messages a second, shared by every replica: the next free
+-- moment (unix milliseconds) of each budget; each send takes one.
+CREATE TABLE send_slots (
+    name       TEXT PRIMARY KEY,
+    next_at_ms BIGINT NOT NULL
+);
+INSERT INTO send_slots (name, next_at_ms) VALUES ('telegram', 0);

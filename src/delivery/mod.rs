@@ -14,6 +14,7 @@ use teloxide::prelude::*;
 use teloxide::types::{FileId, InputFile};
 use tokio::sync::{Notify, watch};
 
+pub mod budget;
 mod lanes;
 pub mod split;
 
@@ -37,6 +38,8 @@ pub struct Deliverer {
     pub files: Arc<FileStore>,
     /// This worker, as the holder of the messages it claims.
     pub holder: String,
+    /// Telegram's budget, shared with broadcasts and the other replicas.
+    pub budget: budget::SendBudget,
 }
 
 impl Deliverer {
@@ -142,7 +145,11 @@ impl Deliverer {
         let chat = ChatId(item.chat_id);
         match &item.message {
             OutboxMessage::Text { key, args } => {
-                send_long_text(&self.bot, chat, &i18n::tr(&lang, key, &borrowed(args))).await?;
+                let text = i18n::tr(&lang, key, &borrowed(args));
+                for piece in split::split_message(&text, split::MESSAGE_LIMIT) {
+                    self.budget.wait_turn().await;
+                    self.bot.send_message(chat, piece).await?;
+                }
             }
             OutboxMessage::Document {
                 file_id,
@@ -151,6 +158,7 @@ impl Deliverer {
                 product_id,
             } => {
                 let caption = i18n::tr(&lang, caption_key, &borrowed(args));
+                self.budget.wait_turn().await;
                 let sent = self
                     .bot
                     .send_document(chat, InputFile::file_id(FileId(file_id.clone())))
@@ -174,6 +182,7 @@ impl Deliverer {
                             tracing::error!(outbox_id = item.id, error = %fallback, "no stored copy to send");
                             return Err(RequestError::Api(e));
                         }
+                        self.budget.wait_turn().await;
                         self.bot.send_message(chat, caption).await?;
                     }
                     (Err(e), _) => return Err(e),

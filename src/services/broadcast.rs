@@ -22,10 +22,6 @@ use tokio::sync::watch;
 const CHUNK: i64 = 30;
 const IN_FLIGHT: usize = 8;
 const ATTEMPTS: u32 = 3;
-/// Sends start at least this far apart: under Telegram's 30 a second, with room for jitter.
-/// Throttle keeps the per-chat limits; this keeps the overall one strict.
-pub const SPACING: Duration = Duration::from_millis(36);
-
 #[derive(Clone)]
 pub struct Broadcaster {
     pub store: Store,
@@ -40,8 +36,8 @@ pub struct Broadcaster {
     /// How many broadcasts run in this process (shutdown waits for them), and which.
     pub running: Arc<AtomicUsize>,
     pub active: Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
-    /// When the next send may start (shared by every broadcast of this process).
-    pub next_slot: Arc<tokio::sync::Mutex<tokio::time::Instant>>,
+    /// Telegram's budget, shared with deliveries and every replica.
+    pub budget: crate::delivery::budget::SendBudget,
     /// This process, as the holder of a broadcast's lease.
     pub runner: String,
 }
@@ -142,7 +138,7 @@ impl Broadcaster {
     /// blocked the bot is marked and skipped from now on.
     async fn send_one(&self, user: i64, text: &str) -> Delivery {
         for attempt in 1..=ATTEMPTS {
-            self.pace().await;
+            self.budget.wait_turn().await;
             match self.throttled.send_message(ChatId(user), text).await {
                 Ok(_) => {
                     crate::metrics::inc("souk_deliveries_total", &[("result", "sent")]);
@@ -175,16 +171,6 @@ impl Broadcaster {
 
     async fn hold(&self, id: i64) -> Result<bool, StoreError> {
         lease::take(&self.store, BROADCAST, id, &self.runner, LEASE_SECONDS).await
-    }
-
-    /// Waits for this send's slot.
-    async fn pace(&self) {
-        let mut next = self.next_slot.lock().await;
-        let now = tokio::time::Instant::now();
-        let at = (*next).max(now);
-        *next = at + SPACING;
-        drop(next);
-        tokio::time::sleep_until(at).await;
     }
 
     async fn language(&self, user: i64) -> String {

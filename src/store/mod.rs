@@ -15,6 +15,7 @@ pub mod payouts;
 pub mod products;
 pub mod reports;
 pub mod retention;
+pub mod send_slots;
 pub mod stock;
 pub mod users;
 pub mod wallets;

@@ -1,6 +1,7 @@
 //! Money safety (issue 12): each defect found by review reproduced, then held fixed.
 
 mod availability;
+mod budget;
 mod config;
 mod deliveries;
 mod growth;

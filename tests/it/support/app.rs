@@ -221,6 +221,19 @@ impl TestApp {
         app
     }
 
+    /// A second souk on the same database and fakes (another replica).
+    pub async fn replica(&self) -> TestApp {
+        start(
+            self.tg.clone(),
+            self.np.clone(),
+            self.database_url.clone(),
+            self.sandbox,
+            false,
+            &[],
+        )
+        .await
+    }
+
     /// Posts an IPN signed with the app's secret, as NOWPayments would.
     pub async fn post_ipn(&self, body: &str) -> reqwest::StatusCode {
         let sig = souk::payments::nowpayments::signature::sign(IPN_SECRET, body).unwrap();
