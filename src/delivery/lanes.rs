@@ -52,6 +52,7 @@ mod tests {
             chat_id,
             message: OutboxMessage::text("welcome", &[]),
             attempts: 0,
+            goods: false,
         }
     }
 

@@ -89,8 +89,15 @@ impl Deliverer {
 
     async fn deliver(&self, item: OutboxItem) {
         // The claim may have run out while earlier messages were sent (a slow Telegram), and
-        // another replica taken the message: then it is theirs to send.
-        match lease::renew_now(&self.store, OUTBOX_ROW, item.id, &self.holder, LEASE_SECS).await {
+        // another replica taken the message: then it is theirs to send. Goods are sent at least
+        // once (a crash mid-send repeats them); a notice is recorded sent before it goes, so a
+        // crash can lose it but never repeat it.
+        let mine = if item.goods {
+            lease::renew_now(&self.store, OUTBOX_ROW, item.id, &self.holder, LEASE_SECS).await
+        } else {
+            outbox::take_notice(&self.store, item.id, &self.holder).await
+        };
+        match mine {
             Ok(true) => {}
             Ok(false) => {
                 tracing::info!(outbox_id = item.id, "message taken over by another worker");

@@ -72,6 +72,14 @@ pub struct OutboxItem {
     pub chat_id: i64,
     pub message: OutboxMessage,
     pub attempts: i64,
+    /// An order's goods (`order:<id>:delivered`): sent at least once, so a send cut short by a
+    /// crash is repeated. Every other message is a notice: sent at most once.
+    pub goods: bool,
+}
+
+/// Whether a message under this dedupe key hands over an order's goods.
+pub fn is_goods(dedupe_key: &str) -> bool {
+    dedupe_key.starts_with("order:") && dedupe_key.ends_with(":delivered")
 }
 
 /// A message to queue: its dedupe key, the chat it goes to, and the message.
@@ -134,7 +142,7 @@ pub async fn claim_due(
     let rows = sqlx::query(
         "UPDATE outbox SET claimed_until = $1, claimed_by = $4 WHERE claimed_until < $2 AND sent_at IS NULL AND id IN \
          (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
-          AND claimed_until < $2 ORDER BY id LIMIT $3) RETURNING id, chat_id, payload, attempts",
+          AND claimed_until < $2 ORDER BY id LIMIT $3) RETURNING id, chat_id, payload, attempts, dedupe_key",
     )
     .bind(t + lease_secs)
     .bind(t)
@@ -153,11 +161,27 @@ pub async fn claim_due(
                 message: serde_json::from_str(&payload)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 attempts: r.try_get("attempts")?,
+                goods: is_goods(&r.try_get::<String, _>("dedupe_key")?),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     items.sort_by_key(|i| i.id);
     Ok(items)
+}
+
+/// Takes a notice for sending, at most once: it is recorded sent *before* it goes (a crash in
+/// between loses it rather than repeating it; a failed send puts it back). False when the holder
+/// no longer holds it (another replica took it over) or it went already.
+pub async fn take_notice(store: &Store, id: i64, holder: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET sent_at = $1 WHERE id = $2 AND claimed_by = $3 AND sent_at IS NULL AND failed_at IS NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(holder)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Records a message sent (by `holder`, or by nobody else since: a send is never undone).
@@ -179,8 +203,8 @@ pub async fn mark_retry(
     retry_at: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = 0 \
-         WHERE id = $3 AND claimed_by = $4 AND sent_at IS NULL",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = 0, \
+         sent_at = NULL WHERE id = $3 AND claimed_by = $4",
     )
     .bind(error)
     .bind(retry_at)
@@ -199,8 +223,8 @@ pub async fn mark_failed(
     error: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2, claimed_until = 0 \
-         WHERE id = $3 AND claimed_by = $4 AND sent_at IS NULL",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2, claimed_until = 0, \
+         sent_at = NULL WHERE id = $3 AND claimed_by = $4",
     )
     .bind(error)
     .bind(now())

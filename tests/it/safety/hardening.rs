@@ -135,4 +135,19 @@ async fn an_outbox_row_taken_over_by_another_replica_is_not_sent_by_the_first() 
         .await
         .unwrap();
     assert_eq!(attempts, 0);
+
+    // B takes the notice for sending and dies mid-send: nobody sends it again (at most once).
+    assert!(
+        outbox::take_notice(&store, theirs[0].id, "replica-b")
+            .await
+            .unwrap()
+    );
+    sqlx::query("UPDATE outbox SET claimed_until = 0")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let again = outbox::claim_due(&store, "replica-c", 10, 60)
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "a notice is never repeated");
 }

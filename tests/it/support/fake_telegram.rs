@@ -754,6 +754,25 @@ impl FakeTelegram {
         )
     }
 
+    /// The oldest update not delivered yet, waiting for one when none is queued (webhook mode:
+    /// `webhook::push_updates` posts it).
+    pub async fn next_update(&self) -> Value {
+        loop {
+            let queued = self.0.updates_queued.notified();
+            tokio::pin!(queued);
+            queued.as_mut().enable();
+            if let Some(update) = self.state().pending.pop_front() {
+                return update;
+            }
+            queued.await;
+        }
+    }
+
+    /// Puts an update that could not be delivered back at the head of the queue.
+    pub fn requeue_update(&self, update: Value) {
+        self.state().pending.push_front(update);
+    }
+
     // ---- serving ----
 
     async fn get_updates(&self, params: &Map<String, Value>) -> Value {

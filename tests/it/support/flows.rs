@@ -1,8 +1,26 @@
 //! Steps of a user's story, driven only through the fake Telegram and NOWPayments.
 
 use super::app::TestApp;
+use super::fake_nowpayments::FakeNowPayments;
 use super::fake_nowpayments::FakePayment;
+use super::fake_telegram::FakeTelegram;
 use super::fake_telegram::{Call, TgUser};
+
+/// A shop the story runs against: its fake Telegram and NOWPayments (an in-process app, or
+/// `souk` processes sharing them).
+pub trait Shop {
+    fn tg(&self) -> &FakeTelegram;
+    fn np(&self) -> &FakeNowPayments;
+}
+
+impl Shop for TestApp {
+    fn tg(&self) -> &FakeTelegram {
+        &self.tg
+    }
+    fn np(&self) -> &FakeNowPayments {
+        &self.np
+    }
+}
 
 /// What a product delivers, as a seller gives it in /sell.
 pub enum Goods<'a> {
@@ -13,7 +31,7 @@ pub enum Goods<'a> {
 
 /// A seller runs /sell to the end and presses Publish. Returns the product id from the deep link.
 pub async fn publish(
-    app: &TestApp,
+    app: &impl Shop,
     seller: &TgUser,
     title: &str,
     price: &str,
@@ -34,7 +52,7 @@ pub async fn publish(
 /// /sell with every choice: description, category (label of its button, when categories exist)
 /// and what buyers receive.
 pub async fn publish_goods(
-    app: &TestApp,
+    app: &impl Shop,
     seller: &TgUser,
     title: &str,
     description: &str,
@@ -42,7 +60,7 @@ pub async fn publish_goods(
     category: Option<&str>,
     goods: Goods<'_>,
 ) -> i64 {
-    let tg = &app.tg;
+    let tg = app.tg();
     tg.send_text(seller, "/sell");
     tg.wait_for_text(seller.id, "title").await;
     tg.send_text(seller, title);
@@ -95,8 +113,8 @@ pub async fn publish_goods(
 }
 
 /// The buyer opens the product's deep link and presses Buy. Returns the coin keyboard message.
-pub async fn open_currencies(app: &TestApp, buyer: &TgUser, product_id: i64) -> Call {
-    let tg = &app.tg;
+pub async fn open_currencies(app: &impl Shop, buyer: &TgUser, product_id: i64) -> Call {
+    let tg = app.tg();
     tg.send_text(buyer, &format!("/start p_{product_id}"));
     let card = tg
         .wait_for("product card", |c| {
@@ -115,12 +133,12 @@ pub async fn open_currencies(app: &TestApp, buyer: &TgUser, product_id: i64) -> 
 /// The buyer picks `coin_label` (e.g. "BTC"). Returns the order id, the payment photo, and the
 /// payment the fake NOWPayments created.
 pub async fn pay_with(
-    app: &TestApp,
+    app: &impl Shop,
     buyer: &TgUser,
     coins: &Call,
     coin_label: &str,
 ) -> (i64, Call, FakePayment) {
-    let tg = &app.tg;
+    let tg = app.tg();
     let data = coins
         .button_data(coin_label)
         .unwrap_or_else(|| panic!("no {coin_label} button in {:?}", coins.buttons()));
@@ -138,7 +156,7 @@ pub async fn pay_with(
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("order id in caption {caption:?}"));
     let payment = app
-        .np
+        .np()
         .payments()
         .into_iter()
         .find(|p| p.order_id.as_deref() == Some(&order_id.to_string()))
@@ -148,7 +166,7 @@ pub async fn pay_with(
 
 /// Publish a $25 product and get a buyer to the BTC payment message.
 pub async fn buyer_at_payment(
-    app: &TestApp,
+    app: &impl Shop,
     seller: &TgUser,
     buyer: &TgUser,
 ) -> (i64, Call, FakePayment) {
@@ -165,8 +183,8 @@ pub fn is_delivery(c: &Call, chat: i64, file_id: &str) -> bool {
 }
 
 /// How many times `file_id` reached `buyer`.
-pub fn deliveries(app: &TestApp, buyer: &TgUser, file_id: &str) -> usize {
-    app.tg
+pub fn deliveries(app: &impl Shop, buyer: &TgUser, file_id: &str) -> usize {
+    app.tg()
         .calls()
         .iter()
         .filter(|c| is_delivery(c, buyer.id, file_id))

@@ -14,3 +14,7 @@ pub mod fake_telegram;
 pub mod flows;
 #[allow(dead_code)]
 pub mod moto;
+#[allow(dead_code)]
+pub mod process;
+#[allow(dead_code)]
+pub mod webhook;
