@@ -13,6 +13,7 @@ mod moderation;
 mod nexpay;
 mod operations;
 mod payouts;
+mod replicas;
 mod safety;
 mod sandbox;
 mod sellers;

@@ -431,6 +431,11 @@ impl FakeTelegram {
         }
     }
 
+    /// Telegram serves every chat again (the failures `fail_chat` queued are dropped).
+    pub fn clear_chat_failures(&self) {
+        self.state().chat_failures.clear();
+    }
+
     /// Makes `file_id` a known document with this content, as if a user had once sent it.
     /// The size of a file registered with `register_file`, if any.
     pub fn registered_size(&self, file_id: &str) -> Option<u64> {

@@ -16,7 +16,7 @@ impl Targets {
         *self.0.lock().unwrap() = urls;
     }
 
-    fn get(&self) -> Vec<String> {
+    pub fn get(&self) -> Vec<String> {
         self.0.lock().unwrap().clone()
     }
 }
