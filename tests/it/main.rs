@@ -4,6 +4,7 @@ mod admin_views;
 mod binary;
 mod broadcast;
 mod catalog;
+mod chaos;
 mod conversations;
 mod fakes_selftest;
 mod files;
