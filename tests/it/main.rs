@@ -13,6 +13,7 @@ mod marketplace;
 mod moderation;
 mod nexpay;
 mod operations;
+mod payout_races;
 mod payouts;
 mod replicas;
 mod safety;

@@ -341,7 +341,7 @@ async fn the_poller_resumes_an_abandoned_batch_and_recovers_a_lost_payout_ipn() 
 }
 
 /// `souk payout` as a separate process, against the test's database and fake NOWPayments.
-fn souk_payout(app: &TestApp, dir: &std::path::Path) -> std::process::Command {
+pub fn souk_payout(app: &TestApp, dir: &std::path::Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_souk"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -362,7 +362,7 @@ fn souk_payout(app: &TestApp, dir: &std::path::Path) -> std::process::Command {
 }
 
 /// Runs a command to the end without blocking the test's runtime (the fakes run on it).
-async fn output(mut cmd: std::process::Command) -> std::process::Output {
+pub async fn output(mut cmd: std::process::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
