@@ -235,11 +235,14 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Messages neither sent nor given up (for metrics and /health).
+/// Messages neither sent nor given up (for metrics and /health); a notice being sent (recorded
+/// sent just before it goes) counts until its sender lets go of it.
 pub async fn pending_count(store: &Store) -> Result<i64, StoreError> {
     let row = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM outbox WHERE failed_at IS NULL \
+         AND (sent_at IS NULL OR claimed_until > $1)",
     )
+    .bind(now())
     .fetch_one(store.pool())
     .await?;
     Ok(row.try_get("n")?)
