@@ -1,0 +1,270 @@
+//! The batch transaction: every order a batch of reports concerns is loaded at once, each report
+//! is decided in arrival order (`decide`), then the changed orders (compare-and-set), stock,
+//! ledger, messages and inbox rows are written with a handful of statements.
+
+use super::decide::{Pending, StockEffect, decide};
+use super::messages::item_delivery;
+use super::{Report, Settled};
+use crate::domain::OrderStatus;
+use crate::domain::UsdCents;
+use crate::domain::ledger::EntryKind;
+use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
+use crate::store::ledger::{self, NewEntry};
+use crate::store::orders;
+use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::{Conn, Store, StoreError, stock};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, thiserror::Error)]
+pub(super) enum BatchError {
+    #[error("an order changed under the batch")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for BatchError {
+    fn from(e: sqlx::Error) -> Self {
+        BatchError::Store(e.into())
+    }
+}
+
+pub(super) async fn settle_batch(
+    store: &Store,
+    admins: &[i64],
+    reports: &[Report],
+) -> Result<Vec<Settled>, BatchError> {
+    let mut tx = store.write().await?;
+    let mut pending = load(&mut tx, reports).await?;
+    let mut by_payment: HashMap<String, usize> = HashMap::new();
+    let mut by_order: HashMap<i64, usize> = HashMap::new();
+    for (i, p) in pending.iter().enumerate() {
+        by_order.insert(p.row.order.id, i);
+        if let Some(pid) = &p.row.order.payment_id {
+            by_payment.insert(pid.clone(), i);
+        }
+    }
+
+    let mut settled = Vec::with_capacity(reports.len());
+    let mut queued = Vec::new();
+    let mut entries = Vec::new();
+    let mut stock_effects = Vec::new();
+    let mut records = Vec::with_capacity(reports.len());
+    for report in reports {
+        let u = &report.update;
+        // By payment id, else by order id: a payment the order does not carry (a repeat deposit
+        // NOWPayments reports under a new payment id) then fails the match and is reported.
+        let index = by_payment.get(&u.payment_id).copied().or_else(|| {
+            let id = u.order_id.as_deref()?.parse::<i64>().ok()?;
+            by_order.get(&id).copied()
+        });
+        let result = match index {
+            None => {
+                tracing::warn!(
+                    payment_id = u.payment_id,
+                    "payment report for no known order"
+                );
+                Settled {
+                    outcome: IpnOutcome::UnknownOrder,
+                    order_id: None,
+                    status: None,
+                }
+            }
+            Some(i) => {
+                let p = &mut pending[i];
+                let (result, effects) = decide(p, u, &report.raw, admins);
+                if result.outcome == IpnOutcome::Applied && p.row.order.payment_id.is_none() {
+                    p.row.order.payment_id = Some(u.payment_id.clone());
+                    by_payment.insert(u.payment_id.clone(), i);
+                }
+                queued.extend(effects.messages);
+                entries.extend(effects.ledger);
+                let order_id = p.row.order.id;
+                stock_effects.extend(effects.stock.map(|e| (order_id, e)));
+                result
+            }
+        };
+        if report.check && result.outcome == IpnOutcome::Ignored {
+            // A status check that changed nothing: not worth a row every few minutes.
+            settled.push(result);
+            continue;
+        }
+        records.push(IpnRecord {
+            payment_id: &u.payment_id,
+            order_id: result.order_id,
+            payment_status: &u.payment_status,
+            body: &report.raw,
+            outcome: result.outcome,
+        });
+        settled.push(result);
+    }
+
+    // Stock first: a late payment that finds nothing left is not finished but paid and sold
+    // out, and its seller is not credited.
+    let stock = apply_stock(&mut tx, &pending, &stock_effects, admins).await?;
+    queued.extend(stock.messages);
+    for order_id in &stock.sold_out {
+        if let Some(p) = pending.iter_mut().find(|p| p.row.order.id == *order_id) {
+            p.row.order.status = OrderStatus::PaidSoldOut;
+        }
+        entries.retain(|e| e.order_id != Some(*order_id) || e.kind != EntryKind::Sale);
+        for s in settled.iter_mut().filter(|s| s.order_id == Some(*order_id)) {
+            if s.status == Some(OrderStatus::Finished) {
+                s.status = Some(OrderStatus::PaidSoldOut);
+            }
+        }
+    }
+    for p in pending.iter().filter(|p| p.changed) {
+        let o = &p.row.order;
+        let payment_id = o.payment_id.as_deref().unwrap_or_default();
+        let moved = orders::transition(
+            &mut tx,
+            o.id,
+            p.loaded_status,
+            o.status,
+            payment_id,
+            p.actually_paid.as_deref(),
+        )
+        .await?;
+        if !moved {
+            return Err(BatchError::Conflict);
+        }
+        tracing::info!(order_id = o.id, from = %p.loaded_status, to = %o.status, "order moved");
+    }
+    queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
+    ledger::append(&mut tx, &entries).await?;
+    let mut seen = HashSet::new();
+    queued.retain(|q: &Queued| seen.insert(q.dedupe_key.clone()));
+    outbox::enqueue(&mut tx, &queued).await?;
+    ipn_events::record(&mut tx, &records).await?;
+    tx.commit().await?;
+    Ok(settled)
+}
+
+async fn load(conn: &mut Conn, reports: &[Report]) -> Result<Vec<Pending>, StoreError> {
+    let payment_ids: Vec<&str> = reports
+        .iter()
+        .map(|r| r.update.payment_id.as_str())
+        .collect();
+    let order_ids: Vec<i64> = reports
+        .iter()
+        .filter_map(|r| r.update.order_id.as_deref()?.parse().ok())
+        .collect();
+    let rows = orders::load_for_settlement(conn, &dedup(payment_ids), &dedup(order_ids)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Pending {
+            loaded_status: row.order.status,
+            actually_paid: None,
+            changed: false,
+            row,
+        })
+        .collect())
+}
+
+fn dedup<T: Eq + std::hash::Hash + Copy>(items: Vec<T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(|i| seen.insert(*i)).collect()
+}
+
+/// The seller's message for each ledger entry of the batch, with the amount and the available
+/// balance right after it (balances read once, then carried forward entry by entry).
+async fn seller_notes(
+    conn: &mut Conn,
+    pending: &[Pending],
+    entries: &[NewEntry],
+) -> Result<Vec<Queued>, StoreError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sellers: Vec<i64> = dedup(entries.iter().map(|e| e.seller_id).collect());
+    let mut balances = ledger::available_in(conn, &sellers).await?;
+    let mut notes = Vec::with_capacity(entries.len());
+    for e in entries {
+        let balance = balances.entry(e.seller_id).or_insert(UsdCents(0));
+        balance.0 += e.kind.signed(e.amount).0;
+        let order_id = e.order_id.unwrap_or_default();
+        let title = pending
+            .iter()
+            .find(|p| p.row.order.id == order_id)
+            .map(|p| p.row.title.clone())
+            .unwrap_or_default();
+        let args = [
+            ("title", title),
+            ("order", order_id.to_string()),
+            ("amount", e.amount.to_string()),
+            ("balance", balance.to_string()),
+        ];
+        let (what, key) = match e.kind {
+            EntryKind::Refund => ("refund_debited", "seller-refund"),
+            _ => ("sold", "seller-sale"),
+        };
+        notes.push(Queued {
+            dedupe_key: format!("order:{order_id}:{what}"),
+            chat_id: e.seller_id,
+            message: OutboxMessage::text(key, &args),
+        });
+    }
+    Ok(notes)
+}
+
+/// What the stock step did: messages owed, and the paid orders left without an item.
+struct StockOutcome {
+    messages: Vec<Queued>,
+    sold_out: Vec<i64>,
+}
+
+/// Writes the stock effects of the batch; items reserved late are delivered, and when none is
+/// left the buyer and the admins are told (an admin refunds, or a restock delivers).
+async fn apply_stock(
+    conn: &mut Conn,
+    pending: &[Pending],
+    effects: &[(i64, StockEffect)],
+    admins: &[i64],
+) -> Result<StockOutcome, StoreError> {
+    let mut queued = Vec::new();
+    let mut sold_out = Vec::new();
+    for (order_id, effect) in effects {
+        match effect {
+            StockEffect::Sell => stock::sell(conn, *order_id).await?,
+            StockEffect::Release => stock::release(conn, *order_id).await?,
+            StockEffect::ReserveLate => {
+                let Some(p) = pending.iter().find(|p| p.row.order.id == *order_id) else {
+                    continue;
+                };
+                match stock::reserve(conn, p.row.order.product_id, *order_id).await? {
+                    Some(item) => {
+                        stock::sell(conn, *order_id).await?;
+                        queued.push(item_delivery(&p.row, &item));
+                    }
+                    None => {
+                        tracing::error!(
+                            order_id,
+                            "paid after its item was released, and the product is sold out"
+                        );
+                        sold_out.push(*order_id);
+                        let args = [
+                            ("title", p.row.title.clone()),
+                            ("order", order_id.to_string()),
+                        ];
+                        queued.push(Queued {
+                            dedupe_key: format!("order:{order_id}:paid_sold_out"),
+                            chat_id: p.row.order.buyer_id,
+                            message: OutboxMessage::text("paid-but-sold-out", &args),
+                        });
+                        queued.extend(outbox::to_admins(
+                            admins,
+                            &format!("order:{order_id}:paid_sold_out"),
+                            "admin-paid-but-sold-out",
+                            &args,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(StockOutcome {
+        messages: queued,
+        sold_out,
+    })
+}

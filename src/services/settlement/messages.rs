@@ -1,0 +1,199 @@
+//! What each outcome tells whom: the buyer's receipts and payment news, the seller's note of a
+//! sandbox sale, the admins' alerts; each message under a dedupe key that makes it exist once.
+
+use crate::domain::OrderStatus;
+use crate::domain::product::ProductKind;
+use crate::payments::CryptoAmount;
+use crate::store::orders::SettlementRow;
+use crate::store::outbox::{self, OutboxMessage, Queued};
+
+/// One alert per admin that a payment does not match its order, once per distinct body however
+/// often it is repeated.
+pub(super) fn mismatch_alerts(
+    admins: &[i64],
+    order_id: i64,
+    payment_id: &str,
+    reason: String,
+    raw: &str,
+) -> Vec<Queued> {
+    tracing::error!(order_id, payment_id, %reason, "payment does not match its order; nothing delivered");
+    let args = [
+        ("order", order_id.to_string()),
+        ("payment", payment_id.to_string()),
+        ("reason", reason),
+    ];
+    outbox::to_admins(
+        admins,
+        &format!("mismatch:{order_id}:{}", short_hash(raw)),
+        "admin-payment-mismatch",
+        &args,
+    )
+}
+
+/// What the move to `next` owes the buyer (and the seller of a sandbox sale, which no ledger
+/// entry announces). The dedupe keys make each message exist once per order and status,
+/// whatever repeats.
+pub(super) fn messages_for(
+    row: &SettlementRow,
+    next: OrderStatus,
+    paid: Option<&CryptoAmount>,
+) -> Vec<Queued> {
+    let order = &row.order;
+    let base = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+    ];
+    let mut messages = buyer_messages(row, next, paid);
+    if next == OrderStatus::Finished && order.sandbox {
+        // The seller hears of the simulated sale; nothing reaches their balance.
+        messages.push(Queued {
+            dedupe_key: format!("order:{}:sold", order.id),
+            chat_id: order.seller_id,
+            message: OutboxMessage::text("seller-sale-sandbox", &base),
+        });
+    }
+    messages
+}
+
+/// What the move to `next` owes the buyer.
+fn buyer_messages(
+    row: &SettlementRow,
+    next: OrderStatus,
+    paid: Option<&CryptoAmount>,
+) -> Vec<Queued> {
+    let order = &row.order;
+    let to_buyer = |what: &str, message| Queued {
+        dedupe_key: format!("order:{}:{what}", order.id),
+        chat_id: order.buyer_id,
+        message,
+    };
+    let base = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+    ];
+    match next {
+        OrderStatus::Confirming | OrderStatus::Confirmed | OrderStatus::Sending => {
+            vec![to_buyer(
+                "detected",
+                OutboxMessage::text("payment-detected", &base),
+            )]
+        }
+        OrderStatus::Finished => match row.kind {
+            ProductKind::File => vec![to_buyer(
+                "delivered",
+                OutboxMessage::document(
+                    order.product_id,
+                    &row.file_id,
+                    "delivery-receipt",
+                    &receipt(row),
+                ),
+            )],
+            ProductKind::Text => {
+                let mut args = receipt(row);
+                args.push(("text", row.text.clone().unwrap_or_default()));
+                vec![to_buyer(
+                    "delivered",
+                    OutboxMessage::text("delivery-text", &args),
+                )]
+            }
+            // An item reserved at checkout goes now; one released since (the payment came
+            // late) is reserved again when the batch writes (`StockEffect::ReserveLate`).
+            ProductKind::Items => row
+                .item
+                .iter()
+                .map(|item| item_delivery(row, item))
+                .collect(),
+        },
+        OrderStatus::PartiallyPaid => {
+            let expected = order.pay_amount.as_deref().and_then(CryptoAmount::parse);
+            let missing = match (&expected, paid) {
+                (Some(e), Some(p)) => (e.value() - p.value())
+                    .max(rust_decimal::Decimal::ZERO)
+                    .normalize()
+                    .to_string(),
+                (Some(e), None) => e.as_str().to_string(),
+                _ => "?".to_string(),
+            };
+            let args = [
+                ("title", row.title.clone()),
+                ("order", order.id.to_string()),
+                (
+                    "paid",
+                    paid.map(|p| p.as_str().to_string())
+                        .unwrap_or_else(|| "0".into()),
+                ),
+                ("missing", missing),
+                ("coin", order.pay_currency.to_ascii_uppercase()),
+                ("address", order.pay_address.clone().unwrap_or_default()),
+            ];
+            vec![to_buyer(
+                "partially_paid",
+                OutboxMessage::text("payment-partially-paid", &args),
+            )]
+        }
+        OrderStatus::Failed | OrderStatus::Expired | OrderStatus::Refunded => {
+            vec![to_buyer(
+                next.as_str(),
+                OutboxMessage::text(&format!("payment-{}", next.as_str()), &base),
+            )]
+        }
+        // A paid order with nothing left is told by the stock step (`apply_stock`).
+        OrderStatus::Waiting
+        | OrderStatus::Created
+        | OrderStatus::Cancelled
+        | OrderStatus::PaidSoldOut => Vec::new(),
+    }
+}
+
+/// A partly paid order expired: the buyer hears that what they sent will be refunded, the
+/// admins that a refund is owed (nothing was delivered or credited).
+pub(super) fn partial_expired(row: &SettlementRow, admins: &[i64]) -> Vec<Queued> {
+    let order = &row.order;
+    let args = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+        ("paid", order.actually_paid.clone().unwrap_or_default()),
+        ("coin", order.pay_currency.to_ascii_uppercase()),
+    ];
+    let mut messages = vec![Queued {
+        dedupe_key: format!("order:{}:expired", order.id),
+        chat_id: order.buyer_id,
+        message: OutboxMessage::text("payment-partial-expired", &args),
+    }];
+    messages.extend(outbox::to_admins(
+        admins,
+        &format!("order:{}:partial_expired", order.id),
+        "admin-partial-expired",
+        &args,
+    ));
+    messages
+}
+
+/// What a receipt says, for every kind of product.
+fn receipt(row: &SettlementRow) -> Vec<(&'static str, String)> {
+    let order = &row.order;
+    vec![
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+        ("total", order.total.to_string()),
+        ("amount", order.pay_amount.clone().unwrap_or_default()),
+        ("coin", order.pay_currency.to_ascii_uppercase()),
+    ]
+}
+
+/// The message that hands a unique item to its buyer.
+pub(super) fn item_delivery(row: &SettlementRow, item: &str) -> Queued {
+    let mut args = receipt(row);
+    args.push(("item", item.to_string()));
+    Queued {
+        dedupe_key: format!("order:{}:delivered", row.order.id),
+        chat_id: row.order.buyer_id,
+        message: OutboxMessage::text("delivery-item", &args),
+    }
+}
+
+/// A short stable fingerprint of an IPN body, for dedupe keys.
+fn short_hash(raw: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(raw.as_bytes())[..8])
+}
