@@ -103,18 +103,15 @@ impl Reconciler {
                 _ => false,
             };
             if expire {
-                let payment_id = order
-                    .payment_id
-                    .clone()
-                    .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
-                let (body, raw) = crate::payments::report::synthetic(
+                let settled = settlement::apply_own(
+                    &self.store,
+                    &self.admins,
                     &order,
-                    &payment_id,
                     "expired",
                     None,
                     "souk-expiry",
-                );
-                let settled = settlement::apply(&self.store, &self.admins, &body, &raw).await?;
+                )
+                .await?;
                 if settled.outcome == IpnOutcome::Applied {
                     tracing::info!(order_id = order.id, "order expired");
                     report.expired += 1;

@@ -15,18 +15,9 @@ pub async fn deliver_after_restock(
 ) -> Result<usize, StoreError> {
     let mut delivered = 0;
     for order in orders::paid_sold_out(store, product_id).await? {
-        let payment_id = order
-            .payment_id
-            .clone()
-            .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
-        let (body, raw) = crate::payments::report::synthetic(
-            &order,
-            &payment_id,
-            "finished",
-            order.actually_paid.as_deref(),
-            "souk-restock",
-        );
-        let settled = settlement::apply(store, admins, &body, &raw).await?;
+        let paid = order.actually_paid.as_deref();
+        let settled =
+            settlement::apply_own(store, admins, &order, "finished", paid, "souk-restock").await?;
         if settled.status != Some(OrderStatus::Finished) {
             break;
         }

@@ -6,24 +6,10 @@
 use crate::support::app::{API_KEY, Options, spawn_app_with};
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{Call, FakeTelegram, TgUser};
-use crate::support::flows::{Shop, open_currencies, pay_with, publish};
-use crate::support::process::{Setup, Souk, post_ipn};
+use crate::support::flows::{open_currencies, pay_with, publish};
+use crate::support::process::{Deployment, Setup, Souk, post_ipn};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-struct Deployment {
-    tg: FakeTelegram,
-    np: FakeNowPayments,
-}
-
-impl Shop for Deployment {
-    fn tg(&self) -> &FakeTelegram {
-        &self.tg
-    }
-    fn np(&self) -> &FakeNowPayments {
-        &self.np
-    }
-}
 
 fn on_postgres() -> bool {
     std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))

@@ -6,24 +6,10 @@
 use crate::support::app::{API_KEY, fresh_database};
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{Call, FakeTelegram, TgUser};
-use crate::support::flows::{Shop, open_currencies, pay_with, publish};
-use crate::support::process::{Setup, Souk, WEBHOOK_PATH, WEBHOOK_SECRET, post_ipn};
+use crate::support::flows::{open_currencies, pay_with, publish};
+use crate::support::process::{Deployment, Setup, Souk, WEBHOOK_PATH, WEBHOOK_SECRET, post_ipn};
 use crate::support::webhook::{Targets, push_updates};
 use std::time::{Duration, Instant};
-
-struct Cluster {
-    tg: FakeTelegram,
-    np: FakeNowPayments,
-}
-
-impl Shop for Cluster {
-    fn tg(&self) -> &FakeTelegram {
-        &self.tg
-    }
-    fn np(&self) -> &FakeNowPayments {
-        &self.np
-    }
-}
 
 /// A fixed shuffle (the same run every time): a linear congruential sequence.
 fn shuffle<T>(items: &mut [T]) {
@@ -78,7 +64,7 @@ async fn two_replicas_on_one_database_survive_an_ipn_storm_and_a_kill() {
     let targets = Targets::default();
     targets.set(vec![a.url(WEBHOOK_PATH), b.url(WEBHOOK_PATH)]);
     push_updates(&tg, targets.clone(), WEBHOOK_SECRET);
-    let shop = Cluster {
+    let shop = Deployment {
         tg: tg.clone(),
         np: np.clone(),
     };

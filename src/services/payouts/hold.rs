@@ -50,34 +50,28 @@ impl Hold {
 
     /// Renews the hold now; `LeaseLost` when another run has taken the batch (stop at once).
     pub async fn check(&self) -> Result<(), PayoutError> {
-        if self.lost.load(Ordering::SeqCst)
-            || !lease::renew_now(
-                &self.store,
-                PAYOUT_BATCH,
-                self.batch_id,
-                &self.holder,
-                LEASE_SECONDS,
-            )
-            .await?
-        {
-            self.lost.store(true, Ordering::SeqCst);
-            return Err(PayoutError::LeaseLost(self.batch_id));
-        }
-        Ok(())
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .map_err(StoreError::from)?;
+        self.check_in(&mut conn).await
     }
 
     /// `check` inside the transaction that moves the batch: the renewal also locks the batch's
     /// row until commit, so no other run can take it in between.
     pub async fn check_in(&self, conn: &mut Conn) -> Result<(), PayoutError> {
-        if !lease::renew(
-            conn,
-            PAYOUT_BATCH,
-            self.batch_id,
-            &self.holder,
-            LEASE_SECONDS,
-        )
-        .await?
-        {
+        let held = !self.lost.load(Ordering::SeqCst)
+            && lease::renew(
+                conn,
+                PAYOUT_BATCH,
+                self.batch_id,
+                &self.holder,
+                LEASE_SECONDS,
+            )
+            .await?;
+        if !held {
             self.lost.store(true, Ordering::SeqCst);
             return Err(PayoutError::LeaseLost(self.batch_id));
         }

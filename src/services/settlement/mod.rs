@@ -181,6 +181,24 @@ async fn closed_without_news(
     outbox::enqueue_now(store, &alerts).await
 }
 
+/// Settles a report souk writes itself about `order` (an expiry, a restock's delivery…), under
+/// the order's payment id, or the placeholder of an order never billed; `source` names the writer.
+pub async fn apply_own(
+    store: &Store,
+    admins: &[i64],
+    order: &orders::Order,
+    status: &str,
+    paid: Option<&str>,
+    source: &str,
+) -> Result<Settled, StoreError> {
+    let payment_id = order
+        .payment_id
+        .clone()
+        .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
+    let (body, raw) = crate::payments::report::synthetic(order, &payment_id, status, paid, source);
+    apply(store, admins, &body, &raw).await
+}
+
 /// Settles one report (a status check, or an IPN outside the settler).
 pub async fn apply(
     store: &Store,

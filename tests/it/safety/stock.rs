@@ -112,43 +112,43 @@ async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
 }
 
 mod late_money {
-    use crate::support::app::{ADMIN, spawn_app};
+    use crate::support::app::{ADMIN, TestApp, spawn_app};
     use crate::support::fake_telegram::TgUser;
     use crate::support::flows::{Goods, open_currencies, pay_with, publish_goods};
 
-    /// Money that arrives after the last key went to someone else: nothing delivered, nothing
-    /// credited, the admins told with the command to refund; a restock then delivers it, and
-    /// the seller is credited once.
-    #[tokio::test]
-    async fn late_money_on_a_sold_out_product_credits_nobody_until_a_restock_delivers_it() {
-        let mut app = spawn_app().await;
-        let seller = TgUser::new(12_401, "en");
-        let (late, other) = (TgUser::new(12_402, "en"), TgUser::new(12_403, "en"));
+    /// A one-item product; `late` starts paying and lets it expire, `other` buys the item, then
+    /// `late`'s money arrives. Returns the product and `late`'s order.
+    async fn paid_after_sold_out(
+        app: &TestApp,
+        seller: &TgUser,
+        late: &TgUser,
+        other: &TgUser,
+        item: &str,
+    ) -> (i64, i64) {
         let product = publish_goods(
-            &app,
-            &seller,
+            app,
+            seller,
             "One key",
             "The last key",
             "12",
             None,
-            Goods::Items("KEY-ONE"),
+            Goods::Items(item),
         )
         .await;
-        let coins = open_currencies(&app, &late, product).await;
-        let (late_order, _, late_payment) = pay_with(&app, &late, &coins, "BTC").await;
+        let coins = open_currencies(app, late, product).await;
+        let (late_order, _, late_payment) = pay_with(app, late, &coins, "BTC").await;
         let expired = app.np.ipn_body(&late_payment.payment_id, "expired", "0");
         assert_eq!(app.post_ipn(&expired).await, 200);
         app.tg.wait_for_text(late.id, "expired").await;
 
-        let coins = open_currencies(&app, &other, product).await;
-        let (_, _, paid) = pay_with(&app, &other, &coins, "BTC").await;
+        let coins = open_currencies(app, other, product).await;
+        let (_, _, paid) = pay_with(app, other, &coins, "BTC").await;
         let body = app
             .np
             .ipn_body(&paid.payment_id, "finished", &paid.pay_amount);
         assert_eq!(app.post_ipn(&body).await, 200);
-        app.tg.wait_for_text(other.id, "KEY-ONE").await;
+        app.tg.wait_for_text(other.id, item).await;
 
-        // The first buyer's money arrives after all.
         let body = app.np.ipn_body(
             &late_payment.payment_id,
             "finished",
@@ -158,6 +158,19 @@ mod late_money {
         app.tg
             .wait_for_text(late.id, "sold out in the meantime")
             .await;
+        (product, late_order)
+    }
+
+    /// Money that arrives after the last key went to someone else: nothing delivered, nothing
+    /// credited, the admins told with the command to refund; a restock then delivers it, and
+    /// the seller is credited once.
+    #[tokio::test]
+    async fn late_money_on_a_sold_out_product_credits_nobody_until_a_restock_delivers_it() {
+        let mut app = spawn_app().await;
+        let seller = TgUser::new(12_401, "en");
+        let (late, other) = (TgUser::new(12_402, "en"), TgUser::new(12_403, "en"));
+        let (product, late_order) =
+            paid_after_sold_out(&app, &seller, &late, &other, "KEY-ONE").await;
         app.tg
             .wait_for_text(ADMIN, &format!("/refund {late_order}"))
             .await;
@@ -188,35 +201,7 @@ mod late_money {
         let admin = TgUser::new(ADMIN, "en");
         let seller = TgUser::new(12_411, "en");
         let (late, other) = (TgUser::new(12_412, "en"), TgUser::new(12_413, "en"));
-        let product = publish_goods(
-            &app,
-            &seller,
-            "One code",
-            "The last code",
-            "12",
-            None,
-            Goods::Items("CODE-ONE"),
-        )
-        .await;
-        let coins = open_currencies(&app, &late, product).await;
-        let (late_order, _, late_payment) = pay_with(&app, &late, &coins, "BTC").await;
-        let expired = app.np.ipn_body(&late_payment.payment_id, "expired", "0");
-        assert_eq!(app.post_ipn(&expired).await, 200);
-        let coins = open_currencies(&app, &other, product).await;
-        let (_, _, paid) = pay_with(&app, &other, &coins, "BTC").await;
-        let body = app
-            .np
-            .ipn_body(&paid.payment_id, "finished", &paid.pay_amount);
-        assert_eq!(app.post_ipn(&body).await, 200);
-        let body = app.np.ipn_body(
-            &late_payment.payment_id,
-            "finished",
-            &late_payment.pay_amount,
-        );
-        assert_eq!(app.post_ipn(&body).await, 200);
-        app.tg
-            .wait_for_text(late.id, "sold out in the meantime")
-            .await;
+        let (_, late_order) = paid_after_sold_out(&app, &seller, &late, &other, "CODE-ONE").await;
 
         app.tg.send_text(&admin, &format!("/refund {late_order}"));
         let ask = app.tg.wait_for_text(ADMIN, &format!("#{late_order}")).await;

@@ -208,15 +208,7 @@ impl TestApp {
     pub async fn restart(mut self) -> TestApp {
         self.stop().await;
         let dir = self._dir.take();
-        let mut app = start(
-            self.tg.clone(),
-            self.np.clone(),
-            self.database_url.clone(),
-            self.sandbox,
-            false,
-            &[],
-        )
-        .await;
+        let mut app = self.replica().await;
         app._dir = dir;
         app
     }

@@ -11,6 +11,21 @@ use std::time::Duration;
 pub const WEBHOOK_PATH: &str = "/telegram/hook";
 pub const WEBHOOK_SECRET: &str = "replica-Secret_1";
 
+/// The fakes `souk` processes share, as a shop the story steps run against.
+pub struct Deployment {
+    pub tg: FakeTelegram,
+    pub np: FakeNowPayments,
+}
+
+impl super::flows::Shop for Deployment {
+    fn tg(&self) -> &FakeTelegram {
+        &self.tg
+    }
+    fn np(&self) -> &FakeNowPayments {
+        &self.np
+    }
+}
+
 /// One running `souk`.
 pub struct Souk {
     pub port: u16,
