@@ -6,7 +6,7 @@
 use crate::support::app::{API_KEY, Options, spawn_app_with};
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{Call, FakeTelegram, TgUser};
-use crate::support::flows::{open_currencies, pay_with, publish};
+use crate::support::flows::{buyers_at_payment, open_currencies, publish};
 use crate::support::process::{Deployment, Setup, Souk, post_ipn};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,12 +38,9 @@ async fn an_ipn_storm_through_two_kills_and_a_failing_telegram_delivers_each_fil
     };
     let seller = TgUser::new(15_001, "en");
     let file = "BQACAgChaos";
-    let product = publish(&shop, &seller, "Chaos", "25", file).await;
     let buyers: Vec<TgUser> = (0..10).map(|i| TgUser::new(15_100 + i, "en")).collect();
     let mut bodies = Vec::new();
-    for buyer in &buyers {
-        let coins = open_currencies(&shop, buyer, product).await;
-        let (_, _, p) = pay_with(&shop, buyer, &coins, "BTC").await;
+    for p in buyers_at_payment(&shop, &seller, file, &buyers).await {
         bodies.push(np.ipn_body(&p.payment_id, "confirming", &p.pay_amount));
         bodies.push(np.ipn_body(&p.payment_id, "finished", &p.pay_amount));
         bodies.push(np.ipn_body(&p.payment_id, "finished", &p.pay_amount));

@@ -6,7 +6,7 @@
 use crate::support::app::{API_KEY, fresh_database};
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{Call, FakeTelegram, TgUser};
-use crate::support::flows::{open_currencies, pay_with, publish};
+use crate::support::flows::buyers_at_payment;
 use crate::support::process::{Deployment, Setup, Souk, WEBHOOK_PATH, WEBHOOK_SECRET, post_ipn};
 use crate::support::webhook::{Targets, push_updates};
 use std::time::{Duration, Instant};
@@ -72,14 +72,8 @@ async fn two_replicas_on_one_database_survive_an_ipn_storm_and_a_kill() {
     // Updates alternate between the replicas: /sell's steps and each purchase hop.
     let seller = TgUser::new(14_001, "en");
     let file = "BQACAgReplicated";
-    let product = publish(&shop, &seller, "Replicated", "25", file).await;
     let buyers: Vec<TgUser> = (0..12).map(|i| TgUser::new(14_100 + i, "en")).collect();
-    let mut payments = Vec::new();
-    for buyer in &buyers {
-        let coins = open_currencies(&shop, buyer, product).await;
-        let (_, _, payment) = pay_with(&shop, buyer, &coins, "BTC").await;
-        payments.push(payment);
-    }
+    let payments = buyers_at_payment(&shop, &seller, file, &buyers).await;
 
     // Telegram refuses the buyers' messages while the storm and the kill happen, so that no send
     // is accepted in the very instant a process dies (the one repeat a crash may cause).

@@ -175,6 +175,22 @@ pub async fn buyer_at_payment(
     pay_with(app, buyer, &coins, "BTC").await
 }
 
+/// The seller publishes a $25 file; each buyer opens it and picks BTC. Returns their payments.
+pub async fn buyers_at_payment(
+    app: &impl Shop,
+    seller: &TgUser,
+    file_id: &str,
+    buyers: &[TgUser],
+) -> Vec<FakePayment> {
+    let product = publish(app, seller, "The guide", "25", file_id).await;
+    let mut payments = Vec::new();
+    for buyer in buyers {
+        let coins = open_currencies(app, buyer, product).await;
+        payments.push(pay_with(app, buyer, &coins, "BTC").await.2);
+    }
+    payments
+}
+
 /// A sendDocument to `chat` with `file_id`.
 pub fn is_delivery(c: &Call, chat: i64, file_id: &str) -> bool {
     c.method == "sendDocument"
