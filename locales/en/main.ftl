@@ -136,6 +136,7 @@ payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin }
 payment-failed = ❌ The payment for order #{ $order } ({ $title }) failed. Nothing was delivered. You can try again.
 payment-expired = ⌛ The payment for order #{ $order } ({ $title }) expired. You can start a new purchase at any time.
 payment-partial-expired = ⌛ Order #{ $order } ({ $title }) expired before the whole amount arrived. Nothing was delivered; an admin will refund the { $paid } { $coin } you sent.
+admin-partial-then-paid = ⚠ Order #{ $order } ({ $title }), which expired partly paid, is being paid after all: it settles and delivers as usual. Do not refund what arrived before; if you already did, settle the difference with the buyer.
 admin-partial-expired = 💸 Order #{ $order } ({ $title }) expired partly paid: { $paid } { $coin } arrived and nothing was delivered. Refund the buyer from the NOWPayments dashboard; its item is back on sale.
 payment-refunded = ↩ The payment for order #{ $order } ({ $title }) was refunded.
 admin-payment-mismatch = 🚨 IPN for order #{ $order } (payment { $payment }) does not match it: { $reason }. Nothing was delivered.

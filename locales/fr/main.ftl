@@ -136,6 +136,7 @@ payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $
 payment-failed = ❌ Le paiement de la commande n°{ $order } ({ $title }) a échoué. Rien n'a été livré. Vous pouvez réessayer.
 payment-expired = ⌛ Le paiement de la commande n°{ $order } ({ $title }) a expiré. Vous pouvez refaire un achat à tout moment.
 payment-partial-expired = ⌛ La commande n°{ $order } ({ $title }) a expiré avant l’arrivée du montant complet. Rien n’a été livré ; un administrateur vous remboursera les { $paid } { $coin } envoyés.
+admin-partial-then-paid = ⚠ La commande n°{ $order } ({ $title }), expirée partiellement payée, est finalement payée : elle se règle et se livre normalement. Ne remboursez pas ce qui était arrivé ; si c’est déjà fait, réglez la différence avec l’acheteur.
 admin-partial-expired = 💸 La commande n°{ $order } ({ $title }) a expiré partiellement payée : { $paid } { $coin } reçus et rien n’a été livré. Remboursez l’acheteur depuis le tableau de bord NOWPayments ; son article est remis en vente.
 payment-refunded = ↩ Le paiement de la commande n°{ $order } ({ $title }) a été remboursé.
 admin-payment-mismatch = 🚨 L'IPN de la commande n°{ $order } (paiement { $payment }) ne lui correspond pas : { $reason }. Rien n'a été livré.

@@ -18,3 +18,12 @@ CREATE TABLE send_slots (
     next_at_ms BIGINT NOT NULL
 );
 INSERT INTO send_slots (name, next_at_ms) VALUES ('telegram', 0);
+-- Second Stars charges Telegram would not refund yet: the Stars check tries again until it does.
+CREATE TABLE star_refunds_owed (
+    charge      TEXT PRIMARY KEY,
+    buyer_id    BIGINT NOT NULL,
+    order_id    BIGINT,
+    error       TEXT,
+    created_at  BIGINT NOT NULL,
+    refunded_at BIGINT
+);

@@ -26,6 +26,8 @@ const MAX_ATTEMPTS: i64 = 30;
 const LANES: usize = 8;
 /// Messages claimed at a time.
 const CLAIM: i64 = 20;
+/// Messages this worker holds at most (claimed, waiting or being sent).
+const HOLD_AT_MOST: usize = 40;
 
 #[derive(Clone)]
 pub struct Deliverer {
@@ -51,7 +53,8 @@ impl Deliverer {
         let mut running = tokio::task::JoinSet::new();
         loop {
             while running.try_join_next().is_some() {}
-            if running.len() < LANES {
+            // Claim only what the lanes will reach soon: a claim runs out after LEASE_SECS.
+            if running.len() < LANES && lanes.held() < HOLD_AT_MOST {
                 match outbox::claim_due(&this.store, &this.holder, CLAIM, LEASE_SECS).await {
                     Ok(items) => {
                         let claimed = !items.is_empty();
@@ -61,7 +64,9 @@ impl Deliverer {
                                 let (this, lanes) = (this.clone(), lanes.clone());
                                 running.spawn(async move {
                                     while let Some(item) = lanes.next(chat) {
+                                        let id = item.id;
                                         this.deliver(item).await;
+                                        lanes.release(id);
                                     }
                                 });
                             }
@@ -80,8 +85,10 @@ impl Deliverer {
                 _ = shutdown.changed() => break,
             }
         }
-        // What was claimed but not sent is claimed again once its lease runs out.
-        let _ = tokio::time::timeout(Duration::from_secs(3), async {
+        // The lanes finish the message in hand (a notice already recorded sent must go) and take
+        // no other; what was claimed but not sent is claimed again once its lease runs out.
+        lanes.stop();
+        let _ = tokio::time::timeout(Duration::from_secs(8), async {
             while running.join_next().await.is_some() {}
         })
         .await;

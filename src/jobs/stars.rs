@@ -2,12 +2,12 @@
 //! payment whose update failed (a database error) or was lost would never settle. The bot's own
 //! Star ledger (`getStarTransactions`, oldest first) is read from where the last run stopped, and
 //! every incoming invoice payment goes through `services::stars::take_charge`: settled once, or
-//! refunded when another charge paid its order. A page with a refund Telegram refused is read
-//! again next time.
+//! refunded when another charge paid its order. A refund Telegram refused is kept owed and tried
+//! again at each run.
 
 use crate::payments::stars::ledger_page;
 use crate::services::stars::{self, Paid};
-use crate::store::{Store, StoreError, cursors};
+use crate::store::{Store, StoreError, cursors, star_refunds};
 use std::sync::Arc;
 
 /// The cursor over the bot's Star transactions.
@@ -55,19 +55,23 @@ pub enum StarsError {
 impl StarsLedger {
     pub async fn run(&self) -> Result<Report, StarsError> {
         let mut report = Report::default();
+        // Second charges Telegram would not refund before: try again.
+        for owed in star_refunds::owed(&self.store).await? {
+            match stars::give_back(&self.store, &self.bot, &self.admins, &owed).await? {
+                Paid::PaidTwice => report.refunded += 1,
+                _ => report.errors += 1,
+            }
+        }
         let mut offset = cursors::position(&self.store, CURSOR).await?;
         loop {
             let at = u32::try_from(offset).unwrap_or(u32::MAX);
             let (count, charges) = ledger_page(&self.bot, at, PAGE).await?;
-            let mut retry_page = false;
             for charge in &charges {
                 report.charges += 1;
                 match stars::take_charge(&self.store, &self.bot, &self.admins, charge).await? {
                     Paid::PaidTwice => report.refunded += 1,
-                    Paid::RefundFailed => {
-                        report.errors += 1;
-                        retry_page = true;
-                    }
+                    // Kept owed: the next run tries again.
+                    Paid::RefundFailed => report.errors += 1,
                     Paid::UnknownOrder => {
                         tracing::warn!(charge = charge.charge, "a Stars charge names no order")
                     }
@@ -75,9 +79,6 @@ impl StarsLedger {
                 }
             }
             report.read += count;
-            if retry_page {
-                break;
-            }
             offset += count as i64;
             cursors::advance(&self.store, CURSOR, offset).await?;
             if count < usize::from(PAGE) {

@@ -18,14 +18,19 @@ pub async fn deliver_after_restock(
         let paid = order.actually_paid.as_deref();
         let settled =
             settlement::apply_own(store, admins, &order, "finished", paid, "souk-restock").await?;
-        if settled.status != Some(OrderStatus::Finished) {
-            break;
+        match settled.status {
+            Some(OrderStatus::Finished) => {
+                tracing::info!(
+                    order_id = order.id,
+                    "paid sold-out order delivered from new stock"
+                );
+                delivered += 1;
+            }
+            // Nothing left again: the older orders got what there was.
+            Some(OrderStatus::PaidSoldOut) => break,
+            // Refunded meanwhile, or moved by another process: the next one may still be served.
+            _ => continue,
         }
-        tracing::info!(
-            order_id = order.id,
-            "paid sold-out order delivered from new stock"
-        );
-        delivered += 1;
     }
     Ok(delivered)
 }

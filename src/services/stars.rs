@@ -8,6 +8,7 @@ use crate::domain::product::ProductKind;
 use crate::payments::rail::Rails;
 use crate::payments::stars::{IncomingCharge, STARS};
 use crate::store::orders::{self, AttachedPayment};
+use crate::store::star_refunds::{self, Owed};
 use crate::store::{Store, StoreError, is_unique_violation, outbox, products, stock};
 use rust_decimal::Decimal;
 
@@ -162,20 +163,40 @@ pub async fn take_charge(
     if paid != Paid::PaidTwice {
         return Ok(paid);
     }
-    let order = order_of(&c.payload).unwrap_or_default().to_string();
-    let mut args = vec![("order", order), ("charge", c.charge.clone())];
-    let (key, outcome) = match crate::payments::stars::refund(bot, c.buyer, &c.charge).await {
+    let owed = Owed {
+        charge: c.charge.clone(),
+        buyer_id: c.buyer,
+        order_id: order_of(&c.payload),
+    };
+    give_back(store, bot, admins, &owed).await
+}
+
+/// Refunds a second charge; when Telegram refuses, it is kept owed (`star_refunds_owed`) for the
+/// Stars check to try again, and the admins hear either way (once each).
+pub async fn give_back(
+    store: &Store,
+    bot: &teloxide::Bot,
+    admins: &[i64],
+    owed: &Owed,
+) -> Result<Paid, StoreError> {
+    let order = owed.order_id.unwrap_or_default().to_string();
+    let mut args = vec![("order", order), ("charge", owed.charge.clone())];
+    let (key, outcome) = match crate::payments::stars::refund(bot, owed.buyer_id, &owed.charge)
+        .await
+    {
         Ok(()) => {
-            tracing::warn!(charge = c.charge, "a second Stars charge was refunded");
+            tracing::warn!(charge = owed.charge, "a second Stars charge was refunded");
+            star_refunds::refunded(store, &owed.charge).await?;
             ("admin-stars-paid-twice", Paid::PaidTwice)
         }
         Err(reason) => {
-            tracing::error!(charge = c.charge, %reason, "a second Stars charge could not be refunded");
+            tracing::error!(charge = owed.charge, %reason, "a second Stars charge could not be refunded");
+            star_refunds::owe(store, owed, &reason).await?;
             args.push(("error", reason));
             ("admin-stars-refund-failed", Paid::RefundFailed)
         }
     };
-    let queued = outbox::to_admins(admins, &format!("{key}:{}", c.charge), key, &args);
+    let queued = outbox::to_admins(admins, &format!("{key}:{}", owed.charge), key, &args);
     outbox::enqueue_now(store, &queued).await?;
     Ok(outcome)
 }

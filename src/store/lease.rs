@@ -79,7 +79,8 @@ pub async fn take(
 }
 
 /// The heartbeat: pushes `holder`'s lease on row `id` to `seconds` from now. False when the row
-/// is held by someone else now (the lease ran out and was taken): the holder must stop.
+/// is held by someone else now (the lease ran out and was taken), or is no longer to be worked
+/// on (an outbox message sent, a batch closed): the holder must stop.
 pub async fn renew(
     conn: &mut Conn,
     kind: Leased,
@@ -88,8 +89,9 @@ pub async fn renew(
     seconds: i64,
 ) -> Result<bool, StoreError> {
     let sql = format!(
-        "UPDATE {} SET {until} = $1 WHERE id = $2 AND {holder_col} = $3",
+        "UPDATE {} SET {until} = $1 WHERE id = $2 AND {holder_col} = $3 AND {}",
         kind.table,
+        kind.takeable,
         holder_col = kind.holder,
         until = kind.until,
     );

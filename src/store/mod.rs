@@ -16,6 +16,7 @@ pub mod products;
 pub mod reports;
 pub mod retention;
 pub mod send_slots;
+pub mod star_refunds;
 pub mod stock;
 pub mod users;
 pub mod wallets;

@@ -104,10 +104,14 @@ pub(super) async fn settle_batch(
     let stock = apply_stock(&mut tx, &pending, &stock_effects, admins).await?;
     queued.extend(stock.messages);
     for order_id in &stock.sold_out {
-        if let Some(p) = pending.iter_mut().find(|p| p.row.order.id == *order_id) {
+        // Nothing was delivered, so nothing is credited, nor taken back by a refund later in
+        // the batch; the order stays refunded if the batch refunded it.
+        if let Some(p) = pending.iter_mut().find(|p| p.row.order.id == *order_id)
+            && p.row.order.status == OrderStatus::Finished
+        {
             p.row.order.status = OrderStatus::PaidSoldOut;
         }
-        entries.retain(|e| e.order_id != Some(*order_id) || e.kind != EntryKind::Sale);
+        entries.retain(|e| e.order_id != Some(*order_id));
         for s in settled.iter_mut().filter(|s| s.order_id == Some(*order_id)) {
             if s.status == Some(OrderStatus::Finished) {
                 s.status = Some(OrderStatus::PaidSoldOut);

@@ -2,7 +2,7 @@
 //! seller's ledger and to its unique item, and what it owes users. No I/O.
 
 use super::Settled;
-use super::messages::{messages_for, mismatch_alerts, partial_expired};
+use super::messages::{messages_for, mismatch_alerts, partial_expired, partial_then_paid};
 use crate::domain::OrderStatus;
 use crate::domain::ledger::EntryKind;
 use crate::domain::product::ProductKind;
@@ -69,6 +69,13 @@ pub(super) fn decide(
     };
     if order.status == OrderStatus::PartiallyPaid && next == OrderStatus::Expired {
         effects.messages = partial_expired(&p.row, admins);
+    }
+    if order.status == OrderStatus::Expired
+        && next.means_money_seen()
+        && order.actually_paid.is_some()
+    {
+        // The admins were told to refund what had arrived: the money is now the buyer's order.
+        effects.messages.extend(partial_then_paid(&p.row, admins));
     }
     if effects.stock == Some(StockEffect::Release) {
         // The item is back on sale: money later in the batch must reserve one again.

@@ -169,6 +169,21 @@ pub(super) fn partial_expired(row: &SettlementRow, admins: &[i64]) -> Vec<Queued
     messages
 }
 
+/// A partly paid order that expired (the admins were told to refund it) is being paid after
+/// all: the admins hear that the money now settles the order and must not be refunded too.
+pub(super) fn partial_then_paid(row: &SettlementRow, admins: &[i64]) -> Vec<Queued> {
+    let args = [
+        ("title", row.title.clone()),
+        ("order", row.order.id.to_string()),
+    ];
+    outbox::to_admins(
+        admins,
+        &format!("order:{}:partial_then_paid", row.order.id),
+        "admin-partial-then-paid",
+        &args,
+    )
+}
+
 /// What a receipt says, for every kind of product.
 fn receipt(row: &SettlementRow) -> Vec<(&'static str, String)> {
     let order = &row.order;

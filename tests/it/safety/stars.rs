@@ -106,3 +106,32 @@ async fn a_second_charge_for_a_paid_order_is_refunded_to_its_buyer() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_second_charge_telegram_will_not_refund_yet_is_refunded_by_a_later_check() {
+    let mut app = spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(12_521, "en"), TgUser::new(12_522, "en"));
+    let product = publish(&app, &seller, "Owed back", "25", "BQACAgOwed").await;
+    let invoice = stars_invoice(&app, &buyer, product).await;
+    let payload = invoice.str_param("payload").unwrap().to_string();
+    let stars = invoice.result["invoice"]["total_amount"].as_u64().unwrap() as u32;
+    app.tg
+        .successful_payment(&buyer, &payload, stars, "stxPAID");
+    app.tg.wait_for_text(seller.id, "credited").await;
+    app.tg
+        .fail_next("refundStarPayment", 1, 400, "Bad Request: REFUND_FAILED");
+    app.tg
+        .successful_payment(&buyer, &payload, stars, "stxAGAIN");
+    app.tg
+        .wait_for_text(ADMIN, "Telegram would not refund that charge")
+        .await;
+    // Later charges keep being read, and the refund is tried again until it goes through.
+    let report = ledger(&app).run().await.unwrap();
+    assert!(report.refunded >= 1 && report.errors == 0, "{report}");
+    app.tg
+        .wait_for_text(ADMIN, "that charge was refunded to the buyer")
+        .await;
+    let again = ledger(&app).run().await.unwrap();
+    assert_eq!((again.refunded, again.errors), (0, 0), "{again}");
+    app.stop().await;
+}

@@ -282,3 +282,87 @@ mod dust {
         app.stop().await;
     }
 }
+
+/// Money for an order whose key went to another buyer, then refunded within the same batch:
+/// nothing was credited, so nothing is debited, and the order ends refunded.
+#[tokio::test]
+async fn late_money_refunded_in_the_same_batch_debits_nobody() {
+    let (url, _dir) = fresh_database().await;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    users::seen(&store, 1, None, "seller", "en").await.unwrap();
+    users::seen(&store, 2, None, "buyer", "en").await.unwrap();
+    let product = NewProduct {
+        seller_id: 1,
+        title: "Key".into(),
+        description: "One key".into(),
+        price: UsdCents(1200),
+        file_id: String::new(),
+        file_unique_id: String::new(),
+        file_name: None,
+        kind: ProductKind::Items,
+        category_id: None,
+        text_content: None,
+    };
+    let product = products::insert(&store, &product, &["THE-KEY".to_string()])
+        .await
+        .unwrap();
+    let quote = Quote::for_price(UsdCents(1200), CommissionRate::parse("2.78").unwrap());
+    let order_paying = |payment: &'static str| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.write().await.unwrap();
+            let order = orders::insert_created_in(&mut tx, 2, product, 1, quote, "btc")
+                .await
+                .unwrap();
+            stock::reserve(&mut tx, product, order).await.unwrap();
+            tx.commit().await.unwrap();
+            let attached = AttachedPayment {
+                payment_id: payment,
+                pay_address: "bc1q",
+                pay_amount: "0.0004",
+                expires_at: None,
+            };
+            orders::attach_payment(&store, order, &attached)
+                .await
+                .unwrap();
+            order
+        }
+    };
+    let late = order_paying("9100").await;
+    settlement::apply_many(&store, &[], &[report(late, quote.total, "expired")]).await;
+    let other = order_paying("9101").await;
+    let mut finished = report(other, quote.total, "finished");
+    finished.raw = finished.raw.replace("9100", "9101");
+    finished.update = serde_json::from_str(&finished.raw).unwrap();
+    settlement::apply_many(&store, &[], &[finished]).await;
+
+    let batch = [
+        report(late, quote.total, "finished"),
+        report(late, quote.total, "refunded"),
+    ];
+    let settled = settlement::apply_many(&store, &[], &batch).await;
+    assert!(settled.iter().all(Result::is_ok), "{settled:?}");
+    assert_eq!(
+        orders::get(&store, late).await.unwrap().unwrap().status,
+        souk::domain::OrderStatus::Refunded
+    );
+    assert_eq!(
+        scalar(
+            &store,
+            "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'refund'"
+        )
+        .await,
+        0,
+        "nothing credited, nothing debited"
+    );
+    assert_eq!(
+        scalar(
+            &store,
+            "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ledger_entries"
+        )
+        .await,
+        1200,
+        "the other buyer's sale only"
+    );
+}
