@@ -266,29 +266,40 @@ pub async fn load_for_settlement(
         .collect()
 }
 
-/// Moves an order from `from` to `to` only if it is still in `from` (compare-and-set), recording
-/// what was actually paid and adopting the payment id when the order had none yet.
-pub async fn transition(
-    conn: &mut Conn,
-    order_id: i64,
-    from: OrderStatus,
-    to: OrderStatus,
-    payment_id: &str,
-    actually_paid: Option<&str>,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE orders SET status = $1, actually_paid = COALESCE($2, actually_paid), \
-         payment_id = COALESCE(payment_id, $3), updated_at = $4 WHERE id = $5 AND status = $6",
-    )
-    .bind(to.as_str())
-    .bind(actually_paid)
-    .bind(payment_id)
-    .bind(now())
-    .bind(order_id)
-    .bind(from.as_str())
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// One order's move, for `transition_many`.
+#[derive(Debug, Clone, Copy)]
+pub struct Move<'a> {
+    pub order_id: i64,
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+    pub payment_id: &'a str,
+    pub actually_paid: Option<&'a str>,
+}
+
+/// Moves several orders in one statement (settlement's batches), each only if it is still in
+/// its `from` (compare-and-set), recording what was paid and adopting the payment id when the
+/// order had none. Returns how many moved; fewer than `moves.len()` means another process changed
+/// one of them.
+pub async fn transition_many(conn: &mut Conn, moves: &[Move<'_>]) -> Result<u64, StoreError> {
+    if moves.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "UPDATE orders SET status = v.column2, actually_paid = COALESCE(v.column3, orders.actually_paid), \
+         payment_id = COALESCE(orders.payment_id, v.column4), updated_at = $1 \
+         FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5",
+        super::placeholders(2, moves.len(), 5)
+    );
+    let mut query = sqlx::query(&sql).bind(now());
+    for m in moves {
+        query = query
+            .bind(m.order_id)
+            .bind(m.to.as_str())
+            .bind(m.actually_paid)
+            .bind(m.payment_id)
+            .bind(m.from.as_str());
+    }
+    Ok(query.execute(&mut *conn).await?.rows_affected())
 }
 
 /// Cancels an order the buyer no longer wants, if nobody has paid yet.

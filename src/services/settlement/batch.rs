@@ -118,22 +118,23 @@ pub(super) async fn settle_batch(
             }
         }
     }
-    for p in pending.iter().filter(|p| p.changed) {
-        let o = &p.row.order;
-        let payment_id = o.payment_id.as_deref().unwrap_or_default();
-        let moved = orders::transition(
-            &mut tx,
-            o.id,
-            p.loaded_status,
-            o.status,
-            payment_id,
-            p.actually_paid.as_deref(),
-        )
-        .await?;
-        if !moved {
-            return Err(BatchError::Conflict);
-        }
-        tracing::info!(order_id = o.id, from = %p.loaded_status, to = %o.status, "order moved");
+    // Every changed order in one compare-and-set statement.
+    let moves: Vec<orders::Move> = pending
+        .iter()
+        .filter(|p| p.changed)
+        .map(|p| orders::Move {
+            order_id: p.row.order.id,
+            from: p.loaded_status,
+            to: p.row.order.status,
+            payment_id: p.row.order.payment_id.as_deref().unwrap_or_default(),
+            actually_paid: p.actually_paid.as_deref(),
+        })
+        .collect();
+    if orders::transition_many(&mut tx, &moves).await? != moves.len() as u64 {
+        return Err(BatchError::Conflict);
+    }
+    for m in &moves {
+        tracing::info!(order_id = m.order_id, from = %m.from, to = %m.to, "order moved");
     }
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
     ledger::append(&mut tx, &entries).await?;
