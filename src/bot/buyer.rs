@@ -2,25 +2,23 @@
 //! message of each rail, status checks, purchases.
 
 use super::action::Action;
+use super::purchases::{self, own_order};
 use super::state::State;
 use super::{Deps, HandlerResult, Who, qr};
-use crate::domain::OrderStatus;
 use crate::domain::phone::PhoneNumber;
 use crate::domain::product::ProductKind;
-use crate::files::LINK_TTL;
 use crate::payments::GatewayError;
 use crate::payments::currencies::label;
 use crate::payments::rail::{Choice, Label, Presentation};
 use crate::payments::uri::payment_uri;
 use crate::services::checkout::{Buyer, CheckoutError, Payable};
-use crate::services::settlement::{self, RefreshError};
-use crate::store::orders::{self, Order};
+use crate::store::orders;
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
+    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
     KeyboardMarkup, KeyboardRemove,
 };
 
@@ -67,43 +65,6 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
     Ok(())
 }
 
-pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let list = orders::of_buyer(&deps.store, who.id, orders::BuyerOrders::Purchases, 20).await?;
-    if list.is_empty() {
-        bot.send_message(who.chat(), who.t("purchases-empty"))
-            .await?;
-        return Ok(());
-    }
-    let links = matches!(*deps.files, crate::files::FileStore::S3(_));
-    let rows: Vec<Vec<InlineKeyboardButton>> = list
-        .iter()
-        .map(|p| {
-            let label = who.tr(
-                "purchase-resend",
-                &[
-                    ("title", p.title.clone()),
-                    ("order", p.order_id.to_string()),
-                ],
-            );
-            let mut row = vec![InlineKeyboardButton::callback(
-                label,
-                Action::Redownload(p.order_id).encode(),
-            )];
-            if links && p.has_file_copy {
-                row.push(InlineKeyboardButton::callback(
-                    who.t("button-link"),
-                    Action::Link(p.order_id).encode(),
-                ));
-            }
-            row
-        })
-        .collect();
-    bot.send_message(who.chat(), who.t("purchases-header"))
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
-    Ok(())
-}
-
 pub async fn on_press(
     bot: Bot,
     who: Who,
@@ -119,34 +80,14 @@ pub async fn on_press(
         }
         Action::Purchases => {
             answer.await?;
-            purchases(bot, who, deps).await
+            purchases::purchases(bot, who, deps).await
         }
         Action::Buy(id) => {
             answer.await?;
             choose_currency(bot, who, deps, id).await
         }
         Action::Check(order_id) => {
-            let text = match own_order(&deps, &who, order_id).await? {
-                // Asked moments ago (by this button or reconciliation): what souk knows.
-                Some(order)
-                    if !orders::claim_check(
-                        &deps.store,
-                        order.id,
-                        crate::store::now(),
-                        CHECK_COOLDOWN_SECS,
-                    )
-                    .await? =>
-                {
-                    who.t(&format!("status-{}", order.status))
-                }
-                Some(order) => {
-                    let status = tokio::time::timeout(CHECK_TIMEOUT, check_status(&deps, order))
-                        .await
-                        .unwrap_or_else(|_| "unavailable".to_string());
-                    who.t(&format!("status-{status}"))
-                }
-                None => who.t("not-your-order"),
-            };
+            let text = purchases::status_answer(&deps, &who, order_id).await?;
             answer.text(text).show_alert(true).await?;
             Ok(())
         }
@@ -179,34 +120,17 @@ pub async fn on_press(
         }
         Action::Redownload(order_id) => {
             answer.await?;
-            redeliver(bot, who, deps, order_id).await
+            purchases::redeliver(bot, who, deps, order_id).await
         }
         Action::Link(order_id) => {
             answer.await?;
-            link(bot, who, deps, order_id).await
+            purchases::link(bot, who, deps, order_id).await
         }
         _ => {
             answer.await?;
             Ok(())
         }
     }
-}
-
-/// How long the "Check status" button waits for the payment rail (a hanging provider must not
-/// hold the chat's worker).
-const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(4);
-/// An order's rail is asked at most this often from the button, whoever presses it.
-const CHECK_COOLDOWN_SECS: i64 = 20;
-
-/// The order, if it is this user's: another user's buttons (forwarded, forged) get nothing.
-pub(super) async fn own_order(
-    deps: &Deps,
-    who: &Who,
-    order_id: i64,
-) -> Result<Option<Order>, crate::store::StoreError> {
-    Ok(orders::get(&deps.store, order_id)
-        .await?
-        .filter(|o| o.buyer_id == who.id))
 }
 
 async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -> HandlerResult {
@@ -521,117 +445,6 @@ async fn send_with_qr(
         None => {
             bot.send_message(who.chat(), caption)
                 .reply_markup(keyboard)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Asks the order's rail where its payment stands now and applies the answer as a notification
-/// would be (a lost one still delivers). Returns the order's status name after that.
-async fn check_status(deps: &Deps, order: Order) -> String {
-    match settlement::refresh(&deps.store, &deps.checkout.rails, &deps.admin_ids, &order).await {
-        Ok(Some(settled)) => {
-            deps.outbox_wake.notify_one();
-            settled.status.unwrap_or(order.status).as_str().to_string()
-        }
-        Ok(None) => order.status.as_str().to_string(),
-        Err(RefreshError::Store(e)) => {
-            tracing::error!(order_id = order.id, error = %e, "status check not applied");
-            order.status.as_str().to_string()
-        }
-        Err(RefreshError::Provider(e)) => {
-            tracing::warn!(order_id = order.id, error = %e, "status check failed");
-            "unavailable".to_string()
-        }
-    }
-}
-
-/// A finished order's goods, again, to its buyer only (deleted products included).
-async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> HandlerResult {
-    let order = own_order(&deps, &who, order_id)
-        .await?
-        .filter(|o| o.status == OrderStatus::Finished);
-    let product = match &order {
-        Some(o) => products::get(&deps.store, o.product_id).await?,
-        None => None,
-    };
-    let Some(p) = product else {
-        bot.send_message(who.chat(), who.t("not-your-order"))
-            .await?;
-        return Ok(());
-    };
-    match p.kind {
-        ProductKind::File => {
-            let sent = bot
-                .send_document(who.chat(), InputFile::file_id(FileId(p.file_id.clone())))
-                .caption(who.tr("redownload-caption", &[("title", p.title.clone())]))
-                .await;
-            if let Err(e) = sent {
-                // The file_id no longer works (a new bot token): fall back on the stored copy.
-                tracing::warn!(order_id, error = %e, "re-sending by file_id failed; using the stored copy");
-                crate::delivery::send_stored_copy(&bot, &deps.files, who.chat(), &who.lang, &p)
-                    .await?;
-            }
-        }
-        ProductKind::Items => {
-            let item = stock::item_of_order(&deps.store, order_id)
-                .await?
-                .unwrap_or_default();
-            bot.send_message(
-                who.chat(),
-                who.tr("redelivery-item", &[("title", p.title), ("item", item)]),
-            )
-            .await?;
-        }
-        ProductKind::Text => {
-            let text = p.text_content.unwrap_or_default();
-            let message = who.tr("redelivery-text", &[("title", p.title), ("text", text)]);
-            crate::delivery::send_long_text(&bot, who.chat(), &message).await?;
-        }
-    }
-    Ok(())
-}
-
-/// A short-lived download link to the stored copy of a purchased file.
-async fn link(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> HandlerResult {
-    let order = own_order(&deps, &who, order_id)
-        .await?
-        .filter(|o| o.status == OrderStatus::Finished);
-    let product = match &order {
-        Some(o) => products::get(&deps.store, o.product_id).await?,
-        None => None,
-    };
-    let key = product.as_ref().and_then(|p| p.storage_key.clone());
-    let url = match key {
-        Some(key) => deps
-            .files
-            .download_link(&key, LINK_TTL)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(order_id, error = %e, "no download link");
-                None
-            }),
-        None => None,
-    };
-    match (url, product) {
-        (Some(url), Some(p)) => {
-            let minutes = (LINK_TTL.as_secs() / 60).to_string();
-            bot.send_message(
-                who.chat(),
-                who.tr(
-                    "download-link",
-                    &[("title", p.title), ("link", url), ("minutes", minutes)],
-                ),
-            )
-            .await?;
-        }
-        (_, Some(_)) => {
-            bot.send_message(who.chat(), who.t("download-link-unavailable"))
-                .await?;
-        }
-        _ => {
-            bot.send_message(who.chat(), who.t("not-your-order"))
                 .await?;
         }
     }

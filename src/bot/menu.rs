@@ -50,7 +50,7 @@ pub async fn command(
         Command::Health => reports::health(bot, who, deps).await,
         Command::Broadcast => broadcast::begin(bot, who, deps, dialogue).await,
 
-        Command::Purchases => buyer::purchases(bot, who, deps).await,
+        Command::Purchases => super::purchases::purchases(bot, who, deps).await,
         Command::Paysupport => super::support::paysupport(bot, who, deps).await,
         Command::Language => {
             let keyboard = InlineKeyboardMarkup::new([[

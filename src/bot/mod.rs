@@ -10,6 +10,7 @@ pub mod chart;
 pub mod gate;
 pub mod menu;
 pub mod moderation;
+pub mod purchases;
 pub mod qr;
 pub mod ratelimit;
 pub mod reports;

@@ -46,7 +46,7 @@ pub async fn request(
     deps: Arc<Deps>,
     order_id: i64,
 ) -> HandlerResult {
-    let Some(order) = super::buyer::own_order(&deps, &who, order_id).await? else {
+    let Some(order) = super::purchases::own_order(&deps, &who, order_id).await? else {
         bot.send_message(who.chat(), who.t("not-your-order"))
             .await?;
         return Ok(());
