@@ -14,7 +14,6 @@ use async_trait::async_trait;
 use base64::Engine;
 use client::{NexpayClient, SessionRequest, SessionState};
 use rust_decimal::Decimal;
-use secrecy::SecretString;
 
 /// How often reconciliation asks NexPay about an open session (its job runs every 5 minutes).
 pub const CHECK_EVERY_SECS: i64 = 300;
@@ -25,20 +24,7 @@ const PROVIDERS: [(&str, &str, &str); 2] = [
     ("mm_om", "om", "button-orange-money"),
 ];
 
-/// The NexPay settings (`NEXPAY_*`).
-#[derive(Debug, Clone)]
-pub struct NexpayConfig {
-    pub url: String,
-    pub write_key: SecretString,
-    pub project_id: String,
-    pub webhook_secret: SecretString,
-    /// The header NexPay puts the secret in.
-    pub webhook_header: String,
-    /// Units of `currency` per USD.
-    pub usd_rate: Decimal,
-    /// Upper-case ISO code, e.g. "XOF".
-    pub currency: String,
-}
+pub use crate::config::NexpayConfig;
 
 pub struct NexpayRail {
     client: NexpayClient,

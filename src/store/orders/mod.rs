@@ -2,10 +2,12 @@
 
 use super::{Conn, Store, StoreError, now};
 use crate::domain::price::Quote;
-use crate::domain::product::ProductKind;
 use crate::domain::{OrderStatus, UsdCents};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+
+mod settle;
+pub use settle::{Move, SettlementRow, load_for_settlement, transition_many};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
@@ -194,112 +196,6 @@ pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Order>, StoreErro
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
-}
-
-/// An order with what settling it needs from its product.
-#[derive(Debug, Clone)]
-pub struct SettlementRow {
-    pub order: Order,
-    pub title: String,
-    pub kind: ProductKind,
-    pub file_id: String,
-    pub text: Option<String>,
-    /// The unique item reserved by (or sold to) this order.
-    pub item: Option<String>,
-}
-
-/// Loads, in one query, the orders carrying these payment ids and the orders with these ids
-/// (one whose create call timed out has no payment attached; one with another payment is a
-/// mismatch the caller reports).
-pub async fn load_for_settlement(
-    conn: &mut Conn,
-    payment_ids: &[&str],
-    order_ids: &[i64],
-) -> Result<Vec<SettlementRow>, StoreError> {
-    if payment_ids.is_empty() && order_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let columns: Vec<String> = COLUMNS
-        .split(',')
-        .map(|c| format!("o.{}", c.trim()))
-        .collect();
-    let mut conditions = Vec::new();
-    if !payment_ids.is_empty() {
-        conditions.push(format!(
-            "o.payment_id IN {}",
-            super::placeholders(1, 1, payment_ids.len())
-        ));
-    }
-    if !order_ids.is_empty() {
-        let list = super::placeholders(payment_ids.len() + 1, 1, order_ids.len());
-        conditions.push(format!("o.id IN {list}"));
-    }
-    let sql = format!(
-        "SELECT {}, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
-         p.text_content AS product_text, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
-         AND s.status IN ('reserved', 'sold')) AS item FROM orders o \
-         JOIN products p ON p.id = o.product_id WHERE {}",
-        columns.join(", "),
-        conditions.join(" OR ")
-    );
-    let mut query = sqlx::query(&sql);
-    for id in payment_ids {
-        query = query.bind(*id);
-    }
-    for id in order_ids {
-        query = query.bind(*id);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("product_kind")?;
-            Ok(SettlementRow {
-                order: from_row(r)?,
-                title: r.try_get("product_title")?,
-                kind: ProductKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("product kind {kind}")))?,
-                file_id: r.try_get("product_file_id")?,
-                text: r.try_get("product_text")?,
-                item: r.try_get("item")?,
-            })
-        })
-        .collect()
-}
-
-/// One order's move, for `transition_many`.
-#[derive(Debug, Clone, Copy)]
-pub struct Move<'a> {
-    pub order_id: i64,
-    pub from: OrderStatus,
-    pub to: OrderStatus,
-    pub payment_id: &'a str,
-    pub actually_paid: Option<&'a str>,
-}
-
-/// Moves several orders in one statement (settlement's batches), each only if it is still in
-/// its `from` (compare-and-set), recording what was paid and adopting the payment id when the
-/// order had none. Returns how many moved; fewer than `moves.len()` means another process changed
-/// one of them.
-pub async fn transition_many(conn: &mut Conn, moves: &[Move<'_>]) -> Result<u64, StoreError> {
-    if moves.is_empty() {
-        return Ok(0);
-    }
-    let sql = format!(
-        "UPDATE orders SET status = v.column2, actually_paid = COALESCE(v.column3, orders.actually_paid), \
-         payment_id = COALESCE(orders.payment_id, v.column4), updated_at = $1 \
-         FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5",
-        super::placeholders(2, moves.len(), 5)
-    );
-    let mut query = sqlx::query(&sql).bind(now());
-    for m in moves {
-        query = query
-            .bind(m.order_id)
-            .bind(m.to.as_str())
-            .bind(m.actually_paid)
-            .bind(m.payment_id)
-            .bind(m.from.as_str());
-    }
-    Ok(query.execute(&mut *conn).await?.rows_affected())
 }
 
 /// Cancels an order the buyer no longer wants, if nobody has paid yet.
