@@ -11,7 +11,7 @@ use crate::files::s3::S3Store;
 use crate::http::{self, HttpState};
 use crate::jobs::convert::Converter;
 use crate::payments::PaymentGateway;
-use crate::payments::rail::Rails;
+use crate::payments::rails::Rails;
 
 use crate::payments::nowpayments::NowPaymentsClient;
 use crate::payments::sandbox::Simulator;

@@ -6,7 +6,7 @@ use souk::app::{Application, shutdown_signal};
 use souk::config::Config;
 use souk::jobs;
 use souk::payments::nowpayments::NowPaymentsClient;
-use souk::payments::rail::Rails;
+use souk::payments::rails::Rails;
 use souk::services::payouts::{self, Payer};
 use souk::store::Store;
 use std::process::ExitCode;

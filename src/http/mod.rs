@@ -70,7 +70,7 @@ pub struct HttpState {
     /// `METRICS_TOKEN`: when set, /metrics wants it as a bearer token.
     pub metrics_token: Option<SecretString>,
     /// Rails with their own webhook (`/ipn/{rail}`), e.g. NexPay.
-    pub rails: crate::payments::rail::Rails,
+    pub rails: crate::payments::rails::Rails,
 }
 
 pub fn router(state: HttpState) -> Router {

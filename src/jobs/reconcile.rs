@@ -5,7 +5,7 @@
 //! settlement as IPNs.
 
 use crate::payments::GatewayError;
-use crate::payments::rail::Rails;
+use crate::payments::rails::Rails;
 use crate::services::settlement::{self, RefreshError};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders::{self, Order};

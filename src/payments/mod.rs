@@ -7,6 +7,7 @@ pub mod currencies;
 pub mod nexpay;
 pub mod nowpayments;
 pub mod rail;
+pub mod rails;
 pub mod report;
 pub mod sandbox;
 pub mod stars;

@@ -5,7 +5,7 @@
 use super::settlement;
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
-use crate::payments::rail::Rails;
+use crate::payments::rails::Rails;
 use crate::payments::stars::{IncomingCharge, STARS};
 use crate::store::orders::{self, AttachedPayment};
 use crate::store::star_refunds::{self, Owed};

@@ -12,7 +12,8 @@ mod messages;
 
 use crate::domain::OrderStatus;
 use crate::payments::PaymentStatusBody;
-use crate::payments::rail::{Notice, Rail, Rails};
+use crate::payments::rail::{Notice, Rail};
+use crate::payments::rails::Rails;
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders;
 use crate::store::outbox;

@@ -181,7 +181,7 @@ impl TestApp {
         ));
         souk::jobs::reconcile::Reconciler {
             store: self.store.clone(),
-            rails: souk::payments::rail::Rails::from_config(&self.config, gateway, None),
+            rails: souk::payments::rails::Rails::from_config(&self.config, gateway, None),
             admins: std::sync::Arc::new(vec![ADMIN]),
         }
     }
