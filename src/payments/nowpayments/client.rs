@@ -19,8 +19,8 @@ pub struct NowPaymentsClient {
     http: reqwest::Client,
     base: String,
     api_key: SecretString,
-    pub(super) login: Option<super::custody::Login>,
-    pub(super) jwt: tokio::sync::Mutex<Option<super::custody::Jwt>>,
+    pub(super) login: Option<super::auth::Login>,
+    pub(super) jwt: tokio::sync::Mutex<Option<super::auth::Jwt>>,
 }
 
 /// How many times a read (GET) is tried before giving up; POSTs are tried once.
@@ -238,7 +238,7 @@ impl PaymentGateway for NowPaymentsClient {
             .await
         {
             // NOWPayments answers the plain text OK (sometimes quoted) when the address is valid.
-            Ok(text) if super::custody::is_plain_ok(&text) => Ok(AddressCheck::Valid),
+            Ok(text) if super::wire::is_plain_ok(&text) => Ok(AddressCheck::Valid),
             Ok(other) => Err(GatewayError::BadResponse(format!(
                 "unexpected answer {:?}",
                 other.chars().take(80).collect::<String>()

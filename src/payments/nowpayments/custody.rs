@@ -2,29 +2,17 @@
 //! verification, and conversions between custody coins.
 
 use super::client::{NowPaymentsClient, parse, path_id};
-use super::wire::{CryptoAmount, amount, id, opt_id};
+use super::wire::{CryptoAmount, amount, id, is_plain_ok, opt_id};
 use crate::payments::GatewayError;
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// The account's e-mail and password, for `POST /auth`.
-pub struct Login {
-    pub email: String,
-    pub password: SecretString,
-}
-
-/// A JWT and when it was obtained. It lives five minutes.
-pub struct Jwt {
-    token: SecretString,
-    obtained: Instant,
-}
-
-/// A JWT is renewed after four minutes, before NOWPayments would refuse it.
-const JWT_RENEW_AFTER: Duration = Duration::from_secs(4 * 60);
+pub use super::auth::Login;
+use super::auth::{JWT_RENEW_AFTER, Jwt};
 
 /// One coin's custody balance (`GET /balance`).
 #[derive(Debug, Clone, Deserialize)]
@@ -115,11 +103,6 @@ pub struct Conversion {
 #[derive(Deserialize)]
 struct ConversionBody {
     result: Conversion,
-}
-
-/// NOWPayments answers some calls with the plain text `OK` (sometimes quoted).
-pub fn is_plain_ok(text: &str) -> bool {
-    text.trim().trim_matches('"').eq_ignore_ascii_case("ok")
 }
 
 impl NowPaymentsClient {

@@ -1,6 +1,7 @@
 //! NOWPayments: the HTTP client, custody (payouts, conversions), 2FA codes, the IPN signature
 //! and the wire types.
 
+mod auth;
 pub mod client;
 pub mod custody;
 pub mod signature;

@@ -154,6 +154,11 @@ pub struct MinAmountBody {
     pub fiat_equivalent: Option<CryptoAmount>,
 }
 
+/// NOWPayments answers some calls with the plain text `OK` (sometimes quoted).
+pub fn is_plain_ok(text: &str) -> bool {
+    text.trim().trim_matches('"').eq_ignore_ascii_case("ok")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
