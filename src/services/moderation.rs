@@ -27,17 +27,11 @@ pub async fn refund(
     let Some(order) = orders::get(store, order_id).await? else {
         return Ok(RefundOutcome::NoSuchOrder);
     };
-    let Some(payment_id) = order
-        .payment_id
-        .clone()
-        .filter(|_| order.status.is_refundable())
-    else {
+    if order.payment_id.is_none() || !order.status.is_refundable() {
         return Ok(RefundOutcome::NotFinished(order.status));
-    };
+    }
     let source = format!("souk-admin-refund:{admin_id}");
-    let (body, raw) =
-        crate::payments::report::synthetic(&order, &payment_id, "refunded", None, &source);
-    let settled = settlement::apply(store, admins, &body, &raw).await?;
+    let settled = settlement::apply_own(store, admins, &order, "refunded", None, &source).await?;
     match settled.status {
         Some(OrderStatus::Refunded) => Ok(RefundOutcome::Refunded(Box::new(order))),
         Some(other) => Ok(RefundOutcome::NotFinished(other)),
@@ -85,12 +79,9 @@ pub async fn mark_paid(
     if let Err(refused) = may_mark_paid(&order) {
         return Ok(Err(refused));
     }
-    let payment_id = order.payment_id.clone().unwrap_or_default();
     let source = format!("souk-admin-markpaid:{admin_id}");
     let paid = order.pay_amount.as_deref();
-    let (body, raw) =
-        crate::payments::report::synthetic(&order, &payment_id, "finished", paid, &source);
-    let settled = settlement::apply(store, admins, &body, &raw).await?;
+    let settled = settlement::apply_own(store, admins, &order, "finished", paid, &source).await?;
     match settled.status {
         Some(OrderStatus::Finished) if settled.outcome == IpnOutcome::Applied => {
             Ok(Ok(Box::new(order)))

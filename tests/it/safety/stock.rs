@@ -30,9 +30,9 @@ async fn scalar(store: &Store, sql: &str) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
-async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
-    let (url, _dir) = fresh_database().await;
+/// A fresh database with a seller (1), a buyer (2) and a $12 product holding one `key`.
+async fn one_key_shop(key: &str) -> (Store, i64, Quote, Option<tempfile::TempDir>) {
+    let (url, dir) = fresh_database().await;
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     users::seen(&store, 1, None, "seller", "en").await.unwrap();
@@ -49,10 +49,16 @@ async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
         category_id: None,
         text_content: None,
     };
-    let product = products::insert(&store, &product, &["KEY-ONLY-ONE".to_string()])
+    let product = products::insert(&store, &product, &[key.to_string()])
         .await
         .unwrap();
     let quote = Quote::for_price(UsdCents(1200), CommissionRate::parse("2.78").unwrap());
+    (store, product, quote, dir)
+}
+
+#[tokio::test]
+async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
+    let (store, product, quote, _dir) = one_key_shop("KEY-ONLY-ONE").await;
     let mut tx = store.write().await.unwrap();
     let order = orders::insert_created_in(&mut tx, 2, product, 1, quote, "btc")
         .await
@@ -287,27 +293,7 @@ mod dust {
 /// nothing was credited, so nothing is debited, and the order ends refunded.
 #[tokio::test]
 async fn late_money_refunded_in_the_same_batch_debits_nobody() {
-    let (url, _dir) = fresh_database().await;
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    users::seen(&store, 1, None, "seller", "en").await.unwrap();
-    users::seen(&store, 2, None, "buyer", "en").await.unwrap();
-    let product = NewProduct {
-        seller_id: 1,
-        title: "Key".into(),
-        description: "One key".into(),
-        price: UsdCents(1200),
-        file_id: String::new(),
-        file_unique_id: String::new(),
-        file_name: None,
-        kind: ProductKind::Items,
-        category_id: None,
-        text_content: None,
-    };
-    let product = products::insert(&store, &product, &["THE-KEY".to_string()])
-        .await
-        .unwrap();
-    let quote = Quote::for_price(UsdCents(1200), CommissionRate::parse("2.78").unwrap());
+    let (store, product, quote, _dir) = one_key_shop("THE-KEY").await;
     let order_paying = |payment: &'static str| {
         let store = store.clone();
         async move {
