@@ -7,6 +7,7 @@ pub mod payout;
 pub mod phone;
 pub mod price;
 pub mod product;
+pub mod report;
 pub mod stats;
 
 pub use money::UsdCents;

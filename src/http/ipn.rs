@@ -8,7 +8,6 @@ use crate::payments::nowpayments::custody::Withdrawal;
 use crate::payments::nowpayments::signature;
 use crate::payments::rail::WebhookError;
 use crate::services::payouts::updates::{self, UpdateOutcome};
-use crate::services::settlement;
 use crate::store::ipn_events::IpnOutcome;
 use axum::Json;
 use axum::body::Bytes;
@@ -68,34 +67,32 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         Ok(text) => text,
         Err(answer) => return answer,
     };
-    let update: PaymentStatusBody = match serde_json::from_str(text) {
-        Ok(u) => u,
+    let report = match PaymentStatusBody::read(text, false) {
+        Ok(report) => report,
         Err(e) => {
             count("payment", "bad_request");
             tracing::warn!(error = %e, "signed IPN of an unknown shape");
             return reply(StatusCode::BAD_REQUEST, "not a payment notification");
         }
     };
+    let payment_id = report.payment_id.clone();
+    let status = report.status.as_str().to_string();
     // Everything logged while this IPN is settled carries its ids.
     let span = tracing::info_span!(
         "ipn",
-        payment_id = %update.payment_id,
-        order_id = update.order_id.as_deref().unwrap_or("-"),
-        status = %update.payment_status,
+        payment_id = %payment_id,
+        order_id = report.order_id,
+        status = %status,
     );
-    let settled = state
-        .settler
-        .settle(update.clone(), text.to_string())
-        .instrument(span.clone())
-        .await;
+    let settled = state.settler.settle(report).instrument(span.clone()).await;
     let _entered = span.enter();
     match settled {
         Ok(settled) => {
             count("payment", settled.outcome.as_str());
             state.outbox_wake.notify_one();
             tracing::info!(
-                payment_id = update.payment_id,
-                status = update.payment_status,
+                payment_id,
+                status,
                 order_id = settled.order_id,
                 outcome = settled.outcome.as_str(),
                 "IPN"
@@ -107,7 +104,7 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         }
         Err(e) => {
             count("payment", "error");
-            tracing::error!(payment_id = update.payment_id, error = %e, "IPN not applied");
+            tracing::error!(payment_id, error = %e, "IPN not applied");
             reply(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "temporarily unable to process",
@@ -191,7 +188,7 @@ pub async fn rail(
     };
     let mut outcomes = Vec::new();
     for notice in &notices {
-        match settlement::apply_notice(&state.store, &state.admins, rail.as_ref(), notice).await {
+        match state.settler.settle_notice(rail.as_ref(), notice).await {
             Ok(settled) if settled.outcome == IpnOutcome::UnknownOrder => {
                 count(rail.name(), "bad_request");
                 tracing::warn!(rail = rail.name(), "webhook for no order of this rail");

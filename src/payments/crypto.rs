@@ -91,7 +91,7 @@ impl Rail for CryptoRail {
         let Some(payment_id) = &order.payment_id else {
             return Ok(None);
         };
-        let (body, raw) = self.gateway.payment_status(payment_id).await?;
-        Ok(Some(Notice::Report(Box::new(body), raw)))
+        let report = self.gateway.payment_status(payment_id).await?;
+        Ok(Some(Notice::Report(Box::new(report))))
     }
 }

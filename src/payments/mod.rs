@@ -8,13 +8,13 @@ pub mod nexpay;
 pub mod nowpayments;
 pub mod rail;
 pub mod rails;
-pub mod report;
 pub mod sandbox;
 pub mod stars;
 pub mod uri;
 
+pub use crate::domain::report::{Amount, PaymentReport};
 use async_trait::async_trait;
-pub use nowpayments::wire::{CryptoAmount, PaymentStatusBody};
+pub use nowpayments::wire::PaymentStatusBody;
 
 /// What souk asks the rail to create for an order.
 #[derive(Debug, Clone)]
@@ -33,14 +33,14 @@ pub struct PaymentRequest {
 pub struct CreatedPayment {
     pub payment_id: String,
     pub pay_address: String,
-    pub pay_amount: CryptoAmount,
+    pub pay_amount: Amount,
     pub expires_at: Option<String>,
 }
 
 /// The smallest payment the rail accepts in a coin, in US dollars.
 #[derive(Debug, Clone)]
 pub struct MinAmount {
-    pub usd: Option<CryptoAmount>,
+    pub usd: Option<Amount>,
 }
 
 /// The answer to an address check.
@@ -94,9 +94,6 @@ pub trait PaymentGateway: Send + Sync {
     ) -> Result<AddressCheck, GatewayError>;
     /// `GET /status`: whether the rail answers at all.
     async fn status(&self) -> Result<(), GatewayError>;
-    /// `GET /payment/{id}`, with the raw JSON text it returned.
-    async fn payment_status(
-        &self,
-        payment_id: &str,
-    ) -> Result<(PaymentStatusBody, String), GatewayError>;
+    /// `GET /payment/{id}`, read as the answer to a status check.
+    async fn payment_status(&self, payment_id: &str) -> Result<PaymentReport, GatewayError>;
 }

@@ -1,8 +1,9 @@
 //! The payment-rail abstraction: what checkout, the `/ipn/{rail}` endpoint and reconciliation ask
 //! of any way to pay. A new rail is one module implementing `Rail`, added in `rails::Rails::from_config`.
 
-use super::{GatewayError, PaymentStatusBody};
-use crate::domain::UsdCents;
+use super::GatewayError;
+use crate::domain::report::{Amount, PaymentReport};
+use crate::domain::{OrderStatus, UsdCents};
 use crate::store::orders::Order;
 use async_trait::async_trait;
 
@@ -99,17 +100,17 @@ pub enum WebhookError {
 /// A notification, read. Settlement does the checks and the settling (`settlement::apply_notice`).
 #[derive(Debug, Clone)]
 pub enum Notice {
-    /// A NOWPayments-shaped report, settled like an IPN: `order_id` names the order.
-    Report(Box<PaymentStatusBody>, String),
-    /// A rail's verdict on one of its orders, in its own words. Settlement loads the order,
-    /// checks that it is this rail's and, for a payment, that the amount is the order's, then
-    /// settles it like an IPN.
+    /// A report settled as it stands: it names its payment and restates the order's price
+    /// (NOWPayments' IPNs and status answers).
+    Report(Box<PaymentReport>),
+    /// A rail's verdict on one of its orders. Settlement loads the order, checks that it is this
+    /// rail's and, for a payment, that the amount is the order's, then settles it as a report.
     Status {
         order_id: i64,
-        /// The order status it means: "finished", "failed", "expired" or "refunded".
-        status: &'static str,
+        /// `Finished`, `Failed`, `Expired` or `Refunded`.
+        status: OrderStatus,
         /// What the rail says was paid, in its own unit; checked against the order's amount.
-        paid: Option<rust_decimal::Decimal>,
+        paid: Option<Amount>,
         /// Where it came from, in the order's history ("nexpay", "telegram-stars-resumed").
         source: &'static str,
         /// What the rail sent, kept in the history.

@@ -3,7 +3,7 @@
 
 use super::nowpayments::signature;
 use super::{
-    CreatedPayment, CryptoAmount, GatewayError, MinAmount, PaymentGateway, PaymentRequest,
+    Amount, CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentReport, PaymentRequest,
     PaymentStatusBody,
 };
 use async_trait::async_trait;
@@ -170,7 +170,7 @@ impl PaymentGateway for Simulator {
 
     async fn min_amount(&self, _pay_currency: &str) -> Result<MinAmount, GatewayError> {
         Ok(MinAmount {
-            usd: CryptoAmount::parse("1.00"),
+            usd: Amount::parse("1.00"),
         })
     }
 
@@ -205,7 +205,7 @@ impl PaymentGateway for Simulator {
         Ok(CreatedPayment {
             payment_id: id,
             pay_address: address,
-            pay_amount: CryptoAmount::from_decimal(amount),
+            pay_amount: Amount::from_decimal(amount),
             expires_at: None,
         })
     }
@@ -221,18 +221,13 @@ impl PaymentGateway for Simulator {
         })
     }
 
-    async fn payment_status(
-        &self,
-        payment_id: &str,
-    ) -> Result<(PaymentStatusBody, String), GatewayError> {
+    async fn payment_status(&self, payment_id: &str) -> Result<PaymentReport, GatewayError> {
         let p = self
             .payments()
             .get(payment_id)
             .cloned()
             .ok_or(GatewayError::NotFound)?;
         let body = ipn_body(payment_id, &p, &p.status);
-        let parsed =
-            serde_json::from_str(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
-        Ok((parsed, body))
+        PaymentStatusBody::read(&body, true).map_err(GatewayError::BadResponse)
     }
 }

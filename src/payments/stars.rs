@@ -5,7 +5,9 @@
 
 use super::GatewayError;
 use super::rail::{Bill, Choice, Label, Notice, Presentation, Rail, Started};
+use crate::domain::OrderStatus;
 use crate::domain::price::stars_for;
+use crate::domain::report::Amount;
 use crate::store::orders::Order;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
@@ -63,8 +65,8 @@ impl Rail for StarsRail {
         }
         Ok(Some(Notice::Status {
             order_id: order.id,
-            status: "finished",
-            paid: order.pay_amount.as_deref().and_then(|a| a.parse().ok()),
+            status: OrderStatus::Finished,
+            paid: order.pay_amount.as_deref().and_then(Amount::parse),
             source: "telegram-stars-resumed",
             raw: serde_json::json!({ "charge": charge, "stars": order.pay_amount }).to_string(),
         }))

@@ -5,6 +5,7 @@
 
 use super::settlement;
 use crate::domain::OrderStatus;
+use crate::domain::report::Amount;
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::{Store, StoreError, orders};
 
@@ -31,7 +32,8 @@ pub async fn refund(
         return Ok(RefundOutcome::NotFinished(order.status));
     }
     let source = format!("souk-admin-refund:{admin_id}");
-    let settled = settlement::apply_own(store, admins, &order, "refunded", None, &source).await?;
+    let settled =
+        settlement::apply_own(store, admins, &order, OrderStatus::Refunded, None, &source).await?;
     match settled.status {
         Some(OrderStatus::Refunded) => Ok(RefundOutcome::Refunded(Box::new(order))),
         Some(other) => Ok(RefundOutcome::NotFinished(other)),
@@ -80,8 +82,9 @@ pub async fn mark_paid(
         return Ok(Err(refused));
     }
     let source = format!("souk-admin-markpaid:{admin_id}");
-    let paid = order.pay_amount.as_deref();
-    let settled = settlement::apply_own(store, admins, &order, "finished", paid, &source).await?;
+    let paid = order.pay_amount.as_deref().and_then(Amount::parse);
+    let settled =
+        settlement::apply_own(store, admins, &order, OrderStatus::Finished, paid, &source).await?;
     match settled.status {
         Some(OrderStatus::Finished) if settled.outcome == IpnOutcome::Applied => {
             Ok(Ok(Box::new(order)))

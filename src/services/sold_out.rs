@@ -4,6 +4,7 @@
 
 use super::settlement;
 use crate::domain::OrderStatus;
+use crate::domain::report::Amount;
 use crate::store::{Store, StoreError, orders};
 
 /// Delivers the product's paid, sold-out orders from new stock while some is left. Returns how
@@ -15,9 +16,16 @@ pub async fn deliver_after_restock(
 ) -> Result<usize, StoreError> {
     let mut delivered = 0;
     for order in orders::paid_sold_out(store, product_id).await? {
-        let paid = order.actually_paid.as_deref();
-        let settled =
-            settlement::apply_own(store, admins, &order, "finished", paid, "souk-restock").await?;
+        let paid = order.actually_paid.as_deref().and_then(Amount::parse);
+        let settled = settlement::apply_own(
+            store,
+            admins,
+            &order,
+            OrderStatus::Finished,
+            paid,
+            "souk-restock",
+        )
+        .await?;
         match settled.status {
             Some(OrderStatus::Finished) => {
                 tracing::info!(

@@ -5,6 +5,7 @@
 use super::settlement;
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
+use crate::domain::report::{Amount, PaymentReport};
 use crate::payments::rails::Rails;
 use crate::payments::stars::{IncomingCharge, STARS};
 use crate::store::orders::{self, AttachedPayment};
@@ -134,14 +135,15 @@ pub async fn settle_paid(
         tracing::error!(order_id = order.id, "a Stars invoice was paid twice");
         return Ok(Paid::PaidTwice);
     }
-    let (body, raw) = crate::payments::report::synthetic(
-        &order,
+    let report = PaymentReport::own(
+        order.id,
         charge,
-        "finished",
-        Some(&stars),
+        OrderStatus::Finished,
+        Amount::parse(&stars),
         "telegram-stars",
+        None,
     );
-    let settled = settlement::apply(store, admins, &body, &raw).await?;
+    let settled = settlement::apply(store, admins, &report).await?;
     tracing::info!(
         order_id = order.id,
         outcome = settled.outcome.as_str(),

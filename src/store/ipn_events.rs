@@ -34,6 +34,11 @@ pub struct IpnRecord<'a> {
     pub payment_status: &'a str,
     pub body: &'a str,
     pub outcome: IpnOutcome,
+    /// Who wrote the report, when souk did (an expiry, a refund…).
+    pub source: Option<&'a str>,
+    /// What the report says arrived, and what the shop receives of it (for the fee).
+    pub paid: Option<&'a str>,
+    pub outcome_amount: Option<&'a str>,
 }
 
 /// Keeps IPNs with what they led to, in the transaction that applied them (so the record and
@@ -43,8 +48,9 @@ pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), St
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at) VALUES {}",
-        super::placeholders(1, records.len(), 6)
+        "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at, \
+         source, paid, outcome_amount) VALUES {}",
+        super::placeholders(1, records.len(), 9)
     );
     let t = now();
     let mut query = sqlx::query(&sql);
@@ -55,7 +61,10 @@ pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), St
             .bind(r.payment_status)
             .bind(r.body)
             .bind(r.outcome.as_str())
-            .bind(t);
+            .bind(t)
+            .bind(r.source)
+            .bind(r.paid)
+            .bind(r.outcome_amount);
     }
     query.execute(&mut *conn).await?;
     Ok(())

@@ -103,10 +103,10 @@ macro_rules! migrations {
 fn migrator(backend: Backend) -> Migrator {
     let migrations = match backend {
         Backend::Sqlite => {
-            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders")
+            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders", 8 "0008_report_columns")
         }
         Backend::Postgres => {
-            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders")
+            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders", 8 "0008_report_columns")
         }
     };
     Migrator {

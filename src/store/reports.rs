@@ -3,19 +3,21 @@
 
 use super::{Store, StoreError};
 use crate::domain::UsdCents;
+use crate::domain::report::Amount;
 use crate::domain::stats::{Sale, fee_cents};
-use crate::payments::CryptoAmount;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Finished sales whose sale entry was written in `[from, to)`, with NOWPayments' fee when the
-/// finishing report gave `actually_paid` and `outcome_amount`.
+/// Finished sales whose sale entry was written in `[from, to)`, with the rail's fee when the
+/// finishing report said what was paid and what the shop received.
 pub async fn sales_between(store: &Store, from: i64, to: i64) -> Result<Vec<Sale>, StoreError> {
     let rows = sqlx::query(
         "SELECT o.seller_id, COALESCE(u.username, u.first_name, '') AS seller_name, o.price_cents, \
          o.commission_cents, o.total_cents, o.pay_currency, l.created_at AS sold_at, \
-         (SELECT e.body FROM ipn_events e WHERE e.order_id = o.id AND e.payment_status = 'finished' \
-          ORDER BY e.id DESC LIMIT 1) AS finished_body \
+         (SELECT e.paid FROM ipn_events e WHERE e.order_id = o.id AND e.payment_status = 'finished' \
+          ORDER BY e.id DESC LIMIT 1) AS paid, \
+         (SELECT e.outcome_amount FROM ipn_events e WHERE e.order_id = o.id \
+          AND e.payment_status = 'finished' ORDER BY e.id DESC LIMIT 1) AS outcome_amount \
          FROM orders o JOIN ledger_entries l ON l.order_id = o.id AND l.kind = 'sale' \
          LEFT JOIN users u ON u.id = o.seller_id \
          WHERE o.status = 'finished' AND l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at",
@@ -27,7 +29,8 @@ pub async fn sales_between(store: &Store, from: i64, to: i64) -> Result<Vec<Sale
     rows.iter()
         .map(|r| {
             let total = UsdCents(r.try_get("total_cents")?);
-            let body: Option<String> = r.try_get("finished_body")?;
+            let paid: Option<String> = r.try_get("paid")?;
+            let outcome: Option<String> = r.try_get("outcome_amount")?;
             Ok(Sale {
                 sold_at: r.try_get("sold_at")?,
                 seller_id: r.try_get("seller_id")?,
@@ -36,29 +39,21 @@ pub async fn sales_between(store: &Store, from: i64, to: i64) -> Result<Vec<Sale
                 commission: UsdCents(r.try_get("commission_cents")?),
                 total,
                 currency: r.try_get("pay_currency")?,
-                fee: body.and_then(|b| fee_from_report(total, &b)),
+                fee: fee_from_amounts(total, paid.as_deref(), outcome.as_deref()),
             })
         })
         .collect()
 }
 
-/// The fee a finishing report shows, from its exact number text.
-fn fee_from_report(total: UsdCents, body: &str) -> Option<UsdCents> {
-    #[derive(serde::Deserialize)]
-    struct Amounts {
-        #[serde(
-            default,
-            deserialize_with = "crate::payments::nowpayments::wire::amount"
-        )]
-        actually_paid: Option<CryptoAmount>,
-        #[serde(
-            default,
-            deserialize_with = "crate::payments::nowpayments::wire::amount"
-        )]
-        outcome_amount: Option<CryptoAmount>,
-    }
-    let a: Amounts = serde_json::from_str(body).ok()?;
-    fee_cents(total, a.actually_paid?.value(), a.outcome_amount?.value())
+/// The fee a finishing report shows, from its exact amounts.
+fn fee_from_amounts(
+    total: UsdCents,
+    paid: Option<&str>,
+    outcome: Option<&str>,
+) -> Option<UsdCents> {
+    let paid = Amount::parse(paid?)?;
+    let outcome = Amount::parse(outcome?)?;
+    fee_cents(total, paid.value(), outcome.value())
 }
 
 /// One line of the payment history.
@@ -172,7 +167,7 @@ pub async fn ipn_history(
             .await?
             .try_get("n")?;
     let mut rows = sqlx::query(
-        "SELECT received_at, payment_status, outcome, body FROM ipn_events WHERE order_id = $1 ORDER BY id DESC LIMIT $2",
+        "SELECT received_at, payment_status, outcome, source FROM ipn_events WHERE order_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(order_id)
     .bind(limit)
@@ -182,15 +177,11 @@ pub async fn ipn_history(
     let lines = rows
         .iter()
         .map(|r| {
-            let body: String = r.try_get("body")?;
-            let source = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| v.get("source").and_then(|s| s.as_str()).map(str::to_string));
             Ok(IpnLine {
                 received_at: r.try_get("received_at")?,
                 status: r.try_get("payment_status")?,
                 outcome: r.try_get("outcome")?,
-                source,
+                source: r.try_get("source")?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -303,6 +303,10 @@ async fn forged_missing_or_oversized_ipns_are_refused_and_change_nothing() {
     let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
     assert_eq!(app.post_ipn(&huge).await, 413);
     assert_eq!(app.post_ipn("{\"hello\":1}").await, 400);
+    // souk names its orders by number: any other order_id is not one of its payments.
+    let foreign = body.replace(&format!("\"order_id\":\"{order}\""), "\"order_id\":\"abc\"");
+    assert_ne!(foreign, body);
+    assert_eq!(app.post_ipn(&foreign).await, 400);
     assert_eq!(app.order_status(order).await, "waiting");
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ipn_events")
         .fetch_one(app.store.pool())

@@ -71,11 +71,9 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
         for status in ["confirming", "finished", "finished", "confirmed"] {
             for settler in [&sa, &sb] {
                 let body = ipn(pid, *order, status);
-                let update: PaymentStatusBody = serde_json::from_str(&body).unwrap();
+                let report = PaymentStatusBody::read(&body, false).unwrap();
                 let settler = settler.clone();
-                tasks.push(tokio::spawn(
-                    async move { settler.settle(update, body).await },
-                ));
+                tasks.push(tokio::spawn(async move { settler.settle(report).await }));
             }
         }
     }

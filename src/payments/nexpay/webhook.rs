@@ -3,8 +3,9 @@
 //! matches it to its order and amount.
 
 use super::NexpayRail;
+use crate::domain::OrderStatus;
+use crate::domain::report::Amount;
 use crate::payments::rail::{Notice, WebhookError};
-use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -39,26 +40,26 @@ struct Project {
 }
 
 /// The order's payment status for an event.
-fn status_of(kind: &str, status: Option<&str>) -> Result<&'static str, WebhookError> {
+fn status_of(kind: &str, status: Option<&str>) -> Result<OrderStatus, WebhookError> {
     let status = status.unwrap_or_default().to_ascii_uppercase();
     match (kind, status.as_str()) {
-        ("payment.succeeded", "SUCCEEDED" | "") => Ok("finished"),
+        ("payment.succeeded", "SUCCEEDED" | "") => Ok(OrderStatus::Finished),
         ("payment.succeeded", other) => Err(WebhookError::BadRequest(format!(
             "payment.succeeded with status {other}"
         ))),
-        ("payment.failed", "EXPIRED") => Ok("expired"),
-        ("payment.failed", "REFUNDED") => Ok("refunded"),
-        ("payment.failed", _) => Ok("failed"),
+        ("payment.failed", "EXPIRED") => Ok(OrderStatus::Expired),
+        ("payment.failed", "REFUNDED") => Ok(OrderStatus::Refunded),
+        ("payment.failed", _) => Ok(OrderStatus::Failed),
         (other, _) => Err(WebhookError::BadRequest(format!(
             "unknown event type {other}"
         ))),
     }
 }
 
-fn amount_of(v: &serde_json::Value) -> Option<Decimal> {
+fn amount_of(v: &serde_json::Value) -> Option<Amount> {
     match v {
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        serde_json::Value::Number(n) => n.to_string().parse().ok(),
+        serde_json::Value::String(s) => Amount::parse(s),
+        serde_json::Value::Number(n) => Amount::parse(&n.to_string()),
         _ => None,
     }
 }
@@ -103,7 +104,7 @@ pub(super) async fn read(
         ));
     }
     let paid = event.data.amount.as_ref().and_then(amount_of);
-    if status == "finished" && paid.is_none() {
+    if status == OrderStatus::Finished && paid.is_none() {
         return Err(WebhookError::BadRequest(
             "payment.succeeded without an amount".into(),
         ));
@@ -121,20 +122,21 @@ pub(super) async fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
 
     #[test]
     fn events_map_to_order_statuses() {
         assert_eq!(
             status_of("payment.succeeded", Some("SUCCEEDED")).unwrap(),
-            "finished"
+            OrderStatus::Finished
         );
         assert_eq!(
             status_of("payment.failed", Some("CANCELLED")).unwrap(),
-            "failed"
+            OrderStatus::Failed
         );
         assert_eq!(
             status_of("payment.failed", Some("EXPIRED")).unwrap(),
-            "expired"
+            OrderStatus::Expired
         );
         assert!(status_of("payment.succeeded", Some("FAILED")).is_err());
         assert!(status_of("payment.created", None).is_err());
@@ -143,15 +145,15 @@ mod tests {
     #[test]
     fn amounts_come_as_text_or_numbers() {
         assert_eq!(
-            amount_of(&serde_json::json!("6225")),
+            amount_of(&serde_json::json!("6225")).map(|a| a.value()),
             Some(Decimal::from(6225))
         );
         assert_eq!(
-            amount_of(&serde_json::json!("6225.00")),
+            amount_of(&serde_json::json!("6225.00")).map(|a| a.value()),
             Some(Decimal::from(6225))
         );
         assert_eq!(
-            amount_of(&serde_json::json!(6225)),
+            amount_of(&serde_json::json!(6225)).map(|a| a.value()),
             Some(Decimal::from(6225))
         );
         assert_eq!(amount_of(&serde_json::json!(null)), None);

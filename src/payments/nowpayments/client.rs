@@ -4,7 +4,8 @@ use super::wire::{
     CreatedPaymentBody, CurrenciesBody, ErrorBody, MinAmountBody, PaymentStatusBody,
 };
 use crate::payments::{
-    AddressCheck, CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentRequest,
+    AddressCheck, CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentReport,
+    PaymentRequest,
 };
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
@@ -252,14 +253,11 @@ impl PaymentGateway for NowPaymentsClient {
         }
     }
 
-    async fn payment_status(
-        &self,
-        payment_id: &str,
-    ) -> Result<(PaymentStatusBody, String), GatewayError> {
+    async fn payment_status(&self, payment_id: &str) -> Result<PaymentReport, GatewayError> {
         let text = self
             .get(&format!("/payment/{}", path_id(payment_id)?))
             .await?;
-        Ok((parse(&text)?, text))
+        PaymentStatusBody::read(&text, true).map_err(GatewayError::BadResponse)
     }
 }
 

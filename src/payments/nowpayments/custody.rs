@@ -2,7 +2,7 @@
 //! verification, and conversions between custody coins.
 
 use super::client::{NowPaymentsClient, parse, path_id};
-use super::wire::{CryptoAmount, amount, id, is_plain_ok, opt_id};
+use super::wire::{Amount, amount, id, is_plain_ok, opt_id};
 use crate::payments::GatewayError;
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -18,9 +18,9 @@ use super::auth::{JWT_RENEW_AFTER, Jwt};
 #[derive(Debug, Clone, Deserialize)]
 pub struct CustodyBalance {
     #[serde(default, deserialize_with = "amount")]
-    pub amount: Option<CryptoAmount>,
+    pub amount: Option<Amount>,
     #[serde(default, rename = "pendingAmount", deserialize_with = "amount")]
-    pub pending_amount: Option<CryptoAmount>,
+    pub pending_amount: Option<Amount>,
 }
 
 /// One withdrawal to ask for in `POST /payout`.
@@ -49,7 +49,7 @@ pub struct Withdrawal {
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "amount")]
-    pub amount: Option<CryptoAmount>,
+    pub amount: Option<Amount>,
     #[serde(default)]
     pub hash: Option<String>,
     #[serde(default)]
@@ -95,9 +95,9 @@ pub struct Conversion {
     #[serde(default)]
     pub to_currency: Option<String>,
     #[serde(default, deserialize_with = "amount")]
-    pub from_amount: Option<CryptoAmount>,
+    pub from_amount: Option<Amount>,
     #[serde(default, deserialize_with = "amount")]
-    pub to_amount: Option<CryptoAmount>,
+    pub to_amount: Option<Amount>,
 }
 
 #[derive(Deserialize)]
@@ -252,7 +252,7 @@ impl NowPaymentsClient {
     /// `POST /conversion`: converts `amount` (exact decimal text) of one custody coin into another.
     pub async fn create_conversion(
         &self,
-        amount: &CryptoAmount,
+        amount: &Amount,
         from_currency: &str,
         to_currency: &str,
     ) -> Result<Conversion, GatewayError> {
@@ -279,11 +279,11 @@ impl NowPaymentsClient {
         &self,
         from: &str,
         to: &str,
-    ) -> Result<Option<CryptoAmount>, GatewayError> {
+    ) -> Result<Option<Amount>, GatewayError> {
         #[derive(Deserialize)]
         struct Min {
             #[serde(default, deserialize_with = "amount")]
-            min_amount: Option<CryptoAmount>,
+            min_amount: Option<Amount>,
         }
         let path = format!(
             "/min-amount?currency_from={}&currency_to={}",

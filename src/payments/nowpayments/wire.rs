@@ -1,51 +1,9 @@
 //! NOWPayments' JSON as it really arrives: ids and amounts as numbers or strings, exact decimals.
 
-use rust_decimal::Decimal;
+pub use crate::domain::report::Amount;
+use crate::domain::report::{PaymentReport, ReportedStatus, RestatedPrice};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
-use std::fmt;
-use std::str::FromStr;
-
-/// A crypto amount: the exact text NOWPayments sent and its decimal value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CryptoAmount {
-    text: String,
-    value: Decimal,
-}
-
-impl CryptoAmount {
-    pub fn parse(text: &str) -> Option<CryptoAmount> {
-        let text = text.trim();
-        let value = Decimal::from_str(text)
-            .or_else(|_| Decimal::from_scientific(text))
-            .ok()?;
-        Some(CryptoAmount {
-            text: text.to_string(),
-            value,
-        })
-    }
-
-    pub fn from_decimal(value: Decimal) -> CryptoAmount {
-        CryptoAmount {
-            text: value.normalize().to_string(),
-            value,
-        }
-    }
-
-    pub fn value(&self) -> Decimal {
-        self.value
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl fmt::Display for CryptoAmount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
 
 /// The raw text of a JSON scalar: a string's content, a number's digits; `None` for null.
 fn scalar_text(raw: &RawValue) -> Result<Option<String>, String> {
@@ -63,13 +21,13 @@ fn scalar_text(raw: &RawValue) -> Result<Option<String>, String> {
 }
 
 /// An amount given as a number or a string; null or "" is `None`.
-pub fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CryptoAmount>, D::Error> {
+pub fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
     let raw: Option<Box<RawValue>> = Option::deserialize(d)?;
     let Some(raw) = raw else { return Ok(None) };
     match scalar_text(&raw).map_err(serde::de::Error::custom)? {
         None => Ok(None),
         Some(t) if t.trim().is_empty() => Ok(None),
-        Some(t) => CryptoAmount::parse(&t)
+        Some(t) => Amount::parse(&t)
             .map(Some)
             .ok_or_else(|| serde::de::Error::custom(format!("{t:?} is not an amount"))),
     }
@@ -101,21 +59,55 @@ pub struct PaymentStatusBody {
     #[serde(default)]
     pub pay_address: Option<String>,
     #[serde(default, deserialize_with = "amount")]
-    pub price_amount: Option<CryptoAmount>,
+    pub price_amount: Option<Amount>,
     #[serde(default)]
     pub price_currency: Option<String>,
     #[serde(default, deserialize_with = "amount")]
-    pub pay_amount: Option<CryptoAmount>,
+    pub pay_amount: Option<Amount>,
     #[serde(default, deserialize_with = "amount")]
-    pub actually_paid: Option<CryptoAmount>,
+    pub actually_paid: Option<Amount>,
     #[serde(default)]
     pub pay_currency: Option<String>,
     #[serde(default, deserialize_with = "opt_id")]
     pub order_id: Option<String>,
     #[serde(default, deserialize_with = "amount")]
-    pub outcome_amount: Option<CryptoAmount>,
+    pub outcome_amount: Option<Amount>,
     #[serde(default)]
     pub outcome_currency: Option<String>,
+}
+
+impl PaymentStatusBody {
+    /// Reads an IPN body or a status answer (`raw`) as souk's payment report. `Err` says why
+    /// it cannot be one: an `order_id` souk never sends (souk's order ids are numbers).
+    pub fn read(raw: &str, check: bool) -> Result<PaymentReport, String> {
+        let body: PaymentStatusBody = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+        body.into_report(raw.to_string(), check)
+    }
+
+    fn into_report(self, raw: String, check: bool) -> Result<PaymentReport, String> {
+        let order_id = match self.order_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                text.parse::<i64>()
+                    .map_err(|_| format!("order_id {text:?} is not a souk order"))?,
+            ),
+        };
+        Ok(PaymentReport {
+            payment_id: self.payment_id,
+            order_id,
+            status: ReportedStatus::parse(&self.payment_status),
+            price: Some(RestatedPrice {
+                currency: self.price_currency,
+                amount: self.price_amount,
+            }),
+            pay_currency: self.pay_currency,
+            paid: self.actually_paid,
+            outcome: self.outcome_amount,
+            source: None,
+            raw,
+            check,
+        })
+    }
 }
 
 /// `POST /payment`'s answer (payment_id is a string here).
@@ -125,7 +117,7 @@ pub struct CreatedPaymentBody {
     pub payment_id: String,
     pub pay_address: String,
     #[serde(deserialize_with = "amount")]
-    pub pay_amount: Option<CryptoAmount>,
+    pub pay_amount: Option<Amount>,
     pub pay_currency: String,
     #[serde(default)]
     pub expiration_estimate_date: Option<String>,
@@ -151,7 +143,7 @@ pub struct CurrenciesBody {
 pub struct MinAmountBody {
     /// The minimum in US dollars (`min_amount`, in the coin, is not needed: souk prices in USD).
     #[serde(default, deserialize_with = "amount")]
-    pub fiat_equivalent: Option<CryptoAmount>,
+    pub fiat_equivalent: Option<Amount>,
 }
 
 /// NOWPayments answers some calls with the plain text `OK` (sometimes quoted).
@@ -162,6 +154,8 @@ pub fn is_plain_ok(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
 
     #[test]
     fn ids_and_amounts_arrive_as_numbers_or_strings() {
@@ -187,7 +181,7 @@ mod tests {
     #[test]
     fn scientific_and_null_amounts() {
         assert_eq!(
-            CryptoAmount::parse("1e-7").unwrap().value(),
+            Amount::parse("1e-7").unwrap().value(),
             Decimal::from_str("0.0000001").unwrap()
         );
         let a: PaymentStatusBody = serde_json::from_str(

@@ -2,12 +2,13 @@
 //! is decided in arrival order (`decide`), then the changed orders (compare-and-set), stock,
 //! ledger, messages and inbox rows are written with a handful of statements.
 
+use super::Settled;
 use super::decide::{Pending, StockEffect, decide};
 use super::messages::item_delivery;
-use super::{Report, Settled};
 use crate::domain::OrderStatus;
 use crate::domain::UsdCents;
 use crate::domain::ledger::EntryKind;
+use crate::domain::report::PaymentReport;
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders;
@@ -32,7 +33,7 @@ impl From<sqlx::Error> for BatchError {
 pub(super) async fn settle_batch(
     store: &Store,
     admins: &[i64],
-    reports: &[Report],
+    reports: &[PaymentReport],
 ) -> Result<Vec<Settled>, BatchError> {
     let mut tx = store.write().await?;
     let mut pending = load(&mut tx, reports).await?;
@@ -50,14 +51,13 @@ pub(super) async fn settle_batch(
     let mut entries = Vec::new();
     let mut stock_effects = Vec::new();
     let mut records = Vec::with_capacity(reports.len());
-    for report in reports {
-        let u = &report.update;
+    for u in reports {
         // By payment id, else by order id: a payment the order does not carry (a repeat deposit
         // NOWPayments reports under a new payment id) then fails the match and is reported.
-        let index = by_payment.get(&u.payment_id).copied().or_else(|| {
-            let id = u.order_id.as_deref()?.parse::<i64>().ok()?;
-            by_order.get(&id).copied()
-        });
+        let index = by_payment
+            .get(&u.payment_id)
+            .copied()
+            .or_else(|| by_order.get(&u.order_id?).copied());
         let result = match index {
             None => {
                 tracing::warn!(
@@ -72,7 +72,7 @@ pub(super) async fn settle_batch(
             }
             Some(i) => {
                 let p = &mut pending[i];
-                let (result, effects) = decide(p, u, &report.raw, admins);
+                let (result, effects) = decide(p, u, admins);
                 if result.outcome == IpnOutcome::Applied && p.row.order.payment_id.is_none() {
                     p.row.order.payment_id = Some(u.payment_id.clone());
                     by_payment.insert(u.payment_id.clone(), i);
@@ -84,7 +84,7 @@ pub(super) async fn settle_batch(
                 result
             }
         };
-        if report.check && result.outcome == IpnOutcome::Ignored {
+        if u.check && result.outcome == IpnOutcome::Ignored {
             // A status check that changed nothing: not worth a row every few minutes.
             settled.push(result);
             continue;
@@ -92,8 +92,11 @@ pub(super) async fn settle_batch(
         records.push(IpnRecord {
             payment_id: &u.payment_id,
             order_id: result.order_id,
-            payment_status: &u.payment_status,
-            body: &report.raw,
+            payment_status: u.status.as_str(),
+            body: &u.raw,
+            source: u.source.as_deref(),
+            paid: u.paid.as_ref().map(|a| a.as_str()),
+            outcome_amount: u.outcome.as_ref().map(|a| a.as_str()),
             outcome: result.outcome,
         });
         settled.push(result);
@@ -146,15 +149,9 @@ pub(super) async fn settle_batch(
     Ok(settled)
 }
 
-async fn load(conn: &mut Conn, reports: &[Report]) -> Result<Vec<Pending>, StoreError> {
-    let payment_ids: Vec<&str> = reports
-        .iter()
-        .map(|r| r.update.payment_id.as_str())
-        .collect();
-    let order_ids: Vec<i64> = reports
-        .iter()
-        .filter_map(|r| r.update.order_id.as_deref()?.parse().ok())
-        .collect();
+async fn load(conn: &mut Conn, reports: &[PaymentReport]) -> Result<Vec<Pending>, StoreError> {
+    let payment_ids: Vec<&str> = reports.iter().map(|r| r.payment_id.as_str()).collect();
+    let order_ids: Vec<i64> = reports.iter().filter_map(|r| r.order_id).collect();
     let rows = orders::load_for_settlement(conn, &dedup(payment_ids), &dedup(order_ids)).await?;
     Ok(rows
         .into_iter()

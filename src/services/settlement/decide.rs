@@ -6,7 +6,7 @@ use super::messages::{messages_for, mismatch_alerts, partial_expired, partial_th
 use crate::domain::OrderStatus;
 use crate::domain::ledger::EntryKind;
 use crate::domain::product::ProductKind;
-use crate::payments::PaymentStatusBody;
+use crate::domain::report::{PaymentReport, ReportedStatus};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::ledger::NewEntry;
 use crate::store::orders::{self, SettlementRow};
@@ -22,12 +22,7 @@ pub(super) struct Pending {
 
 /// Decides what one report does to its order (already loaded, possibly changed by earlier
 /// reports of the batch) and what it owes users. Pure: no I/O.
-pub(super) fn decide(
-    p: &mut Pending,
-    u: &PaymentStatusBody,
-    raw: &str,
-    admins: &[i64],
-) -> (Settled, Effects) {
+pub(super) fn decide(p: &mut Pending, u: &PaymentReport, admins: &[i64]) -> (Settled, Effects) {
     let order = &p.row.order;
     let unchanged = |outcome| Settled {
         outcome,
@@ -37,7 +32,7 @@ pub(super) fn decide(
 
     // Flagged to the admins, nothing moves.
     let flagged = |reason: String| {
-        let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, raw);
+        let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, &u.raw);
         let effects = Effects {
             messages: alerts,
             ..Effects::default()
@@ -47,10 +42,10 @@ pub(super) fn decide(
     if let Some(reason) = mismatch(order, u) {
         return flagged(reason);
     }
-    let Ok(next) = u.payment_status.parse::<OrderStatus>() else {
+    let ReportedStatus::Known(next) = u.status else {
         tracing::warn!(
             order_id = order.id,
-            status = u.payment_status,
+            status = u.status.as_str(),
             "unknown payment status ignored"
         );
         return (unchanged(IpnOutcome::Ignored), Effects::default());
@@ -63,7 +58,7 @@ pub(super) fn decide(
         return (unchanged(IpnOutcome::Ignored), Effects::default());
     }
     let mut effects = Effects {
-        messages: messages_for(&p.row, next, u.actually_paid.as_ref()),
+        messages: messages_for(&p.row, next, u.paid.as_ref()),
         ledger: ledger_entry(order, next),
         stock: stock_effect(&p.row, next),
     };
@@ -82,7 +77,7 @@ pub(super) fn decide(
         p.row.item = None;
     }
     p.row.order.status = next;
-    if let Some(paid) = &u.actually_paid {
+    if let Some(paid) = &u.paid {
         p.actually_paid = Some(paid.as_str().to_string());
     }
     p.changed = true;
@@ -130,7 +125,7 @@ fn ledger_entry(order: &orders::Order, next: OrderStatus) -> Option<NewEntry> {
 }
 
 /// Why a payment cannot belong to its order, if it cannot.
-fn mismatch(order: &orders::Order, u: &PaymentStatusBody) -> Option<String> {
+fn mismatch(order: &orders::Order, u: &PaymentReport) -> Option<String> {
     if let Some(pid) = &order.payment_id
         && pid != &u.payment_id
     {
@@ -139,23 +134,25 @@ fn mismatch(order: &orders::Order, u: &PaymentStatusBody) -> Option<String> {
             u.payment_id
         ));
     }
-    if let Some(oid) = &u.order_id
-        && oid != &order.id.to_string()
+    if let Some(oid) = u.order_id
+        && oid != order.id
     {
         return Some(format!("order_id {oid} is not {}", order.id));
     }
-    match &u.price_currency {
-        Some(c) if c.eq_ignore_ascii_case("usd") => {}
-        other => return Some(format!("price currency {other:?} is not usd")),
-    }
-    match &u.price_amount {
-        Some(a) if a.value() == order.total.to_decimal() => {}
-        other => {
-            return Some(format!(
-                "price amount {:?} is not {}",
-                other.as_ref().map(|a| a.as_str()),
-                order.total
-            ));
+    if let Some(price) = &u.price {
+        match &price.currency {
+            Some(c) if c.eq_ignore_ascii_case("usd") => {}
+            other => return Some(format!("price currency {other:?} is not usd")),
+        }
+        match &price.amount {
+            Some(a) if a.value() == order.total.to_decimal() => {}
+            other => {
+                return Some(format!(
+                    "price amount {:?} is not {}",
+                    other.as_ref().map(|a| a.as_str()),
+                    order.total
+                ));
+            }
         }
     }
     if let Some(c) = &u.pay_currency
@@ -230,17 +227,20 @@ mod tests {
         }
     }
 
-    fn report(status: &str, price: &str, paid: &str) -> PaymentStatusBody {
-        serde_json::from_str(&format!(
-            r#"{{"payment_id":555,"payment_status":"{status}","price_amount":{price},"price_currency":"usd","pay_currency":"btc","actually_paid":{paid},"order_id":"7"}}"#
-        ))
+    fn report(status: &str, price: &str, paid: &str) -> PaymentReport {
+        crate::payments::PaymentStatusBody::read(
+            &format!(
+                r#"{{"payment_id":555,"payment_status":"{status}","price_amount":{price},"price_currency":"usd","pay_currency":"btc","actually_paid":{paid},"order_id":"7"}}"#
+            ),
+            false,
+        )
         .unwrap()
     }
 
     #[test]
     fn finished_delivers_the_file_and_credits_the_seller_the_price() {
         let mut p = pending(OrderStatus::Waiting);
-        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), "", &[]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), &[]);
         let msgs = effects.messages;
         assert_eq!(
             (s.outcome, s.status),
@@ -263,22 +263,22 @@ mod tests {
     #[test]
     fn a_repeat_within_a_batch_changes_nothing() {
         let mut p = pending(OrderStatus::Waiting);
-        decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
-        let (s, effects) = decide(&mut p, &report("finished", "25.7", "0.0004"), "", &[]);
+        decide(&mut p, &report("finished", "25.7", "0.0004"), &[]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.7", "0.0004"), &[]);
         assert_eq!(s.outcome, IpnOutcome::Ignored);
         assert!(effects.messages.is_empty() && effects.ledger.is_none());
-        let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"), "", &[]);
+        let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"), &[]);
         assert_eq!(s.outcome, IpnOutcome::Ignored);
     }
 
     #[test]
     fn money_on_a_failed_order_alerts_admins_and_a_repeat_failure_does_not() {
         let mut p = pending(OrderStatus::Failed);
-        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), "{}", &[9]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), &[9]);
         assert_eq!(s.outcome, IpnOutcome::Mismatch);
         assert_eq!(effects.messages.len(), 1);
         assert!(effects.ledger.is_none() && !p.changed);
-        let (s, effects) = decide(&mut p, &report("failed", "25.70", "0"), "{}", &[9]);
+        let (s, effects) = decide(&mut p, &report("failed", "25.70", "0"), &[9]);
         assert_eq!(s.outcome, IpnOutcome::Ignored);
         assert!(effects.messages.is_empty());
     }
@@ -286,12 +286,8 @@ mod tests {
     #[test]
     fn a_wrong_amount_alerts_admins_and_moves_nothing() {
         let mut p = pending(OrderStatus::Waiting);
-        let (s, Effects { messages: msgs, .. }) = decide(
-            &mut p,
-            &report("finished", "1", "0.0004"),
-            "body",
-            &[10, 11],
-        );
+        let (s, Effects { messages: msgs, .. }) =
+            decide(&mut p, &report("finished", "1", "0.0004"), &[10, 11]);
         assert_eq!(s.outcome, IpnOutcome::Mismatch);
         assert!(!p.changed);
         assert_eq!(msgs.iter().map(|m| m.chat_id).collect::<Vec<_>>(), [10, 11]);
@@ -300,7 +296,7 @@ mod tests {
     #[test]
     fn a_refund_takes_the_price_back_from_the_seller() {
         let mut p = pending(OrderStatus::Finished);
-        let (s, effects) = decide(&mut p, &report("refunded", "25.7", "0.0004"), "", &[]);
+        let (s, effects) = decide(&mut p, &report("refunded", "25.7", "0.0004"), &[]);
         assert_eq!(s.outcome, IpnOutcome::Applied);
         let entry = effects.ledger.unwrap();
         assert_eq!(
@@ -313,12 +309,8 @@ mod tests {
     #[test]
     fn partial_payment_states_the_exact_missing_amount() {
         let mut p = pending(OrderStatus::Waiting);
-        let (_, Effects { messages: msgs, .. }) = decide(
-            &mut p,
-            &report("partially_paid", "25.7", "0.00012345"),
-            "",
-            &[],
-        );
+        let (_, Effects { messages: msgs, .. }) =
+            decide(&mut p, &report("partially_paid", "25.7", "0.00012345"), &[]);
         let OutboxMessage::Text { args, .. } = &msgs[0].message else {
             panic!()
         };

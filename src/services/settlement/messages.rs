@@ -3,7 +3,7 @@
 
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
-use crate::payments::CryptoAmount;
+use crate::payments::Amount;
 use crate::store::orders::SettlementRow;
 use crate::store::outbox::{self, OutboxMessage, Queued};
 
@@ -36,7 +36,7 @@ pub(super) fn mismatch_alerts(
 pub(super) fn messages_for(
     row: &SettlementRow,
     next: OrderStatus,
-    paid: Option<&CryptoAmount>,
+    paid: Option<&Amount>,
 ) -> Vec<Queued> {
     let order = &row.order;
     let base = [
@@ -56,11 +56,7 @@ pub(super) fn messages_for(
 }
 
 /// What the move to `next` owes the buyer.
-fn buyer_messages(
-    row: &SettlementRow,
-    next: OrderStatus,
-    paid: Option<&CryptoAmount>,
-) -> Vec<Queued> {
+fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>) -> Vec<Queued> {
     let order = &row.order;
     let to_buyer = |what: &str, message| Queued {
         dedupe_key: format!("order:{}:{what}", order.id),
@@ -105,7 +101,7 @@ fn buyer_messages(
                 .collect(),
         },
         OrderStatus::PartiallyPaid => {
-            let expected = order.pay_amount.as_deref().and_then(CryptoAmount::parse);
+            let expected = order.pay_amount.as_deref().and_then(Amount::parse);
             let missing = match (&expected, paid) {
                 (Some(e), Some(p)) => (e.value() - p.value())
                     .max(rust_decimal::Decimal::ZERO)

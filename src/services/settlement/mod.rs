@@ -1,5 +1,6 @@
-//! Settlement: applies what NOWPayments says about payments (IPNs, status checks) to their
-//! orders, exactly once, and queues what buyers, sellers and admins must be told.
+//! Settlement: applies what the payment rails report about payments (`PaymentReport`: IPNs,
+//! webhooks, Stars charges, status checks, souk's own expiries and refunds) to their orders,
+//! exactly once, and queues what buyers, sellers and admins must be told.
 //!
 //! Reports are settled in batches: one transaction loads every order concerned, decides each
 //! report in arrival order in memory (`decide`, pure), then writes the changed orders
@@ -9,17 +10,17 @@
 mod batch;
 mod decide;
 mod messages;
+mod notice;
 
 use crate::domain::OrderStatus;
-use crate::payments::PaymentStatusBody;
+use crate::domain::report::{Amount, PaymentReport};
 use crate::payments::rail::{Notice, Rail};
 use crate::payments::rails::Rails;
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders;
-use crate::store::outbox;
 use crate::store::{Store, StoreError};
 use batch::{BatchError, settle_batch};
-use messages::mismatch_alerts;
+use notice::{Vetted, vet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -30,16 +31,6 @@ pub struct Settled {
     pub order_id: Option<i64>,
     /// The order's status after the report.
     pub status: Option<OrderStatus>,
-}
-
-/// A payment report to settle: NOWPayments' description of a payment and the JSON it came as.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub update: PaymentStatusBody,
-    pub raw: String,
-    /// An answer to souk's own status check: kept in `ipn_events` only when it changed
-    /// something (checks repeat every few minutes; notifications are all kept).
-    pub check: bool,
 }
 
 /// Reports settled together at most (keeps statements well under the databases' parameter limits).
@@ -71,115 +62,11 @@ pub async fn refresh(
     let Some(notice) = rail.check(order).await? else {
         return Ok(None);
     };
-    Ok(Some(
-        settle_notice(store, admins, rail.as_ref(), &notice, true).await?,
-    ))
-}
-
-/// Settles what `rail` said: a report as an IPN; a status once its order is found to be the
-/// rail's and the amount paid the order's (else the admins are told and nothing moves); a closed
-/// payment changes nothing here (reconciliation decides).
-pub async fn apply_notice(
-    store: &Store,
-    admins: &[i64],
-    rail: &dyn Rail,
-    notice: &Notice,
-) -> Result<Settled, StoreError> {
-    settle_notice(store, admins, rail, notice, false).await
-}
-
-/// `apply_notice`, for a notification or (`check`) for the answer to a status check.
-async fn settle_notice(
-    store: &Store,
-    admins: &[i64],
-    rail: &dyn Rail,
-    notice: &Notice,
-    check: bool,
-) -> Result<Settled, StoreError> {
-    let untouched = |outcome, order_id| Settled {
-        outcome,
-        order_id,
-        status: None,
+    let settled = match vet(store, admins, rail.as_ref(), &notice, true).await? {
+        Vetted::Report(report) => settle_one(store, admins, &report).await?,
+        Vetted::Done(settled) => settled,
     };
-    match notice {
-        Notice::Report(body, raw) => apply_report(store, admins, body, raw, check).await,
-        Notice::Status {
-            order_id,
-            status,
-            paid,
-            source,
-            raw,
-        } => {
-            let order = orders::get(store, *order_id)
-                .await?
-                .filter(|o| rail.serves(&o.pay_currency));
-            let Some(order) = order else {
-                return Ok(untouched(IpnOutcome::UnknownOrder, None));
-            };
-            let payment_id = order
-                .payment_id
-                .clone()
-                .unwrap_or_else(|| format!("{}-order-{order_id}", rail.name()));
-            let asked = match order.pay_amount.as_deref() {
-                Some(amount) => amount.parse().ok(),
-                None => rail.amount_due(&order),
-            };
-            if *status == "finished" && paid.is_some() && *paid != asked {
-                let reason = format!(
-                    "{} reports {} {} paid, the order asks {}",
-                    rail.name(),
-                    paid.unwrap_or_default(),
-                    order.pay_currency,
-                    order.pay_amount.as_deref().unwrap_or("nothing yet"),
-                );
-                let alerts = mismatch_alerts(admins, order.id, &payment_id, reason, raw);
-                outbox::enqueue_now(store, &alerts).await?;
-                return Ok(untouched(IpnOutcome::Mismatch, Some(order.id)));
-            }
-            let paid = paid.map(|p| p.to_string());
-            let (body, _) = crate::payments::report::synthetic(
-                &order,
-                &payment_id,
-                status,
-                paid.as_deref(),
-                source,
-            );
-            apply_report(store, admins, &body, raw, check).await
-        }
-        Notice::Closed { order_id } => {
-            if let Some(order) = orders::get(store, *order_id).await?
-                && order.status.is_open()
-                && !order.is_past_expiry(chrono::Utc::now().timestamp())
-            {
-                closed_without_news(store, admins, &order).await?;
-            }
-            Ok(untouched(IpnOutcome::Ignored, Some(*order_id)))
-        }
-    }
-}
-
-/// The rail closed an open order's payment before its expiry without saying how it ended (paid
-/// or not): the admins are asked to look in the rail's dashboard and settle it (once).
-async fn closed_without_news(
-    store: &Store,
-    admins: &[i64],
-    order: &orders::Order,
-) -> Result<(), StoreError> {
-    tracing::error!(
-        order_id = order.id,
-        "the rail closed a payment without a notification"
-    );
-    let args = [
-        ("order", order.id.to_string()),
-        ("payment", order.payment_id.clone().unwrap_or_default()),
-    ];
-    let alerts = outbox::to_admins(
-        admins,
-        &format!("payment-closed:{}", order.id),
-        "admin-payment-closed",
-        &args,
-    );
-    outbox::enqueue_now(store, &alerts).await
+    Ok(Some(settled))
 }
 
 /// Settles a report souk writes itself about `order` (an expiry, a restock's delivery…), under
@@ -188,44 +75,32 @@ pub async fn apply_own(
     store: &Store,
     admins: &[i64],
     order: &orders::Order,
-    status: &str,
-    paid: Option<&str>,
+    status: OrderStatus,
+    paid: Option<Amount>,
     source: &str,
 ) -> Result<Settled, StoreError> {
     let payment_id = order
         .payment_id
         .clone()
         .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
-    let (body, raw) = crate::payments::report::synthetic(order, &payment_id, status, paid, source);
-    apply(store, admins, &body, &raw).await
-}
-
-/// Settles one report (a status check, or an IPN outside the settler).
-pub async fn apply(
-    store: &Store,
-    admins: &[i64],
-    update: &PaymentStatusBody,
-    raw: &str,
-) -> Result<Settled, StoreError> {
-    apply_report(store, admins, update, raw, false).await
-}
-
-async fn apply_report(
-    store: &Store,
-    admins: &[i64],
-    update: &PaymentStatusBody,
-    raw: &str,
-    check: bool,
-) -> Result<Settled, StoreError> {
-    let report = Report {
-        update: update.clone(),
-        raw: raw.to_string(),
-        check,
-    };
+    let report = PaymentReport::own(order.id, &payment_id, status, paid, source, None);
     settle_one(store, admins, &report).await
 }
 
-async fn settle_one(store: &Store, admins: &[i64], report: &Report) -> Result<Settled, StoreError> {
+/// Settles one report outside the `Settler` (a Stars charge, a test).
+pub async fn apply(
+    store: &Store,
+    admins: &[i64],
+    report: &PaymentReport,
+) -> Result<Settled, StoreError> {
+    settle_one(store, admins, report).await
+}
+
+async fn settle_one(
+    store: &Store,
+    admins: &[i64],
+    report: &PaymentReport,
+) -> Result<Settled, StoreError> {
     for _ in 0..RETRIES {
         match settle_batch(store, admins, std::slice::from_ref(report)).await {
             Ok(mut settled) => return Ok(settled.remove(0)),
@@ -235,7 +110,7 @@ async fn settle_one(store: &Store, admins: &[i64], report: &Report) -> Result<Se
     }
     Err(StoreError::Corrupt(format!(
         "order for payment {} kept changing",
-        report.update.payment_id
+        report.payment_id
     )))
 }
 
@@ -245,7 +120,7 @@ async fn settle_one(store: &Store, admins: &[i64], report: &Report) -> Result<Se
 pub async fn apply_many(
     store: &Store,
     admins: &[i64],
-    reports: &[Report],
+    reports: &[PaymentReport],
 ) -> Vec<Result<Settled, StoreError>> {
     if reports.len() > 1 {
         match settle_batch(store, admins, reports).await {
@@ -266,15 +141,21 @@ pub async fn apply_many(
 /// the database does a handful of statements per batch rather than per IPN.
 #[derive(Clone)]
 pub struct Settler {
-    jobs: mpsc::Sender<(Report, oneshot::Sender<Result<Settled, StoreError>>)>,
+    jobs: mpsc::Sender<(PaymentReport, oneshot::Sender<Result<Settled, StoreError>>)>,
+    store: Store,
+    admins: Arc<Vec<i64>>,
 }
 
 impl Settler {
     /// Starts the settling task; it ends when every `Settler` clone is dropped.
     pub fn spawn(store: Store, admins: Arc<Vec<i64>>) -> Settler {
-        let (jobs, mut rx) =
-            mpsc::channel::<(Report, oneshot::Sender<Result<Settled, StoreError>>)>(4 * MAX_BATCH);
+        let (jobs, mut rx) = mpsc::channel::<(
+            PaymentReport,
+            oneshot::Sender<Result<Settled, StoreError>>,
+        )>(4 * MAX_BATCH);
+        let (task_store, task_admins) = (store.clone(), admins.clone());
         tokio::spawn(async move {
+            let (store, admins) = (task_store, task_admins);
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -283,34 +164,42 @@ impl Settler {
                         Err(_) => break,
                     }
                 }
-                let (reports, replies): (Vec<Report>, Vec<_>) = batch.into_iter().unzip();
+                let (reports, replies): (Vec<PaymentReport>, Vec<_>) = batch.into_iter().unzip();
                 let results = apply_many(&store, &admins, &reports).await;
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
             }
         });
-        Settler { jobs }
+        Settler {
+            jobs,
+            store,
+            admins,
+        }
     }
 
-    pub async fn settle(
-        &self,
-        update: PaymentStatusBody,
-        raw: String,
-    ) -> Result<Settled, StoreError> {
+    /// Settles a report with the others arriving at the same time.
+    pub async fn settle(&self, report: PaymentReport) -> Result<Settled, StoreError> {
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Corrupt("settlement task stopped".into());
         self.jobs
-            .send((
-                Report {
-                    update,
-                    raw,
-                    check: false,
-                },
-                reply,
-            ))
+            .send((report, reply))
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
+    }
+
+    /// Settles what a rail's webhook said: a report as an IPN; a verdict once its order is
+    /// found to be the rail's and the amount paid the order's (else the admins are told and
+    /// nothing moves); a closed payment changes nothing here (reconciliation decides).
+    pub async fn settle_notice(
+        &self,
+        rail: &dyn Rail,
+        notice: &Notice,
+    ) -> Result<Settled, StoreError> {
+        match vet(&self.store, &self.admins, rail, notice, false).await? {
+            Vetted::Report(report) => self.settle(*report).await,
+            Vetted::Done(settled) => Ok(settled),
+        }
     }
 }

@@ -5,22 +5,18 @@ use souk::domain::UsdCents;
 use souk::domain::money::CommissionRate;
 use souk::domain::price::Quote;
 use souk::domain::product::ProductKind;
+use souk::payments::PaymentReport;
 use souk::payments::PaymentStatusBody;
-use souk::services::settlement::{self, Report};
+use souk::services::settlement;
 use souk::store::orders::AttachedPayment;
 use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, stock, users};
 
-fn report(order_id: i64, total: UsdCents, status: &str) -> Report {
+fn report(order_id: i64, total: UsdCents, status: &str) -> PaymentReport {
     let raw = format!(
         r#"{{"payment_id":9100,"payment_status":"{status}","pay_address":"bc1q","price_amount":{total},"price_currency":"usd","pay_amount":0.0004,"actually_paid":0.0004,"pay_currency":"btc","order_id":"{order_id}"}}"#
     );
-    let update: PaymentStatusBody = serde_json::from_str(&raw).unwrap();
-    Report {
-        update,
-        raw,
-        check: false,
-    }
+    PaymentStatusBody::read(&raw, false).unwrap()
 }
 
 async fn scalar(store: &Store, sql: &str) -> i64 {
@@ -318,9 +314,8 @@ async fn late_money_refunded_in_the_same_batch_debits_nobody() {
     let late = order_paying("9100").await;
     settlement::apply_many(&store, &[], &[report(late, quote.total, "expired")]).await;
     let other = order_paying("9101").await;
-    let mut finished = report(other, quote.total, "finished");
-    finished.raw = finished.raw.replace("9100", "9101");
-    finished.update = serde_json::from_str(&finished.raw).unwrap();
+    let finished = report(other, quote.total, "finished");
+    let finished = PaymentStatusBody::read(&finished.raw.replace("9100", "9101"), false).unwrap();
     settlement::apply_many(&store, &[], &[finished]).await;
 
     let batch = [
