@@ -1,4 +1,5 @@
-//! souk: a Telegram marketplace for digital goods, paid in crypto through NOWPayments.
+//! souk: a Telegram marketplace for digital goods, paid with Telegram Stars, crypto through
+//! NOWPayments, or mobile money through NexPay; sellers paid weekly in USDT.
 
 pub mod app;
 pub mod bot;

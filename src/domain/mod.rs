@@ -12,3 +12,31 @@ pub mod stats;
 
 pub use money::UsdCents;
 pub use order::OrderStatus;
+
+/// The values of a status, listed: SQL that picks rows by status derives its list from the
+/// domain's predicates (`store::status_in`), so each fact is written once.
+pub trait Statuses: Copy + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+}
+
+impl Statuses for OrderStatus {
+    const ALL: &'static [Self] = &OrderStatus::ALL;
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Statuses for payout::PayoutStatus {
+    const ALL: &'static [Self] = &payout::PayoutStatus::ALL;
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Statuses for payout::BatchStatus {
+    const ALL: &'static [Self] = &payout::BatchStatus::ALL;
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Where an order stands. `Created` exists before NOWPayments knows of the order; the rest are
-/// NOWPayments' own payment statuses, plus `Cancelled` (the buyer gave up before paying) and
+/// Where an order stands. `Created` exists before its rail bills it; the rest are the payment
+/// statuses every rail's reports are read into (NOWPayments' names), plus `Cancelled` (the buyer gave up before paying) and
 /// `PaidSoldOut` (paid after its item was released, with none left: nothing delivered, nothing
 /// credited, to refund, or to deliver when the seller restocks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +66,17 @@ impl OrderStatus {
     /// Paid and kept by the platform: what an admin may give back with /refund.
     pub fn is_refundable(self) -> bool {
         matches!(self, Finished | PaidSoldOut)
+    }
+
+    /// Money was seen and the payment is still on its way: what a seller's pending earnings count.
+    pub fn is_money_on_the_way(self) -> bool {
+        self.means_money_seen() && self != Finished
+    }
+
+    /// The payment may still move without souk (a rail may report news): open, or money on its
+    /// way. Reconciliation asks the rails about these when they go quiet.
+    pub fn is_unsettled(self) -> bool {
+        self.is_open() || self.is_money_on_the_way()
     }
 
     /// A status a payment reaches only once money arrived.
@@ -139,6 +150,30 @@ impl FromStr for OrderStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsettled_orders_are_open_or_have_money_on_the_way() {
+        let on_the_way: Vec<_> = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_money_on_the_way())
+            .collect();
+        assert_eq!(on_the_way, [Confirming, Confirmed, Sending, PartiallyPaid]);
+        let unsettled: Vec<_> = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_unsettled())
+            .collect();
+        assert_eq!(
+            unsettled,
+            [
+                Created,
+                Waiting,
+                Confirming,
+                Confirmed,
+                Sending,
+                PartiallyPaid
+            ]
+        );
+    }
 
     #[test]
     fn the_happy_path_moves_forward() {

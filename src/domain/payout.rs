@@ -57,6 +57,11 @@ impl PayoutStatus {
         self.rank() == FINAL_RANK
     }
 
+    /// Sent to NOWPayments and not final: the hourly poll asks about these when they go quiet.
+    pub fn is_in_flight(self) -> bool {
+        self != PayoutStatus::Planned && !self.is_final()
+    }
+
     /// Whether the money never left: the amount goes back to the seller's balance.
     pub fn returns_money(self) -> bool {
         matches!(
@@ -112,6 +117,18 @@ pub enum BatchStatus {
 }
 
 impl BatchStatus {
+    pub const ALL: [BatchStatus; 4] = [
+        BatchStatus::Planned,
+        BatchStatus::Created,
+        BatchStatus::Verified,
+        BatchStatus::Released,
+    ];
+
+    /// Not verified nor released yet: the run that holds it may still move it.
+    pub fn is_open(self) -> bool {
+        matches!(self, BatchStatus::Planned | BatchStatus::Created)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             BatchStatus::Planned => "planned",
@@ -122,14 +139,7 @@ impl BatchStatus {
     }
 
     pub fn parse(text: &str) -> Option<BatchStatus> {
-        [
-            BatchStatus::Planned,
-            BatchStatus::Created,
-            BatchStatus::Verified,
-            BatchStatus::Released,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        BatchStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 

@@ -116,10 +116,11 @@ pub async fn recent(store: &Store, seller_id: i64, limit: i64) -> Result<Vec<Ent
 
 /// What the seller's paid orders not yet finished will bring (money seen, not settled).
 pub async fn pending(store: &Store, seller_id: i64) -> Result<UsdCents, StoreError> {
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "SELECT CAST(COALESCE(SUM(price_cents), 0) AS BIGINT) AS total FROM orders WHERE seller_id = $1 \
-         AND status IN ('confirming', 'confirmed', 'sending', 'partially_paid')",
-    )
+         AND {}",
+        super::status_in("status", crate::domain::OrderStatus::is_money_on_the_way)
+    ))
     .bind(seller_id)
     .fetch_one(store.pool())
     .await?;

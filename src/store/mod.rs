@@ -1,4 +1,9 @@
 //! The database: one `Store` over SQLite or PostgreSQL through sqlx's Any driver, one module per aggregate.
+//!
+//! Transactions: a function taking a `Conn` runs inside the caller's transaction and commits
+//! nothing; one taking the `Store` commits what it does. The `_in` suffix marks the `Conn` form
+//! of a step that also exists on its own, or whose name would not say it (`cancel_in`,
+//! `release_in`, `available_in`).
 
 pub mod broadcasts;
 pub mod categories;
@@ -83,8 +88,21 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A row holds what souk never writes (an unknown kind or status, a row that must exist).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A row kept changing under souk while it tried to write it: try again later.
+    #[error("too much contention: {0}")]
+    Contention(String),
+    /// What souk meant to store could not be encoded.
+    #[error("cannot encode: {0}")]
+    Encode(String),
+    /// This backend cannot do it.
+    #[error("not supported here: {0}")]
+    Unsupported(&'static str),
+    /// The task that writes it has stopped (the process is shutting down).
+    #[error("stopped: {0}")]
+    Stopped(&'static str),
 }
 
 /// Embeds each backend's migrations in the binary, in order.
@@ -196,8 +214,8 @@ impl Store {
     /// writers carrying on meanwhile.
     pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
         if self.backend != Backend::Sqlite {
-            return Err(StoreError::Corrupt(
-                "VACUUM INTO is SQLite only; use pg_dump".into(),
+            return Err(StoreError::Unsupported(
+                "VACUUM INTO is SQLite only; use pg_dump",
             ));
         }
         let target = path.to_string_lossy().to_string();
@@ -233,6 +251,17 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 /// `($1, $2), ($3, $4)`: numbered placeholders for `rows` rows of `cols` values, from `$start`.
+/// `<column> IN ('a', 'b', …)` for the statuses where `which` holds: SQL that picks rows by
+/// status derives its list from the domain's rule, written once.
+pub(crate) fn status_in<S: crate::domain::Statuses>(column: &str, which: fn(S) -> bool) -> String {
+    let list: Vec<String> = S::ALL
+        .iter()
+        .filter(|s| which(**s))
+        .map(|s| format!("'{}'", s.name()))
+        .collect();
+    format!("{column} IN ({})", list.join(", "))
+}
+
 pub fn placeholders(start: usize, rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {
@@ -251,5 +280,23 @@ mod tests {
     fn placeholders_number_rows_and_columns() {
         assert_eq!(super::placeholders(1, 2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(super::placeholders(3, 2, 1), "($3), ($4)");
+    }
+
+    #[test]
+    fn status_lists_come_from_the_domain_rules() {
+        use crate::domain::OrderStatus;
+        use crate::domain::payout::{BatchStatus, PayoutStatus};
+        assert_eq!(
+            super::status_in("status", OrderStatus::is_open),
+            "status IN ('created', 'waiting')"
+        );
+        assert_eq!(
+            super::status_in("p.status", PayoutStatus::is_in_flight),
+            "p.status IN ('creating', 'waiting', 'processing', 'sending')"
+        );
+        assert_eq!(
+            super::status_in("status", BatchStatus::is_open),
+            "status IN ('planned', 'created')"
+        );
     }
 }

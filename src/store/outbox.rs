@@ -115,7 +115,7 @@ pub async fn enqueue(conn: &mut Conn, items: &[Queued]) -> Result<(), StoreError
     let mut query = sqlx::query(&sql);
     for item in items {
         let payload =
-            serde_json::to_string(&item.message).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            serde_json::to_string(&item.message).map_err(|e| StoreError::Encode(e.to_string()))?;
         query = query
             .bind(&item.dedupe_key)
             .bind(item.chat_id)

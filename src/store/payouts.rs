@@ -270,10 +270,11 @@ pub async fn mark_verified_in(
     batch_id: i64,
     holder: &str,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "UPDATE payout_batches SET status = 'verified', open_marker = NULL, lease_until = 0, updated_at = $1 \
-         WHERE id = $2 AND status IN ('planned', 'created') AND lease_holder = $3",
-    )
+         WHERE id = $2 AND {} AND lease_holder = $3",
+        super::status_in("status", BatchStatus::is_open)
+    ))
     .bind(now())
     .bind(batch_id)
     .bind(holder)
@@ -291,10 +292,11 @@ pub async fn release_in(
     reason: &str,
 ) -> Result<Vec<Payout>, StoreError> {
     let t = now();
-    let closed = sqlx::query(
+    let closed = sqlx::query(&format!(
         "UPDATE payout_batches SET status = 'released', open_marker = NULL, lease_until = 0, error = $1, updated_at = $2 \
-         WHERE id = $3 AND status IN ('planned', 'created') AND lease_holder = $4",
-    )
+         WHERE id = $3 AND {} AND lease_holder = $4",
+        super::status_in("status", BatchStatus::is_open)
+    ))
     .bind(reason)
     .bind(t)
     .bind(batch_id)
@@ -366,11 +368,12 @@ pub async fn transition_in(
 
 /// NOWPayments batch ids with a withdrawal sent but not final, quiet since `before`.
 pub async fn stale_batches(store: &Store, before: i64) -> Result<Vec<String>, StoreError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT DISTINCT b.remote_id FROM payouts p JOIN payout_batches b ON b.id = p.batch_id \
          WHERE b.status = 'verified' AND b.remote_id IS NOT NULL \
-         AND p.status IN ('creating', 'waiting', 'processing', 'sending') AND p.updated_at < $1",
-    )
+         AND {} AND p.updated_at < $1",
+        super::status_in("p.status", PayoutStatus::is_in_flight)
+    ))
     .bind(before)
     .fetch_all(store.pool())
     .await?;

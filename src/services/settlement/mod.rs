@@ -108,7 +108,7 @@ async fn settle_one(
             Err(BatchError::Store(e)) => return Err(e),
         }
     }
-    Err(StoreError::Corrupt(format!(
+    Err(StoreError::Contention(format!(
         "order for payment {} kept changing",
         report.payment_id
     )))
@@ -181,7 +181,7 @@ impl Settler {
     /// Settles a report with the others arriving at the same time.
     pub async fn settle(&self, report: PaymentReport) -> Result<Settled, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let stopped = || StoreError::Corrupt("settlement task stopped".into());
+        let stopped = || StoreError::Stopped("settlement task");
         self.jobs
             .send((report, reply))
             .await

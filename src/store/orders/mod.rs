@@ -1,4 +1,4 @@
-//! Orders: one buyer paying for one product, with the NOWPayments payment attached to it.
+//! Orders: one buyer paying for one product, with the rail's payment attached to it.
 
 use super::{Conn, Store, StoreError, now};
 use crate::domain::price::Quote;
@@ -209,10 +209,11 @@ pub async fn cancel(store: &Store, order_id: i64, buyer_id: i64) -> Result<bool,
 
 /// Cancels one unpaid order of `buyer_id` and releases its item, inside the caller's transaction.
 async fn cancel_in(conn: &mut Conn, order_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "UPDATE orders SET status = 'cancelled', updated_at = $1 \
-         WHERE id = $2 AND buyer_id = $3 AND status IN ('created', 'waiting')",
-    )
+         WHERE id = $2 AND buyer_id = $3 AND {}",
+        super::status_in("status", OrderStatus::is_open)
+    ))
     .bind(now())
     .bind(order_id)
     .bind(buyer_id)
@@ -233,10 +234,10 @@ pub async fn cancel_unpaid_in(
     buyer_id: i64,
     product_id: i64,
 ) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id FROM orders WHERE buyer_id = $1 AND product_id = $2 \
-         AND status IN ('created', 'waiting')",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT id FROM orders WHERE buyer_id = $1 AND product_id = $2 AND {}",
+        super::status_in("status", OrderStatus::is_open)
+    ))
     .bind(buyer_id)
     .bind(product_id)
     .fetch_all(&mut *conn)
@@ -323,10 +324,10 @@ pub async fn quiet(
 ) -> Result<Vec<Quiet>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS}, created_at, checked_at FROM orders \
-         WHERE (payment_id IS NOT NULL OR status = 'created') \
-         AND status IN ('created', 'waiting', 'confirming', 'confirmed', 'sending', 'partially_paid') \
+         WHERE (payment_id IS NOT NULL OR status = 'created') AND {} \
          AND updated_at < $1 AND (checked_at IS NULL OR checked_at <= $2) \
-         ORDER BY COALESCE(checked_at, 0), updated_at LIMIT $3"
+         ORDER BY COALESCE(checked_at, 0), updated_at LIMIT $3",
+        super::status_in("status", OrderStatus::is_unsettled)
     ))
     .bind(quiet_since)
     .bind(checked_since)
@@ -395,7 +396,8 @@ pub async fn find_unpaid(
 ) -> Result<Option<Order>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND product_id = $2 AND pay_currency = $3 \
-         AND status IN ('created', 'waiting') ORDER BY id DESC LIMIT 1"
+         AND {} ORDER BY id DESC LIMIT 1",
+        super::status_in("status", OrderStatus::is_open)
     ))
     .bind(buyer_id)
     .bind(product_id)
