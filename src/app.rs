@@ -101,6 +101,9 @@ impl Application {
             .migrate()
             .await
             .context("database migrations failed")?;
+        crate::store::products::refold_search(&store)
+            .await
+            .context("refolding product search text")?;
 
         let listener = TcpListener::bind(("0.0.0.0", config.port))
             .await

@@ -110,6 +110,7 @@ async fn open_store(url: &str) -> anyhow::Result<Store> {
         .await
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
     store.migrate().await?;
+    souk::store::products::refold_search(&store).await?;
     Ok(store)
 }
 

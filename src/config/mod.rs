@@ -6,8 +6,10 @@ use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 
 mod nexpay;
+mod payouts;
 pub use nexpay::NexpayConfig;
 use nexpay::nexpay_config;
+pub use payouts::{DEFAULT_PAYOUT_CRON, PayoutConfig};
 
 /// The whole configuration. Secrets are `SecretString`: their `Debug` prints nothing.
 #[derive(Debug, Clone)]
@@ -62,16 +64,6 @@ pub struct WebhookConfig {
 #[derive(Debug, Clone)]
 pub struct NowPaymentsConfig {
     pub api_key: SecretString,
-}
-
-#[derive(Debug, Clone)]
-pub struct PayoutConfig {
-    /// Six-field cron (sec min hour day month weekday), UTC.
-    pub cron: String,
-    /// Sellers whose available balance is below this wait for a later run.
-    pub minimum: UsdCents,
-    /// Where NOWPayments posts payout status changes (`/ipn/payout` of this server).
-    pub ipn_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -175,7 +167,12 @@ impl Config {
                     "is required with NOWPAYMENTS_API_KEY (IPNs cannot be verified without it)",
                 ));
             }
-            (None, None) => SecretString::from(random_hex(32)),
+            (None, None) => SecretString::from(random_hex(32).map_err(|e| {
+                err(
+                    "NOWPAYMENTS_IPN_SECRET",
+                    format!("could not be drawn at random for sandbox mode: {e}"),
+                )
+            })?),
         };
         let ipn_callback_url = get("IPN_CALLBACK_URL");
         if let Some(u) = &ipn_callback_url {
@@ -283,20 +280,6 @@ impl Config {
         let files_dir =
             std::path::PathBuf::from(get("FILES_DIR").unwrap_or_else(|| "./files".to_string()));
 
-        let payout_cron = get("PAYOUT_CRON").unwrap_or_else(|| DEFAULT_PAYOUT_CRON.to_string());
-        if payout_cron.split_whitespace().count() != 6 {
-            return Err(err(
-                "PAYOUT_CRON",
-                "must have six fields: sec min hour day month weekday (e.g. \"0 0 9 * * Mon\")",
-            ));
-        }
-        let min_payout =
-            UsdCents::parse_dollars(&get("MIN_PAYOUT_USD").unwrap_or_else(|| "50.00".into()))
-                .map_err(|_| err("MIN_PAYOUT_USD", "must be a dollar amount such as 50.00"))?;
-        let payout_ipn_url = get("IPN_PAYOUT_URL");
-        if let Some(u) = &payout_ipn_url {
-            url::Url::parse(u).map_err(|e| err("IPN_PAYOUT_URL", format!("is not a URL ({e})")))?;
-        }
         let custody = match (
             get("NOWPAYMENTS_EMAIL"),
             get("NOWPAYMENTS_PASSWORD"),
@@ -428,11 +411,7 @@ impl Config {
             default_language,
             s3,
             files_dir,
-            payouts: PayoutConfig {
-                cron: payout_cron,
-                minimum: min_payout,
-                ipn_url: payout_ipn_url,
-            },
+            payouts: payouts::payout_config(&get)?,
             custody,
             auto_convert,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
@@ -474,26 +453,12 @@ impl Config {
     }
 }
 
-/// Monday 09:00 UTC.
-pub const DEFAULT_PAYOUT_CRON: &str = "0 0 9 * * Mon";
-
-/// A random hex string from the operating system's generator (for the sandbox IPN secret).
-fn random_hex(bytes: usize) -> String {
+/// A random hex string from the operating system's generator (for the sandbox IPN secret); an
+/// error when the system has none, never a guessable fallback.
+fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     let mut buf = vec![0u8; bytes];
-    // getrandom through std's hash seed is not exposed; read the OS source directly.
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-        use std::io::Read;
-        let _ = f.read_exact(&mut buf);
-    } else {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        buf.iter_mut()
-            .enumerate()
-            .for_each(|(i, b)| *b = (nanos >> ((i % 16) * 8)) as u8);
-    }
-    hex::encode(buf)
+    getrandom::fill(&mut buf)?;
+    Ok(hex::encode(buf))
 }
 
 #[cfg(test)]

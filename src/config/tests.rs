@@ -163,4 +163,18 @@ fn payouts_need_the_whole_login_and_a_base32_secret() {
     assert!(!format!("{c:?}").contains("JBSWY3DPEHPK3PXP"));
     v.insert("PAYOUT_CRON".into(), "0 9 * * 1".into());
     assert_eq!(Config::from_vars(&v).unwrap_err().var, "PAYOUT_CRON");
+    // Six fields are not enough: each must read as a time.
+    for bad in ["0 0 25 * * Mon", "0 0 9 * * Someday", "a b c d e f"] {
+        v.insert("PAYOUT_CRON".into(), bad.into());
+        assert_eq!(
+            Config::from_vars(&v).unwrap_err().var,
+            "PAYOUT_CRON",
+            "{bad}"
+        );
+    }
+    v.insert("PAYOUT_CRON".into(), "0 30 8 * * Fri".into());
+    assert_eq!(
+        Config::from_vars(&v).unwrap().payouts.cron,
+        "0 30 8 * * Fri"
+    );
 }

@@ -77,37 +77,44 @@ pub fn parse_items(text: &str) -> Result<ItemUpload, ItemsError> {
 /// "été"), runs of non-alphanumerics become one space. SQL's LOWER() knows only ASCII in SQLite,
 /// so products keep this form in a column and queries are folded the same way.
 pub fn fold_for_search(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(text.len());
     let mut space = true;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = strip_accent(c);
-        if c.is_alphanumeric() {
-            out.push(c);
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
+    // NFKD splits accents off their letters and undoes compatibility forms ("ﬁ", "²").
+    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+        for c in c.to_lowercase() {
+            if c.is_alphanumeric() {
+                match unligature(c) {
+                    Some(pair) => out.push_str(pair),
+                    None => out.push(c),
+                }
+                space = false;
+            } else if !space {
+                out.push(' ');
+                space = true;
+            }
         }
     }
     out.trim_end().to_string()
 }
 
-fn strip_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
-        'ç' | 'ć' | 'č' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
-        'ñ' | 'ń' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'œ' => 'o',
-        'æ' => 'a',
-        'ß' => 's',
-        other => other,
-    }
+/// Letters NFKD leaves whole that people type as two (or as a plain letter).
+fn unligature(c: char) -> Option<&'static str> {
+    Some(match c {
+        'œ' => "oe",
+        'æ' => "ae",
+        'ß' => "ss",
+        'ø' => "o",
+        'ł' => "l",
+        'đ' => "d",
+        'ı' => "i",
+        _ => return None,
+    })
 }
+
+/// Bumped when `fold_for_search` changes: the stored folded copies are then made again.
+pub const SEARCH_FOLD_VERSION: i64 = 2;
 
 #[cfg(test)]
 mod tests {
@@ -130,6 +137,10 @@ mod tests {
         assert_eq!(fold_for_search("Café CRÈME — l'Été!"), "cafe creme l ete");
         assert_eq!(fold_for_search("ÉCOLE"), fold_for_search("école"));
         assert_eq!(fold_for_search("Noël"), "noel");
+        // Ligatures and compatibility forms fold to what people type.
+        assert_eq!(fold_for_search("Cœur d'Ærø"), "coeur d aero");
+        assert_eq!(fold_for_search("Straße ﬁne"), "strasse fine");
+        assert_eq!(fold_for_search("Łódź"), "lodz");
     }
 
     #[test]

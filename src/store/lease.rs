@@ -39,16 +39,22 @@ pub const OUTBOX_ROW: Leased = Leased {
     takeable: "sent_at IS NULL AND failed_at IS NULL",
 };
 
-/// A holder name no other process or run shares: the role, the process id and the time.
+/// A holder name no other process or run shares: the role, the process id, a sequence number and
+/// 64 random bits (replicas in containers often share a process id).
 pub fn holder_name(role: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static SEQ: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let mut noise = [0u8; 8];
+    if getrandom::fill(&mut noise).is_err() {
+        // No system generator: the time still tells two processes apart.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        noise = (nanos as u64).to_le_bytes();
+    }
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-    format!("{role}-{}-{nanos}-{seq}", std::process::id())
+    format!("{role}-{}-{seq}-{}", std::process::id(), hex::encode(noise))
 }
 
 /// Takes row `id` for `holder` for `seconds` (or keeps it, when it holds it already). False while

@@ -3,7 +3,7 @@
 
 use super::{Conn, Store, StoreError, now};
 use crate::domain::UsdCents;
-use crate::domain::product::{ProductKind, fold_for_search};
+use crate::domain::product::{ProductKind, SEARCH_FOLD_VERSION, fold_for_search};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -92,6 +92,32 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
 
 fn search_text(title: &str, description: &str) -> String {
     fold_for_search(&format!("{title} {description}"))
+}
+
+/// Makes every product's folded copy again when the folding changed since it was written
+/// (`SEARCH_FOLD_VERSION`, recorded as a cursor); run at start, after the migrations. Returns
+/// how many were refolded. Replicas starting together may both refold: same result.
+pub async fn refold_search(store: &Store) -> Result<usize, StoreError> {
+    const CURSOR: &str = "search-fold-version";
+    if super::cursors::position(store, CURSOR).await? >= SEARCH_FOLD_VERSION {
+        return Ok(0);
+    }
+    let rows = sqlx::query("SELECT id, title, description FROM products")
+        .fetch_all(store.pool())
+        .await?;
+    let mut tx = store.write().await?;
+    for r in &rows {
+        let (title, description): (String, String) =
+            (r.try_get("title")?, r.try_get("description")?);
+        sqlx::query("UPDATE products SET search_text = $1 WHERE id = $2")
+            .bind(search_text(&title, &description))
+            .bind(r.try_get::<i64, _>("id")?)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    super::cursors::advance(store, CURSOR, SEARCH_FOLD_VERSION).await?;
+    Ok(rows.len())
 }
 
 /// Inserts a product inside a transaction.

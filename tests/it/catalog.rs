@@ -324,3 +324,53 @@ async fn browsing_pages_through_many_products_and_edits_show_at_once() {
         .await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn coeur_finds_coeur_with_its_ligature_even_in_a_shop_folded_the_old_way() {
+    use souk::domain::UsdCents;
+    use souk::domain::product::ProductKind;
+    use souk::store::products::{self, Listing, NewProduct};
+    use souk::store::{Store, users};
+    let (url, _dir) = crate::support::app::fresh_database().await;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    users::seen(&store, 1, None, "seller", "fr").await.unwrap();
+    let product = NewProduct {
+        seller_id: 1,
+        title: "Cœur de pirate".into(),
+        description: "Partitions pour piano, Straße ﬁne".into(),
+        price: UsdCents(900),
+        file_id: "F".into(),
+        file_unique_id: "U".into(),
+        file_name: None,
+        kind: ProductKind::File,
+        category_id: None,
+        text_content: None,
+    };
+    let id = products::insert(&store, &product, &[]).await.unwrap();
+    let found = |store: Store, query: &'static str| async move {
+        products::list(&store, &Listing::search(query), 10, 0)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>()
+    };
+    for query in ["coeur", "CŒUR", "strasse fine"] {
+        assert_eq!(found(store.clone(), query).await, [id], "{query}");
+    }
+
+    // A shop whose copies were folded before ligatures were (œ was "o"): refolded once at start.
+    sqlx::query("UPDATE products SET search_text = 'cour de pirate partitions pour piano'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM cursors WHERE name = 'search-fold-version'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(found(store.clone(), "coeur").await.is_empty());
+    assert_eq!(products::refold_search(&store).await.unwrap(), 1);
+    assert_eq!(found(store.clone(), "coeur").await, [id]);
+    assert_eq!(products::refold_search(&store).await.unwrap(), 0, "once");
+}

@@ -1,0 +1,50 @@
+//! The payout settings: when the weekly run starts (`PAYOUT_CRON`), the smallest balance paid
+//! (`MIN_PAYOUT_USD`) and where NOWPayments posts payout news (`IPN_PAYOUT_URL`).
+
+use super::{ConfigError, err};
+use crate::domain::UsdCents;
+
+#[derive(Debug, Clone)]
+pub struct PayoutConfig {
+    /// Six-field cron (sec min hour day month weekday), UTC.
+    pub cron: String,
+    /// Sellers whose available balance is below this wait for a later run.
+    pub minimum: UsdCents,
+    /// Where NOWPayments posts payout status changes (`/ipn/payout` of this server).
+    pub ipn_url: Option<String>,
+}
+
+/// Monday 09:00 UTC.
+pub const DEFAULT_PAYOUT_CRON: &str = "0 0 9 * * Mon";
+
+pub(super) fn payout_config(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<PayoutConfig, ConfigError> {
+    let cron = get("PAYOUT_CRON").unwrap_or_else(|| DEFAULT_PAYOUT_CRON.to_string());
+    if cron.split_whitespace().count() != 6 || !is_cron(&cron) {
+        return Err(err(
+            "PAYOUT_CRON",
+            "must be a schedule of six cron fields: sec min hour day month weekday (e.g. \"0 0 9 * * Mon\")",
+        ));
+    }
+    let minimum = UsdCents::parse_dollars(&get("MIN_PAYOUT_USD").unwrap_or_else(|| "50.00".into()))
+        .map_err(|_| err("MIN_PAYOUT_USD", "must be a dollar amount such as 50.00"))?;
+    let ipn_url = get("IPN_PAYOUT_URL");
+    if let Some(u) = &ipn_url {
+        url::Url::parse(u).map_err(|e| err("IPN_PAYOUT_URL", format!("is not a URL ({e})")))?;
+    }
+    Ok(PayoutConfig {
+        cron,
+        minimum,
+        ipn_url,
+    })
+}
+
+/// Whether the scheduler reads `pattern` (six fields, seconds first), as it will at start.
+fn is_cron(pattern: &str) -> bool {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Required)
+        .build()
+        .parse(pattern)
+        .is_ok()
+}
