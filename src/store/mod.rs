@@ -27,9 +27,8 @@ pub mod users;
 pub mod wallets;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -105,31 +104,16 @@ pub enum StoreError {
     Stopped(&'static str),
 }
 
-/// Embeds each backend's migrations in the binary, in order.
-macro_rules! migrations {
-    ($dir:literal: $($version:literal $name:literal),+ $(,)?) => {
-        vec![$(Migration::new(
-            $version,
-            Cow::Borrowed($name),
-            MigrationType::Simple,
-            Cow::Borrowed(include_str!(concat!("../../migrations/", $dir, "/", $name, ".sql"))),
-            false,
-        )),+]
-    };
-}
+/// Each backend's migrations, every file of its folder embedded in the binary in order (a
+/// file added to the folder is applied without being listed anywhere).
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-fn migrator(backend: Backend) -> Migrator {
-    let migrations = match backend {
-        Backend::Sqlite => {
-            migrations!("sqlite": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders", 8 "0008_report_columns")
-        }
-        Backend::Postgres => {
-            migrations!("postgres": 1 "0001_core", 2 "0002_sellers_catalog", 3 "0003_job_runs", 4 "0004_payouts", 5 "0005_moderation", 6 "0006_order_checks", 7 "0007_lease_holders", 8 "0008_report_columns")
-        }
-    };
-    Migrator {
-        migrations: Cow::Owned(migrations),
-        ..Migrator::DEFAULT
+/// The migrations of `backend`.
+pub fn migrator(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
     }
 }
 

@@ -10,6 +10,7 @@ mod fakes_selftest;
 mod files;
 mod jobs;
 mod marketplace;
+mod migrations;
 mod moderation;
 mod nexpay;
 mod operations;
