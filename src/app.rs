@@ -94,6 +94,7 @@ impl Application {
     }
 
     pub async fn build_with(config: Config, tuning: Tuning) -> anyhow::Result<Application> {
+        crate::metrics::init();
         let store = Store::connect(&config.database_url)
             .await
             .context("DATABASE_URL: cannot open the database")?;

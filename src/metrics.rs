@@ -1,60 +1,58 @@
-//! Prometheus metrics: counters and latency histograms kept in memory (per process), and
-//! gauges read from the database when `/metrics` is scraped.
+//! Prometheus metrics through the `metrics` facade and its Prometheus exporter: counters and
+//! latency histograms of this process, process metrics, build info, and gauges read from the
+//! database when `/metrics` is scraped. Anything recorded is exported; `describe` gives each
+//! known metric its help line.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::{LazyLock, Mutex};
+use metrics::Label;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// Latency buckets, in seconds.
+/// Latency buckets, in seconds, for every `…_duration_seconds` histogram.
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum_micros: u64,
+struct Exporter {
+    handle: PrometheusHandle,
+    process: metrics_process::Collector,
 }
 
-#[derive(Default)]
-struct Registry {
-    /// (name, rendered labels) → value.
-    counters: BTreeMap<(&'static str, String), u64>,
-    histograms: BTreeMap<(&'static str, String), Histogram>,
-}
+static EXPORTER: OnceLock<Option<Exporter>> = OnceLock::new();
 
-static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(Mutex::default);
-
-fn registry() -> std::sync::MutexGuard<'static, Registry> {
-    REGISTRY
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// `{a="x",b="y"}`, values escaped as the text format wants.
-fn labels(pairs: &[(&str, &str)]) -> String {
-    if pairs.is_empty() {
-        return String::new();
-    }
-    let inner: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| {
-            let v = v
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('\n', "\\n");
-            format!("{k}=\"{v}\"")
+/// Installs souk's recorder once per process (the first call wins; `None` when another
+/// recorder was installed first, and then `/metrics` shows only the gauges).
+fn exporter() -> Option<&'static Exporter> {
+    EXPORTER
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_duration_seconds".into()), &BUCKETS)
+                .ok()?
+                .build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok()?;
+            let process = metrics_process::Collector::default();
+            process.describe();
+            describe();
+            Some(Exporter { handle, process })
         })
-        .collect();
-    format!("{{{}}}", inner.join(","))
+        .as_ref()
+}
+
+/// Starts recording (at start-up; recording functions also start it on first use).
+pub fn init() {
+    exporter();
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Vec<Label> {
+    pairs
+        .iter()
+        .map(|(k, v)| Label::new(k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Adds `by` to a counter.
 pub fn add(name: &'static str, pairs: &[(&str, &str)], by: u64) {
-    *registry()
-        .counters
-        .entry((name, labels(pairs)))
-        .or_default() += by;
+    init();
+    metrics::counter!(name, labels(pairs)).increment(by);
 }
 
 /// Adds one to a counter.
@@ -62,104 +60,79 @@ pub fn inc(name: &'static str, pairs: &[(&str, &str)]) {
     add(name, pairs, 1);
 }
 
-/// Records how long something took.
+/// Records how long something took (name it `…_duration_seconds`).
 pub fn observe(name: &'static str, pairs: &[(&str, &str)], took: Duration) {
-    let mut r = registry();
-    let h = r.histograms.entry((name, labels(pairs))).or_default();
-    let secs = took.as_secs_f64();
-    for (i, le) in BUCKETS.iter().enumerate() {
-        if secs <= *le {
-            h.counts[i] += 1;
-        }
-    }
-    h.count += 1;
-    h.sum_micros += took.as_micros() as u64;
+    init();
+    metrics::histogram!(name, labels(pairs)).record(took.as_secs_f64());
 }
 
-/// Help lines of the metrics souk exports.
-const HELP: &[(&str, &str, &str)] = &[
-    (
+/// Help lines, and the series that exist from the start (at zero) so that rates work at once.
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(
         "souk_ipn_received_total",
-        "counter",
-        "IPNs received, by kind (payment, payout) and result",
-    ),
-    (
+        "IPNs and rail webhooks received, by kind (payment, payout, rail) and result"
+    );
+    describe_counter!(
         "souk_payments_created_total",
-        "counter",
-        "Payments created at NOWPayments, by coin",
-    ),
-    (
+        "Payments created at a rail, by pay currency"
+    );
+    describe_counter!(
         "souk_deliveries_total",
-        "counter",
-        "Outbox messages to Telegram, by result",
-    ),
-    (
+        "Outbox messages to Telegram, by result"
+    );
+    describe_counter!(
         "souk_payout_amount_cents_total",
-        "counter",
-        "Payout amounts in US cents, by status (sent, finished, failed)",
-    ),
-    (
+        "Payout amounts in US cents, by status (sent, finished, failed)"
+    );
+    describe_counter!(
         "souk_nowpayments_requests_total",
-        "counter",
-        "Calls to NOWPayments, by endpoint and result",
-    ),
-    (
-        "souk_nowpayments_request_seconds",
-        "histogram",
-        "Latency of calls to NOWPayments, by endpoint",
-    ),
-    (
+        "Calls to NOWPayments, by endpoint and result (HTTP status, timeout, unreachable)"
+    );
+    describe_histogram!(
+        "souk_nowpayments_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "Duration of calls to NOWPayments, timeouts included, by endpoint"
+    );
+    describe_counter!(
         "souk_telegram_errors_total",
-        "counter",
-        "Telegram requests that failed, by kind",
-    ),
-    ("souk_orders", "gauge", "Orders in the database, by status"),
-    (
-        "souk_outbox_pending",
-        "gauge",
-        "Messages waiting in the outbox",
-    ),
-];
+        "Telegram requests that failed, by kind"
+    );
+    describe_counter!(
+        "souk_http_shed_total",
+        "HTTP requests refused with 503 because too many were in flight"
+    );
+    describe_counter!(
+        "souk_updates_dropped_total",
+        "Telegram updates dropped before the dispatcher, by reason (flood, inline)"
+    );
+    describe_gauge!("souk_orders", "Orders in the database, by status");
+    describe_gauge!("souk_outbox_pending", "Messages waiting in the outbox");
+    describe_gauge!("souk_build_info", "The running souk's version (always 1)");
+    metrics::gauge!("souk_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+    for status in ["sent", "finished", "failed"] {
+        metrics::counter!("souk_payout_amount_cents_total", "status" => status).absolute(0);
+    }
+    for result in ["sent", "retry", "failed"] {
+        metrics::counter!("souk_deliveries_total", "result" => result).absolute(0);
+    }
+}
 
 /// A gauge read at scrape time: name, labels, value.
 pub type Gauge = (&'static str, Vec<(&'static str, String)>, i64);
 
-/// The text exposition: counters and histograms of this process, then `gauges` read from the
-/// database.
+/// The text exposition: everything this process recorded, its process metrics, then `gauges`
+/// read from the database.
 pub fn render(gauges: &[Gauge]) -> String {
-    let r = registry();
-    let mut out = String::new();
-    for (name, kind, help) in HELP {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        for ((n, l), v) in r.counters.range((*name, String::new())..) {
-            if n != name {
-                break;
-            }
-            let _ = writeln!(out, "{name}{l} {v}");
-        }
-        for ((n, l), h) in r.histograms.range((*name, String::new())..) {
-            if n != name {
-                break;
-            }
-            let inner = l.trim_start_matches('{').trim_end_matches('}');
-            let sep = if inner.is_empty() { "" } else { "," };
-            for (i, le) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "{name}_bucket{{{inner}{sep}le=\"{le}\"}} {}",
-                    h.counts[i]
-                );
-            }
-            let _ = writeln!(out, "{name}_bucket{{{inner}{sep}le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "{name}_sum{l} {}", h.sum_micros as f64 / 1e6);
-            let _ = writeln!(out, "{name}_count{l} {}", h.count);
-        }
-        for (n, pairs, v) in gauges.iter().filter(|(n, ..)| n == name) {
-            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let _ = writeln!(out, "{n}{} {v}", labels(&pairs));
-        }
+    let Some(exporter) = exporter() else {
+        return String::new();
+    };
+    exporter.process.collect();
+    for (name, pairs, value) in gauges {
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        metrics::gauge!(*name, labels(&pairs)).set(*value as f64);
     }
-    out
+    exporter.handle.render()
 }
 
 #[cfg(test)]
@@ -167,40 +140,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_the_text_format() {
-        inc("souk_deliveries_total", &[("result", "sent")]);
-        add("souk_deliveries_total", &[("result", "sent")], 2);
+    fn renders_the_text_format_with_process_and_build_metrics() {
+        inc("souk_test_events_total", &[("result", "sent")]);
+        add("souk_test_events_total", &[("result", "sent")], 2);
         observe(
-            "souk_nowpayments_request_seconds",
+            "souk_test_request_duration_seconds",
             &[("endpoint", "payment")],
             Duration::from_millis(30),
         );
         let text = render(&[("souk_orders", vec![("status", "finished".into())], 4)]);
-        assert!(
-            text.contains("souk_deliveries_total{result=\"sent\"} 3"),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "souk_nowpayments_request_seconds_bucket{endpoint=\"payment\",le=\"0.05\"} 1"
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains(
-                "souk_nowpayments_request_seconds_bucket{endpoint=\"payment\",le=\"0.025\"} 0"
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains("souk_nowpayments_request_seconds_count{endpoint=\"payment\"} 1"),
-            "{text}"
-        );
-        assert!(
-            text.contains("souk_orders{status=\"finished\"} 4"),
-            "{text}"
-        );
-        assert!(text.contains("# TYPE souk_outbox_pending gauge"));
-        assert_eq!(labels(&[("a", "x\"y")]), "{a=\"x\\\"y\"}");
+        for line in [
+            // A metric nobody described is exported all the same.
+            "souk_test_events_total{result=\"sent\"} 3",
+            "souk_test_request_duration_seconds_bucket{endpoint=\"payment\",le=\"0.05\"} 1",
+            "souk_test_request_duration_seconds_bucket{endpoint=\"payment\",le=\"0.025\"} 0",
+            "souk_test_request_duration_seconds_count{endpoint=\"payment\"} 1",
+            "souk_orders{status=\"finished\"} 4",
+            "# TYPE souk_payout_amount_cents_total counter",
+            "souk_build_info{version=\"",
+            "process_resident_memory_bytes ",
+        ] {
+            assert!(text.contains(line), "missing {line} in\n{text}");
+        }
     }
 }

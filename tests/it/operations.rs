@@ -60,7 +60,7 @@ async fn metrics_count_ipns_payments_deliveries_and_orders_behind_their_token() 
         "souk_payments_created_total{currency=\"btc\"} 1",
         "souk_orders{status=\"finished\"} 1",
         "souk_nowpayments_requests_total{endpoint=\"payment\",result=\"201\"} 1",
-        "souk_nowpayments_request_seconds_count{endpoint=\"payment\"} 1",
+        "souk_nowpayments_request_duration_seconds_count{endpoint=\"payment\"} 1",
         "souk_outbox_pending 0",
         "# TYPE souk_payout_amount_cents_total counter",
     ] {

@@ -65,27 +65,29 @@ impl NowPaymentsClient {
         }
         let started = std::time::Instant::now();
         let endpoint = endpoint(path);
-        let resp = req.send().await.map_err(|e| {
+        let record = |result: &str| {
+            crate::metrics::observe(
+                "souk_nowpayments_request_duration_seconds",
+                &[("endpoint", endpoint)],
+                started.elapsed(),
+            );
             crate::metrics::inc(
                 "souk_nowpayments_requests_total",
-                &[("endpoint", endpoint), ("result", "unreachable")],
+                &[("endpoint", endpoint), ("result", result)],
             );
+        };
+        let failed = |e: reqwest::Error| {
+            record(if e.is_timeout() {
+                "timeout"
+            } else {
+                "unreachable"
+            });
             GatewayError::Unavailable(describe(e))
-        })?;
+        };
+        let resp = req.send().await.map_err(failed)?;
         let status = resp.status();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| GatewayError::Unavailable(describe(e)))?;
-        crate::metrics::observe(
-            "souk_nowpayments_request_seconds",
-            &[("endpoint", endpoint)],
-            started.elapsed(),
-        );
-        crate::metrics::inc(
-            "souk_nowpayments_requests_total",
-            &[("endpoint", endpoint), ("result", status.as_str())],
-        );
+        let text = resp.text().await.map_err(failed)?;
+        record(status.as_str());
         tracing::debug!(
             path,
             status = status.as_u16(),
