@@ -19,7 +19,7 @@ use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, users};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::Mutex;
 use tower::ServiceExt;
 
 const SECRET: &str = "bench-ipn-secret";
@@ -104,7 +104,6 @@ async fn main() {
         store: store.clone(),
         ipn_secret: SecretString::from(SECRET),
         settler: Settler::spawn(store.clone(), Arc::new(vec![])),
-        outbox_wake: Arc::new(Notify::new()),
         admins: Arc::new(vec![]),
         metrics_token: None,
         rails: Default::default(),

@@ -33,7 +33,7 @@ use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::update_listeners::Polling;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 /// Update workers: each chat always lands on the same one, so its updates stay in order.
 const DISPATCH_WORKERS: i64 = 64;
@@ -47,7 +47,6 @@ pub struct Application {
     bot: Bot,
     deps: Arc<Deps>,
     http_state: HttpState,
-    outbox_wake: Arc<Notify>,
     default_language: String,
     payout_cron: String,
     converter: Option<Converter>,
@@ -162,7 +161,6 @@ impl Application {
             files: files.clone(),
             bot: bot.clone(),
         };
-        let outbox_wake = Arc::new(Notify::new());
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
             simulator
                 .as_ref()
@@ -177,7 +175,7 @@ impl Application {
         if config.nexpay.is_some() {
             tracing::info!("mobile money (Wave, Orange Money) is offered through NexPay");
         }
-        let payer = Payer::from_config(&config, store.clone(), outbox_wake.clone())?;
+        let payer = Payer::from_config(&config, store.clone())?;
         if payer.is_none() {
             tracing::warn!(
                 "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
@@ -192,7 +190,6 @@ impl Application {
                 store: store.clone(),
                 gateway: gateway.clone(),
                 admins: Arc::new(config.admin_ids.clone()),
-                outbox_wake: outbox_wake.clone(),
                 every: tuning.provider_check.0,
                 down_after: tuning.provider_check.1,
             });
@@ -215,7 +212,6 @@ impl Application {
                 store: store.clone(),
                 rails: rails.clone(),
                 commission: config.commission,
-                outbox_wake: outbox_wake.clone(),
             },
 
             gateway,
@@ -232,7 +228,6 @@ impl Application {
             ),
             files,
             file_copies,
-            outbox_wake: outbox_wake.clone(),
             payer,
             broadcaster,
         });
@@ -240,7 +235,6 @@ impl Application {
             store: store.clone(),
             ipn_secret: config.ipn_secret.clone(),
             settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
-            outbox_wake: outbox_wake.clone(),
             admins: Arc::new(config.admin_ids.clone()),
             metrics_token: config.metrics_token.clone(),
             rails,
@@ -252,7 +246,6 @@ impl Application {
             bot,
             deps,
             http_state,
-            outbox_wake,
             default_language: config.default_language,
             payout_cron: config.payouts.cron,
             converter,
@@ -302,7 +295,7 @@ impl Application {
         let deliverer = Deliverer {
             store: self.store.clone(),
             bot: self.bot.clone(),
-            wake: self.outbox_wake,
+            wake: self.store.outbox_queued(),
             default_language: self.default_language,
             files: self.deps.files.clone(),
             holder: crate::store::lease::holder_name("outbox"),

@@ -11,7 +11,6 @@ use souk::services::payouts::{self, Payer};
 use souk::store::Store;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 #[derive(Parser)]
 #[command(
@@ -116,7 +115,7 @@ async fn open_store(url: &str) -> anyhow::Result<Store> {
 
 /// The payout runner, or why payouts are off.
 fn payer(config: &Config, store: &Store) -> anyhow::Result<Payer> {
-    Payer::from_config(config, store.clone(), Arc::new(Notify::new()))?.ok_or_else(|| {
+    Payer::from_config(config, store.clone())?.ok_or_else(|| {
         anyhow::anyhow!(
             "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
         )

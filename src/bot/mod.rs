@@ -35,7 +35,6 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::dispatching::dialogue::Dialogue;
 use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
-use tokio::sync::Notify;
 
 pub use crate::BoxError;
 pub type HandlerResult = Result<(), BoxError>;
@@ -62,7 +61,6 @@ pub struct Deps {
     /// Copies of product files (S3/B2 or a local folder).
     pub files: Arc<crate::files::FileStore>,
     pub file_copies: crate::files::copies::FileCopies,
-    pub outbox_wake: Arc<Notify>,
     /// Present when payouts are configured (NOWPayments login and 2FA secret).
     pub payer: Option<crate::services::payouts::Payer>,
     pub broadcaster: crate::services::broadcast::Broadcaster,

@@ -95,7 +95,6 @@ pub async fn refund(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerR
     }
     let text = match moderation::refund(&deps.store, &deps.admin_ids, id, who.id).await? {
         RefundOutcome::Refunded(order) => {
-            deps.outbox_wake.notify_one();
             tracing::warn!(admin = who.id, order = id, "order refunded by an admin");
             let key = if order.pay_currency == STARS {
                 "order-refunded-stars"
@@ -218,7 +217,6 @@ pub async fn mark_paid_confirmed(
     let outcome = moderation::mark_paid(&deps.store, &deps.admin_ids, order_id, who.id).await?;
     let text = match outcome {
         Ok(order) => {
-            deps.outbox_wake.notify_one();
             tracing::warn!(
                 admin = who.id,
                 order = order_id,

@@ -92,10 +92,7 @@ pub(super) async fn status_answer(
 /// would be (a lost one still delivers). Returns the order's status name after that.
 async fn check_status(deps: &Deps, order: Order) -> String {
     match settlement::refresh(&deps.store, &deps.checkout.rails, &deps.admin_ids, &order).await {
-        Ok(Some(settled)) => {
-            deps.outbox_wake.notify_one();
-            settled.status.unwrap_or(order.status).as_str().to_string()
-        }
+        Ok(Some(settled)) => settled.status.unwrap_or(order.status).as_str().to_string(),
         Ok(None) => order.status.as_str().to_string(),
         Err(RefreshError::Store(e)) => {
             tracing::error!(order_id = order.id, error = %e, "status check not applied");

@@ -296,9 +296,7 @@ pub async fn receive_edit(
                     id,
                 )
                 .await?;
-                if delivered > 0 {
-                    deps.outbox_wake.notify_one();
-                }
+                if delivered > 0 {}
             }
             let refused = upload.items.len() as u64 - added + upload.repeated as u64;
             bot.send_message(

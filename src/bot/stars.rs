@@ -105,7 +105,6 @@ pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
                 if outcome == Paid::UnknownOrder {
                     tracing::error!(payload = %charge.payload, "Stars payment for no order");
                 }
-                deps.outbox_wake.notify_one();
                 return Ok(());
             }
             Err(e) if attempt < ATTEMPTS => {

@@ -76,7 +76,6 @@ pub async fn request(
         &args,
     );
     outbox::enqueue_now(&deps.store, &alerts).await?;
-    deps.outbox_wake.notify_one();
     tracing::info!(
         order_id = order.id,
         buyer = who.id,

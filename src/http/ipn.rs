@@ -89,7 +89,6 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
     match settled {
         Ok(settled) => {
             count("payment", settled.outcome.as_str());
-            state.outbox_wake.notify_one();
             tracing::info!(
                 payment_id,
                 status,
@@ -141,7 +140,6 @@ pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: By
     match applied {
         Ok(outcome) => {
             count("payout", outcome.as_str());
-            state.outbox_wake.notify_one();
             if outcome == UpdateOutcome::Unknown {
                 tracing::warn!(withdrawal = %update.id, "payout IPN for a withdrawal souk did not create");
             }
@@ -214,7 +212,6 @@ pub async fn rail(
             }
         }
     }
-    state.outbox_wake.notify_one();
     (
         StatusCode::OK,
         Json(json!({ "ok": true, "outcomes": outcomes })),

@@ -13,7 +13,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use secrecy::SecretString;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 /// IPN bodies are small; anything larger is refused with 413 before it is read in full.
 pub const MAX_IPN_BODY: usize = 64 * 1024;
@@ -64,7 +63,6 @@ pub struct HttpState {
     /// Settles IPNs in batches, exactly once.
     pub settler: Settler,
     /// Wakes the outbox worker after an IPN queued messages.
-    pub outbox_wake: Arc<Notify>,
     /// Told when a payout fails.
     pub admins: Arc<Vec<i64>>,
     /// `METRICS_TOKEN`: when set, /metrics wants it as a bearer token.

@@ -9,7 +9,6 @@ use crate::store::{Store, now};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// How many times one run asks about its conversions before leaving them to the next run.
 const POLL_ROUNDS: u32 = 20;
@@ -21,7 +20,6 @@ pub struct Converter {
     /// The payout coin everything is converted into.
     pub currency: String,
     pub admins: Arc<Vec<i64>>,
-    pub outbox_wake: Arc<Notify>,
     /// Pause between two status checks.
     pub poll_every: Duration,
 }
@@ -58,7 +56,6 @@ impl Converter {
             api: payer.api.clone(),
             currency: payer.currency.clone(),
             admins: payer.admins.clone(),
-            outbox_wake: payer.outbox_wake.clone(),
             poll_every: POLL_EVERY,
         }
     }
@@ -192,7 +189,6 @@ impl Converter {
             &args,
         );
         outbox::enqueue_now(&self.store, &queued).await?;
-        self.outbox_wake.notify_one();
         Ok(())
     }
 }

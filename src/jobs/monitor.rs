@@ -7,7 +7,7 @@ use crate::store::{Store, StoreError};
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 #[derive(Clone)]
@@ -15,7 +15,6 @@ pub struct ProviderMonitor {
     pub store: Store,
     pub gateway: Arc<dyn PaymentGateway>,
     pub admins: Arc<Vec<i64>>,
-    pub outbox_wake: Arc<Notify>,
     /// How often NOWPayments is asked.
     pub every: Duration,
     /// How long it must be down before the admins are told.
@@ -70,7 +69,6 @@ impl ProviderMonitor {
             &[("minutes", minutes), ("at", at)],
         );
         outbox::enqueue_now(&self.store, &queued).await?;
-        self.outbox_wake.notify_one();
         Ok(())
     }
 }

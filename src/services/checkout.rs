@@ -12,14 +12,11 @@ use crate::store::outbox::{self, OutboxMessage, Queued};
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use crate::store::{Store, StoreError};
-use std::sync::Arc;
 
 pub struct Checkout {
     pub store: Store,
     pub rails: Rails,
     pub commission: CommissionRate,
-    /// Wakes the outbox worker (a sold-out notice may be queued).
-    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Who pays, as the rail may need it.
@@ -230,7 +227,6 @@ impl Checkout {
             }
         }
         tx.commit().await?;
-        self.outbox_wake.notify_one();
         Ok(order_id)
     }
 }

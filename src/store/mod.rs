@@ -32,7 +32,7 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 pub use sqlx::AnyConnection as Conn;
 
@@ -51,6 +51,9 @@ pub struct Store {
     /// SQLite has one writer at a time: writers of this process queue here, in order, instead of
     /// polling SQLite's busy handler (which sleeps up to 100 ms a turn under contention).
     write_lane: Arc<Mutex<()>>,
+    /// Woken when a commit queued messages in the outbox (this process's delivery worker waits
+    /// on it; other replicas' workers find them at their next poll).
+    outbox_queued: Arc<Notify>,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -59,12 +62,23 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 pub struct WriteTx {
     tx: Tx,
     _lane: Option<OwnedMutexGuard<()>>,
+    outbox_queued: Arc<Notify>,
+    queued: bool,
 }
 
 impl WriteTx {
+    /// Commits; the delivery worker is woken when the transaction queued messages.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
+        if self.queued {
+            self.outbox_queued.notify_one();
+        }
         Ok(())
+    }
+
+    /// Marks the transaction as queuing outbox messages (see `outbox::enqueue`).
+    pub(crate) fn queues_messages(&mut self) {
+        self.queued = true;
     }
 }
 
@@ -160,7 +174,13 @@ impl Store {
             pool,
             backend,
             write_lane: Arc::new(Mutex::new(())),
+            outbox_queued: Arc::new(Notify::new()),
         })
+    }
+
+    /// Notified after each commit that queued outbox messages.
+    pub fn outbox_queued(&self) -> Arc<Notify> {
+        self.outbox_queued.clone()
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -185,11 +205,15 @@ impl Store {
                 WriteTx {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _lane: Some(lane),
+                    outbox_queued: self.outbox_queued.clone(),
+                    queued: false,
                 }
             }
             Backend::Postgres => WriteTx {
                 tx: self.pool.begin().await?,
                 _lane: None,
+                outbox_queued: self.outbox_queued.clone(),
+                queued: false,
             },
         })
     }

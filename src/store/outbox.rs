@@ -1,6 +1,6 @@
 //! The outbox table: messages owed to users, written in the same transaction as the change that owes them.
 
-use super::{Conn, Store, StoreError, now};
+use super::{Conn, Store, StoreError, WriteTx, now};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -101,11 +101,14 @@ pub async fn enqueue_now(store: &Store, items: &[Queued]) -> Result<(), StoreErr
 }
 
 /// Queues messages, skipping any whose `dedupe_key` was ever queued: this is what makes
-/// "each message at most once per order and status" hold, however often an IPN repeats.
-pub async fn enqueue(conn: &mut Conn, items: &[Queued]) -> Result<(), StoreError> {
+/// "each message at most once per order and status" hold, however often an IPN repeats. The
+/// delivery worker is woken once the transaction commits.
+pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreError> {
     if items.is_empty() {
         return Ok(());
     }
+    tx.queues_messages();
+    let conn: &mut Conn = tx;
     let sql = format!(
         "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES {} \
          ON CONFLICT (dedupe_key) DO NOTHING",
@@ -123,7 +126,7 @@ pub async fn enqueue(conn: &mut Conn, items: &[Queued]) -> Result<(), StoreError
             .bind(t)
             .bind(t);
     }
-    query.execute(&mut *conn).await?;
+    query.execute(conn).await?;
     Ok(())
 }
 

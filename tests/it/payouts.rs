@@ -12,7 +12,6 @@ use souk::payments::nowpayments::two_factor::TwoFactor;
 use souk::services::payouts::{Payer, RunOutcome};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 pub const TRON: &str = "TEmGwPeRTPiLFLVfBxXkSP91yc5GMNQhfS";
 pub const PAYOUT_IPN: &str = "https://souk.example/ipn/payout";
@@ -52,7 +51,6 @@ pub fn payer(app: &TestApp) -> Payer {
         minimum: UsdCents(5000),
         ipn_url: Some(PAYOUT_IPN.into()),
         admins: Arc::new(vec![ADMIN]),
-        outbox_wake: Arc::new(Notify::new()),
     }
 }
 
@@ -531,7 +529,6 @@ async fn the_daily_conversion_turns_other_coins_into_the_payout_coin_and_skips_d
         api: p.api.clone(),
         currency: "usdttrc20".into(),
         admins: Arc::new(vec![ADMIN]),
-        outbox_wake: Arc::new(Notify::new()),
         poll_every: Duration::from_millis(20),
     };
     // 0.01 BTC is worth converting; 0.00001 ETH is under the pair's minimum (dust).

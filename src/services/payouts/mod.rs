@@ -34,7 +34,6 @@ use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
 use std::fmt;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 /// NOWPayments allows ten verification attempts per batch.
 const MAX_VERIFY_ATTEMPTS: i64 = 10;
@@ -54,7 +53,6 @@ pub struct Payer {
     pub minimum: UsdCents,
     pub ipn_url: Option<String>,
     pub admins: Arc<Vec<i64>>,
-    pub outbox_wake: Arc<Notify>,
 }
 
 /// A batch's numbers, for the run summary.
@@ -151,7 +149,6 @@ impl Payer {
     pub fn from_config(
         config: &crate::config::Config,
         store: Store,
-        outbox_wake: Arc<Notify>,
     ) -> anyhow::Result<Option<Payer>> {
         let (Some(custody), Some(np)) = (&config.custody, &config.nowpayments) else {
             return Ok(None);
@@ -171,7 +168,6 @@ impl Payer {
             minimum: config.payouts.minimum,
             ipn_url: config.payouts.ipn_url.clone(),
             admins: Arc::new(config.admin_ids.clone()),
-            outbox_wake,
         }))
     }
 
@@ -364,7 +360,6 @@ impl Payer {
         )
         .await?;
         tx.commit().await?;
-        self.outbox_wake.notify_one();
         tracing::warn!(
             batch = batch.id,
             reason,
@@ -406,7 +401,6 @@ impl Payer {
                 }
             }
         }
-        self.outbox_wake.notify_one();
         Ok(report)
     }
 
@@ -440,7 +434,6 @@ impl Payer {
 
     async fn queue(&self, queued: &[Queued]) -> Result<(), StoreError> {
         outbox::enqueue_now(&self.store, queued).await?;
-        self.outbox_wake.notify_one();
         Ok(())
     }
 }

@@ -120,7 +120,6 @@ impl Payer {
         for w in remote {
             updates::apply(&self.store, &self.admins, w).await?;
         }
-        self.outbox_wake.notify_one();
         Ok(RunOutcome::Sent(BatchReport {
             batch_id: batch.id,
             count: sent.len(),
