@@ -206,8 +206,12 @@ impl Application {
             budget: crate::delivery::budget::SendBudget::new(store.clone()),
             runner: crate::services::broadcast::runner_name(),
         };
+        // The one door every payment report goes through, shared by the bot, the HTTP server and
+        // the jobs.
+        let settler = Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone()));
         let deps = Arc::new(Deps {
             store: store.clone(),
+            settler: settler.clone(),
             checkout: Checkout {
                 store: store.clone(),
                 rails: rails.clone(),
@@ -234,7 +238,7 @@ impl Application {
         let http_state = HttpState {
             store: store.clone(),
             ipn_secret: config.ipn_secret.clone(),
-            settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
+            settler,
             admins: Arc::new(config.admin_ids.clone()),
             metrics_token: config.metrics_token.clone(),
             rails,
@@ -304,9 +308,8 @@ impl Application {
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 
         let reconciler = crate::jobs::reconcile::Reconciler {
-            store: self.store.clone(),
+            settler: self.deps.settler.clone(),
             rails: self.deps.checkout.rails.clone(),
-            admins: Arc::new(self.deps.admin_ids.clone()),
         };
         let jobs = crate::jobs::Jobs {
             reconciler,
@@ -318,9 +321,8 @@ impl Application {
             converter: self.converter,
             stars: self.deps.checkout.rails.named("stars").map(|_| {
                 crate::jobs::stars::StarsLedger {
-                    store: self.store.clone(),
+                    settler: self.deps.settler.clone(),
                     bot: self.bot.clone(),
-                    admins: Arc::new(self.deps.admin_ids.clone()),
                 }
             }),
         };

@@ -8,6 +8,7 @@ use souk::jobs;
 use souk::payments::nowpayments::NowPaymentsClient;
 use souk::payments::rails::Rails;
 use souk::services::payouts::{self, Payer};
+use souk::services::settlement::Settler;
 use souk::store::Store;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -175,8 +176,7 @@ async fn job(name: JobName) -> anyhow::Result<()> {
             ));
             let r = jobs::reconcile::Reconciler {
                 rails: Rails::from_config(&config, gateway, config.ipn_callback_url.clone()),
-                store: store.clone(),
-                admins: Arc::new(config.admin_ids.clone()),
+                settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
             };
 
             (

@@ -45,6 +45,8 @@ pub type ChatDialogue = Dialogue<State, DialogueStorage>;
 /// Everything handlers need, built once in `app`.
 pub struct Deps {
     pub store: Store,
+    /// The one door payment reports go through (shared with the HTTP server and the jobs).
+    pub settler: crate::services::settlement::Settler,
     pub checkout: Checkout,
     pub gateway: Arc<dyn PaymentGateway>,
     /// Present in sandbox mode only.

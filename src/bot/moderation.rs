@@ -93,7 +93,7 @@ pub async fn refund(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerR
         .await?;
         return Ok(());
     }
-    let text = match moderation::refund(&deps.store, &deps.admin_ids, id, who.id).await? {
+    let text = match moderation::refund(&deps.settler, id, who.id).await? {
         RefundOutcome::Refunded(order) => {
             tracing::warn!(admin = who.id, order = id, "order refunded by an admin");
             let key = if order.pay_currency == STARS {
@@ -214,7 +214,7 @@ pub async fn mark_paid_confirmed(
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let outcome = moderation::mark_paid(&deps.store, &deps.admin_ids, order_id, who.id).await?;
+    let outcome = moderation::mark_paid(&deps.settler, order_id, who.id).await?;
     let text = match outcome {
         Ok(order) => {
             tracing::warn!(

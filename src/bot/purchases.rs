@@ -6,7 +6,7 @@ use super::{Deps, HandlerResult, Who};
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
 use crate::files::LINK_TTL;
-use crate::services::settlement::{self, RefreshError};
+use crate::services::settlement::RefreshError;
 use crate::store::orders::{self, Order};
 use crate::store::products;
 use crate::store::stock;
@@ -91,7 +91,7 @@ pub(super) async fn status_answer(
 /// Asks the order's rail where its payment stands now and applies the answer as a notification
 /// would be (a lost one still delivers). Returns the order's status name after that.
 async fn check_status(deps: &Deps, order: Order) -> String {
-    match settlement::refresh(&deps.store, &deps.checkout.rails, &deps.admin_ids, &order).await {
+    match deps.settler.refresh(&deps.checkout.rails, &order).await {
         Ok(Some(settled)) => settled.status.unwrap_or(order.status).as_str().to_string(),
         Ok(None) => order.status.as_str().to_string(),
         Err(RefreshError::Store(e)) => {

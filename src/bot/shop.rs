@@ -290,13 +290,7 @@ pub async fn receive_edit(
             let added = stock::restock(&deps.store, id, &upload.items).await?;
             dialogue.exit().await?;
             if added > 0 {
-                let delivered = crate::services::sold_out::deliver_after_restock(
-                    &deps.store,
-                    &deps.admin_ids,
-                    id,
-                )
-                .await?;
-                if delivered > 0 {}
+                crate::services::sold_out::deliver_after_restock(&deps.settler, id).await?;
             }
             let refused = upload.items.len() as u64 - added + upload.repeated as u64;
             bot.send_message(

@@ -100,7 +100,7 @@ pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
     };
     let mut wait = std::time::Duration::from_millis(200);
     for attempt in 1..=ATTEMPTS {
-        match stars::take_charge(&deps.store, &bot, &deps.admin_ids, &charge).await {
+        match stars::take_charge(&deps.settler, &bot, &charge).await {
             Ok(outcome) => {
                 if outcome == Paid::UnknownOrder {
                     tracing::error!(payload = %charge.payload, "Stars payment for no order");

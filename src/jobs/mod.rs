@@ -116,9 +116,13 @@ pub struct Jobs {
 /// Runs the reconciliation of the minute of `now` (the cron's firing time), if no process ran
 /// it yet.
 pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&r.store, &r.admins, "reconcile", &minute_slot(now), || {
-        r.run(now.timestamp())
-    })
+    run_claimed(
+        r.settler.store(),
+        r.settler.admins(),
+        "reconcile",
+        &minute_slot(now),
+        || r.run(now.timestamp()),
+    )
     .await
 }
 
@@ -133,8 +137,8 @@ pub async fn prune_slot(store: &Store, admins: &[i64], now: chrono::DateTime<Utc
 /// Runs the Stars ledger check of the minute of `now`, if no process ran it yet.
 pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> bool {
     run_claimed(
-        &s.store,
-        &s.admins,
+        s.settler.store(),
+        s.settler.admins(),
         "stars-ledger",
         &minute_slot(now),
         || s.run(),
@@ -184,13 +188,10 @@ where
 /// Builds and starts the scheduler with the jobs souk runs.
 pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
-    let (store, admins) = (
-        jobs.reconciler.store.clone(),
-        jobs.reconciler.admins.clone(),
-    );
+    let settler = jobs.reconciler.settler.clone();
     add(&scheduler, PRUNE_CRON, move |now| {
-        let (store, admins) = (store.clone(), admins.clone());
-        async move { prune_slot(&store, &admins, now).await }
+        let settler = settler.clone();
+        async move { prune_slot(settler.store(), settler.admins(), now).await }
     })
     .await?;
     let r = jobs.reconciler;

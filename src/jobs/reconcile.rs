@@ -6,11 +6,10 @@
 
 use crate::payments::GatewayError;
 use crate::payments::rails::Rails;
-use crate::services::settlement::{self, RefreshError};
+use crate::services::settlement::{RefreshError, Settler};
+use crate::store::StoreError;
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::orders::{self, Order};
-use crate::store::{Store, StoreError};
-use std::sync::Arc;
 
 /// Orders quiet for this long are checked with their rail.
 pub const QUIET_FOR_SECS: i64 = 15 * 60;
@@ -28,9 +27,8 @@ const MAX_PER_RUN: i64 = 500;
 
 #[derive(Clone)]
 pub struct Reconciler {
-    pub store: Store,
+    pub settler: Settler,
     pub rails: Rails,
-    pub admins: Arc<Vec<i64>>,
 }
 
 /// What a run did.
@@ -58,7 +56,7 @@ impl Reconciler {
     pub async fn run(&self, now: i64) -> Result<Report, StoreError> {
         let mut report = Report::default();
         let candidates = orders::quiet(
-            &self.store,
+            self.settler.store(),
             now - QUIET_FOR_SECS,
             now - CHECK_AT_MOST_EVERY_SECS,
             MAX_PER_RUN,
@@ -75,11 +73,9 @@ impl Reconciler {
             if quiet.checked_at.is_some_and(|at| at > now - every) && !past_expiry {
                 continue;
             }
-            orders::mark_checked(&self.store, order.id, now).await?;
+            orders::mark_checked(self.settler.store(), order.id, now).await?;
             report.checked += 1;
-            let status = match settlement::refresh(&self.store, &self.rails, &self.admins, &order)
-                .await
-            {
+            let status = match self.settler.refresh(&self.rails, &order).await {
                 Ok(Some(settled)) => {
                     if settled.outcome == IpnOutcome::Applied {
                         report.moved += 1;
@@ -103,15 +99,15 @@ impl Reconciler {
                 _ => false,
             };
             if expire {
-                let settled = settlement::apply_own(
-                    &self.store,
-                    &self.admins,
-                    &order,
-                    crate::domain::OrderStatus::Expired,
-                    None,
-                    "souk-expiry",
-                )
-                .await?;
+                let settled = self
+                    .settler
+                    .settle_own(
+                        &order,
+                        crate::domain::OrderStatus::Expired,
+                        None,
+                        "souk-expiry",
+                    )
+                    .await?;
                 if settled.outcome == IpnOutcome::Applied {
                     tracing::info!(order_id = order.id, "order expired");
                     report.expired += 1;

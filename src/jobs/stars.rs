@@ -6,9 +6,9 @@
 //! again at each run.
 
 use crate::payments::stars::ledger_page;
+use crate::services::settlement::Settler;
 use crate::services::stars::{self, Paid};
-use crate::store::{Store, StoreError, cursors, star_refunds};
-use std::sync::Arc;
+use crate::store::{StoreError, cursors, star_refunds};
 
 /// The cursor over the bot's Star transactions.
 const CURSOR: &str = "stars-ledger";
@@ -17,9 +17,8 @@ const PAGE: u8 = 100;
 
 #[derive(Clone)]
 pub struct StarsLedger {
-    pub store: Store,
+    pub settler: Settler,
     pub bot: teloxide::Bot,
-    pub admins: Arc<Vec<i64>>,
 }
 
 /// What a run did.
@@ -56,19 +55,19 @@ impl StarsLedger {
     pub async fn run(&self) -> Result<Report, StarsError> {
         let mut report = Report::default();
         // Second charges Telegram would not refund before: try again.
-        for owed in star_refunds::owed(&self.store).await? {
-            match stars::give_back(&self.store, &self.bot, &self.admins, &owed).await? {
+        for owed in star_refunds::owed(self.settler.store()).await? {
+            match stars::give_back(&self.settler, &self.bot, &owed).await? {
                 Paid::PaidTwice => report.refunded += 1,
                 _ => report.errors += 1,
             }
         }
-        let mut offset = cursors::position(&self.store, CURSOR).await?;
+        let mut offset = cursors::position(self.settler.store(), CURSOR).await?;
         loop {
             let at = u32::try_from(offset).unwrap_or(u32::MAX);
             let (count, charges) = ledger_page(&self.bot, at, PAGE).await?;
             for charge in &charges {
                 report.charges += 1;
-                match stars::take_charge(&self.store, &self.bot, &self.admins, charge).await? {
+                match stars::take_charge(&self.settler, &self.bot, charge).await? {
                     Paid::PaidTwice => report.refunded += 1,
                     // Kept owed: the next run tries again.
                     Paid::RefundFailed => report.errors += 1,
@@ -80,7 +79,7 @@ impl StarsLedger {
             }
             report.read += count;
             offset += count as i64;
-            cursors::advance(&self.store, CURSOR, offset).await?;
+            cursors::advance(self.settler.store(), CURSOR, offset).await?;
             if count < usize::from(PAGE) {
                 break;
             }

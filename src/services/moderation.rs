@@ -3,11 +3,11 @@
 //! the money in the rail's dashboard). souk records either through the same settlement as an
 //! IPN, so the seller's ledger moves once and buyer and seller are told once.
 
-use super::settlement;
+use super::settlement::Settler;
 use crate::domain::OrderStatus;
 use crate::domain::report::Amount;
 use crate::store::ipn_events::IpnOutcome;
-use crate::store::{Store, StoreError, orders};
+use crate::store::{StoreError, orders};
 
 /// What `/refund` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +20,11 @@ pub enum RefundOutcome {
 
 /// Marks a finished order refunded, as a `refunded` IPN would.
 pub async fn refund(
-    store: &Store,
-    admins: &[i64],
+    settler: &Settler,
     order_id: i64,
     admin_id: i64,
 ) -> Result<RefundOutcome, StoreError> {
+    let store = settler.store();
     let Some(order) = orders::get(store, order_id).await? else {
         return Ok(RefundOutcome::NoSuchOrder);
     };
@@ -32,8 +32,9 @@ pub async fn refund(
         return Ok(RefundOutcome::NotFinished(order.status));
     }
     let source = format!("souk-admin-refund:{admin_id}");
-    let settled =
-        settlement::apply_own(store, admins, &order, OrderStatus::Refunded, None, &source).await?;
+    let settled = settler
+        .settle_own(&order, OrderStatus::Refunded, None, &source)
+        .await?;
     match settled.status {
         Some(OrderStatus::Refunded) => Ok(RefundOutcome::Refunded(Box::new(order))),
         Some(other) => Ok(RefundOutcome::NotFinished(other)),
@@ -70,11 +71,11 @@ pub fn may_mark_paid(order: &orders::Order) -> Result<(), MarkPaidRefusal> {
 /// Marks an order paid in full, as a `finished` report of its payment would: delivered once,
 /// seller credited once, whoever presses again. Returns the order as it was before.
 pub async fn mark_paid(
-    store: &Store,
-    admins: &[i64],
+    settler: &Settler,
     order_id: i64,
     admin_id: i64,
 ) -> Result<Result<Box<orders::Order>, MarkPaidRefusal>, StoreError> {
+    let store = settler.store();
     let Some(order) = orders::get(store, order_id).await? else {
         return Ok(Err(MarkPaidRefusal::NoSuchOrder));
     };
@@ -83,8 +84,9 @@ pub async fn mark_paid(
     }
     let source = format!("souk-admin-markpaid:{admin_id}");
     let paid = order.pay_amount.as_deref().and_then(Amount::parse);
-    let settled =
-        settlement::apply_own(store, admins, &order, OrderStatus::Finished, paid, &source).await?;
+    let settled = settler
+        .settle_own(&order, OrderStatus::Finished, paid, &source)
+        .await?;
     match settled.status {
         Some(OrderStatus::Finished) if settled.outcome == IpnOutcome::Applied => {
             Ok(Ok(Box::new(order)))

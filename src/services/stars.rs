@@ -2,7 +2,7 @@
 //! the same path as an IPN. `telegram_payment_charge_id` becomes the order's payment id (unique):
 //! a repeated payment message never delivers twice, and an old invoice paid again is caught.
 
-use super::settlement;
+use super::settlement::Settler;
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
 use crate::domain::report::{Amount, PaymentReport};
@@ -106,12 +106,12 @@ pub enum Paid {
 
 /// Attaches the charge to the order, then settles it as a `finished` report would.
 pub async fn settle_paid(
-    store: &Store,
-    admins: &[i64],
+    settler: &Settler,
     payload: &str,
     charge: &str,
     stars: u32,
 ) -> Result<Paid, StoreError> {
+    let store = settler.store();
     let Some(order) = order_of(payload) else {
         return Ok(Paid::UnknownOrder);
     };
@@ -143,7 +143,7 @@ pub async fn settle_paid(
         "telegram-stars",
         None,
     );
-    let settled = settlement::apply(store, admins, &report).await?;
+    let settled = settler.settle(report).await?;
     tracing::info!(
         order_id = order.id,
         outcome = settled.outcome.as_str(),
@@ -156,12 +156,11 @@ pub async fn settle_paid(
 /// ledger): settles its order once; a second charge for an order another charge paid goes back
 /// to its buyer at once (`refundStarPayment`), and the admins hear how that went.
 pub async fn take_charge(
-    store: &Store,
+    settler: &Settler,
     bot: &teloxide::Bot,
-    admins: &[i64],
     c: &IncomingCharge,
 ) -> Result<Paid, StoreError> {
-    let paid = settle_paid(store, admins, &c.payload, &c.charge, c.stars).await?;
+    let paid = settle_paid(settler, &c.payload, &c.charge, c.stars).await?;
     if paid != Paid::PaidTwice {
         return Ok(paid);
     }
@@ -170,17 +169,17 @@ pub async fn take_charge(
         buyer_id: c.buyer,
         order_id: order_of(&c.payload),
     };
-    give_back(store, bot, admins, &owed).await
+    give_back(settler, bot, &owed).await
 }
 
 /// Refunds a second charge; when Telegram refuses, it is kept owed (`star_refunds_owed`) for the
 /// Stars check to try again, and the admins hear either way (once each).
 pub async fn give_back(
-    store: &Store,
+    settler: &Settler,
     bot: &teloxide::Bot,
-    admins: &[i64],
     owed: &Owed,
 ) -> Result<Paid, StoreError> {
+    let (store, admins) = (settler.store(), settler.admins());
     let order = owed.order_id.unwrap_or_default().to_string();
     let mut args = vec![("order", order), ("charge", owed.charge.clone())];
     let (key, outcome) = match crate::payments::stars::refund(bot, owed.buyer_id, &owed.charge)

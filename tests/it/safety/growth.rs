@@ -11,21 +11,18 @@ async fn status_checks_that_change_nothing_leave_no_row_and_old_rows_are_pruned(
     let (seller, buyer) = (TgUser::new(12_701, "en"), TgUser::new(12_702, "en"));
     let (order_id, _, payment) = buyer_at_payment(&app, &seller, &buyer).await;
     let rails = app.reconciler().rails;
+    let settler = app.settler();
     let order = souk::store::orders::get(&app.store, order_id)
         .await
         .unwrap()
         .unwrap();
     for _ in 0..5 {
-        souk::services::settlement::refresh(&app.store, &rails, &[ADMIN], &order)
-            .await
-            .unwrap();
+        settler.refresh(&rails, &order).await.unwrap();
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM ipn_events").await, 0);
     app.np
         .set_status(&payment.payment_id, "finished", &payment.pay_amount);
-    souk::services::settlement::refresh(&app.store, &rails, &[ADMIN], &order)
-        .await
-        .unwrap();
+    settler.refresh(&rails, &order).await.unwrap();
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM ipn_events").await,
         1,

@@ -6,13 +6,11 @@ use crate::support::app::{ADMIN, TestApp};
 use crate::support::fake_telegram::{TgUser, token};
 use crate::support::flows::{deliveries, publish};
 use souk::jobs::stars::StarsLedger;
-use std::sync::Arc;
 
 fn ledger(app: &TestApp) -> StarsLedger {
     StarsLedger {
-        store: app.store.clone(),
+        settler: app.settler(),
         bot: teloxide::Bot::new(token()).set_api_url(app.tg.api_url()),
-        admins: Arc::new(vec![ADMIN]),
     }
 }
 

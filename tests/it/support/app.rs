@@ -180,10 +180,17 @@ impl TestApp {
             API_KEY.to_string().into(),
         ));
         souk::jobs::reconcile::Reconciler {
-            store: self.store.clone(),
+            settler: self.settler(),
             rails: souk::payments::rails::Rails::from_config(&self.config, gateway, None),
-            admins: std::sync::Arc::new(vec![ADMIN]),
         }
+    }
+
+    /// A settler over this app's database, alerting the test admin, as the app builds its own.
+    pub fn settler(&self) -> souk::services::settlement::Settler {
+        souk::services::settlement::Settler::spawn(
+            self.store.clone(),
+            std::sync::Arc::new(vec![ADMIN]),
+        )
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,129 @@
+//! The `Settler`: the one door every payment report goes through. Reports arriving together
+//! (concurrent IPNs and webhooks, status checks, souk's own reports) are settled in batches, so
+//! the database does a handful of statements per batch rather than per report.
+
+use super::notice::{Vetted, vet};
+use super::{MAX_BATCH, RefreshError, Settled, apply_many};
+use crate::domain::OrderStatus;
+use crate::domain::report::{Amount, PaymentReport};
+use crate::payments::rail::{Notice, Rail};
+use crate::payments::rails::Rails;
+use crate::store::{Store, StoreError, orders};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Collects reports arriving together (concurrent IPNs) and settles them in batches, so that
+/// the database does a handful of statements per batch rather than per IPN.
+#[derive(Clone)]
+pub struct Settler {
+    jobs: mpsc::Sender<(PaymentReport, oneshot::Sender<Result<Settled, StoreError>>)>,
+    store: Store,
+    admins: Arc<Vec<i64>>,
+}
+
+impl Settler {
+    /// Starts the settling task; it ends when every `Settler` clone is dropped.
+    pub fn spawn(store: Store, admins: Arc<Vec<i64>>) -> Settler {
+        let (jobs, mut rx) = mpsc::channel::<(
+            PaymentReport,
+            oneshot::Sender<Result<Settled, StoreError>>,
+        )>(4 * MAX_BATCH);
+        let (task_store, task_admins) = (store.clone(), admins.clone());
+        tokio::spawn(async move {
+            let (store, admins) = (task_store, task_admins);
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (reports, replies): (Vec<PaymentReport>, Vec<_>) = batch.into_iter().unzip();
+                let results = apply_many(&store, &admins, &reports).await;
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+        });
+        Settler {
+            jobs,
+            store,
+            admins,
+        }
+    }
+
+    /// Settles a report with the others arriving at the same time.
+    pub async fn settle(&self, report: PaymentReport) -> Result<Settled, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || StoreError::Stopped("settlement task");
+        self.jobs
+            .send((report, reply))
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Settles what a rail's webhook said: a report as an IPN; a verdict once its order is
+    /// found to be the rail's and the amount paid the order's (else the admins are told and
+    /// nothing moves); a closed payment changes nothing here (reconciliation decides).
+    pub async fn settle_notice(
+        &self,
+        rail: &dyn Rail,
+        notice: &Notice,
+    ) -> Result<Settled, StoreError> {
+        match vet(&self.store, &self.admins, rail, notice, false).await? {
+            Vetted::Report(report) => self.settle(*report).await,
+            Vetted::Done(settled) => Ok(settled),
+        }
+    }
+
+    /// Asks the order's payment rail where its payment stands now and settles the answer
+    /// exactly as an IPN would be: the "Check status" button and the reconciliation job both
+    /// rely on it, so a lost IPN still delivers. `None` when the rail could not tell.
+    pub async fn refresh(
+        &self,
+        rails: &Rails,
+        order: &orders::Order,
+    ) -> Result<Option<Settled>, RefreshError> {
+        let Some(rail) = rails.for_code(&order.pay_currency) else {
+            return Ok(None);
+        };
+        let Some(notice) = rail.check(order).await? else {
+            return Ok(None);
+        };
+        let settled = match vet(&self.store, &self.admins, rail.as_ref(), &notice, true).await? {
+            Vetted::Report(report) => self.settle(*report).await?,
+            Vetted::Done(settled) => settled,
+        };
+        Ok(Some(settled))
+    }
+
+    /// Settles a report souk writes itself about `order` (an expiry, a refund, a restock's
+    /// delivery…), under the order's payment id, or the placeholder of an order never billed;
+    /// `source` names the writer.
+    pub async fn settle_own(
+        &self,
+        order: &orders::Order,
+        status: OrderStatus,
+        paid: Option<Amount>,
+        source: &str,
+    ) -> Result<Settled, StoreError> {
+        let payment_id = order
+            .payment_id
+            .clone()
+            .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
+        let report = PaymentReport::own(order.id, &payment_id, status, paid, source, None);
+        self.settle(report).await
+    }
+
+    /// The database it settles in.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The admins it alerts.
+    pub fn admins(&self) -> &[i64] {
+        &self.admins
+    }
+}
