@@ -3,8 +3,8 @@
 use super::action::Action;
 use super::state::State;
 use super::{
-    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, buyer, catalog,
-    moderation, reports, seller, shop,
+    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, catalog,
+    moderation, pay, reports, seller, shop,
 };
 use crate::i18n;
 use std::sync::Arc;
@@ -83,7 +83,7 @@ pub async fn command(
 async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerResult {
     if let Some(id) = payload.strip_prefix("p_") {
         return match id.parse::<i64>() {
-            Ok(id) => buyer::show_product(bot, who, deps, id).await,
+            Ok(id) => pay::show_product(bot, who, deps, id).await,
             Err(_) => {
                 bot.send_message(who.chat(), who.t("product-unavailable"))
                     .await?;

@@ -4,15 +4,16 @@ pub mod account;
 pub mod action;
 pub mod admin;
 pub mod broadcast;
-pub mod buyer;
 pub mod catalog;
 pub mod chart;
 pub mod gate;
 pub mod menu;
 pub mod moderation;
+pub mod pay;
 pub mod purchases;
 pub mod qr;
 pub mod ratelimit;
+pub mod replies;
 pub mod reports;
 pub mod seller;
 pub mod shop;
@@ -147,7 +148,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
             dptree::filter(|m: Message| m.text().is_some_and(|t| t.starts_with('/')))
                 .endpoint(menu::unknown_command),
         )
-        .endpoint(on_message);
+        .branch(replies::schema());
     let callbacks = Update::filter_callback_query()
         .filter_map_async(identify_presser)
         .filter_async(allow_press)
@@ -221,55 +222,6 @@ async fn allow_press(bot: Bot, who: Who, q: CallbackQuery, deps: Arc<Deps>) -> b
 }
 
 /// A message that is not a command: what it means depends on the dialogue's state.
-async fn on_message(
-    bot: Bot,
-    who: Who,
-    msg: Message,
-    deps: Arc<Deps>,
-    dialogue: ChatDialogue,
-    state: State,
-) -> HandlerResult {
-    match state {
-        State::WalletAddress => match msg.text() {
-            Some(text) => account::receive_address(bot, who, deps, dialogue, text).await,
-            None => {
-                bot.send_message(
-                    who.chat(),
-                    who.tr(
-                        "wallet-invalid",
-                        &[("reason", who.t("wallet-not-an-address"))],
-                    ),
-                )
-                .await?;
-                Ok(())
-            }
-        },
-        State::WalletConfirm { .. } => {
-            bot.send_message(who.chat(), who.t("wallet-confirm-pending"))
-                .await?;
-            Ok(())
-        }
-        State::Edit { product_id, field } => {
-            shop::receive_edit(bot, who, msg, deps, dialogue, product_id, field).await
-        }
-        State::BroadcastText => broadcast::receive_text(bot, who, deps, dialogue, msg.text()).await,
-        State::PayPhone {
-            product_id,
-            code,
-            name,
-        } => buyer::receive_phone(bot, who, msg, deps, dialogue, (product_id, code, name)).await,
-        State::SearchQuery => {
-            dialogue.exit().await?;
-            catalog::search(bot, who, deps, msg.text().unwrap_or_default(), 0).await
-        }
-        State::Idle => {
-            bot.send_message(who.chat(), who.t("idle-hint")).await?;
-            Ok(())
-        }
-        sell => seller::on_message(bot, who, msg, deps, dialogue, sell).await,
-    }
-}
-
 /// Every button press is answered (or the button keeps spinning), then routed.
 async fn on_press(
     bot: Bot,
@@ -334,9 +286,9 @@ async fn on_press(
         Action::Pay(product_id, code) => {
             bot.answer_callback_query(q.id.clone()).await?;
             let name = q.from.full_name();
-            buyer::pay_pressed(bot, who, name, deps, dialogue, product_id, code).await
+            pay::pay_pressed(bot, who, name, deps, dialogue, product_id, code).await
         }
-        other => buyer::on_press(bot, who, q, deps, other).await,
+        other => pay::on_press(bot, who, q, deps, other).await,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::state::{Content, Draft, Listing, State};
-use super::{ChatDialogue, Deps, HandlerResult, MAX_TEXT, Who};
+use super::{BoxError, ChatDialogue, Deps, HandlerResult, MAX_TEXT, Who};
 use crate::domain::UsdCents;
 use crate::domain::price::{MAXIMUM_PRODUCT_PRICE, PriceError, parse_product_price};
 use crate::domain::product::{ItemUpload, ItemsError, ProductKind, parse_items};
@@ -11,6 +11,8 @@ use crate::store::categories;
 use crate::store::products::{self, NewProduct};
 use crate::store::users;
 use std::sync::Arc;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::dptree::case;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -34,132 +36,170 @@ pub async fn begin(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) 
     Ok(())
 }
 
-/// A message while the user is in /sell: its meaning depends on the step.
-pub async fn on_message(
+/// The /sell steps of the replies routing table: a text over Telegram's length is refused
+/// first, then each step reads its reply.
+pub fn steps() -> UpdateHandler<BoxError> {
+    dptree::entry()
+        .branch(dptree::filter(is_too_long).endpoint(too_long))
+        .branch(case![State::SellTitle].endpoint(title))
+        .branch(case![State::SellDescription { title }].endpoint(description))
+        .branch(case![State::SellPrice { title, description }].endpoint(price_step))
+        .branch(case![State::SellCategory { listing }].endpoint(press_a_button))
+        .branch(case![State::SellKind { listing }].endpoint(press_a_button))
+        .branch(case![State::SellContent { listing, kind }].endpoint(content))
+        .branch(case![State::SellConfirm { draft }].endpoint(confirm_pending))
+}
+
+fn is_too_long(msg: Message) -> bool {
+    msg.text()
+        .is_some_and(|t| t.trim().chars().count() > MAX_TEXT)
+}
+
+async fn too_long(bot: Bot, who: Who) -> HandlerResult {
+    bot.send_message(who.chat(), who.t("text-too-long")).await?;
+    Ok(())
+}
+
+fn text(msg: &Message) -> Option<&str> {
+    msg.text().map(str::trim)
+}
+
+async fn title(bot: Bot, who: Who, msg: Message, dialogue: ChatDialogue) -> HandlerResult {
+    match valid_title(text(&msg)) {
+        Some(t) => {
+            dialogue.update(State::SellDescription { title: t }).await?;
+            bot.send_message(
+                who.chat(),
+                who.tr(
+                    "sell-ask-description",
+                    &[("max", MAX_DESCRIPTION.to_string())],
+                ),
+            )
+            .await?;
+        }
+        None => {
+            bot.send_message(
+                who.chat(),
+                who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn description(
     bot: Bot,
     who: Who,
     msg: Message,
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
-    state: State,
+    title: String,
 ) -> HandlerResult {
-    let chat = who.chat();
-    let text = msg.text().map(str::trim);
-    if text.is_some_and(|t| t.chars().count() > MAX_TEXT) {
-        bot.send_message(chat, who.t("text-too-long")).await?;
-        return Ok(());
-    }
-    match state {
-        State::SellTitle => match valid_title(text) {
-            Some(t) => {
-                dialogue.update(State::SellDescription { title: t }).await?;
-                bot.send_message(
-                    chat,
-                    who.tr(
-                        "sell-ask-description",
-                        &[("max", MAX_DESCRIPTION.to_string())],
-                    ),
-                )
-                .await?;
-            }
-            None => {
-                bot.send_message(
-                    chat,
-                    who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]),
-                )
-                .await?;
-            }
-        },
-        State::SellDescription { title } => match valid_description(text) {
-            Some(d) => {
-                dialogue
-                    .update(State::SellPrice {
-                        title,
-                        description: d,
-                    })
-                    .await?;
-                bot.send_message(
-                    chat,
-                    who.tr("sell-ask-price", &[("min", deps.minimum_price.to_string())]),
-                )
-                .await?;
-            }
-            None => {
-                bot.send_message(
-                    chat,
-                    who.tr(
-                        "sell-description-invalid",
-                        &[("max", MAX_DESCRIPTION.to_string())],
-                    ),
-                )
-                .await?;
-            }
-        },
-        State::SellPrice { title, description } => match price(&who, &deps, text) {
-            Ok(price) => {
-                let listing = Listing {
+    match valid_description(text(&msg)) {
+        Some(d) => {
+            dialogue
+                .update(State::SellPrice {
                     title,
-                    description,
-                    price_cents: price.0,
-                    category_id: None,
-                };
-                let cats = categories::list(&deps.store).await?;
-                if cats.is_empty() {
-                    ask_kind(&bot, &who, &dialogue, listing).await?;
-                } else {
-                    dialogue.update(State::SellCategory { listing }).await?;
-                    let rows: Vec<Vec<InlineKeyboardButton>> = cats
-                        .into_iter()
-                        .map(|c| {
-                            vec![InlineKeyboardButton::callback(
-                                c.name,
-                                Action::PickCategory(c.id).encode(),
-                            )]
-                        })
-                        .collect();
-                    bot.send_message(chat, who.t("sell-ask-category"))
-                        .reply_markup(InlineKeyboardMarkup::new(rows))
-                        .await?;
-                }
-            }
-            Err(reply) => {
-                bot.send_message(chat, reply).await?;
-            }
-        },
-        State::SellCategory { .. } | State::SellKind { .. } => {
-            bot.send_message(chat, who.t("sell-press-a-button")).await?;
+                    description: d,
+                })
+                .await?;
+            bot.send_message(
+                who.chat(),
+                who.tr("sell-ask-price", &[("min", deps.minimum_price.to_string())]),
+            )
+            .await?;
         }
-        State::SellContent { listing, kind } => {
-            let Some(content) = read_content(&bot, &who, &msg, kind).await? else {
-                return Ok(());
-            };
-            let draft = Draft { listing, content };
-            let summary = summary(&who, &deps, &draft).await?;
-            dialogue.update(State::SellConfirm { draft }).await?;
-            let keyboard = InlineKeyboardMarkup::new([[
-                InlineKeyboardButton::callback(who.t("button-publish"), Action::Publish.encode()),
-                InlineKeyboardButton::callback(
-                    who.t("button-cancel"),
-                    Action::DiscardDraft.encode(),
+        None => {
+            bot.send_message(
+                who.chat(),
+                who.tr(
+                    "sell-description-invalid",
+                    &[("max", MAX_DESCRIPTION.to_string())],
                 ),
-            ]]);
-            bot.send_message(chat, summary)
-                .reply_markup(keyboard)
-                .await?;
+            )
+            .await?;
         }
-        State::SellConfirm { .. } => {
-            bot.send_message(chat, who.t("sell-confirm-pending"))
-                .await?;
-        }
-        // Not /sell states: bot::on_message routes those elsewhere.
-        State::Idle
-        | State::WalletAddress
-        | State::WalletConfirm { .. }
-        | State::Edit { .. }
-        | State::SearchQuery
-        | State::BroadcastText
-        | State::PayPhone { .. } => {}
     }
+    Ok(())
+}
+
+async fn price_step(
+    bot: Bot,
+    who: Who,
+    msg: Message,
+    deps: Arc<Deps>,
+    dialogue: ChatDialogue,
+    (title, description): (String, String),
+) -> HandlerResult {
+    let price = match price(&who, &deps, text(&msg)) {
+        Ok(price) => price,
+        Err(reply) => {
+            bot.send_message(who.chat(), reply).await?;
+            return Ok(());
+        }
+    };
+    let listing = Listing {
+        title,
+        description,
+        price_cents: price.0,
+        category_id: None,
+    };
+    let cats = categories::list(&deps.store).await?;
+    if cats.is_empty() {
+        return ask_kind(&bot, &who, &dialogue, listing).await;
+    }
+    dialogue.update(State::SellCategory { listing }).await?;
+    let rows: Vec<Vec<InlineKeyboardButton>> = cats
+        .into_iter()
+        .map(|c| {
+            vec![InlineKeyboardButton::callback(
+                c.name,
+                Action::PickCategory(c.id).encode(),
+            )]
+        })
+        .collect();
+    bot.send_message(who.chat(), who.t("sell-ask-category"))
+        .reply_markup(InlineKeyboardMarkup::new(rows))
+        .await?;
+    Ok(())
+}
+
+/// The step waits for a button (a category, a kind), not for text.
+async fn press_a_button(bot: Bot, who: Who, _listing: Listing) -> HandlerResult {
+    bot.send_message(who.chat(), who.t("sell-press-a-button"))
+        .await?;
+    Ok(())
+}
+
+async fn content(
+    bot: Bot,
+    who: Who,
+    msg: Message,
+    deps: Arc<Deps>,
+    dialogue: ChatDialogue,
+    (listing, kind): (Listing, ProductKind),
+) -> HandlerResult {
+    let Some(content) = read_content(&bot, &who, &msg, kind).await? else {
+        return Ok(());
+    };
+    let draft = Draft { listing, content };
+    let summary = summary(&who, &deps, &draft).await?;
+    dialogue.update(State::SellConfirm { draft }).await?;
+    let keyboard = InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback(who.t("button-publish"), Action::Publish.encode()),
+        InlineKeyboardButton::callback(who.t("button-cancel"), Action::DiscardDraft.encode()),
+    ]]);
+    bot.send_message(who.chat(), summary)
+        .reply_markup(keyboard)
+        .await?;
+    Ok(())
+}
+
+/// The draft waits for Publish or Cancel.
+async fn confirm_pending(bot: Bot, who: Who, _draft: Draft) -> HandlerResult {
+    bot.send_message(who.chat(), who.t("sell-confirm-pending"))
+        .await?;
     Ok(())
 }
 

@@ -222,8 +222,7 @@ pub async fn receive_edit(
     msg: Message,
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
-    id: i64,
-    field: EditField,
+    (id, field): (i64, EditField),
 ) -> HandlerResult {
     let text = msg.text().map(str::trim);
     let change = match field {

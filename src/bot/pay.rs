@@ -1,5 +1,5 @@
-//! Buyers: product cards, choosing how to pay (and a phone number for mobile money), the payment
-//! message of each rail, status checks, purchases.
+//! Before payment: product cards, choosing how to pay (and a phone number for mobile money), the
+//! payment message of each rail. After it: `purchases`.
 
 use super::action::Action;
 use super::purchases::{self, own_order};
