@@ -10,10 +10,7 @@ async fn sale(app: &TestApp, buyer: i64, product: i64, coin: &str) -> i64 {
     let buyer = TgUser::new(buyer, "en");
     let coins = open_currencies(app, &buyer, product).await;
     let (order, _, payment) = pay_with(app, &buyer, &coins, coin).await;
-    let finished = app
-        .np
-        .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&finished).await, 200);
+    assert_eq!(app.report(&payment, "finished").await, 200);
     order
 }
 
@@ -103,10 +100,7 @@ async fn payments_page_filter_and_open_with_their_ipn_history() {
         let coins = open_currencies(&app, &buyer, book).await;
         let (order, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
         if n < 3 {
-            let body = app
-                .np
-                .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-            assert_eq!(app.post_ipn(&body).await, 200);
+            assert_eq!(app.report(&payment, "finished").await, 200);
         }
         orders.push(order);
     }
@@ -121,8 +115,7 @@ async fn payments_page_filter_and_open_with_their_ipn_history() {
         "{:?}",
         first.text()
     );
-    let next = first.button_data("Next ▶").unwrap();
-    app.tg.press(&admin, &next, first.message_id().unwrap());
+    app.tg.press_button(&admin, &first, "Next ▶");
     let second = app.tg.wait_for_text(ADMIN, "page 2 of 2").await;
     assert!(
         second
@@ -137,8 +130,8 @@ async fn payments_page_filter_and_open_with_their_ipn_history() {
         .tg
         .wait_for_text(ADMIN, "Payments (finished), page 1 of 1, 3 in all")
         .await;
-    let open = filtered.button_data(&format!("#{}", orders[0])).unwrap();
-    app.tg.press(&admin, &open, filtered.message_id().unwrap());
+    app.tg
+        .press_button(&admin, &filtered, &format!("#{}", orders[0]));
     let detail = app
         .tg
         .wait_for_text(ADMIN, &format!("Order #{}: finished", orders[0]))

@@ -68,20 +68,12 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
     let (list, labels) = labels_after(&app, &seller, "Your products").await;
     assert_eq!(labels.len(), 3, "{labels:?}");
     assert!(labels.iter().all(|l| l.contains("0 sold")), "{labels:?}");
-    app.tg.press(
-        &seller,
-        &list.button_data("Antivirus").unwrap(),
-        list.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &list, "Antivirus");
     let card = app
         .tg
         .wait_for_text(seller.id, "Stock: 20 left of 20")
         .await;
-    app.tg.press(
-        &seller,
-        &card.button_data("Price").unwrap(),
-        card.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &card, "Price");
     app.tg.wait_for_text(seller.id, "price in US dollars").await;
     app.tg.send_text(&seller, "2.5");
     app.tg.wait_for_text(seller.id, "minimum price").await;
@@ -103,17 +95,9 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
     // Pause the text product: it leaves the shop until resumed.
     app.tg.send_text(&seller, "/myproducts");
     let (list, _) = labels_after(&app, &seller, "Your products").await;
-    app.tg.press(
-        &seller,
-        &list.button_data("Recettes").unwrap(),
-        list.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &list, "Recettes");
     let card = app.tg.wait_for_text(seller.id, "Kind: text").await;
-    app.tg.press(
-        &seller,
-        &card.button_data("Pause").unwrap(),
-        card.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &card, "Pause");
     app.tg.wait_for_text(seller.id, "Paused").await;
     app.tg.send_text(&buyer, &format!("/start p_{recipes}"));
     app.tg.wait_for_text(buyer.id, "no longer available").await;
@@ -125,11 +109,7 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
         labels.contains(&"Ebooks".to_string()) && labels.contains(&"Logiciels".to_string()),
         "{labels:?}"
     );
-    app.tg.press(
-        &buyer,
-        &cats.button_data("Ebooks").unwrap(),
-        cats.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &cats, "Ebooks");
     let (_, labels) = labels_after(&app, &buyer, "Ebooks (page 1)").await;
     assert_eq!(
         labels,
@@ -137,17 +117,9 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
         "the paused product is hidden"
     );
     let card = app.tg.wait_for_text(seller.id, "Status: paused").await;
-    app.tg.press(
-        &seller,
-        &card.button_data("Resume").unwrap(),
-        card.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &card, "Resume");
     app.tg.wait_for_text(seller.id, "on sale again").await;
-    app.tg.press(
-        &buyer,
-        &cats.button_data("Ebooks").unwrap(),
-        cats.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &cats, "Ebooks");
     let (_, labels) = labels_after(&app, &buyer, "Ebooks (page 1)").await;
     assert_eq!(
         labels,
@@ -209,11 +181,7 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
         .tg
         .wait_for_text(seller.id, "Delete “Guide du café”?")
         .await;
-    app.tg.press(
-        &seller,
-        &ask.button_data("Yes, delete").unwrap(),
-        ask.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &ask, "Yes, delete");
     app.tg.wait_for_text(seller.id, "Deleted").await;
     app.tg.send_text(&buyer, "/search cafe");
     app.tg.wait_for_text(buyer.id, "Nothing matches").await;
@@ -280,21 +248,13 @@ async fn browsing_pages_through_many_products_and_edits_show_at_once() {
         labels[0].starts_with("Volume 10") && labels[7].starts_with("Volume 03"),
         "newest first: {labels:?}"
     );
-    app.tg.press(
-        &buyer,
-        &page1.button_data("Next").unwrap(),
-        page1.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &page1, "Next");
     let (page2, labels) = labels_after(&app, &buyer, "Products (page 2)").await;
     assert_eq!(
         labels,
         ["Volume 02 · $10.00", "Volume 01 · $10.00", "◀ Previous"]
     );
-    app.tg.press(
-        &buyer,
-        &page2.button_data("Previous").unwrap(),
-        page2.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &page2, "Previous");
     labels_after(&app, &buyer, "Products (page 1)").await;
 
     // A new title is searchable at once; a replaced file is what the next buyer gets.
@@ -315,8 +275,7 @@ async fn browsing_pages_through_many_products_and_edits_show_at_once() {
     app.tg.wait_for_text(seller.id, "Saved").await;
     let coins = crate::support::flows::open_currencies(&app, &buyer, first).await;
     let (_, _, p) = crate::support::flows::pay_with(&app, &buyer, &coins, "BTC").await;
-    let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
-    assert_eq!(app.post_ipn(&body).await, 200);
+    assert_eq!(app.report(&p, "finished").await, 200);
     app.tg
         .wait_for("the new file", |c| {
             c.method == "sendDocument" && c.str_param("document") == Some("BQACAgNewEdition")

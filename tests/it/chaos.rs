@@ -146,11 +146,7 @@ async fn with_nowpayments_failing_and_hanging_every_buyer_gets_a_payment_or_a_cl
         app.np.delay_next("/payment", Duration::from_secs(40));
     }
     for (b, coins) in buyers.iter().zip(&keyboards) {
-        app.tg.press(
-            b,
-            &coins.button_data("BTC").unwrap(),
-            coins.message_id().unwrap(),
-        );
+        app.tg.press_button(b, coins, "BTC");
     }
     let mut answered = std::collections::HashMap::new();
     let started = Instant::now();

@@ -33,11 +33,7 @@ async fn bad_prices_and_non_documents_are_explained_and_asked_again() {
     let kinds = tg.wait_for_text(seller.id, "What do buyers receive").await;
     tg.send_text(&seller, "a file please");
     tg.wait_for_text(seller.id, "choose with the buttons").await;
-    tg.press(
-        &seller,
-        &kinds.button_data("A file").unwrap(),
-        kinds.message_id().unwrap(),
-    );
+    tg.press_button(&seller, &kinds, "A file");
     tg.wait_for_text(seller.id, "send the file").await;
     tg.send_photo(&seller);
     tg.wait_for_text(seller.id, "as a document").await;
@@ -65,11 +61,7 @@ async fn a_half_finished_sell_continues_after_a_restart() {
         .tg
         .wait_for_text(seller.id, "What do buyers receive")
         .await;
-    app.tg.press(
-        &seller,
-        &kinds.button_data("A file").unwrap(),
-        kinds.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &kinds, "A file");
     app.tg.wait_for_text(seller.id, "send the file").await;
 
     app.tg.send_document(&seller, "BQACAgPersist", "p.zip", 10);
@@ -96,11 +88,7 @@ async fn french_users_are_answered_in_french_and_can_switch_language() {
         .tg
         .wait_for_text(acheteur.id, "Choisissez votre langue")
         .await;
-    app.tg.press(
-        &acheteur,
-        &choose.button_data("English").unwrap(),
-        choose.message_id().unwrap(),
-    );
+    app.tg.press_button(&acheteur, &choose, "English");
     app.tg
         .wait_for_text(acheteur.id, "Language set to English")
         .await;
@@ -156,17 +144,10 @@ async fn unknown_commands_stale_buttons_and_other_peoples_orders_get_clear_answe
         .await;
     assert_eq!(app.order_status(order).await, "waiting");
     // The buyer cancels: the order closes; a payment that still arrives is honoured.
-    app.tg.press(
-        &buyer,
-        &photo.button_data("Cancel").unwrap(),
-        photo.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &photo, "Cancel");
     app.tg.wait_for_text(buyer.id, "Order cancelled").await;
     assert_eq!(app.order_status(order).await, "cancelled");
-    let finished = app
-        .np
-        .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&finished).await, 200);
+    assert_eq!(app.report(&payment, "finished").await, 200);
     app.tg
         .wait_for("late payment delivered", |c| {
             is_delivery(c, buyer.id, "BQACAgIAAxkBAAIBook")
@@ -182,10 +163,7 @@ async fn purchases_resend_the_file_to_its_buyer_only() {
     let (order, _, payment) = buyer_at_payment(&app, &seller, &buyer).await;
     app.tg.send_text(&buyer, "/purchases");
     app.tg.wait_for_text(buyer.id, "no purchases yet").await;
-    let finished = app
-        .np
-        .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&finished).await, 200);
+    assert_eq!(app.report(&payment, "finished").await, 200);
     app.tg
         .wait_for("delivery", |c| {
             is_delivery(c, buyer.id, "BQACAgIAAxkBAAIBook")
@@ -211,11 +189,7 @@ async fn a_nowpayments_outage_tells_the_buyer_and_loses_nothing() {
     let product = publish(&app, &seller, "Outage", "30", "BQACAgOutage").await;
     let coins = open_currencies(&app, &buyer, product).await;
     app.np.fail_next("/v1/payment", 1, 503);
-    app.tg.press(
-        &buyer,
-        &coins.button_data("BTC").unwrap(),
-        coins.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &coins, "BTC");
     app.tg.wait_for_text(buyer.id, "not responding").await;
     // It comes back: the same button works.
     let (_, photo, _) = pay_with(&app, &buyer, &coins, "BTC").await;
@@ -233,11 +207,7 @@ async fn an_amount_below_the_coin_minimum_is_explained() {
     app.np.set_min_fiat("btc", "40.25");
     let product = publish(&app, &seller, "Small", "10", "BQACAgSmall").await;
     let coins = open_currencies(&app, &buyer, product).await;
-    app.tg.press(
-        &buyer,
-        &coins.button_data("BTC").unwrap(),
-        coins.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &coins, "BTC");
     let msg = app
         .tg
         .wait_for_text(buyer.id, "least the payment provider accepts")

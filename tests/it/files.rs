@@ -27,8 +27,7 @@ async fn stored_key(app: &TestApp, product: i64) -> String {
 async fn buy_and_settle(app: &TestApp, buyer: &TgUser, product: i64) -> i64 {
     let coins = open_currencies(app, buyer, product).await;
     let (order, _, p) = pay_with(app, buyer, &coins, "BTC").await;
-    let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
-    assert_eq!(app.post_ipn(&body).await, 200);
+    assert_eq!(app.report(&p, "finished").await, 200);
     order
 }
 

@@ -97,10 +97,7 @@ async fn an_abandoned_order_expires_releases_its_key_and_the_buyer_is_told_once(
         .await;
     // Money that still arrives is honoured: the key, still there, is delivered.
     let payment = app.np.payments().into_iter().next().unwrap();
-    let late = app
-        .np
-        .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&late).await, 200);
+    assert_eq!(app.report(&payment, "finished").await, 200);
     app.tg.wait_for_text(buyer.id, "ONLY-KEY").await;
     app.stop().await;
 }

@@ -56,10 +56,7 @@ async fn a_seller_publishes_a_file_and_a_buyer_pays_in_btc_and_receives_it_once(
         .ipn_body(&payment.payment_id, "confirming", &payment.pay_amount);
     assert_eq!(app.post_ipn(&confirming).await, 200);
     app.tg.wait_for_text(buyer.id, "Payment detected").await;
-    let confirmed = app
-        .np
-        .ipn_body(&payment.payment_id, "confirmed", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&confirmed).await, 200);
+    assert_eq!(app.report(&payment, "confirmed").await, 200);
 
     // finished → the file by file_id with a receipt, and the seller hears of the sale.
     let finished = app
@@ -183,10 +180,7 @@ async fn a_partial_payment_tells_the_exact_missing_amount_once() {
         .await;
     assert_eq!(app.order_status(order).await, "partially_paid");
     // The buyer tops up: the order settles and delivers.
-    let finished = app
-        .np
-        .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&finished).await, 200);
+    assert_eq!(app.report(&payment, "finished").await, 200);
     app.tg
         .wait_for("the file", |c| is_delivery(c, buyer.id, FILE))
         .await;
@@ -223,8 +217,7 @@ async fn failed_expired_and_refunded_payments_each_send_one_message() {
         "waiting",
         "refunded cannot precede payment"
     );
-    let finished = app.np.ipn_body(&p3.payment_id, "finished", &p3.pay_amount);
-    assert_eq!(app.post_ipn(&finished).await, 200);
+    assert_eq!(app.report(&p3, "finished").await, 200);
     assert_eq!(app.post_ipn(&refunded).await, 200);
     app.tg.wait_for_text(buyer.id, "was refunded").await;
     assert_eq!(app.order_status(refunded_order).await, "refunded");
@@ -328,11 +321,7 @@ async fn a_lost_ipn_is_recovered_by_the_check_status_button() {
     let (order, photo, payment) = buyer_at_payment(&app, &seller, &buyer).await;
     app.np
         .set_status(&payment.payment_id, "finished", &payment.pay_amount);
-    app.tg.press(
-        &buyer,
-        &photo.button_data("Check status").unwrap(),
-        photo.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &photo, "Check status");
     let answer = app
         .tg
         .wait_for("status answer", |c| {
@@ -358,10 +347,7 @@ async fn a_telegram_outage_delays_the_delivery_but_never_loses_or_doubles_it() {
     let (_, _, payment) = buyer_at_payment(&app, &seller, &buyer).await;
     app.tg
         .fail_next("sendDocument", 2, 429, "Too Many Requests: retry after 1");
-    let finished = app
-        .np
-        .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-    assert_eq!(app.post_ipn(&finished).await, 200);
+    assert_eq!(app.report(&payment, "finished").await, 200);
     let delivered = app
         .tg
         .wait_for("a successful delivery", |c| {

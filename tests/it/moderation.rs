@@ -79,8 +79,7 @@ async fn a_banned_seller_disappears_from_the_shop_and_a_banned_buyer_cannot_buy(
     app.tg
         .wait_for_text(ADMIN, &format!("User {} is banned", buyer.id))
         .await;
-    let data = coins.button_data("BTC").unwrap();
-    app.tg.press(&buyer, &data, coins.message_id().unwrap());
+    app.tg.press_button(&buyer, &coins, "BTC");
     app.tg
         .wait_for_text(buyer.id, "Your account is suspended")
         .await;

@@ -29,8 +29,7 @@ async fn pay_with_wave(app: &TestApp, buyer: &TgUser, product: i64) -> (i64, Cal
     let choices = open_currencies(app, buyer, product).await;
     let labels: Vec<String> = choices.buttons().into_iter().map(|b| b.0).collect();
     assert_eq!(labels[..2], ["🌊 Wave", "🟠 Orange Money"], "{labels:?}");
-    let data = choices.button_data("Wave").unwrap();
-    app.tg.press(buyer, &data, choices.message_id().unwrap());
+    app.tg.press_button(buyer, &choices, "Wave");
     let ask = app.tg.wait_for_text(buyer.id, "Which phone number").await;
     assert_eq!(
         ask.params["reply_markup"]["keyboard"][0][0]["request_contact"],
@@ -344,8 +343,7 @@ async fn money_for_a_checkout_souk_thought_failed_still_delivers() {
     let product = publish(&app, &seller, "Half book", "25", "BQACAgHalf").await;
     nexpay.fail_next_checkout();
     let choices = open_currencies(&app, &buyer, product).await;
-    let data = choices.button_data("Wave").unwrap();
-    app.tg.press(&buyer, &data, choices.message_id().unwrap());
+    app.tg.press_button(&buyer, &choices, "Wave");
     app.tg.wait_for_text(buyer.id, "Which phone number").await;
     app.tg.send_contact(&buyer, "221771234567");
     app.tg

@@ -123,7 +123,6 @@ async fn sell_again(app: &crate::support::app::TestApp, seller: &TgUser, week: i
         let buyer = TgUser::new(seller.id * 100 + week * 10 + n, "en");
         let coins = open_currencies(app, &buyer, product).await;
         let (_, _, p) = pay_with(app, &buyer, &coins, "BTC").await;
-        let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
-        assert_eq!(app.post_ipn(&body).await, 200);
+        assert_eq!(app.report(&p, "finished").await, 200);
     }
 }

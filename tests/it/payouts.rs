@@ -115,11 +115,7 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
         .wait_for_text(ADMIN, "Pay 1 sellers 75.00 USDT")
         .await;
     assert!(app.np.batches().is_empty(), "nothing before confirmation");
-    app.tg.press(
-        &admin,
-        &ask.button_data("Pay now").unwrap(),
-        ask.message_id().unwrap(),
-    );
+    app.tg.press_button(&admin, &ask, "Pay now");
     let told = app.tg.wait_for_text(seller.id, "is on its way").await;
     assert!(told.text().unwrap().contains("75.00"), "{:?}", told.text());
     assert!(told.text().unwrap().contains(TRON));

@@ -13,8 +13,7 @@ async fn with_only_a_token_a_buyer_completes_a_purchase_with_the_simulator() {
     let product = publish(&app, &seller, "Sandbox book", "10", "BQACAgSandbox").await;
     let coins = open_currencies(&app, &buyer, product).await;
     // In sandbox mode, the simulator stands in for NOWPayments: the fake got no payment.
-    let data = coins.button_data("BTC").unwrap();
-    app.tg.press(&buyer, &data, coins.message_id().unwrap());
+    app.tg.press_button(&buyer, &coins, "BTC");
     let photo = app
         .tg
         .wait_for("payment photo", |c| {
@@ -27,11 +26,7 @@ async fn with_only_a_token_a_buyer_completes_a_purchase_with_the_simulator() {
         caption.contains("Sandbox") && caption.contains("10.28"),
         "{caption}"
     );
-    app.tg.press(
-        &buyer,
-        &photo.button_data("Simulate payment").unwrap(),
-        photo.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &photo, "Simulate payment");
     app.tg.wait_for_text(buyer.id, "Payment detected").await;
     app.tg
         .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgSandbox"))

@@ -41,11 +41,7 @@ async fn a_seller_sets_a_wallet_that_nowpayments_accepts_and_confirms_a_change()
         .tg
         .wait_for_text(seller.id, "Replace your payout wallet?")
         .await;
-    app.tg.press(
-        &seller,
-        &ask.button_data("Keep").unwrap(),
-        ask.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &ask, "Keep");
     app.tg.wait_for_text(seller.id, "was not changed").await;
     assert_eq!(
         souk::store::wallets::get(&app.store, seller.id)
@@ -62,11 +58,7 @@ async fn a_seller_sets_a_wallet_that_nowpayments_accepts_and_confirms_a_change()
         .tg
         .wait_for_text(seller.id, "Replace your payout wallet?")
         .await;
-    app.tg.press(
-        &seller,
-        &ask.button_data("Replace").unwrap(),
-        ask.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &ask, "Replace");
     app.tg.wait_for_text(seller.id, TRON_B).await;
     assert_eq!(
         souk::store::wallets::get(&app.store, seller.id)
@@ -77,11 +69,7 @@ async fn a_seller_sets_a_wallet_that_nowpayments_accepts_and_confirms_a_change()
         TRON_B
     );
     // A stale confirmation button does nothing.
-    app.tg.press(
-        &seller,
-        &ask.button_data("Replace").unwrap(),
-        ask.message_id().unwrap(),
-    );
+    app.tg.press_button(&seller, &ask, "Replace");
     app.tg.wait_for_text(seller.id, "no longer valid").await;
     app.stop().await;
 }
@@ -126,10 +114,7 @@ async fn sales_credit_the_price_refunds_take_it_back_and_earnings_equal_the_ledg
     let (course_order, _, p2) = pay_with(&app, &buyer, &coins, "ETH").await;
 
     // One payment is still confirming: it is pending, not available.
-    let confirming = app
-        .np
-        .ipn_body(&p2.payment_id, "confirming", &p2.pay_amount);
-    assert_eq!(app.post_ipn(&confirming).await, 200);
+    assert_eq!(app.report(&p2, "confirming").await, 200);
     let finished = app.np.ipn_body(&p1.payment_id, "finished", &p1.pay_amount);
     assert_eq!(app.post_ipn(&finished).await, 200);
     let sale = app.tg.wait_for_text(seller.id, "Sale!").await;

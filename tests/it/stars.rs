@@ -23,8 +23,7 @@ pub async fn stars_invoice(app: &TestApp, buyer: &TgUser, product: i64) -> Call 
         "⭐ Telegram Stars",
         "Stars come first"
     );
-    let data = coins.button_data("Stars").unwrap();
-    app.tg.press(buyer, &data, coins.message_id().unwrap());
+    app.tg.press_button(buyer, &coins, "Stars");
     app.tg
         .wait_for("the invoice", |c| {
             c.method == "sendInvoice" && c.chat_id() == Some(buyer.id)
@@ -371,8 +370,7 @@ async fn stars_are_offered_when_nowpayments_is_down_and_an_unpaid_invoice_lapses
     app.np.fail_next("/v1/currencies", 100, 503);
     let coins = open_currencies(&app, &buyer, product).await;
     assert_eq!(coins.buttons().len(), 1, "{:?}", coins.buttons());
-    let data = coins.button_data("Stars").unwrap();
-    app.tg.press(&buyer, &data, coins.message_id().unwrap());
+    app.tg.press_button(&buyer, &coins, "Stars");
     let invoice = app
         .tg
         .wait_for("the invoice", |c| c.method == "sendInvoice")

@@ -30,11 +30,7 @@ async fn twenty_buyers_of_ten_keys_get_ten_distinct_keys_and_ten_sold_out_answer
     }
     // All twenty press BTC at once.
     for (b, coins) in buyers.iter().zip(&keyboards) {
-        app.tg.press(
-            b,
-            &coins.button_data("BTC").unwrap(),
-            coins.message_id().unwrap(),
-        );
+        app.tg.press_button(b, coins, "BTC");
     }
     let ids: HashSet<i64> = buyers.iter().map(|b| b.id).collect();
     let mut photos: Vec<Call> = Vec::new();
@@ -120,8 +116,7 @@ async fn twenty_buyers_of_ten_keys_get_ten_distinct_keys_and_ten_sold_out_answer
     app.tg.wait_for_text(late.id, "5 left").await;
     let coins = open_currencies(&app, &late, product).await;
     let (_, _, p) = crate::support::flows::pay_with(&app, &late, &coins, "ETH").await;
-    let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
-    assert_eq!(app.post_ipn(&body).await, 200);
+    assert_eq!(app.report(&p, "finished").await, 200);
     let c = app
         .tg
         .wait_for("the late buyer's key", |c| {
@@ -186,8 +181,7 @@ async fn a_text_product_is_delivered_as_text_and_deleted_products_stay_deliverab
     .await;
     let coins = open_currencies(&app, &buyer, product).await;
     let (order, _, p) = crate::support::flows::pay_with(&app, &buyer, &coins, "BTC").await;
-    let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
-    assert_eq!(app.post_ipn(&body).await, 200);
+    assert_eq!(app.report(&p, "finished").await, 200);
     app.tg
         .wait_for_text(buyer.id, "https://example.org/members")
         .await;
@@ -233,8 +227,7 @@ async fn switching_coin_on_the_last_key_replaces_the_unpaid_order() {
             .count()
     };
     for (n, coin) in ["BTC", "ETH"].into_iter().enumerate() {
-        let data = coins.button_data(coin).unwrap();
-        app.tg.press(&buyer, &data, coins.message_id().unwrap());
+        app.tg.press_button(&buyer, &coins, coin);
         for _ in 0..200 {
             if photos(&app) > n {
                 break;

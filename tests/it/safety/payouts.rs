@@ -89,10 +89,7 @@ async fn seller_with_sales_again(app: &crate::support::app::TestApp, seller: &Tg
         let buyer = TgUser::new(seller.id * 100 + 50 + n, "en");
         let coins = open_currencies(app, &buyer, product).await;
         let (_, _, payment) = pay_with(app, &buyer, &coins, "BTC").await;
-        let body = app
-            .np
-            .ipn_body(&payment.payment_id, "finished", &payment.pay_amount);
-        assert_eq!(app.post_ipn(&body).await, 200);
+        assert_eq!(app.report(&payment, "finished").await, 200);
     }
 }
 

@@ -41,22 +41,14 @@ async fn a_simulated_sale_delivers_but_credits_nothing() {
     let (seller, buyer) = (TgUser::new(12_311, "en"), TgUser::new(12_312, "en"));
     let product = publish(&app, &seller, "Sandbox guide", "10", "BQACAgSandboxGuide").await;
     let coins = open_currencies(&app, &buyer, product).await;
-    app.tg.press(
-        &buyer,
-        &coins.button_data("BTC").unwrap(),
-        coins.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &coins, "BTC");
     let photo = app
         .tg
         .wait_for("payment photo", |c| {
             c.method == "sendPhoto" && c.chat_id() == Some(buyer.id)
         })
         .await;
-    app.tg.press(
-        &buyer,
-        &photo.button_data("Simulate payment").unwrap(),
-        photo.message_id().unwrap(),
-    );
+    app.tg.press_button(&buyer, &photo, "Simulate payment");
     app.tg
         .wait_for("the file", |c| {
             is_delivery(c, buyer.id, "BQACAgSandboxGuide")

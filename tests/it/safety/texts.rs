@@ -45,8 +45,7 @@ async fn a_text_of_four_thousand_characters_is_delivered_whole() {
     .await;
     let coins = open_currencies(&app, &buyer, product).await;
     let (order, _, p) = pay_with(&app, &buyer, &coins, "BTC").await;
-    let body = app.np.ipn_body(&p.payment_id, "finished", &p.pay_amount);
-    assert_eq!(app.post_ipn(&body).await, 200);
+    assert_eq!(app.report(&p, "finished").await, 200);
     let last_line = &content[content.len() - 30..];
     app.tg.wait_for_text(buyer.id, last_line).await;
     assert_whole(&texts_to(&app, buyer.id), content);

@@ -1,6 +1,6 @@
 //! `spawn_app()`: the real souk application on port 0, a fresh database, fake Telegram and NOWPayments.
 
-use super::fake_nowpayments::FakeNowPayments;
+use super::fake_nowpayments::{FakeNowPayments, FakePayment};
 use super::fake_telegram::{FakeTelegram, token};
 use souk::app::{Application, Tuning};
 use souk::config::Config;
@@ -234,6 +234,15 @@ impl TestApp {
     }
 
     /// Posts an IPN signed with the app's secret, as NOWPayments would.
+    /// NOWPayments reports `status` for `payment`, the full amount paid: a signed IPN posted to
+    /// souk. Returns souk's answer.
+    pub async fn report(&self, payment: &FakePayment, status: &str) -> reqwest::StatusCode {
+        let body = self
+            .np
+            .ipn_body(&payment.payment_id, status, &payment.pay_amount);
+        self.post_ipn(&body).await
+    }
+
     pub async fn post_ipn(&self, body: &str) -> reqwest::StatusCode {
         let sig = souk::payments::nowpayments::signature::sign(IPN_SECRET, body).unwrap();
         self.post_ipn_with(body, Some(&sig)).await

@@ -81,11 +81,7 @@ pub async fn publish_goods(
         Goods::Items(_) => "Unique items",
         Goods::Text(_) => "A text",
     };
-    tg.press(
-        seller,
-        &kinds.button_data(label).unwrap(),
-        kinds.message_id().unwrap(),
-    );
+    tg.press_button(seller, &kinds, label);
     match goods {
         Goods::File(file_id) => {
             tg.wait_for_text(seller.id, "send the file").await;
@@ -121,11 +117,7 @@ pub async fn open_currencies(app: &impl Shop, buyer: &TgUser, product_id: i64) -
             c.chat_id() == Some(buyer.id) && c.button_data("Buy").is_some()
         })
         .await;
-    tg.press(
-        buyer,
-        &card.button_data("Buy").unwrap(),
-        card.message_id().unwrap(),
-    );
+    tg.press_button(buyer, &card, "Buy");
     tg.wait_for_text(buyer.id, "Choose how you want to pay")
         .await
 }
