@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::admin::is_admin;
 use super::{Deps, HandlerResult, Who};
-use crate::payments::stars::STARS;
+use crate::payments::rail::STARS;
 use crate::services::moderation::{self, MarkPaidRefusal, RefundOutcome};
 use crate::store::{orders, products, users};
 use std::sync::Arc;

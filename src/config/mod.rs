@@ -7,9 +7,11 @@ use std::collections::HashMap;
 
 mod nexpay;
 mod payouts;
+mod s3;
 pub use nexpay::NexpayConfig;
 use nexpay::nexpay_config;
-pub use payouts::{DEFAULT_PAYOUT_CRON, PayoutConfig};
+pub use payouts::{DEFAULT_PAYOUT_CRON, PayoutConfig, two_factor_secret};
+pub use s3::S3Config;
 
 /// The whole configuration. Secrets are `SecretString`: their `Debug` prints nothing.
 #[derive(Debug, Clone)]
@@ -33,7 +35,7 @@ pub struct Config {
     pub admin_ids: Vec<i64>,
     pub default_language: String,
     /// Where copies of product files go: an S3-compatible bucket, else `files_dir`.
-    pub s3: Option<crate::files::s3::S3Config>,
+    pub s3: Option<S3Config>,
     pub files_dir: std::path::PathBuf,
     /// When and how sellers are paid.
     pub payouts: PayoutConfig,
@@ -257,26 +259,7 @@ impl Config {
             ));
         }
 
-        let s3 = match get("S3_BUCKET") {
-            None => None,
-            Some(bucket) => {
-                let need = |var: &'static str| {
-                    get(var).ok_or_else(|| err(var, "is required when S3_BUCKET is set"))
-                };
-                let endpoint = get("S3_ENDPOINT");
-                if let Some(e) = &endpoint {
-                    url::Url::parse(e)
-                        .map_err(|e| err("S3_ENDPOINT", format!("is not a URL ({e})")))?;
-                }
-                Some(crate::files::s3::S3Config {
-                    bucket,
-                    endpoint,
-                    region: get("S3_REGION").unwrap_or_else(|| "us-east-1".to_string()),
-                    access_key_id: need("S3_ACCESS_KEY_ID")?,
-                    secret_access_key: SecretString::from(need("S3_SECRET_ACCESS_KEY")?),
-                })
-            }
-        };
+        let s3 = s3::s3_config(&get)?;
         let files_dir =
             std::path::PathBuf::from(get("FILES_DIR").unwrap_or_else(|| "./files".to_string()));
 
@@ -296,8 +279,8 @@ impl Config {
                 let email = email.ok_or_else(|| missing("NOWPAYMENTS_EMAIL"))?;
                 let password = password.ok_or_else(|| missing("NOWPAYMENTS_PASSWORD"))?;
                 let secret = secret.ok_or_else(|| missing("NOWPAYMENTS_2FA_SECRET"))?;
-                crate::payments::nowpayments::two_factor::TwoFactor::from_base32(&secret)
-                    .map_err(|e| err("NOWPAYMENTS_2FA_SECRET", e.to_string()))?;
+                two_factor_secret(&secret)
+                    .ok_or_else(|| err("NOWPAYMENTS_2FA_SECRET", "is not a base32 2FA secret"))?;
                 if nowpayments.is_none() {
                     return Err(err(
                         "NOWPAYMENTS_API_KEY",

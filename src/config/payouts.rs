@@ -48,3 +48,15 @@ fn is_cron(pattern: &str) -> bool {
         .parse(pattern)
         .is_ok()
 }
+
+/// The bytes of a base32 2FA secret (`NOWPAYMENTS_2FA_SECRET`); spaces, dashes, padding and case
+/// are forgiven (apps print "JBSW Y3DP EHPK 3PXP"). `None` unless it holds at least 80 bits.
+pub fn two_factor_secret(secret: &str) -> Option<Vec<u8>> {
+    let cleaned: String = secret
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '=')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let bytes = totp_rs::Secret::try_from_base32(&cleaned).ok()?;
+    (bytes.as_ref().len() >= 10).then(|| bytes.as_ref().to_vec())
+}

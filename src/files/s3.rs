@@ -1,6 +1,7 @@
 //! File copies in an S3-compatible bucket (AWS S3, Backblaze B2, MinIO), with presigned links.
 
 use super::FileStoreError;
+pub use crate::config::S3Config;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
     BehaviorVersion, Builder, Credentials, Region, RequestChecksumCalculation,
@@ -9,18 +10,8 @@ use aws_sdk_s3::config::{
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use std::time::Duration;
-
-/// Where the bucket is and how to sign requests to it.
-#[derive(Debug, Clone)]
-pub struct S3Config {
-    pub bucket: String,
-    pub endpoint: Option<String>,
-    pub region: String,
-    pub access_key_id: String,
-    pub secret_access_key: SecretString,
-}
 
 pub struct S3Store {
     client: Client,

@@ -1,9 +1,12 @@
 //! The crypto rail: NOWPayments (or its sandbox simulator) behind `Rail`. Coins are the choices;
 //! the buyer pays an address; `GET /payment/{id}` tells where a payment stands.
 
+use super::GatewayError;
 use super::currencies::{CurrencyCatalog, label};
-use super::rail::{Bill, Choice, Label, NewPayment, Notice, Presentation, Rail, Refused, Started};
-use super::{GatewayError, PaymentGateway, PaymentRequest};
+use super::nowpayments::{PaymentGateway, PaymentRequest};
+use super::rail::{
+    Bill, Choice, Label, NewPayment, Notice, Presentation, Rail, Refused, STARS, Started,
+};
 use crate::domain::UsdCents;
 use crate::store::orders::Order;
 use async_trait::async_trait;
@@ -51,7 +54,7 @@ impl Rail for CryptoRail {
     fn serves(&self, code: &str) -> bool {
         code.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            && code != super::stars::STARS
+            && code != STARS
     }
 
     async fn admits(&self, code: &str, total: UsdCents) -> Result<(), Refused> {

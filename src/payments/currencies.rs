@@ -1,6 +1,7 @@
 //! Which coins a buyer is offered: the accepted list, limited to what NOWPayments lists, cached an hour.
 
-use super::{GatewayError, PaymentGateway};
+use super::GatewayError;
+use super::nowpayments::PaymentGateway;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;

@@ -7,6 +7,9 @@ use crate::domain::{OrderStatus, UsdCents};
 use crate::store::orders::Order;
 use async_trait::async_trait;
 
+/// The `pay_currency` of Telegram Stars orders (XTR): no other rail may claim it.
+pub const STARS: &str = "xtr";
+
 /// How a choice is named on its button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Label {

@@ -14,7 +14,7 @@ impl Rails {
     /// then mobile money, then the coins NOWPayments (`gateway`) takes.
     pub fn from_config(
         config: &crate::config::Config,
-        gateway: Arc<dyn super::PaymentGateway>,
+        gateway: Arc<dyn super::nowpayments::PaymentGateway>,
         ipn_callback_url: Option<String>,
     ) -> Rails {
         let mut rails: Vec<Arc<dyn Rail>> = Vec::new();

@@ -2,10 +2,8 @@
 //! "simulate payment" that posts correctly signed IPNs to souk's own endpoint.
 
 use super::nowpayments::signature;
-use super::{
-    Amount, CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentReport, PaymentRequest,
-    PaymentStatusBody,
-};
+use super::nowpayments::{AddressCheck, CreatedPayment, MinAmount, PaymentGateway, PaymentRequest};
+use super::{Amount, GatewayError, PaymentReport, PaymentStatusBody};
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
@@ -214,10 +212,10 @@ impl PaymentGateway for Simulator {
         &self,
         currency: &str,
         address: &str,
-    ) -> Result<super::AddressCheck, GatewayError> {
+    ) -> Result<AddressCheck, GatewayError> {
         Ok(match super::address::format_problem(currency, address) {
-            None => super::AddressCheck::Valid,
-            Some(why) => super::AddressCheck::Invalid(why.to_string()),
+            None => AddressCheck::Valid,
+            Some(why) => AddressCheck::Invalid(why.to_string()),
         })
     }
 

@@ -4,16 +4,13 @@
 //! interrupted after Telegram confirmed the payment: a status check finishes it.
 
 use super::GatewayError;
-use super::rail::{Bill, Choice, Label, Notice, Presentation, Rail, Started};
+use super::rail::{Bill, Choice, Label, Notice, Presentation, Rail, STARS, Started};
 use crate::domain::OrderStatus;
 use crate::domain::price::stars_for;
 use crate::domain::report::Amount;
 use crate::store::orders::Order;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
-
-/// The `pay_currency` of Stars orders.
-pub const STARS: &str = "xtr";
 
 pub struct StarsRail {
     /// `STARS_PER_USD`.

@@ -56,7 +56,7 @@ pub enum MarkPaidRefusal {
 
 /// Whether `/markpaid` may finish this order, and why not.
 pub fn may_mark_paid(order: &orders::Order) -> Result<(), MarkPaidRefusal> {
-    if order.pay_currency == crate::payments::stars::STARS {
+    if order.pay_currency == crate::payments::rail::STARS {
         return Err(MarkPaidRefusal::StarsOrder);
     }
     if order.payment_id.is_none() {

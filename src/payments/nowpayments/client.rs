@@ -1,12 +1,10 @@
 //! A typed async client for the NOWPayments API, with timeouts and retries where retrying is safe.
 
+use super::gateway::{AddressCheck, CreatedPayment, MinAmount, PaymentGateway, PaymentRequest};
 use super::wire::{
     CreatedPaymentBody, CurrenciesBody, ErrorBody, MinAmountBody, PaymentStatusBody,
 };
-use crate::payments::{
-    AddressCheck, CreatedPayment, GatewayError, MinAmount, PaymentGateway, PaymentReport,
-    PaymentRequest,
-};
+use crate::payments::{GatewayError, PaymentReport};
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};

@@ -4,8 +4,10 @@
 mod auth;
 pub mod client;
 pub mod custody;
+pub mod gateway;
 pub mod signature;
 pub mod two_factor;
 pub mod wire;
 
 pub use client::NowPaymentsClient;
+pub use gateway::{AddressCheck, CreatedPayment, MinAmount, PaymentGateway, PaymentRequest};

@@ -1,7 +1,7 @@
 //! The 2FA codes that verify payout batches: TOTP (SHA-1, 6 digits, 30 s) from the base32 secret
 //! NOWPayments showed when 2FA was turned on.
 
-use totp_rs::{Builder, Secret, Totp};
+use totp_rs::{Builder, Totp};
 
 /// TOTP codes from `NOWPAYMENTS_2FA_SECRET`. Its `Debug` shows nothing of the secret.
 pub struct TwoFactor {
@@ -25,15 +25,7 @@ impl TwoFactor {
     /// Reads a base32 secret; spaces, dashes, padding and case are forgiven (apps print
     /// "JBSW Y3DP EHPK 3PXP").
     pub fn from_base32(secret: &str) -> Result<TwoFactor, BadSecret> {
-        let cleaned: String = secret
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '=')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let bytes = Secret::try_from_base32(&cleaned).map_err(|_| BadSecret)?;
-        if cleaned.is_empty() || bytes.as_ref().len() < 10 {
-            return Err(BadSecret);
-        }
+        let bytes = crate::config::two_factor_secret(secret).ok_or(BadSecret)?;
         // NOWPayments' secrets are 80 bits, under RFC 6238's recommended 128: build without that check.
         let totp = Builder::new()
             .with_secret(bytes)
