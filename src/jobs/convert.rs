@@ -2,7 +2,7 @@
 //! (NOWPayments' minimum for the pair), is converted into the payout coin, followed to the end,
 //! and reported to the admins.
 
-use crate::payments::nowpayments::NowPaymentsClient;
+use crate::payments::nowpayments::custody::Custody;
 use crate::store::conversions::{self, ConversionRow};
 use crate::store::outbox;
 use crate::store::{Store, now};
@@ -16,7 +16,7 @@ const POLL_ROUNDS: u32 = 20;
 #[derive(Clone)]
 pub struct Converter {
     pub store: Store,
-    pub api: Arc<NowPaymentsClient>,
+    pub api: Arc<Custody>,
     /// The payout coin everything is converted into.
     pub currency: String,
     pub admins: Arc<Vec<i64>>,

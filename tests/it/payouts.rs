@@ -6,8 +6,7 @@ use crate::support::fake_nowpayments::custody::{EMAIL, PASSWORD, TOTP_SECRET};
 use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with, publish};
 use souk::domain::UsdCents;
-use souk::payments::nowpayments::NowPaymentsClient;
-use souk::payments::nowpayments::custody::Login;
+use souk::payments::nowpayments::custody::{Custody, Login};
 use souk::payments::nowpayments::two_factor::TwoFactor;
 use souk::services::payouts::{Payer, RunOutcome};
 use std::sync::Arc;
@@ -40,12 +39,14 @@ pub async fn spawn_payout_app() -> TestApp {
 pub fn payer(app: &TestApp) -> Payer {
     Payer {
         store: app.store.clone(),
-        api: Arc::new(
-            NowPaymentsClient::new(&app.np.url(), API_KEY.to_string().into()).with_login(Login {
+        api: Arc::new(Custody::new(
+            &app.np.url(),
+            API_KEY.to_string().into(),
+            Login {
                 email: EMAIL.into(),
                 password: PASSWORD.to_string().into(),
-            }),
-        ),
+            },
+        )),
         two_factor: Arc::new(TwoFactor::from_base32(TOTP_SECRET).unwrap()),
         currency: "usdttrc20".into(),
         minimum: UsdCents(5000),

@@ -1,7 +1,7 @@
 //! Custody calls, which need a JWT besides the API key: balances, batch payouts and their 2FA
 //! verification, and conversions between custody coins.
 
-use super::client::{NowPaymentsClient, parse, path_id};
+use super::transport::{Transport, parse, path_id};
 use super::wire::{Amount, amount, id, is_plain_ok, opt_id};
 use crate::payments::GatewayError;
 use reqwest::Method;
@@ -105,22 +105,45 @@ struct ConversionBody {
     result: Conversion,
 }
 
-impl NowPaymentsClient {
-    /// Enables custody calls with the account's login.
-    pub fn with_login(mut self, login: Login) -> NowPaymentsClient {
-        self.login = Some(login);
-        self
+/// NOWPayments custody with the account's login (payouts, conversions): the API key and a JWT.
+pub struct Custody {
+    transport: Transport,
+    login: Login,
+    jwt: tokio::sync::Mutex<Option<Jwt>>,
+}
+
+impl Custody {
+    pub fn new(base: &str, api_key: SecretString, login: Login) -> Custody {
+        Custody {
+            transport: Transport::new(base, api_key),
+            login,
+            jwt: tokio::sync::Mutex::new(None),
+        }
     }
 
-    pub fn has_login(&self) -> bool {
-        self.login.is_some()
+    async fn call_once(
+        &self,
+        method: Method,
+        path: &str,
+        json_body: Option<String>,
+        bearer: Option<&SecretString>,
+    ) -> Result<String, GatewayError> {
+        self.transport
+            .call_once(method, path, json_body, bearer)
+            .await
+    }
+
+    async fn get_with(
+        &self,
+        path: &str,
+        bearer: Option<&SecretString>,
+    ) -> Result<String, GatewayError> {
+        self.transport.get_with(path, bearer).await
     }
 
     /// The cached JWT, or a new one from `POST /auth` when it is old, missing or `renew`.
     async fn jwt(&self, renew: bool) -> Result<SecretString, GatewayError> {
-        let login = self.login.as_ref().ok_or(GatewayError::NotConfigured(
-            "NOWPAYMENTS_EMAIL and NOWPAYMENTS_PASSWORD",
-        ))?;
+        let login = &self.login;
         let mut cached = self.jwt.lock().await;
         if let Some(jwt) = cached
             .as_ref()
@@ -183,11 +206,7 @@ impl NowPaymentsClient {
 
     /// `GET /balance`: the custody balance of each coin.
     pub async fn custody_balances(&self) -> Result<BTreeMap<String, CustodyBalance>, GatewayError> {
-        let text = if self.has_login() {
-            self.authed(Method::GET, "/balance", None).await?
-        } else {
-            self.get_with("/balance", None).await?
-        };
+        let text = self.authed(Method::GET, "/balance", None).await?;
         let balances: BTreeMap<String, CustodyBalance> = parse(&text)?;
         Ok(balances
             .into_iter()

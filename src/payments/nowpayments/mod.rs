@@ -6,6 +6,7 @@ pub mod client;
 pub mod custody;
 pub mod gateway;
 pub mod signature;
+pub mod transport;
 pub mod two_factor;
 pub mod wire;
 

@@ -21,8 +21,7 @@ use crate::domain::UsdCents;
 use crate::domain::ledger::EntryKind;
 use crate::domain::payout::{self, PlannedPayout};
 use crate::payments::GatewayError;
-use crate::payments::nowpayments::NowPaymentsClient;
-use crate::payments::nowpayments::custody::Login;
+use crate::payments::nowpayments::custody::{Custody, Login};
 use crate::payments::nowpayments::two_factor::TwoFactor;
 use crate::store::lease::{self, PAYOUT_BATCH};
 use crate::store::ledger::{self, NewEntry};
@@ -46,7 +45,7 @@ pub const STALE_AFTER_SECONDS: i64 = 3 * 3600;
 #[derive(Clone)]
 pub struct Payer {
     pub store: Store,
-    pub api: Arc<NowPaymentsClient>,
+    pub api: Arc<Custody>,
     pub two_factor: Arc<TwoFactor>,
     /// The coin sellers are paid in; 1 USD = 1 unit (a dollar stablecoin).
     pub currency: String,
@@ -153,11 +152,14 @@ impl Payer {
         let (Some(custody), Some(np)) = (&config.custody, &config.nowpayments) else {
             return Ok(None);
         };
-        let api = NowPaymentsClient::new(&config.nowpayments_api_url, np.api_key.clone())
-            .with_login(Login {
+        let api = Custody::new(
+            &config.nowpayments_api_url,
+            np.api_key.clone(),
+            Login {
                 email: custody.email.clone(),
                 password: custody.password.clone(),
-            });
+            },
+        );
         let two_factor = TwoFactor::from_base32(custody.two_factor_secret.expose_secret())
             .map_err(|e| anyhow::anyhow!("NOWPAYMENTS_2FA_SECRET: {e}"))?;
         Ok(Some(Payer {
