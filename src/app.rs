@@ -3,6 +3,7 @@
 
 use crate::bot::{self, Deps};
 use crate::config::Config;
+use crate::core::{Core, Sandbox};
 use crate::delivery::Deliverer;
 use crate::files::FileStore;
 use crate::files::copies::FileCopies;
@@ -10,15 +11,9 @@ use crate::files::local::LocalDir;
 use crate::files::s3::S3Store;
 use crate::http::{self, HttpState};
 use crate::jobs::convert::Converter;
-use crate::payments::PaymentGateway;
-use crate::payments::rails::Rails;
 
-use crate::payments::nowpayments::NowPaymentsClient;
-use crate::payments::sandbox::Simulator;
 use crate::services::broadcast::Broadcaster;
 use crate::services::checkout::Checkout;
-use crate::services::payouts::Payer;
-use crate::services::settlement::Settler;
 use crate::store::Store;
 use crate::store::dialogues::DialogueStore;
 use anyhow::Context;
@@ -41,6 +36,7 @@ const DISPATCH_WORKERS: i64 = 64;
 /// A built application, ready to run.
 /// Tests build the very same thing on port 0.
 pub struct Application {
+    core: Core,
     listener: TcpListener,
     port: u16,
     store: Store,
@@ -94,17 +90,6 @@ impl Application {
 
     pub async fn build_with(config: Config, tuning: Tuning) -> anyhow::Result<Application> {
         crate::metrics::init();
-        let store = Store::connect(&config.database_url)
-            .await
-            .context("DATABASE_URL: cannot open the database")?;
-        store
-            .migrate()
-            .await
-            .context("database migrations failed")?;
-        crate::store::products::refold_search(&store)
-            .await
-            .context("refolding product search text")?;
-
         let listener = TcpListener::bind(("0.0.0.0", config.port))
             .await
             .with_context(|| format!("PORT: cannot listen on {}", config.port))?;
@@ -119,38 +104,15 @@ impl Application {
         })?;
         let bot_username = me.username.clone().unwrap_or_default();
 
-        let (gateway, simulator): (Arc<dyn PaymentGateway>, Option<Arc<Simulator>>) = match &config
-            .nowpayments
-        {
-            Some(np) if !config.sandbox() => (
-                Arc::new(NowPaymentsClient::new(
-                    &config.nowpayments_api_url,
-                    np.api_key.clone(),
-                )),
-                None,
-            ),
-            _ => {
-                if config.sandbox() {
-                    tracing::warn!(
-                        "SANDBOX MODE: payments are simulated, no real money moves and nothing is credited to sellers"
-                    );
-                } else {
-                    tracing::info!(
-                        "no NOWPAYMENTS_API_KEY: crypto payments are off (the other rails are real)"
-                    );
-                }
-                let own_ipn = format!("http://127.0.0.1:{port}/ipn/nowpayments");
-                let sim = Arc::new(Simulator::new(
-                    own_ipn,
-                    config.ipn_secret.clone(),
-                    tuning.sandbox_step_delay,
-                ));
-                (
-                    sim.clone() as Arc<dyn PaymentGateway>,
-                    config.sandbox().then_some(sim),
-                )
-            }
-        };
+        let core = Core::build(
+            &config,
+            Sandbox {
+                port,
+                step_delay: tuning.sandbox_step_delay,
+            },
+        )
+        .await?;
+        let store = core.store.clone();
         let files = Arc::new(match &config.s3 {
             Some(s3) => FileStore::S3(S3Store::new(s3)),
             None => FileStore::Local(LocalDir::new(config.files_dir.clone())),
@@ -161,35 +123,20 @@ impl Application {
             files: files.clone(),
             bot: bot.clone(),
         };
-        let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
-            simulator
-                .as_ref()
-                .map(|_| format!("http://127.0.0.1:{port}/ipn/nowpayments"))
-        });
-        if ipn_callback_url.is_none() {
-            tracing::warn!(
-                "IPN_CALLBACK_URL is not set: NOWPayments will not notify souk; only status checks settle orders"
-            );
-        }
-        let rails = Rails::from_config(&config, gateway.clone(), ipn_callback_url);
-        if config.nexpay.is_some() {
-            tracing::info!("mobile money (Wave, Orange Money) is offered through NexPay");
-        }
-        let payer = Payer::from_config(&config, store.clone())?;
-        if payer.is_none() {
+        if core.payer.is_none() {
             tracing::warn!(
                 "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
             );
         }
-        let converter = match (&payer, config.auto_convert) {
+        let converter = match (&core.payer, config.auto_convert) {
             (Some(p), true) => Some(Converter::for_payer(p)),
             _ => None,
         };
         let monitor =
             (config.crypto() && !config.sandbox()).then(|| crate::jobs::monitor::ProviderMonitor {
                 store: store.clone(),
-                gateway: gateway.clone(),
-                admins: Arc::new(config.admin_ids.clone()),
+                gateway: core.gateway.clone(),
+                admins: core.admins.clone(),
                 every: tuning.provider_check.0,
                 down_after: tuning.provider_check.1,
             });
@@ -206,20 +153,16 @@ impl Application {
             budget: crate::delivery::budget::SendBudget::new(store.clone()),
             runner: crate::services::broadcast::runner_name(),
         };
-        // The one door every payment report goes through, shared by the bot, the HTTP server and
-        // the jobs.
-        let settler = Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone()));
         let deps = Arc::new(Deps {
             store: store.clone(),
-            settler: settler.clone(),
+            settler: core.settler.clone(),
             checkout: Checkout {
                 store: store.clone(),
-                rails: rails.clone(),
+                rails: core.rails.clone(),
                 commission: config.commission,
             },
-
-            gateway,
-            simulator,
+            gateway: core.gateway.clone(),
+            simulator: core.simulator.clone(),
             minimum_price: config.minimum_price,
             admin_ids: config.admin_ids.clone(),
             payout_currency: config.payout_currency.clone(),
@@ -232,18 +175,19 @@ impl Application {
             ),
             files,
             file_copies,
-            payer,
+            payer: core.payer.clone(),
             broadcaster,
         });
         let http_state = HttpState {
             store: store.clone(),
             ipn_secret: config.ipn_secret.clone(),
-            settler,
-            admins: Arc::new(config.admin_ids.clone()),
+            settler: core.settler.clone(),
+            admins: core.admins.clone(),
             metrics_token: config.metrics_token.clone(),
-            rails,
+            rails: core.rails.clone(),
         };
         Ok(Application {
+            core,
             listener,
             port,
             store,
@@ -270,6 +214,11 @@ impl Application {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What the application shares with the command line and the tests.
+    pub fn core(&self) -> &Core {
+        &self.core
     }
 
     /// Runs the bot, the HTTP server, the outbox worker and the scheduler until `shutdown` completes.
@@ -308,23 +257,25 @@ impl Application {
         let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
 
         let reconciler = crate::jobs::reconcile::Reconciler {
-            settler: self.deps.settler.clone(),
-            rails: self.deps.checkout.rails.clone(),
+            settler: self.core.settler.clone(),
+            rails: self.core.rails.clone(),
         };
         let jobs = crate::jobs::Jobs {
             reconciler,
             payouts: self
-                .deps
+                .core
                 .payer
                 .clone()
                 .map(|p| (p, self.payout_cron.clone())),
             converter: self.converter,
-            stars: self.deps.checkout.rails.named("stars").map(|_| {
-                crate::jobs::stars::StarsLedger {
-                    settler: self.deps.settler.clone(),
+            stars: self
+                .core
+                .rails
+                .named("stars")
+                .map(|_| crate::jobs::stars::StarsLedger {
+                    settler: self.core.settler.clone(),
                     bot: self.bot.clone(),
-                }
-            }),
+                }),
         };
         let mut scheduler = crate::jobs::start(jobs)
             .await

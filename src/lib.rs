@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bot;
 pub mod config;
+pub mod core;
 pub mod delivery;
 pub mod domain;
 pub mod files;

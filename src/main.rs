@@ -2,16 +2,13 @@
 //! `backup PATH` and `healthcheck`.
 
 use clap::{Parser, Subcommand};
-use souk::app::{Application, shutdown_signal};
+use souk::app::{Application, Tuning, shutdown_signal};
 use souk::config::Config;
+use souk::core::{Core, Sandbox, open_store};
 use souk::jobs;
-use souk::payments::nowpayments::NowPaymentsClient;
-use souk::payments::rails::Rails;
 use souk::services::payouts::{self, Payer};
-use souk::services::settlement::Settler;
 use souk::store::Store;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -104,19 +101,19 @@ async fn run() -> anyhow::Result<()> {
     app.run_until(shutdown_signal()).await
 }
 
-/// The database at `url`, migrated.
-async fn open_store(url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(url)
-        .await
-        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
-    store.migrate().await?;
-    souk::store::products::refold_search(&store).await?;
-    Ok(store)
+/// The core the server builds, for a command run beside it (the simulator, in sandbox mode,
+/// would post to the server's port).
+async fn core(config: &Config) -> anyhow::Result<Core> {
+    let sandbox = Sandbox {
+        port: config.port,
+        step_delay: Tuning::default().sandbox_step_delay,
+    };
+    Core::build(config, sandbox).await
 }
 
 /// The payout runner, or why payouts are off.
-fn payer(config: &Config, store: &Store) -> anyhow::Result<Payer> {
-    Payer::from_config(config, store.clone())?.ok_or_else(|| {
+fn payer(core: &Core) -> anyhow::Result<&Payer> {
+    core.payer.as_ref().ok_or_else(|| {
         anyhow::anyhow!(
             "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
         )
@@ -131,7 +128,8 @@ async fn migrate() -> anyhow::Result<()> {
 
 async fn payout(dry_run: bool) -> anyhow::Result<()> {
     let config = load_config()?;
-    let store = open_store(&config.database_url).await?;
+    let core = core(&config).await?;
+    let store = core.store.clone();
     let currency = souk::payments::currencies::label(&config.payout_currency);
     if dry_run {
         let plan =
@@ -153,7 +151,7 @@ async fn payout(dry_run: bool) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let outcome = payer(&config, &store)?.run("command line").await?;
+    let outcome = payer(&core)?.run("command line").await?;
     println!("{outcome}");
     store.close().await;
     Ok(())
@@ -161,22 +159,19 @@ async fn payout(dry_run: bool) -> anyhow::Result<()> {
 
 async fn job(name: JobName) -> anyhow::Result<()> {
     let config = load_config()?;
-    let np = config.nowpayments.clone().ok_or_else(|| {
-        anyhow::anyhow!(
+    if config.nowpayments.is_none() || config.sandbox() {
+        anyhow::bail!(
             "NOWPAYMENTS_API_KEY: scheduled jobs talk to NOWPayments (sandbox mode has none)"
-        )
-    })?;
-    let store = open_store(&config.database_url).await?;
+        );
+    }
+    let core = core(&config).await?;
+    let store = core.store.clone();
     let now = chrono::Utc::now();
     let (job, slot, ran) = match name {
         JobName::Reconcile => {
-            let gateway = Arc::new(NowPaymentsClient::new(
-                &config.nowpayments_api_url,
-                np.api_key,
-            ));
             let r = jobs::reconcile::Reconciler {
-                rails: Rails::from_config(&config, gateway, config.ipn_callback_url.clone()),
-                settler: Settler::spawn(store.clone(), Arc::new(config.admin_ids.clone())),
+                rails: core.rails.clone(),
+                settler: core.settler.clone(),
             };
 
             (
@@ -188,11 +183,10 @@ async fn job(name: JobName) -> anyhow::Result<()> {
         JobName::PayoutPoll => (
             "payout-poll",
             jobs::hour_slot(now),
-            jobs::payout_poll_slot(&payer(&config, &store)?, now).await,
+            jobs::payout_poll_slot(payer(&core)?, now).await,
         ),
         JobName::Convert => {
-            let p = payer(&config, &store)?;
-            let c = jobs::convert::Converter::for_payer(&p);
+            let c = jobs::convert::Converter::for_payer(payer(&core)?);
             (
                 "convert",
                 jobs::day_slot(now),

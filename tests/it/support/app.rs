@@ -26,6 +26,8 @@ pub struct TestApp {
     pub sandbox: bool,
     /// What the app was started with.
     pub config: Config,
+    /// The app's own core: its rails, its settler, its payer.
+    pub core: souk::core::Core,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
@@ -152,6 +154,7 @@ async fn start(
         .expect("build app");
     let port = app.port();
     let store = app.store().clone();
+    let core = app.core().clone();
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -165,8 +168,8 @@ async fn start(
         http: reqwest::Client::new(),
         sandbox,
         config,
+        core,
         stop: Some(tx),
-
         task: Some(task),
         _dir: None,
     }
@@ -175,22 +178,15 @@ async fn start(
 impl TestApp {
     /// The hourly reconciliation job, as the scheduler would build it for this app.
     pub fn reconciler(&self) -> souk::jobs::reconcile::Reconciler {
-        let gateway = std::sync::Arc::new(souk::payments::nowpayments::NowPaymentsClient::new(
-            &self.np.url(),
-            API_KEY.to_string().into(),
-        ));
         souk::jobs::reconcile::Reconciler {
             settler: self.settler(),
-            rails: souk::payments::rails::Rails::from_config(&self.config, gateway, None),
+            rails: self.core.rails.clone(),
         }
     }
 
-    /// A settler over this app's database, alerting the test admin, as the app builds its own.
+    /// The app's own settler: the one door its IPNs, bot and jobs go through.
     pub fn settler(&self) -> souk::services::settlement::Settler {
-        souk::services::settlement::Settler::spawn(
-            self.store.clone(),
-            std::sync::Arc::new(vec![ADMIN]),
-        )
+        self.core.settler.clone()
     }
 
     pub fn url(&self, path: &str) -> String {
