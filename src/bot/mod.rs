@@ -20,6 +20,7 @@ pub mod shop;
 pub mod stars;
 pub mod state;
 pub mod support;
+pub mod uploads;
 
 use crate::domain::UsdCents;
 use crate::i18n;

@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::seller::{self, MAX_DESCRIPTION, MAX_TITLE};
 use super::state::{EditField, State};
-use super::{ChatDialogue, Deps, HandlerResult, Who};
+use super::{ChatDialogue, Deps, HandlerResult, Who, uploads};
 use crate::domain::product::ProductKind;
 use crate::store::products::{self, Change, Product};
 use crate::store::stock;
@@ -279,7 +279,7 @@ pub async fn receive_edit(
             }
         },
         EditField::Restock => {
-            let Some(upload) = seller::read_items(&bot, &who, &msg).await? else {
+            let Some(upload) = uploads::read_items(&bot, &who, &msg).await? else {
                 return Ok(());
             };
             if own(&bot, &who, &deps, id).await?.is_none() {
