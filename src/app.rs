@@ -154,17 +154,13 @@ impl Application {
             runner: crate::services::broadcast::runner_name(),
         };
         let deps = Arc::new(Deps {
-            store: store.clone(),
-            settler: core.settler.clone(),
+            core: core.clone(),
             checkout: Checkout {
                 store: store.clone(),
                 rails: core.rails.clone(),
                 commission: config.commission,
             },
-            gateway: core.gateway.clone(),
-            simulator: core.simulator.clone(),
             minimum_price: config.minimum_price,
-            admin_ids: config.admin_ids.clone(),
             payout_currency: config.payout_currency.clone(),
             default_language: config.default_language.clone(),
             bot_username,
@@ -175,7 +171,6 @@ impl Application {
             ),
             files,
             file_copies,
-            payer: core.payer.clone(),
             broadcaster,
         });
         let http_state = HttpState {

@@ -15,7 +15,7 @@ const MAX_ADDRESS: usize = 128;
 
 pub async fn wallet(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) -> HandlerResult {
     let coin = label(&deps.payout_currency);
-    let text = match wallets::get(&deps.store, who.id).await? {
+    let text = match wallets::get(&deps.core.store, who.id).await? {
         Some(w) => who.tr("wallet-current", &[("coin", coin), ("address", w.address)]),
         None => who.tr("wallet-none", &[("coin", coin)]),
     };
@@ -45,6 +45,7 @@ pub async fn receive_address(
         return Ok(());
     }
     match deps
+        .core
         .gateway
         .validate_address(&deps.payout_currency, address)
         .await
@@ -57,7 +58,7 @@ pub async fn receive_address(
             tracing::warn!(error = %e, "address validation unavailable");
             bot.send_message(who.chat(), who.t("provider-down")).await?;
         }
-        Ok(AddressCheck::Valid) => match wallets::get(&deps.store, who.id).await? {
+        Ok(AddressCheck::Valid) => match wallets::get(&deps.core.store, who.id).await? {
             Some(current) if current.address != address => {
                 dialogue
                     .update(State::WalletConfirm {
@@ -99,7 +100,7 @@ async fn save(
         currency: deps.payout_currency.clone(),
         address: address.to_string(),
     };
-    wallets::save(&deps.store, who.id, &wallet).await?;
+    wallets::save(&deps.core.store, who.id, &wallet).await?;
     dialogue.exit().await?;
     tracing::info!(seller_id = who.id, "payout wallet saved");
     let text = who.tr(
@@ -137,8 +138,8 @@ pub async fn on_press(
 }
 
 pub async fn earnings(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let balances = ledger::balances(&deps.store, who.id).await?;
-    let pending = ledger::pending(&deps.store, who.id).await?;
+    let balances = ledger::balances(&deps.core.store, who.id).await?;
+    let pending = ledger::pending(&deps.core.store, who.id).await?;
     let mut text = who.tr(
         "earnings-summary",
         &[
@@ -147,7 +148,7 @@ pub async fn earnings(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             ("paid", balances.paid_out.to_string()),
         ],
     );
-    let entries = ledger::recent(&deps.store, who.id, 5).await?;
+    let entries = ledger::recent(&deps.core.store, who.id, 5).await?;
     if entries.is_empty() {
         text = format!("{text}\n\n{}", who.t("earnings-no-entries"));
     } else {

@@ -14,7 +14,7 @@ const MAX_CATEGORY_NAME: usize = 40;
 
 /// Refuses politely (and logs) when the user is not an admin.
 pub(super) async fn is_admin(bot: &Bot, who: &Who, deps: &Deps) -> Result<bool, super::BoxError> {
-    if deps.admin_ids.contains(&who.id) {
+    if deps.core.admins.contains(&who.id) {
         return Ok(true);
     }
     tracing::warn!(user_id = who.id, "admin command refused");
@@ -26,7 +26,7 @@ pub async fn categories(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let list = categories::list(&deps.store).await?;
+    let list = categories::list(&deps.core.store).await?;
     let text = if list.is_empty() {
         who.t("categories-none")
     } else {
@@ -54,7 +54,7 @@ pub async fn category_add(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Ha
             "category-usage-add",
             &[("max", MAX_CATEGORY_NAME.to_string())],
         ),
-        Some(name) => match categories::add(&deps.store, name).await? {
+        Some(name) => match categories::add(&deps.core.store, name).await? {
             Some(id) => who.tr(
                 "category-added",
                 &[("name", name.to_string()), ("id", id.to_string())],
@@ -79,7 +79,7 @@ pub async fn category_rename(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) ->
             "category-usage-rename",
             &[("max", MAX_CATEGORY_NAME.to_string())],
         ),
-        Some((id, name)) if categories::rename(&deps.store, id, name).await? => {
+        Some((id, name)) if categories::rename(&deps.core.store, id, name).await? => {
             who.tr("category-renamed", &[("name", name.to_string())])
         }
         Some(_) => who.t("category-not-renamed"),
@@ -94,7 +94,7 @@ pub async fn category_delete(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) ->
     }
     let text = match args.trim().parse::<i64>() {
         Err(_) => who.t("category-usage-delete"),
-        Ok(id) if categories::delete(&deps.store, id).await? => who.t("category-deleted"),
+        Ok(id) if categories::delete(&deps.core.store, id).await? => who.t("category-deleted"),
         Ok(_) => who.t("category-unknown"),
     };
     bot.send_message(who.chat(), text).await?;
@@ -106,12 +106,12 @@ pub async fn payout_now(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let Some(payer) = &deps.payer else {
+    let Some(payer) = &deps.core.payer else {
         bot.send_message(who.chat(), who.t("payout-now-disabled"))
             .await?;
         return Ok(());
     };
-    let plan = payouts::preview(&deps.store, &payer.currency, payer.minimum).await?;
+    let plan = payouts::preview(&deps.core.store, &payer.currency, payer.minimum).await?;
     if plan.is_empty() {
         bot.send_message(
             who.chat(),
@@ -153,12 +153,12 @@ pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> Ha
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let (Action::PayoutGo(shown), Some(payer)) = (action, deps.payer.clone()) else {
+    let (Action::PayoutGo(shown), Some(payer)) = (action, deps.core.payer.clone()) else {
         bot.send_message(who.chat(), who.t("payout-now-dropped"))
             .await?;
         return Ok(());
     };
-    let plan = payouts::preview(&deps.store, &payer.currency, payer.minimum).await?;
+    let plan = payouts::preview(&deps.core.store, &payer.currency, payer.minimum).await?;
     if payout::total(&plan).0 != shown {
         bot.send_message(who.chat(), who.t("payout-now-changed"))
             .await?;

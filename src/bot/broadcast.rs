@@ -36,8 +36,8 @@ pub async fn receive_text(
         return Ok(());
     };
     dialogue.exit().await?;
-    let id = broadcasts::create_draft(&deps.store, who.id, text).await?;
-    let audience = broadcasts::audience(&deps.store).await?;
+    let id = broadcasts::create_draft(&deps.core.store, who.id, text).await?;
+    let audience = broadcasts::audience(&deps.core.store).await?;
     bot.send_message(who.chat(), text).await?;
     let keyboard = InlineKeyboardMarkup::new([[
         InlineKeyboardButton::callback(
@@ -65,12 +65,12 @@ pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> Ha
     match action {
         Action::BroadcastGo(id) => {
             // Only the first press starts it: the draft moves to sending once.
-            if !broadcasts::start(&deps.store, id).await? {
+            if !broadcasts::start(&deps.core.store, id).await? {
                 bot.send_message(who.chat(), who.t("broadcast-not-draft"))
                     .await?;
                 return Ok(());
             }
-            let progress = broadcasts::progress(&deps.store, id).await?;
+            let progress = broadcasts::progress(&deps.core.store, id).await?;
             let message = bot
                 .send_message(
                     who.chat(),
@@ -86,7 +86,7 @@ pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> Ha
                     ),
                 )
                 .await?;
-            broadcasts::set_progress_message(&deps.store, id, i64::from(message.id.0)).await?;
+            broadcasts::set_progress_message(&deps.core.store, id, i64::from(message.id.0)).await?;
             tracing::info!(
                 admin = who.id,
                 broadcast = id,
@@ -101,7 +101,7 @@ pub async fn on_press(bot: Bot, who: Who, deps: Arc<Deps>, action: Action) -> Ha
             });
         }
         Action::BroadcastDrop(id) => {
-            let key = if broadcasts::drop_draft(&deps.store, id).await? {
+            let key = if broadcasts::drop_draft(&deps.core.store, id).await? {
                 "broadcast-dropped"
             } else {
                 "broadcast-not-draft"

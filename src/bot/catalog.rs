@@ -19,7 +19,7 @@ const INLINE_RESULTS: i64 = 20;
 
 /// The category list, or every product when the shop has no categories.
 pub async fn categories(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let cats = categories::list(&deps.store).await?;
+    let cats = categories::list(&deps.core.store).await?;
     if cats.is_empty() {
         return browse(bot, who, deps, None, 0).await;
     }
@@ -55,7 +55,7 @@ pub async fn browse(
         words: vec![],
     };
     let title = match category {
-        Some(id) => match categories::get(&deps.store, id).await? {
+        Some(id) => match categories::get(&deps.core.store, id).await? {
             Some(c) => who.tr(
                 "browse-category",
                 &[("name", c.name), ("page", (page + 1).to_string())],
@@ -112,7 +112,7 @@ async fn show_page(
 ) -> HandlerResult {
     let page = page.clamp(0, MAX_PAGE);
     let items = products::list(
-        &deps.store,
+        &deps.core.store,
         listing,
         PAGE_SIZE + 1,
         Action::offset(page, PAGE_SIZE),
@@ -198,7 +198,7 @@ pub async fn inline_query(bot: Bot, q: InlineQuery, deps: Arc<Deps>) -> HandlerR
     }
     let lang = i18n::negotiate(q.from.language_code.as_deref(), &deps.default_language);
     let listing = Listing::search(&q.query);
-    let found = match products::list(&deps.store, &listing, INLINE_RESULTS, 0).await {
+    let found = match products::list(&deps.core.store, &listing, INLINE_RESULTS, 0).await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "inline search failed");

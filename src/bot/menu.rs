@@ -106,7 +106,7 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
         )],
     ]);
     let mut text = who.t("welcome");
-    if deps.simulator.is_some() {
+    if deps.core.simulator.is_some() {
         text = format!("{text}\n\n{}", who.t("sandbox-notice"));
     }
     bot.send_message(who.chat(), text)
@@ -134,7 +134,7 @@ pub async fn set_language(
             .await?;
         return Ok(());
     }
-    crate::store::users::set_language(&deps.store, who.id, &code).await?;
+    crate::store::users::set_language(&deps.core.store, who.id, &code).await?;
     let who = Who { lang: code, ..who };
     bot.answer_callback_query(q.id.clone()).await?;
     bot.send_message(who.chat(), who.t("language-set")).await?;

@@ -24,10 +24,7 @@ pub mod uploads;
 
 use crate::domain::UsdCents;
 use crate::i18n;
-use crate::payments::PaymentGateway;
-use crate::payments::sandbox::Simulator;
 use crate::services::checkout::Checkout;
-use crate::store::Store;
 use crate::store::dialogues::DialogueStore;
 use action::Action;
 use ratelimit::{RateLimiter, Verdict};
@@ -46,15 +43,11 @@ pub type ChatDialogue = Dialogue<State, DialogueStorage>;
 
 /// Everything handlers need, built once in `app`.
 pub struct Deps {
-    pub store: Store,
-    /// The one door payment reports go through (shared with the HTTP server and the jobs).
-    pub settler: crate::services::settlement::Settler,
+    /// What the whole application shares: the store, the rails, the admins, the settler, the
+    /// payer (`crate::core`).
+    pub core: crate::core::Core,
     pub checkout: Checkout,
-    pub gateway: Arc<dyn PaymentGateway>,
-    /// Present in sandbox mode only.
-    pub simulator: Option<Arc<Simulator>>,
     pub minimum_price: UsdCents,
-    pub admin_ids: Vec<i64>,
     /// The coin sellers are paid in; their wallets are checked for it.
     pub payout_currency: String,
     pub default_language: String,
@@ -65,8 +58,6 @@ pub struct Deps {
     /// Copies of product files (S3/B2 or a local folder).
     pub files: Arc<crate::files::FileStore>,
     pub file_copies: crate::files::copies::FileCopies,
-    /// Present when payouts are configured (NOWPayments login and 2FA secret).
-    pub payer: Option<crate::services::payouts::Payer>,
     pub broadcaster: crate::services::broadcast::Broadcaster,
 }
 
@@ -169,7 +160,7 @@ async fn who(deps: &Deps, user: &teloxide::types::User) -> Option<Who> {
     let id = i64::try_from(user.id.0).ok()?;
     let new_lang = i18n::negotiate(user.language_code.as_deref(), &deps.default_language);
     match crate::store::users::seen(
-        &deps.store,
+        &deps.core.store,
         id,
         user.username.as_deref(),
         &user.first_name,

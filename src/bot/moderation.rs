@@ -24,8 +24,8 @@ pub async fn ban(bot: Bot, who: Who, deps: Arc<Deps>, args: &str, banned: bool) 
     }
     let text = match id_arg(args) {
         None => who.t(if banned { "ban-usage" } else { "unban-usage" }),
-        Some(id) if deps.admin_ids.contains(&id) => who.t("ban-admin"),
-        Some(id) if users::set_banned(&deps.store, id, banned).await? => {
+        Some(id) if deps.core.admins.contains(&id) => who.t("ban-admin"),
+        Some(id) if users::set_banned(&deps.core.store, id, banned).await? => {
             tracing::warn!(admin = who.id, user = id, banned, "ban changed");
             who.tr(
                 if banned {
@@ -49,7 +49,7 @@ pub async fn hide(bot: Bot, who: Who, deps: Arc<Deps>, args: &str, hidden: bool)
     }
     let text = match id_arg(args) {
         None => who.t(if hidden { "hide-usage" } else { "unhide-usage" }),
-        Some(id) if products::set_hidden(&deps.store, id, hidden).await? => {
+        Some(id) if products::set_hidden(&deps.core.store, id, hidden).await? => {
             tracing::warn!(
                 admin = who.id,
                 product = id,
@@ -93,7 +93,7 @@ pub async fn refund(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerR
         .await?;
         return Ok(());
     }
-    let text = match moderation::refund(&deps.settler, id, who.id).await? {
+    let text = match moderation::refund(&deps.core.settler, id, who.id).await? {
         RefundOutcome::Refunded(order) => {
             tracing::warn!(admin = who.id, order = id, "order refunded by an admin");
             let key = if order.pay_currency == STARS {
@@ -128,7 +128,7 @@ async fn refund_stars(
     deps: &Deps,
     order_id: i64,
 ) -> Result<Result<(), String>, crate::store::StoreError> {
-    let Some(order) = orders::get(&deps.store, order_id).await? else {
+    let Some(order) = orders::get(&deps.core.store, order_id).await? else {
         return Ok(Ok(()));
     };
     let Some(charge) = order
@@ -161,7 +161,7 @@ pub async fn mark_paid(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Handl
             .await?;
         return Ok(());
     };
-    let order = orders::get(&deps.store, id)
+    let order = orders::get(&deps.core.store, id)
         .await?
         .ok_or(MarkPaidRefusal::NoSuchOrder)
         .and_then(|order| moderation::may_mark_paid(&order).map(|()| order));
@@ -174,7 +174,7 @@ pub async fn mark_paid(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Handl
         }
     };
 
-    let title = products::get(&deps.store, order.product_id)
+    let title = products::get(&deps.core.store, order.product_id)
         .await?
         .map(|p| p.title)
         .unwrap_or_default();
@@ -214,7 +214,7 @@ pub async fn mark_paid_confirmed(
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let outcome = moderation::mark_paid(&deps.settler, order_id, who.id).await?;
+    let outcome = moderation::mark_paid(&deps.core.settler, order_id, who.id).await?;
     let text = match outcome {
         Ok(order) => {
             tracing::warn!(

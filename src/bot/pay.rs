@@ -23,7 +23,7 @@ use teloxide::types::{
 };
 
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
-    let Some(product) = products::get(&deps.store, id)
+    let Some(product) = products::get(&deps.core.store, id)
         .await?
         .filter(Product::is_buyable)
     else {
@@ -42,7 +42,7 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
         ],
     );
     let left = match product.kind {
-        ProductKind::Items => Some(stock::available(&deps.store, product.id).await?),
+        ProductKind::Items => Some(stock::available(&deps.core.store, product.id).await?),
         _ => None,
     };
     if let Some(n) = left.filter(|n| *n > 0) {
@@ -94,7 +94,7 @@ pub async fn on_press(
         Action::Cancel(order_id) => {
             let text = match own_order(&deps, &who, order_id).await? {
                 None => who.t("not-your-order"),
-                Some(_) if orders::cancel(&deps.store, order_id, who.id).await? => {
+                Some(_) if orders::cancel(&deps.core.store, order_id, who.id).await? => {
                     who.t("order-cancelled")
                 }
                 Some(_) => who.t("order-not-cancellable"),
@@ -104,7 +104,10 @@ pub async fn on_press(
             Ok(())
         }
         Action::Simulate(order_id) => {
-            let text = match (own_order(&deps, &who, order_id).await?, &deps.simulator) {
+            let text = match (
+                own_order(&deps, &who, order_id).await?,
+                &deps.core.simulator,
+            ) {
                 (None, _) => who.t("not-your-order"),
                 (Some(_), None) => who.t("simulate-unavailable"),
                 (Some(order), Some(sim))
@@ -134,12 +137,12 @@ pub async fn on_press(
 }
 
 async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -> HandlerResult {
-    if crate::store::users::is_banned(&deps.store, who.id).await? {
+    if crate::store::users::is_banned(&deps.core.store, who.id).await? {
         bot.send_message(who.chat(), who.t("account-banned"))
             .await?;
         return Ok(());
     }
-    let Some(product) = products::get(&deps.store, product_id)
+    let Some(product) = products::get(&deps.core.store, product_id)
         .await?
         .filter(Product::is_buyable)
     else {
@@ -147,11 +150,13 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
             .await?;
         return Ok(());
     };
-    if product.kind == ProductKind::Items && stock::available(&deps.store, product.id).await? == 0 {
+    if product.kind == ProductKind::Items
+        && stock::available(&deps.core.store, product.id).await? == 0
+    {
         bot.send_message(who.chat(), who.t("sold-out")).await?;
         return Ok(());
     }
-    let choices = match deps.checkout.rails.choices().await {
+    let choices = match deps.core.rails.choices().await {
         Ok(c) if !c.is_empty() => c,
         Ok(_) => {
             bot.send_message(who.chat(), who.t("no-currencies")).await?;
@@ -214,7 +219,7 @@ pub async fn pay_pressed(
 ) -> HandlerResult {
     // An unknown or unavailable choice goes on to checkout, which says why it cannot be paid.
     let needs_phone = matches!(
-        deps.checkout.rails.choice(&code).await,
+        deps.core.rails.choice(&code).await,
         Ok(Some((_, choice))) if choice.needs_phone
     );
     if needs_phone {
@@ -395,7 +400,7 @@ async fn show_address(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> Handler
         ],
     );
     let mut rows = vec![status_row(who, order.id)];
-    if deps.simulator.is_some() {
+    if deps.core.simulator.is_some() {
         caption = format!("{caption}\n\n{}", who.t("sandbox-payment-notice"));
         rows.push(vec![InlineKeyboardButton::callback(
             who.t("button-simulate"),

@@ -15,7 +15,8 @@ use teloxide::prelude::*;
 use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
 pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let list = orders::of_buyer(&deps.store, who.id, orders::BuyerOrders::Purchases, 20).await?;
+    let list =
+        orders::of_buyer(&deps.core.store, who.id, orders::BuyerOrders::Purchases, 20).await?;
     if list.is_empty() {
         bot.send_message(who.chat(), who.t("purchases-empty"))
             .await?;
@@ -63,7 +64,7 @@ pub(super) async fn own_order(
     who: &Who,
     order_id: i64,
 ) -> Result<Option<Order>, crate::store::StoreError> {
-    Ok(orders::get(&deps.store, order_id)
+    Ok(orders::get(&deps.core.store, order_id)
         .await?
         .filter(|o| o.buyer_id == who.id))
 }
@@ -79,7 +80,7 @@ pub(super) async fn status_answer(
         return Ok(who.t("not-your-order"));
     };
     let now = crate::store::now();
-    if !orders::claim_check(&deps.store, order.id, now, CHECK_COOLDOWN_SECS).await? {
+    if !orders::claim_check(&deps.core.store, order.id, now, CHECK_COOLDOWN_SECS).await? {
         return Ok(who.t(&format!("status-{}", order.status)));
     }
     let status = tokio::time::timeout(CHECK_TIMEOUT, check_status(deps, order))
@@ -91,7 +92,7 @@ pub(super) async fn status_answer(
 /// Asks the order's rail where its payment stands now and applies the answer as a notification
 /// would be (a lost one still delivers). Returns the order's status name after that.
 async fn check_status(deps: &Deps, order: Order) -> String {
-    match deps.settler.refresh(&deps.checkout.rails, &order).await {
+    match deps.core.settler.refresh(&deps.core.rails, &order).await {
         Ok(Some(settled)) => settled.status.unwrap_or(order.status).as_str().to_string(),
         Ok(None) => order.status.as_str().to_string(),
         Err(RefreshError::Store(e)) => {
@@ -111,7 +112,7 @@ pub(super) async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64
         .await?
         .filter(|o| o.status == OrderStatus::Finished);
     let product = match &order {
-        Some(o) => products::get(&deps.store, o.product_id).await?,
+        Some(o) => products::get(&deps.core.store, o.product_id).await?,
         None => None,
     };
     let Some(p) = product else {
@@ -133,7 +134,7 @@ pub(super) async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64
             }
         }
         ProductKind::Items => {
-            let item = stock::item_of_order(&deps.store, order_id)
+            let item = stock::item_of_order(&deps.core.store, order_id)
                 .await?
                 .unwrap_or_default();
             bot.send_message(
@@ -157,7 +158,7 @@ pub(super) async fn link(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> 
         .await?
         .filter(|o| o.status == OrderStatus::Finished);
     let product = match &order {
-        Some(o) => products::get(&deps.store, o.product_id).await?,
+        Some(o) => products::get(&deps.core.store, o.product_id).await?,
         None => None,
     };
     let key = product.as_ref().and_then(|p| p.storage_key.clone());

@@ -28,7 +28,7 @@ pub async fn stats(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerRe
         return Ok(());
     };
     let (start, end) = period.window(now());
-    let sales = reports::sales_between(&deps.store, start, end).await?;
+    let sales = reports::sales_between(&deps.core.store, start, end).await?;
     let s = stats::compute(&sales, period, start);
     let period_label = who.t(&format!("stats-period-{}", period.as_str()));
     let mut text = who.tr(
@@ -158,7 +158,7 @@ async fn payments_page(
     let page = page.clamp(0, super::action::MAX_PAGE);
     let offset = Action::offset(page, PAGE_SIZE);
     let (lines, total) =
-        reports::payments(&deps.store, status.as_deref(), PAGE_SIZE, offset).await?;
+        reports::payments(&deps.core.store, status.as_deref(), PAGE_SIZE, offset).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let mut text = who.tr(
         "payments-header",
@@ -233,7 +233,7 @@ async fn payments_page(
 }
 
 async fn payment_detail(bot: &Bot, who: &Who, deps: &Deps, order_id: i64) -> HandlerResult {
-    let Some(p) = reports::payment(&deps.store, order_id).await? else {
+    let Some(p) = reports::payment(&deps.core.store, order_id).await? else {
         bot.send_message(
             who.chat(),
             who.tr("order-unknown", &[("order", order_id.to_string())]),
@@ -264,7 +264,7 @@ async fn payment_detail(bot: &Bot, who: &Who, deps: &Deps, order_id: i64) -> Han
             ("updated", i18n::date(p.updated_at)),
         ],
     );
-    let (history, total) = reports::ipn_history(&deps.store, order_id, HISTORY_LINES).await?;
+    let (history, total) = reports::ipn_history(&deps.core.store, order_id, HISTORY_LINES).await?;
     text = format!("{text}\n\n{}", who.t("payment-history"));
     if history.is_empty() {
         text = format!("{text}\n{}", who.t("payment-history-none"));
@@ -310,8 +310,8 @@ pub async fn payouts(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
     if !is_admin(&bot, &who, &deps).await? {
         return Ok(());
     }
-    let batches = payouts::recent_batches(&deps.store, 5).await?;
-    let recent = payouts::recent(&deps.store, 10).await?;
+    let batches = payouts::recent_batches(&deps.core.store, 5).await?;
+    let recent = payouts::recent(&deps.core.store, 10).await?;
     let mut text = who.t("payouts-header");
     if batches.is_empty() {
         text = format!("{text}\n{}", who.t("payouts-none"));
@@ -355,15 +355,15 @@ pub async fn health(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
         return Ok(());
     }
     let ok = |good: bool| who.t(if good { "health-ok" } else { "health-down" });
-    let provider = match deps.gateway.status().await {
+    let provider = match deps.core.gateway.status().await {
         Ok(()) => ok(true),
         Err(e) => format!("{} ({e})", ok(false)),
     };
-    let database = match deps.store.ping().await {
+    let database = match deps.core.store.ping().await {
         Ok(()) => ok(true),
         Err(e) => format!("{} ({e})", ok(false)),
     };
-    let custody = match &deps.payer {
+    let custody = match &deps.core.payer {
         None => who.t("health-custody-off"),
         Some(p) => match p.api.custody_balances().await {
             Ok(b) => {
@@ -380,7 +380,7 @@ pub async fn health(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             Err(e) => format!("{} ({e})", ok(false)),
         },
     };
-    let pending = outbox::pending_count(&deps.store).await?;
+    let pending = outbox::pending_count(&deps.core.store).await?;
     let mut text = who.tr(
         "health-summary",
         &[
@@ -390,7 +390,7 @@ pub async fn health(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             ("outbox", pending.to_string()),
         ],
     );
-    let runs = job_runs::latest(&deps.store).await?;
+    let runs = job_runs::latest(&deps.core.store).await?;
     if runs.is_empty() {
         text = format!("{text}\n{}", who.t("health-jobs-none"));
     }

@@ -19,7 +19,7 @@ pub const MAX_TITLE: usize = 100;
 pub const MAX_DESCRIPTION: usize = 2000;
 
 pub async fn begin(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) -> HandlerResult {
-    if users::is_banned(&deps.store, who.id).await? {
+    if users::is_banned(&deps.core.store, who.id).await? {
         bot.send_message(who.chat(), who.t("account-banned"))
             .await?;
         return Ok(());
@@ -142,7 +142,7 @@ async fn price_step(
         price_cents: price.0,
         category_id: None,
     };
-    let cats = categories::list(&deps.store).await?;
+    let cats = categories::list(&deps.core.store).await?;
     if cats.is_empty() {
         return ask_kind(&bot, &who, &dialogue, listing).await;
     }
@@ -255,7 +255,7 @@ async fn ask_kind(
 
 async fn summary(who: &Who, deps: &Deps, draft: &Draft) -> Result<String, super::BoxError> {
     let category = match draft.listing.category_id {
-        Some(id) => categories::get(&deps.store, id)
+        Some(id) => categories::get(&deps.core.store, id)
             .await?
             .map(|c| c.name)
             .unwrap_or_default(),
@@ -292,7 +292,7 @@ pub async fn on_press(
     match (action, state) {
         (Action::Sell, _) => begin(bot, who, deps, dialogue).await,
         (Action::PickCategory(id), State::SellCategory { mut listing }) => {
-            match categories::get(&deps.store, id).await? {
+            match categories::get(&deps.core.store, id).await? {
                 Some(c) => {
                     listing.category_id = Some(c.id);
                     ask_kind(&bot, &who, &dialogue, listing).await
@@ -316,7 +316,7 @@ pub async fn on_press(
             Ok(())
         }
         (Action::Publish, State::SellConfirm { .. })
-            if users::is_banned(&deps.store, who.id).await? =>
+            if users::is_banned(&deps.core.store, who.id).await? =>
         {
             dialogue.exit().await?;
             bot.send_message(who.chat(), who.t("account-banned"))
@@ -378,7 +378,7 @@ async fn publish(
         file_name: file.2,
         text_content: text,
     };
-    let id = products::insert(&deps.store, &new, &items).await?;
+    let id = products::insert(&deps.core.store, &new, &items).await?;
     dialogue.exit().await?;
     tracing::info!(
         product_id = id,

@@ -13,7 +13,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 pub async fn list(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let mine = products::by_seller(&deps.store, who.id).await?;
+    let mine = products::by_seller(&deps.core.store, who.id).await?;
     if mine.is_empty() {
         bot.send_message(who.chat(), who.t("myproducts-empty"))
             .await?;
@@ -50,7 +50,7 @@ async fn own(
     deps: &Deps,
     id: i64,
 ) -> Result<Option<Product>, super::BoxError> {
-    match products::get(&deps.store, id).await? {
+    match products::get(&deps.core.store, id).await? {
         Some(p) if p.seller_id == who.id && p.status != "deleted" => Ok(Some(p)),
         _ => {
             bot.send_message(who.chat(), who.t("not-your-product"))
@@ -66,7 +66,7 @@ async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
     };
     let stock_line = match p.kind {
         ProductKind::Items => {
-            let (available, total) = stock::counts(&deps.store, p.id).await?;
+            let (available, total) = stock::counts(&deps.core.store, p.id).await?;
             who.tr(
                 "manage-stock",
                 &[
@@ -136,7 +136,7 @@ pub async fn on_press(
                 return Ok(());
             };
             let next = if p.is_active() { "paused" } else { "active" };
-            products::change(&deps.store, id, who.id, &Change::Status(next)).await?;
+            products::change(&deps.core.store, id, who.id, &Change::Status(next)).await?;
             bot.send_message(
                 who.chat(),
                 who.t(if next == "paused" {
@@ -201,7 +201,7 @@ pub async fn on_press(
             Ok(())
         }
         Action::DeleteConfirmed(id) => {
-            if products::change(&deps.store, id, who.id, &Change::Status("deleted")).await? {
+            if products::change(&deps.core.store, id, who.id, &Change::Status("deleted")).await? {
                 tracing::info!(product_id = id, seller_id = who.id, "product deleted");
                 bot.send_message(who.chat(), who.t("product-deleted"))
                     .await?;
@@ -286,10 +286,10 @@ pub async fn receive_edit(
                 dialogue.exit().await?;
                 return Ok(());
             }
-            let added = stock::restock(&deps.store, id, &upload.items).await?;
+            let added = stock::restock(&deps.core.store, id, &upload.items).await?;
             dialogue.exit().await?;
             if added > 0 {
-                crate::services::sold_out::deliver_after_restock(&deps.settler, id).await?;
+                crate::services::sold_out::deliver_after_restock(&deps.core.settler, id).await?;
             }
             let refused = upload.items.len() as u64 - added + upload.repeated as u64;
             bot.send_message(
@@ -307,7 +307,7 @@ pub async fn receive_edit(
         }
     };
     let replaced_file = matches!(change, Change::File { .. });
-    if !products::change(&deps.store, id, who.id, &change).await? {
+    if !products::change(&deps.core.store, id, who.id, &change).await? {
         dialogue.exit().await?;
         bot.send_message(who.chat(), who.t("not-your-product"))
             .await?;

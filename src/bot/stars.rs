@@ -53,8 +53,8 @@ fn refusal_key(r: Refusal) -> &'static str {
 pub async fn pre_checkout(bot: Bot, q: PreCheckoutQuery, deps: Arc<Deps>) -> HandlerResult {
     let buyer = i64::try_from(q.from.id.0).unwrap_or_default();
     let verdict = stars::may_pay(
-        &deps.store,
-        &deps.checkout.rails,
+        &deps.core.store,
+        &deps.core.rails,
         buyer,
         &q.invoice_payload,
         &q.currency,
@@ -100,7 +100,7 @@ pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
     };
     let mut wait = std::time::Duration::from_millis(200);
     for attempt in 1..=ATTEMPTS {
-        match stars::take_charge(&deps.settler, &bot, &charge).await {
+        match stars::take_charge(&deps.core.settler, &bot, &charge).await {
             Ok(outcome) => {
                 if outcome == Paid::UnknownOrder {
                     tracing::error!(payload = %charge.payload, "Stars payment for no order");
@@ -123,7 +123,7 @@ pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
                         ("error", e.to_string()),
                     ],
                 );
-                for admin in deps.admin_ids.iter() {
+                for admin in deps.core.admins.iter() {
                     if let Err(e) = bot.send_message(ChatId(*admin), text.clone()).await {
                         tracing::error!(admin, error = %e, "could not alert an admin");
                     }

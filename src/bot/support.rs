@@ -12,7 +12,8 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 const RECENT: i64 = 8;
 
 pub async fn paysupport(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let recent = orders::of_buyer(&deps.store, who.id, orders::BuyerOrders::All, RECENT).await?;
+    let recent =
+        orders::of_buyer(&deps.core.store, who.id, orders::BuyerOrders::All, RECENT).await?;
     if recent.is_empty() {
         bot.send_message(who.chat(), who.t("paysupport-no-orders"))
             .await?;
@@ -70,12 +71,12 @@ pub async fn request(
         ("total", order.total.to_string()),
     ];
     let alerts = outbox::to_admins(
-        &deps.admin_ids,
+        &deps.core.admins,
         &format!("paysupport:{}:{hour}", order.id),
         "admin-paysupport",
         &args,
     );
-    outbox::enqueue_now(&deps.store, &alerts).await?;
+    outbox::enqueue_now(&deps.core.store, &alerts).await?;
     tracing::info!(
         order_id = order.id,
         buyer = who.id,
