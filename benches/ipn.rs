@@ -8,15 +8,17 @@
 use axum::body::Body;
 use axum::http::Request;
 use secrecy::SecretString;
+use souk::config::Config;
+use souk::core::{Core, Sandbox};
 use souk::domain::UsdCents;
 use souk::domain::money::CommissionRate;
 use souk::domain::price::Quote;
 use souk::http::{HttpState, router};
 use souk::payments::nowpayments::signature::sign;
-use souk::services::settlement::Settler;
 use souk::store::orders::AttachedPayment;
 use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, users};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -105,13 +107,22 @@ async fn main() {
         }
     }
 
+    // The application's own core over the same database, as the server builds it.
+    let config = Config::from_vars(&HashMap::from([
+        ("TELOXIDE_TOKEN".to_string(), "1:bench".to_string()),
+        ("DATABASE_URL".to_string(), url.clone()),
+        ("NOWPAYMENTS_IPN_SECRET".to_string(), SECRET.to_string()),
+    ]))
+    .unwrap();
+    let sandbox = Sandbox {
+        port: 0,
+        step_delay: Duration::from_secs(1),
+    };
+    let core = Core::build(&config, sandbox).await.unwrap();
     let app = router(HttpState {
-        store: store.clone(),
+        core,
         ipn_secret: SecretString::from(SECRET),
-        settler: Settler::spawn(store.clone(), Arc::new(vec![])),
-        admins: Arc::new(vec![]),
         metrics_token: None,
-        rails: Default::default(),
     });
     let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
     let base = if tcp {

@@ -174,12 +174,9 @@ impl Application {
             broadcaster,
         });
         let http_state = HttpState {
-            store: store.clone(),
+            core: core.clone(),
             ipn_secret: config.ipn_secret.clone(),
-            settler: core.settler.clone(),
-            admins: core.admins.clone(),
             metrics_token: config.metrics_token.clone(),
-            rails: core.rails.clone(),
         };
         Ok(Application {
             core,

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 pub async fn healthz(State(state): State<HttpState>) -> (StatusCode, Json<Value>) {
-    match state.store.ping().await {
+    match state.core.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({"status": "ok", "database": "ok"})),

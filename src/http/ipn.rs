@@ -84,7 +84,12 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         order_id = report.order_id,
         status = %status,
     );
-    let settled = state.settler.settle(report).instrument(span.clone()).await;
+    let settled = state
+        .core
+        .settler
+        .settle(report)
+        .instrument(span.clone())
+        .await;
     let _entered = span.enter();
     match settled {
         Ok(settled) => {
@@ -133,7 +138,7 @@ pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: By
         batch_id = update.batch_withdrawal_id.as_deref().unwrap_or("-"),
         status = %update.status,
     );
-    let applied = updates::apply(&state.store, &state.admins, &update)
+    let applied = updates::apply(&state.core.store, &state.core.admins, &update)
         .instrument(span.clone())
         .await;
     let _entered = span.enter();
@@ -169,7 +174,7 @@ pub async fn rail(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let Some(rail) = state.rails.named(&name) else {
+    let Some(rail) = state.core.rails.named(&name) else {
         return reply(StatusCode::NOT_FOUND, "no such payment rail");
     };
     let notices = match rail.webhook(&headers, &body).await {
@@ -186,7 +191,12 @@ pub async fn rail(
     };
     let mut outcomes = Vec::new();
     for notice in &notices {
-        match state.settler.settle_notice(rail.as_ref(), notice).await {
+        match state
+            .core
+            .settler
+            .settle_notice(rail.as_ref(), notice)
+            .await
+        {
             Ok(settled) if settled.outcome == IpnOutcome::UnknownOrder => {
                 count(rail.name(), "bad_request");
                 tracing::warn!(rail = rail.name(), "webhook for no order of this rail");

@@ -24,7 +24,7 @@ pub async fn metrics(State(state): State<HttpState>, headers: HeaderMap) -> Resp
         }
     }
     let mut gauges = Vec::new();
-    match orders::count_by_status(&state.store).await {
+    match orders::count_by_status(&state.core.store).await {
         Ok(counts) => gauges.extend(
             counts
                 .into_iter()
@@ -32,7 +32,7 @@ pub async fn metrics(State(state): State<HttpState>, headers: HeaderMap) -> Resp
         ),
         Err(e) => tracing::error!(error = %e, "metrics: cannot count orders"),
     }
-    match outbox::pending_count(&state.store).await {
+    match outbox::pending_count(&state.core.store).await {
         Ok(n) => gauges.push(("souk_outbox_pending", Vec::new(), n)),
         Err(e) => tracing::error!(error = %e, "metrics: cannot count the outbox"),
     }

@@ -6,13 +6,10 @@ pub mod ipn;
 pub mod metrics;
 pub mod telegram;
 
-use crate::services::settlement::Settler;
-use crate::store::Store;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use secrecy::SecretString;
-use std::sync::Arc;
 
 /// IPN bodies are small; anything larger is refused with 413 before it is read in full.
 pub const MAX_IPN_BODY: usize = 64 * 1024;
@@ -58,17 +55,12 @@ pub fn harden(router: Router, limits: HttpLimits) -> Router {
 
 #[derive(Clone)]
 pub struct HttpState {
-    pub store: Store,
+    /// The store, the rails (`/ipn/{rail}` webhooks), the admins told of failed payouts, and the
+    /// settler that settles IPNs in batches, exactly once.
+    pub core: crate::core::Core,
     pub ipn_secret: SecretString,
-    /// Settles IPNs in batches, exactly once.
-    pub settler: Settler,
-    /// Wakes the outbox worker after an IPN queued messages.
-    /// Told when a payout fails.
-    pub admins: Arc<Vec<i64>>,
     /// `METRICS_TOKEN`: when set, /metrics wants it as a bearer token.
     pub metrics_token: Option<SecretString>,
-    /// Rails with their own webhook (`/ipn/{rail}`), e.g. NexPay.
-    pub rails: crate::payments::rails::Rails,
 }
 
 pub fn router(state: HttpState) -> Router {
