@@ -1,5 +1,6 @@
-//! Wiring: builds the store, the payment rail, the bot, the HTTP server and the scheduler, runs
-//! them under one runtime and shuts them down cleanly.
+//! The server around the core (`crate::core`): `build_with` builds every part (file store, bot,
+//! HTTP server, outbox worker, jobs, monitor, broadcaster); `run_until` starts them under one
+//! runtime and shuts them down cleanly.
 
 use crate::bot::{self, Deps};
 use crate::config::Config;
@@ -43,9 +44,10 @@ pub struct Application {
     bot: Bot,
     deps: Arc<Deps>,
     http_state: HttpState,
-    default_language: String,
-    payout_cron: String,
-    converter: Option<Converter>,
+    /// The outbox worker.
+    deliverer: Deliverer,
+    /// What the scheduler runs.
+    jobs: crate::jobs::Jobs,
     /// Tells every worker to stop; created early so that broadcasts can watch it.
     stop_tx: watch::Sender<bool>,
     stop_rx: watch::Receiver<bool>,
@@ -178,17 +180,41 @@ impl Application {
             ipn_secret: config.ipn_secret.clone(),
             metrics_token: config.metrics_token.clone(),
         };
+        // Every worker is built here; `run_until` only starts them.
+        let deliverer = Deliverer {
+            store: store.clone(),
+            bot: bot.clone(),
+            wake: store.outbox_queued(),
+            default_language: config.default_language.clone(),
+            files: deps.files.clone(),
+            holder: crate::store::lease::holder_name("outbox"),
+            budget: crate::delivery::budget::SendBudget::new(store.clone()),
+        };
+        let jobs = crate::jobs::Jobs {
+            reconciler: crate::jobs::reconcile::Reconciler {
+                settler: core.settler.clone(),
+                rails: core.rails.clone(),
+            },
+            payouts: core.payer.clone().map(|p| (p, config.payouts.cron.clone())),
+            converter,
+            stars: core
+                .rails
+                .named("stars")
+                .map(|_| crate::jobs::stars::StarsLedger {
+                    settler: core.settler.clone(),
+                    bot: bot.clone(),
+                }),
+        };
         Ok(Application {
             core,
+            deliverer,
+            jobs,
             listener,
             port,
             store,
             bot,
             deps,
             http_state,
-            default_language: config.default_language,
-            payout_cron: config.payouts.cron,
-            converter,
             stop_tx,
             stop_rx,
             webhook: config.webhook,
@@ -237,39 +263,9 @@ impl Application {
                 .await
         });
 
-        let deliverer = Deliverer {
-            store: self.store.clone(),
-            bot: self.bot.clone(),
-            wake: self.store.outbox_queued(),
-            default_language: self.default_language,
-            files: self.deps.files.clone(),
-            holder: crate::store::lease::holder_name("outbox"),
-            budget: crate::delivery::budget::SendBudget::new(self.store.clone()),
-        };
-        let delivery = tokio::spawn(deliverer.run(stop_rx.clone()));
+        let delivery = tokio::spawn(self.deliverer.run(stop_rx.clone()));
 
-        let reconciler = crate::jobs::reconcile::Reconciler {
-            settler: self.core.settler.clone(),
-            rails: self.core.rails.clone(),
-        };
-        let jobs = crate::jobs::Jobs {
-            reconciler,
-            payouts: self
-                .core
-                .payer
-                .clone()
-                .map(|p| (p, self.payout_cron.clone())),
-            converter: self.converter,
-            stars: self
-                .core
-                .rails
-                .named("stars")
-                .map(|_| crate::jobs::stars::StarsLedger {
-                    settler: self.core.settler.clone(),
-                    bot: self.bot.clone(),
-                }),
-        };
-        let mut scheduler = crate::jobs::start(jobs)
+        let mut scheduler = crate::jobs::start(self.jobs)
             .await
             .context("job scheduler failed to start (is PAYOUT_CRON a six-field cron?)")?;
 
