@@ -17,8 +17,8 @@ fluent_templates::static_loader! {
 static EN: LanguageIdentifier = langid!("en");
 static FR: LanguageIdentifier = langid!("fr");
 
-/// The languages souk speaks, as stored per user.
-pub const SUPPORTED: [&str; 2] = ["en", "fr"];
+/// The languages souk speaks, as stored per user (one folder each in `locales/`).
+pub const SUPPORTED: [&str; 2] = crate::config::LANGUAGES;
 
 pub fn is_supported(code: &str) -> bool {
     SUPPORTED.contains(&code)

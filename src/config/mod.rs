@@ -252,7 +252,7 @@ impl Config {
         let default_language = get("DEFAULT_LANGUAGE")
             .unwrap_or_else(|| "en".to_string())
             .to_ascii_lowercase();
-        if !crate::i18n::is_supported(&default_language) {
+        if !LANGUAGES.contains(&default_language.as_str()) {
             return Err(err(
                 "DEFAULT_LANGUAGE",
                 format!("{default_language:?} is not one of en, fr"),
@@ -435,6 +435,9 @@ impl Config {
         self.sandbox || self.nowpayments.is_some()
     }
 }
+
+/// The languages souk speaks (`locales/en`, `locales/fr`): `DEFAULT_LANGUAGE` must be one.
+pub const LANGUAGES: [&str; 2] = ["en", "fr"];
 
 /// A random hex string from the operating system's generator (for the sandbox IPN secret); an
 /// error when the system has none, never a guessable fallback.
