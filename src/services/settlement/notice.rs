@@ -51,10 +51,7 @@ pub(super) async fn vet(
             let Some(order) = order else {
                 return Ok(done(IpnOutcome::UnknownOrder, None));
             };
-            let payment_id = order
-                .payment_id
-                .clone()
-                .unwrap_or_else(|| format!("{}-order-{order_id}", rail.name()));
+            let payment_id = order.payment_id_or_unbilled();
             let asked = match order.pay_amount.as_deref() {
                 Some(amount) => amount.parse().ok(),
                 None => rail.amount_due(&order),

@@ -72,7 +72,17 @@ impl Settler {
         rail: &dyn Rail,
         notice: &Notice,
     ) -> Result<Settled, StoreError> {
-        match vet(&self.store, &self.admins, rail, notice, false).await? {
+        self.settle_vetted(rail, notice, false).await
+    }
+
+    /// Vets a notice (a notification, or the answer to a status check) and settles what it comes to.
+    async fn settle_vetted(
+        &self,
+        rail: &dyn Rail,
+        notice: &Notice,
+        check: bool,
+    ) -> Result<Settled, StoreError> {
+        match vet(&self.store, &self.admins, rail, notice, check).await? {
             Vetted::Report(report) => self.settle(*report).await,
             Vetted::Done(settled) => Ok(settled),
         }
@@ -92,11 +102,9 @@ impl Settler {
         let Some(notice) = rail.check(order).await? else {
             return Ok(None);
         };
-        let settled = match vet(&self.store, &self.admins, rail.as_ref(), &notice, true).await? {
-            Vetted::Report(report) => self.settle(*report).await?,
-            Vetted::Done(settled) => settled,
-        };
-        Ok(Some(settled))
+        Ok(Some(
+            self.settle_vetted(rail.as_ref(), &notice, true).await?,
+        ))
     }
 
     /// Settles a report souk writes itself about `order` (an expiry, a refund, a restock's
@@ -109,10 +117,7 @@ impl Settler {
         paid: Option<Amount>,
         source: &str,
     ) -> Result<Settled, StoreError> {
-        let payment_id = order
-            .payment_id
-            .clone()
-            .unwrap_or_else(|| orders::unbilled_payment_id(order.id));
+        let payment_id = order.payment_id_or_unbilled();
         let report = PaymentReport::own(order.id, &payment_id, status, paid, source, None);
         self.settle(report).await
     }

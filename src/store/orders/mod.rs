@@ -38,6 +38,14 @@ impl Order {
         Some(at.timestamp())
     }
 
+    /// The payment a report about this order names: its rail's, or the placeholder of an order
+    /// never billed (which a payment attached later replaces).
+    pub fn payment_id_or_unbilled(&self) -> String {
+        self.payment_id
+            .clone()
+            .unwrap_or_else(|| unbilled_payment_id(self.id))
+    }
+
     /// Whether the rail's expiry date is behind `now` (false without one).
     pub fn is_past_expiry(&self, now: i64) -> bool {
         self.expiry().is_some_and(|at| now > at)
@@ -150,7 +158,7 @@ pub async fn mark_sandbox_in(conn: &mut Conn, order_id: i64) -> Result<(), Store
 }
 
 /// The payment id an order never billed gets when it lapses (a Stars invoice left unpaid).
-pub fn unbilled_payment_id(order_id: i64) -> String {
+fn unbilled_payment_id(order_id: i64) -> String {
     format!("{UNBILLED_PREFIX}{order_id}")
 }
 
