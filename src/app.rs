@@ -40,7 +40,6 @@ pub struct Application {
     core: Core,
     listener: TcpListener,
     port: u16,
-    store: Store,
     bot: Bot,
     deps: Arc<Deps>,
     http_state: HttpState,
@@ -125,11 +124,6 @@ impl Application {
             files: files.clone(),
             bot: bot.clone(),
         };
-        if core.payer.is_none() {
-            tracing::warn!(
-                "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
-            );
-        }
         let converter = match (&core.payer, config.auto_convert) {
             (Some(p), true) => Some(Converter::for_payer(p)),
             _ => None,
@@ -211,7 +205,6 @@ impl Application {
             jobs,
             listener,
             port,
-            store,
             bot,
             deps,
             http_state,
@@ -231,7 +224,7 @@ impl Application {
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.core.store
     }
 
     /// What the application shares with the command line and the tests.
@@ -276,7 +269,7 @@ impl Application {
         tokio::spawn(self.deps.broadcaster.clone().resume_loop());
         let sweeper = self.deps.file_copies.clone();
         tokio::spawn(async move { sweeper.sweep().await });
-        let dialogue_store = DialogueStore::<bot::state::State>::new(self.store.clone());
+        let dialogue_store = DialogueStore::<bot::state::State>::new(self.core.store.clone());
         let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
             .dependencies(dptree::deps![self.deps.clone(), dialogue_store])
             .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
@@ -359,7 +352,7 @@ impl Application {
         let _ = delivery.await;
         let _ = server.await;
         let _ = bot_task.await;
-        self.store.close().await;
+        self.core.store.close().await;
         tracing::info!("stopped");
         Ok(())
     }

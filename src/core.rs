@@ -59,6 +59,11 @@ impl Core {
             tracing::info!("mobile money (Wave, Orange Money) is offered through NexPay");
         }
         let payer = Payer::from_config(config, store.clone())?;
+        if payer.is_none() {
+            tracing::warn!(
+                "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
+            );
+        }
         let admins = Arc::new(config.admin_ids.clone());
         Ok(Core {
             settler: Settler::spawn(store.clone(), admins.clone()),

@@ -23,12 +23,7 @@ use teloxide::types::{
 };
 
 pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
-    let Some(product) = products::get(&deps.core.store, id)
-        .await?
-        .filter(Product::is_buyable)
-    else {
-        bot.send_message(who.chat(), who.t("product-unavailable"))
-            .await?;
+    let Some(product) = buyable(&bot, &who, &deps, id).await? else {
         return Ok(());
     };
     let quote = deps.checkout.quote(&product);
@@ -136,18 +131,30 @@ pub async fn on_press(
     }
 }
 
+/// The product, when it can still be bought; else the buyer is told it is unavailable.
+async fn buyable(
+    bot: &Bot,
+    who: &Who,
+    deps: &Deps,
+    id: i64,
+) -> Result<Option<Product>, super::BoxError> {
+    let product = products::get(&deps.core.store, id)
+        .await?
+        .filter(Product::is_buyable);
+    if product.is_none() {
+        bot.send_message(who.chat(), who.t("product-unavailable"))
+            .await?;
+    }
+    Ok(product)
+}
+
 async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -> HandlerResult {
     if crate::store::users::is_banned(&deps.core.store, who.id).await? {
         bot.send_message(who.chat(), who.t("account-banned"))
             .await?;
         return Ok(());
     }
-    let Some(product) = products::get(&deps.core.store, product_id)
-        .await?
-        .filter(Product::is_buyable)
-    else {
-        bot.send_message(who.chat(), who.t("product-unavailable"))
-            .await?;
+    let Some(product) = buyable(&bot, &who, &deps, product_id).await? else {
         return Ok(());
     };
     if product.kind == ProductKind::Items

@@ -199,22 +199,18 @@ impl Store {
     /// A transaction that will write. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
     /// so two writers queue on busy_timeout instead of failing when a read turns into a write.
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
-        Ok(match self.backend {
+        let (tx, lane) = match self.backend {
             Backend::Sqlite => {
                 let lane = self.write_lane.clone().lock_owned().await;
-                WriteTx {
-                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-                    _lane: Some(lane),
-                    outbox_queued: self.outbox_queued.clone(),
-                    queued: false,
-                }
+                (self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(lane))
             }
-            Backend::Postgres => WriteTx {
-                tx: self.pool.begin().await?,
-                _lane: None,
-                outbox_queued: self.outbox_queued.clone(),
-                queued: false,
-            },
+            Backend::Postgres => (self.pool.begin().await?, None),
+        };
+        Ok(WriteTx {
+            tx,
+            _lane: lane,
+            outbox_queued: self.outbox_queued.clone(),
+            queued: false,
         })
     }
 
