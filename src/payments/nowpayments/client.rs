@@ -22,33 +22,19 @@ impl NowPaymentsClient {
             transport: Transport::new(base, api_key),
         }
     }
-
-    async fn call_once(
-        &self,
-        method: Method,
-        path: &str,
-        json_body: Option<String>,
-    ) -> Result<String, GatewayError> {
-        self.transport
-            .call_once(method, path, json_body, None)
-            .await
-    }
-
-    async fn get(&self, path: &str) -> Result<String, GatewayError> {
-        self.transport.get(path).await
-    }
 }
 
 #[async_trait]
 impl PaymentGateway for NowPaymentsClient {
     async fn status(&self) -> Result<(), GatewayError> {
-        self.call_once(Method::GET, "/status", None)
+        self.transport
+            .call_once(Method::GET, "/status", None, None)
             .await
             .map(|_| ())
     }
 
     async fn currencies(&self) -> Result<Vec<String>, GatewayError> {
-        let body: CurrenciesBody = parse(&self.get("/currencies").await?)?;
+        let body: CurrenciesBody = parse(&self.transport.get("/currencies").await?)?;
         Ok(body
             .currencies
             .into_iter()
@@ -60,7 +46,7 @@ impl PaymentGateway for NowPaymentsClient {
         let path = format!(
             "/min-amount?currency_from={pay_currency}&currency_to={pay_currency}&fiat_equivalent=usd"
         );
-        let body: MinAmountBody = parse(&self.get(&path).await?)?;
+        let body: MinAmountBody = parse(&self.transport.get(&path).await?)?;
         Ok(MinAmount {
             usd: body.fiat_equivalent,
         })
@@ -78,7 +64,10 @@ impl PaymentGateway for NowPaymentsClient {
         };
         let body =
             serde_json::to_string(&body).map_err(|e| GatewayError::BadResponse(e.to_string()))?;
-        let text = self.call_once(Method::POST, "/payment", Some(body)).await?;
+        let text = self
+            .transport
+            .call_once(Method::POST, "/payment", Some(body), None)
+            .await?;
         let created: CreatedPaymentBody = parse(&text)?;
         let pay_amount = created
             .pay_amount
@@ -98,7 +87,8 @@ impl PaymentGateway for NowPaymentsClient {
     ) -> Result<AddressCheck, GatewayError> {
         let body = serde_json::json!({ "address": address, "currency": currency }).to_string();
         match self
-            .call_once(Method::POST, "/payout/validate-address", Some(body))
+            .transport
+            .call_once(Method::POST, "/payout/validate-address", Some(body), None)
             .await
         {
             // NOWPayments answers the plain text OK (sometimes quoted) when the address is valid.
@@ -118,6 +108,7 @@ impl PaymentGateway for NowPaymentsClient {
 
     async fn payment_status(&self, payment_id: &str) -> Result<PaymentReport, GatewayError> {
         let text = self
+            .transport
             .get(&format!("/payment/{}", path_id(payment_id)?))
             .await?;
         PaymentStatusBody::read(&text, true).map_err(GatewayError::BadResponse)

@@ -121,26 +121,6 @@ impl Custody {
         }
     }
 
-    async fn call_once(
-        &self,
-        method: Method,
-        path: &str,
-        json_body: Option<String>,
-        bearer: Option<&SecretString>,
-    ) -> Result<String, GatewayError> {
-        self.transport
-            .call_once(method, path, json_body, bearer)
-            .await
-    }
-
-    async fn get_with(
-        &self,
-        path: &str,
-        bearer: Option<&SecretString>,
-    ) -> Result<String, GatewayError> {
-        self.transport.get_with(path, bearer).await
-    }
-
     /// The cached JWT, or a new one from `POST /auth` when it is old, missing or `renew`.
     async fn jwt(&self, renew: bool) -> Result<SecretString, GatewayError> {
         let login = &self.login;
@@ -166,6 +146,7 @@ impl Custody {
         })
         .map_err(|e| GatewayError::BadResponse(e.to_string()))?;
         let text = self
+            .transport
             .call_once(Method::POST, "/auth", Some(body), None)
             .await?;
         let token = SecretString::from(parse::<Token>(&text)?.token);
@@ -189,9 +170,10 @@ impl Custody {
         loop {
             let jwt = self.jwt(renew).await?;
             let result = if method == Method::GET {
-                self.get_with(path, Some(&jwt)).await
+                self.transport.get_with(path, Some(&jwt)).await
             } else {
-                self.call_once(method.clone(), path, body.clone(), Some(&jwt))
+                self.transport
+                    .call_once(method.clone(), path, body.clone(), Some(&jwt))
                     .await
             };
             match result {
@@ -309,7 +291,7 @@ impl Custody {
             path_id(from)?,
             path_id(to)?
         );
-        let text = self.get_with(&path, None).await?;
+        let text = self.transport.get_with(&path, None).await?;
         Ok(parse::<Min>(&text)?.min_amount)
     }
 
