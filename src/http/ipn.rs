@@ -75,14 +75,12 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
             return reply(StatusCode::BAD_REQUEST, "not a payment notification");
         }
     };
-    let payment_id = report.payment_id.clone();
-    let status = report.status.as_str().to_string();
-    // Everything logged while this IPN is settled carries its ids.
+    // Everything logged about this IPN, here and while it is settled, carries its ids.
     let span = tracing::info_span!(
         "ipn",
-        payment_id = %payment_id,
+        payment_id = %report.payment_id,
         order_id = report.order_id,
-        status = %status,
+        status = %report.status.as_str(),
     );
     let settled = state
         .core
@@ -95,8 +93,6 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         Ok(settled) => {
             count("payment", settled.outcome.as_str());
             tracing::info!(
-                payment_id,
-                status,
                 order_id = settled.order_id,
                 outcome = settled.outcome.as_str(),
                 "IPN"
@@ -108,7 +104,7 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         }
         Err(e) => {
             count("payment", "error");
-            tracing::error!(payment_id, error = %e, "IPN not applied");
+            tracing::error!(error = %e, "IPN not applied");
             reply(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "temporarily unable to process",
