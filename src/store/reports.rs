@@ -14,12 +14,11 @@ pub async fn sales_between(store: &Store, from: i64, to: i64) -> Result<Vec<Sale
     let rows = sqlx::query(
         "SELECT o.seller_id, COALESCE(u.username, u.first_name, '') AS seller_name, o.price_cents, \
          o.commission_cents, o.total_cents, o.pay_currency, l.created_at AS sold_at, \
-         (SELECT e.paid FROM ipn_events e WHERE e.order_id = o.id AND e.payment_status = 'finished' \
-          ORDER BY e.id DESC LIMIT 1) AS paid, \
-         (SELECT e.outcome_amount FROM ipn_events e WHERE e.order_id = o.id \
-          AND e.payment_status = 'finished' ORDER BY e.id DESC LIMIT 1) AS outcome_amount \
+         e.paid, e.outcome_amount \
          FROM orders o JOIN ledger_entries l ON l.order_id = o.id AND l.kind = 'sale' \
          LEFT JOIN users u ON u.id = o.seller_id \
+         LEFT JOIN ipn_events e ON e.id = (SELECT MAX(f.id) FROM ipn_events f \
+           WHERE f.order_id = o.id AND f.payment_status = 'finished') \
          WHERE o.status = 'finished' AND l.created_at >= $1 AND l.created_at < $2 ORDER BY l.created_at",
     )
     .bind(from)
