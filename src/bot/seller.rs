@@ -62,8 +62,8 @@ fn text(msg: &Message) -> Option<&str> {
 }
 
 async fn title(bot: Bot, who: Who, msg: Message, dialogue: ChatDialogue) -> HandlerResult {
-    match valid_title(text(&msg)) {
-        Some(t) => {
+    match title_of(&who, text(&msg)) {
+        Ok(t) => {
             dialogue.update(State::SellDescription { title: t }).await?;
             bot.send_message(
                 who.chat(),
@@ -74,12 +74,8 @@ async fn title(bot: Bot, who: Who, msg: Message, dialogue: ChatDialogue) -> Hand
             )
             .await?;
         }
-        None => {
-            bot.send_message(
-                who.chat(),
-                who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]),
-            )
-            .await?;
+        Err(reply) => {
+            bot.send_message(who.chat(), reply).await?;
         }
     }
     Ok(())
@@ -93,8 +89,8 @@ async fn description(
     dialogue: ChatDialogue,
     title: String,
 ) -> HandlerResult {
-    match valid_description(text(&msg)) {
-        Some(d) => {
+    match description_of(&who, text(&msg)) {
+        Ok(d) => {
             dialogue
                 .update(State::SellPrice {
                     title,
@@ -107,15 +103,8 @@ async fn description(
             )
             .await?;
         }
-        None => {
-            bot.send_message(
-                who.chat(),
-                who.tr(
-                    "sell-description-invalid",
-                    &[("max", MAX_DESCRIPTION.to_string())],
-                ),
-            )
-            .await?;
+        Err(reply) => {
+            bot.send_message(who.chat(), reply).await?;
         }
     }
     Ok(())
@@ -200,14 +189,23 @@ async fn confirm_pending(bot: Bot, who: Who, _draft: Draft) -> HandlerResult {
     Ok(())
 }
 
-pub fn valid_title(text: Option<&str>) -> Option<String> {
+/// The title typed, or the message explaining why it is refused.
+pub fn title_of(who: &Who, text: Option<&str>) -> Result<String, String> {
     text.filter(|t| !t.is_empty() && t.chars().count() <= MAX_TITLE)
         .map(String::from)
+        .ok_or_else(|| who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]))
 }
 
-pub fn valid_description(text: Option<&str>) -> Option<String> {
+/// The description typed, or the message explaining why it is refused.
+pub fn description_of(who: &Who, text: Option<&str>) -> Result<String, String> {
     text.filter(|d| !d.is_empty() && d.chars().count() <= MAX_DESCRIPTION)
         .map(String::from)
+        .ok_or_else(|| {
+            who.tr(
+                "sell-description-invalid",
+                &[("max", MAX_DESCRIPTION.to_string())],
+            )
+        })
 }
 
 /// The price typed, or the message explaining why it is refused.

@@ -233,28 +233,17 @@ pub async fn receive_edit(
                 return Ok(());
             }
         },
-        EditField::Title => match seller::valid_title(text) {
-            Some(t) => Change::Title(t),
-            None => {
-                bot.send_message(
-                    who.chat(),
-                    who.tr("sell-title-invalid", &[("max", MAX_TITLE.to_string())]),
-                )
-                .await?;
+        EditField::Title => match seller::title_of(&who, text) {
+            Ok(t) => Change::Title(t),
+            Err(reply) => {
+                bot.send_message(who.chat(), reply).await?;
                 return Ok(());
             }
         },
-        EditField::Description => match seller::valid_description(text) {
-            Some(d) => Change::Description(d),
-            None => {
-                bot.send_message(
-                    who.chat(),
-                    who.tr(
-                        "sell-description-invalid",
-                        &[("max", MAX_DESCRIPTION.to_string())],
-                    ),
-                )
-                .await?;
+        EditField::Description => match seller::description_of(&who, text) {
+            Ok(d) => Change::Description(d),
+            Err(reply) => {
+                bot.send_message(who.chat(), reply).await?;
                 return Ok(());
             }
         },
