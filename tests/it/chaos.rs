@@ -39,12 +39,7 @@ async fn an_ipn_storm_through_two_kills_and_a_failing_telegram_delivers_each_fil
     let seller = TgUser::new(15_001, "en");
     let file = "BQACAgChaos";
     let buyers: Vec<TgUser> = (0..10).map(|i| TgUser::new(15_100 + i, "en")).collect();
-    let mut bodies = Vec::new();
-    for p in buyers_at_payment(&shop, &seller, file, &buyers).await {
-        bodies.push(np.ipn_body(&p.payment_id, "confirming", &p.pay_amount));
-        bodies.push(np.ipn_body(&p.payment_id, "finished", &p.pay_amount));
-        bodies.push(np.ipn_body(&p.payment_id, "finished", &p.pay_amount));
-    }
+    let bodies = np.storm(&buyers_at_payment(&shop, &seller, file, &buyers).await, 2);
     // Telegram fails the buyers' sends through the kills: 500s (teloxide then waits 10 s) for
     // some, 429s for the others; none is accepted in the instant souk dies.
     for (i, buyer) in buyers.iter().enumerate() {

@@ -80,13 +80,7 @@ async fn two_replicas_on_one_database_survive_an_ipn_storm_and_a_kill() {
     for buyer in &buyers {
         tg.fail_chat(buyer.id, 10_000, 429, "Too Many Requests: retry after 1");
     }
-    let mut bodies = Vec::new();
-    for p in &payments {
-        bodies.push(np.ipn_body(&p.payment_id, "confirming", &p.pay_amount));
-        for _ in 0..3 {
-            bodies.push(np.ipn_body(&p.payment_id, "finished", &p.pay_amount));
-        }
-    }
+    let mut bodies = np.storm(&payments, 3);
     shuffle(&mut bodies);
     let http = reqwest::Client::new();
     let store = souk::store::Store::connect(&setup.database_url)

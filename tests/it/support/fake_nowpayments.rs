@@ -193,6 +193,19 @@ impl FakeNowPayments {
         self.state().delays.push((path_prefix.to_owned(), d));
     }
 
+    /// A retry storm's IPN bodies, in order: for each payment `confirming`, then `finished`
+    /// `finished_times` times (NOWPayments repeats what it was not sure got through).
+    pub fn storm(&self, payments: &[FakePayment], finished_times: usize) -> Vec<String> {
+        let mut bodies = Vec::new();
+        for p in payments {
+            bodies.push(self.ipn_body(&p.payment_id, "confirming", &p.pay_amount));
+            for _ in 0..finished_times {
+                bodies.push(self.ipn_body(&p.payment_id, "finished", &p.pay_amount));
+            }
+        }
+        bodies
+    }
+
     /// The payment IPN body NOWPayments would POST for this payment in `status`, byte for byte:
     /// its key order, numbers as raw text. Sign it with the app's own signer.
     pub fn ipn_body(&self, payment_id: &str, status: &str, actually_paid: &str) -> String {
