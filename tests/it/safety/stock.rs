@@ -13,8 +13,12 @@ use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, stock, users};
 
 fn report(order_id: i64, total: UsdCents, status: &str) -> PaymentReport {
+    report_of("9100", order_id, total, status)
+}
+
+fn report_of(payment: &str, order_id: i64, total: UsdCents, status: &str) -> PaymentReport {
     let raw = format!(
-        r#"{{"payment_id":9100,"payment_status":"{status}","pay_address":"bc1q","price_amount":{total},"price_currency":"usd","pay_amount":0.0004,"actually_paid":0.0004,"pay_currency":"btc","order_id":"{order_id}"}}"#
+        r#"{{"payment_id":{payment},"payment_status":"{status}","pay_address":"bc1q","price_amount":{total},"price_currency":"usd","pay_amount":0.0004,"actually_paid":0.0004,"pay_currency":"btc","order_id":"{order_id}"}}"#
     );
     PaymentStatusBody::read(&raw, false).unwrap()
 }
@@ -52,25 +56,37 @@ async fn one_key_shop(key: &str) -> (Store, i64, Quote, Option<tempfile::TempDir
     (store, product, quote, dir)
 }
 
-#[tokio::test]
-async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
-    let (store, product, quote, _dir) = one_key_shop("KEY-ONLY-ONE").await;
+/// The buyer's order of the product, its item reserved and its payment `payment` attached; and
+/// the item reserved.
+async fn order_paying(
+    store: &Store,
+    product: i64,
+    quote: Quote,
+    payment: &str,
+) -> (i64, Option<String>) {
     let mut tx = store.write().await.unwrap();
     let order = orders::insert_created_in(&mut tx, 2, product, 1, quote, "btc")
         .await
         .unwrap();
     let item = stock::reserve(&mut tx, product, order).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(item.as_deref(), Some("KEY-ONLY-ONE"));
     let attached = AttachedPayment {
-        payment_id: "9100",
+        payment_id: payment,
         pay_address: "bc1q",
         pay_amount: "0.0004",
         expires_at: None,
     };
-    orders::attach_payment(&store, order, &attached)
+    orders::attach_payment(store, order, &attached)
         .await
         .unwrap();
+    (order, item)
+}
+
+#[tokio::test]
+async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
+    let (store, product, quote, _dir) = one_key_shop("KEY-ONLY-ONE").await;
+    let (order, item) = order_paying(&store, product, quote, "9100").await;
+    assert_eq!(item.as_deref(), Some("KEY-ONLY-ONE"));
 
     let batch = [
         report(order, quote.total, "expired"),
@@ -290,32 +306,10 @@ mod dust {
 #[tokio::test]
 async fn late_money_refunded_in_the_same_batch_debits_nobody() {
     let (store, product, quote, _dir) = one_key_shop("THE-KEY").await;
-    let order_paying = |payment: &'static str| {
-        let store = store.clone();
-        async move {
-            let mut tx = store.write().await.unwrap();
-            let order = orders::insert_created_in(&mut tx, 2, product, 1, quote, "btc")
-                .await
-                .unwrap();
-            stock::reserve(&mut tx, product, order).await.unwrap();
-            tx.commit().await.unwrap();
-            let attached = AttachedPayment {
-                payment_id: payment,
-                pay_address: "bc1q",
-                pay_amount: "0.0004",
-                expires_at: None,
-            };
-            orders::attach_payment(&store, order, &attached)
-                .await
-                .unwrap();
-            order
-        }
-    };
-    let late = order_paying("9100").await;
+    let (late, _) = order_paying(&store, product, quote, "9100").await;
     settlement::apply_many(&store, &[], &[report(late, quote.total, "expired")]).await;
-    let other = order_paying("9101").await;
-    let finished = report(other, quote.total, "finished");
-    let finished = PaymentStatusBody::read(&finished.raw.replace("9100", "9101"), false).unwrap();
+    let (other, _) = order_paying(&store, product, quote, "9101").await;
+    let finished = report_of("9101", other, quote.total, "finished");
     settlement::apply_many(&store, &[], &[finished]).await;
 
     let batch = [
