@@ -132,7 +132,6 @@ impl Application {
             (config.crypto() && !config.sandbox()).then(|| crate::jobs::monitor::ProviderMonitor {
                 store: store.clone(),
                 gateway: core.gateway.clone(),
-                admins: core.admins.clone(),
                 every: tuning.provider_check.0,
                 down_after: tuning.provider_check.1,
             });

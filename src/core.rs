@@ -23,7 +23,6 @@ pub struct Core {
     /// Present in sandbox mode only (its "Simulate payment" button).
     pub simulator: Option<Arc<Simulator>>,
     pub rails: Rails,
-    pub admins: Arc<Vec<i64>>,
     /// The one door every payment report goes through.
     pub settler: Settler,
     /// Present when payouts are configured (NOWPayments login and 2FA secret).
@@ -42,7 +41,9 @@ pub struct Sandbox {
 impl Core {
     /// Opens the database and builds the rails, the settler and the payer.
     pub async fn build(config: &Config, sandbox: Sandbox) -> anyhow::Result<Core> {
-        let store = open_store(&config.database_url).await?;
+        let store = open_store(&config.database_url)
+            .await?
+            .with_admins(&config.admin_ids);
         let (gateway, simulator) = gateway(config, sandbox);
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
             simulator
@@ -64,16 +65,19 @@ impl Core {
                 "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET to pay sellers"
             );
         }
-        let admins = Arc::new(config.admin_ids.clone());
         Ok(Core {
-            settler: Settler::spawn(store.clone(), admins.clone()),
+            settler: Settler::spawn(store.clone()),
             store,
             gateway,
             simulator,
             rails,
-            admins,
             payer,
         })
+    }
+
+    /// The admins' chats (`ADMIN_IDS`): their commands, and the alerts the store queues for them.
+    pub fn admins(&self) -> &[i64] {
+        self.store.admins()
     }
 }
 

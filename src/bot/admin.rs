@@ -14,7 +14,7 @@ const MAX_CATEGORY_NAME: usize = 40;
 
 /// Refuses politely (and logs) when the user is not an admin.
 pub(super) async fn is_admin(bot: &Bot, who: &Who, deps: &Deps) -> Result<bool, super::BoxError> {
-    if deps.core.admins.contains(&who.id) {
+    if deps.core.admins().contains(&who.id) {
         return Ok(true);
     }
     tracing::warn!(user_id = who.id, "admin command refused");

@@ -24,7 +24,7 @@ pub async fn ban(bot: Bot, who: Who, deps: Arc<Deps>, args: &str, banned: bool) 
     }
     let text = match id_arg(args) {
         None => who.t(if banned { "ban-usage" } else { "unban-usage" }),
-        Some(id) if deps.core.admins.contains(&id) => who.t("ban-admin"),
+        Some(id) if deps.core.admins().contains(&id) => who.t("ban-admin"),
         Some(id) if users::set_banned(&deps.core.store, id, banned).await? => {
             tracing::warn!(admin = who.id, user = id, banned, "ban changed");
             who.tr(

@@ -123,7 +123,7 @@ pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
                         ("error", e.to_string()),
                     ],
                 );
-                for admin in deps.core.admins.iter() {
+                for admin in deps.core.admins().iter() {
                     if let Err(e) = bot.send_message(ChatId(*admin), text.clone()).await {
                         tracing::error!(admin, error = %e, "could not alert an admin");
                     }

@@ -71,12 +71,11 @@ pub async fn request(
         ("total", order.total.to_string()),
     ];
     let alerts = outbox::to_admins(
-        &deps.core.admins,
         &format!("paysupport:{}:{hour}", order.id),
         "admin-paysupport",
         &args,
     );
-    outbox::enqueue_now(&deps.core.store, &alerts).await?;
+    outbox::enqueue_now(&deps.core.store, &[alerts]).await?;
     tracing::info!(
         order_id = order.id,
         buyer = who.id,

@@ -134,7 +134,7 @@ pub async fn payout(State(state): State<HttpState>, headers: HeaderMap, body: By
         batch_id = update.batch_withdrawal_id.as_deref().unwrap_or("-"),
         status = %update.status,
     );
-    let applied = updates::apply(&state.core.store, &state.core.admins, &update)
+    let applied = updates::apply(&state.core.store, &update)
         .instrument(span.clone())
         .await;
     let _entered = span.enter();

@@ -19,7 +19,6 @@ pub struct Converter {
     pub api: Arc<Custody>,
     /// The payout coin everything is converted into.
     pub currency: String,
-    pub admins: Arc<Vec<i64>>,
     /// Pause between two status checks.
     pub poll_every: Duration,
 }
@@ -55,7 +54,6 @@ impl Converter {
             store: payer.store.clone(),
             api: payer.api.clone(),
             currency: payer.currency.clone(),
-            admins: payer.admins.clone(),
             poll_every: POLL_EVERY,
         }
     }
@@ -183,12 +181,11 @@ impl Converter {
             ),
         ];
         let queued = outbox::to_admins(
-            &self.admins,
             &format!("conversion-report:{run}"),
             "admin-conversion-report",
             &args,
         );
-        outbox::enqueue_now(&self.store, &queued).await?;
+        outbox::enqueue_now(&self.store, &[queued]).await?;
         Ok(())
     }
 }

@@ -28,14 +28,32 @@ pub fn hour_slot(now: chrono::DateTime<Utc>) -> String {
 }
 
 /// Runs `job` for `slot` if this process wins the claim; returns whether it ran. A failed run
-/// is reported to `admins`.
-pub async fn run_claimed<F, Fut, T, E>(
+/// is reported to the admins.
+pub async fn run_claimed<F, Fut, T, E>(store: &Store, job: &str, slot: &str, work: F) -> bool
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    T: std::fmt::Display,
+    E: std::fmt::Display,
+{
+    match claim_and_run(store, job, slot, work).await {
+        None => false,
+        Some(Ok(())) => true,
+        Some(Err(e)) => {
+            alert_admins(store, job, slot, &e).await;
+            true
+        }
+    }
+}
+
+/// Runs `job` for `slot` if this process wins the claim, and records how it went; `None` when
+/// another process holds the slot. The caller decides who hears of a failure.
+async fn claim_and_run<F, Fut, T, E>(
     store: &Store,
-    admins: &[i64],
     job: &str,
     slot: &str,
     work: F,
-) -> bool
+) -> Option<Result<(), String>>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<T, E>>,
@@ -46,48 +64,46 @@ where
         Ok(true) => {}
         Ok(false) => {
             tracing::debug!(job, slot, "slot already claimed by another process");
-            return false;
+            return None;
         }
         Err(e) => {
             tracing::error!(job, slot, error = %e, "could not claim job slot");
-            return false;
+            return None;
         }
     }
-    let outcome = match work()
+    let (outcome, result) = match work()
         .await
         .map(|x| x.to_string())
         .map_err(|e| e.to_string())
     {
         Ok(summary) => {
             tracing::info!(job, slot, %summary, "job done");
-            summary
+            (summary, Ok(()))
         }
         Err(e) => {
             tracing::error!(job, slot, error = %e, "job failed");
-            alert_admins(store, admins, job, slot, &e).await;
-            format!("failed: {e}")
+            (format!("failed: {e}"), Err(e))
         }
     };
     if let Err(e) = job_runs::finish(store, job, slot, &outcome).await {
         tracing::error!(job, slot, error = %e, "could not record job outcome");
     }
-    true
+    Some(result)
 }
 
 /// Tells the admins a job run failed (once per job and slot, whichever replica ran it).
-async fn alert_admins(store: &Store, admins: &[i64], job: &str, slot: &str, error: &str) {
+async fn alert_admins(store: &Store, job: &str, slot: &str, error: &str) {
     let args = [
         ("job", job.to_string()),
         ("slot", slot.to_string()),
         ("error", error.to_string()),
     ];
-    let queued = outbox::to_admins(
-        admins,
+    let alert = outbox::to_admins(
         &format!("job-failed:{job}:{slot}"),
         "admin-job-failed",
         &args,
     );
-    if let Err(e) = outbox::enqueue_now(store, &queued).await {
+    if let Err(e) = outbox::enqueue_now(store, &[alert]).await {
         tracing::error!(job, error = %e, "could not alert the admins");
     }
 }
@@ -116,19 +132,15 @@ pub struct Jobs {
 /// Runs the reconciliation of the minute of `now` (the cron's firing time), if no process ran
 /// it yet.
 pub async fn reconcile_slot(r: &reconcile::Reconciler, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(
-        r.settler.store(),
-        r.settler.admins(),
-        "reconcile",
-        &minute_slot(now),
-        || r.run(now.timestamp()),
-    )
+    run_claimed(r.settler.store(), "reconcile", &minute_slot(now), || {
+        r.run(now.timestamp())
+    })
     .await
 }
 
 /// Runs the daily pruning for the day of `now`, if no process ran it yet.
-pub async fn prune_slot(store: &Store, admins: &[i64], now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(store, admins, "prune", &day_slot(now), || {
+pub async fn prune_slot(store: &Store, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(store, "prune", &day_slot(now), || {
         crate::store::retention::prune(store, now.timestamp())
     })
     .await
@@ -136,28 +148,23 @@ pub async fn prune_slot(store: &Store, admins: &[i64], now: chrono::DateTime<Utc
 
 /// Runs the Stars ledger check of the minute of `now`, if no process ran it yet.
 pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(
-        s.settler.store(),
-        s.settler.admins(),
-        "stars-ledger",
-        &minute_slot(now),
-        || s.run(),
-    )
+    run_claimed(s.settler.store(), "stars-ledger", &minute_slot(now), || {
+        s.run()
+    })
     .await
 }
 
 /// Runs the payout run of the minute of `now` (the cron's firing time), if no process ran it yet.
 pub async fn payout_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
     // A payout run tells the admins how it ended itself.
-    run_claimed(&p.store, &[], "payout", &minute_slot(now), || {
-        p.run("schedule")
-    })
-    .await
+    claim_and_run(&p.store, "payout", &minute_slot(now), || p.run("schedule"))
+        .await
+        .is_some()
 }
 
 /// Runs the hourly payout check for the hour of `now`, if no process ran it yet.
 pub async fn payout_poll_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&p.store, &p.admins, "payout-poll", &hour_slot(now), || {
+    run_claimed(&p.store, "payout-poll", &hour_slot(now), || {
         p.poll(now.timestamp())
     })
     .await
@@ -165,7 +172,7 @@ pub async fn payout_poll_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
 
 /// Runs the daily conversion for the day of `now`, if no process ran it yet.
 pub async fn convert_slot(c: &convert::Converter, now: chrono::DateTime<Utc>) -> bool {
-    run_claimed(&c.store, &c.admins, "convert", &day_slot(now), || c.run()).await
+    run_claimed(&c.store, "convert", &day_slot(now), || c.run()).await
 }
 
 /// Adds a job; `work` gets the firing time and claims its slot itself.
@@ -191,7 +198,7 @@ pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
     let settler = jobs.reconciler.settler.clone();
     add(&scheduler, PRUNE_CRON, move |now| {
         let settler = settler.clone();
-        async move { prune_slot(settler.store(), settler.admins(), now).await }
+        async move { prune_slot(settler.store(), now).await }
     })
     .await?;
     let r = jobs.reconciler;

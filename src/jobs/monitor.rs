@@ -14,7 +14,6 @@ use tokio::time::Instant;
 pub struct ProviderMonitor {
     pub store: Store,
     pub gateway: Arc<dyn PaymentGateway>,
-    pub admins: Arc<Vec<i64>>,
     /// How often NOWPayments is asked.
     pub every: Duration,
     /// How long it must be down before the admins are told.
@@ -62,13 +61,8 @@ impl ProviderMonitor {
     async fn tell(&self, key: &str, dedupe: &str) -> Result<(), StoreError> {
         let at = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
         let minutes = self.down_after.as_secs().div_ceil(60).to_string();
-        let queued = outbox::to_admins(
-            &self.admins,
-            dedupe,
-            key,
-            &[("minutes", minutes), ("at", at)],
-        );
-        outbox::enqueue_now(&self.store, &queued).await?;
+        let queued = outbox::to_admins(dedupe, key, &[("minutes", minutes), ("at", at)]);
+        outbox::enqueue_now(&self.store, &[queued]).await?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use crate::payments::GatewayError;
 use crate::payments::rail::{Bill, Choice, Presentation, Refused, Started};
 use crate::payments::rails::Rails;
 use crate::store::orders::{self, AttachedPayment, Order};
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox::{self, OutboxMessage, Queued, Recipient};
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use crate::store::{Store, StoreError};
@@ -217,7 +217,7 @@ impl Checkout {
                 let note = Queued {
                     // Once per stock level: after a restock, selling out again is news again.
                     dedupe_key: format!("product:{}:sold_out:{total}", product.id),
-                    chat_id: product.seller_id,
+                    to: Recipient::Chat(product.seller_id),
                     message: OutboxMessage::text(
                         "seller-sold-out",
                         &[("title", product.title.clone())],

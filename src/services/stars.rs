@@ -180,7 +180,7 @@ pub async fn give_back(
     bot: &teloxide::Bot,
     owed: &Owed,
 ) -> Result<Paid, StoreError> {
-    let (store, admins) = (settler.store(), settler.admins());
+    let store = settler.store();
     let order = owed.order_id.unwrap_or_default().to_string();
     let mut args = vec![("order", order), ("charge", owed.charge.clone())];
     let (key, outcome) = match crate::payments::stars::refund(bot, owed.buyer_id, &owed.charge)
@@ -198,8 +198,8 @@ pub async fn give_back(
             ("admin-stars-refund-failed", Paid::RefundFailed)
         }
     };
-    let queued = outbox::to_admins(admins, &format!("{key}:{}", owed.charge), key, &args);
-    outbox::enqueue_now(store, &queued).await?;
+    let queued = outbox::to_admins(&format!("{key}:{}", owed.charge), key, &args);
+    outbox::enqueue_now(store, &[queued]).await?;
     Ok(outcome)
 }
 

@@ -54,6 +54,8 @@ pub struct Store {
     /// Woken when a commit queued messages in the outbox (this process's delivery worker waits
     /// on it; other replicas' workers find them at their next poll).
     outbox_queued: Arc<Notify>,
+    /// The admins' chats: a message queued for `Recipient::Admins` goes to each of them.
+    admins: Arc<[i64]>,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -64,6 +66,7 @@ pub struct WriteTx {
     _lane: Option<OwnedMutexGuard<()>>,
     outbox_queued: Arc<Notify>,
     queued: bool,
+    admins: Arc<[i64]>,
 }
 
 impl WriteTx {
@@ -76,9 +79,11 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Marks the transaction as queuing outbox messages (see `outbox::enqueue`).
-    pub(crate) fn queues_messages(&mut self) {
+    /// Marks the transaction as queuing outbox messages (see `outbox::enqueue`); the admins'
+    /// chats are who `Recipient::Admins` names.
+    pub(crate) fn queues_messages(&mut self) -> Arc<[i64]> {
         self.queued = true;
+        self.admins.clone()
     }
 }
 
@@ -175,7 +180,21 @@ impl Store {
             backend,
             write_lane: Arc::new(Mutex::new(())),
             outbox_queued: Arc::new(Notify::new()),
+            admins: Arc::from([]),
         })
+    }
+
+    /// The same store, whose messages for `Recipient::Admins` go to these chats.
+    pub fn with_admins(self, admins: &[i64]) -> Store {
+        Store {
+            admins: Arc::from(admins),
+            ..self
+        }
+    }
+
+    /// The admins' chats.
+    pub fn admins(&self) -> &[i64] {
+        &self.admins
     }
 
     /// Notified after each commit that queued outbox messages.
@@ -211,6 +230,7 @@ impl Store {
             _lane: lane,
             outbox_queued: self.outbox_queued.clone(),
             queued: false,
+            admins: self.admins.clone(),
         })
     }
 

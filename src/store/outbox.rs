@@ -54,15 +54,40 @@ fn own(args: &[(&str, String)]) -> Vec<(String, String)> {
 }
 
 /// The same message to each admin, once per admin under `dedupe` (the key is `<dedupe>:<admin>`).
-pub fn to_admins(admins: &[i64], dedupe: &str, key: &str, args: &[(&str, String)]) -> Vec<Queued> {
-    admins
-        .iter()
-        .map(|admin| Queued {
-            dedupe_key: format!("{dedupe}:{admin}"),
-            chat_id: *admin,
-            message: OutboxMessage::text(key, args),
-        })
-        .collect()
+pub fn to_admins(dedupe: &str, key: &str, args: &[(&str, String)]) -> Queued {
+    Queued {
+        dedupe_key: dedupe.into(),
+        to: Recipient::Admins,
+        message: OutboxMessage::text(key, args),
+    }
+}
+
+/// One outbox row per chat: a message for the admins becomes one per admin, its dedupe key
+/// `<dedupe>:<admin>` (so each admin gets it once). Of rows sharing a dedupe key, the first
+/// is kept (two reports in one batch owing the same message).
+pub fn addressed<'a>(items: &'a [Queued], admins: &[i64]) -> Vec<(String, i64, &'a OutboxMessage)> {
+    let mut rows = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |key: String, chat_id: i64, message| {
+        if seen.insert(key.clone()) {
+            rows.push((key, chat_id, message));
+        }
+    };
+    for item in items {
+        match item.to {
+            Recipient::Chat(chat_id) => add(item.dedupe_key.clone(), chat_id, &item.message),
+            Recipient::Admins => {
+                for admin in admins {
+                    add(
+                        format!("{}:{admin}", item.dedupe_key),
+                        *admin,
+                        &item.message,
+                    );
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// A claimed outbox row, ready to send.
@@ -82,12 +107,31 @@ pub fn is_goods(dedupe_key: &str) -> bool {
     dedupe_key.starts_with("order:") && dedupe_key.ends_with(":delivered")
 }
 
-/// A message to queue: its dedupe key, the chat it goes to, and the message.
+/// A message to queue: its dedupe key, who it goes to, and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
     pub dedupe_key: String,
-    pub chat_id: i64,
+    pub to: Recipient,
     pub message: OutboxMessage,
+}
+
+impl Queued {
+    /// A message to one chat.
+    pub fn to_chat(chat_id: i64, dedupe_key: String, message: OutboxMessage) -> Queued {
+        Queued {
+            dedupe_key,
+            to: Recipient::Chat(chat_id),
+            message,
+        }
+    }
+}
+
+/// Who a queued message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    Chat(i64),
+    /// Every admin (the store knows who they are: `Store::with_admins`).
+    Admins,
 }
 
 /// Queues messages in a transaction of their own, for news that changes nothing else.
@@ -107,21 +151,25 @@ pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreErro
     if items.is_empty() {
         return Ok(());
     }
-    tx.queues_messages();
+    let admins = tx.queues_messages();
+    let rows = addressed(items, &admins);
+    if rows.is_empty() {
+        return Ok(());
+    }
     let conn: &mut Conn = tx;
     let sql = format!(
         "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES {} \
          ON CONFLICT (dedupe_key) DO NOTHING",
-        super::placeholders(1, items.len(), 5)
+        super::placeholders(1, rows.len(), 5)
     );
     let t = now();
     let mut query = sqlx::query(&sql);
-    for item in items {
+    for (dedupe_key, chat_id, message) in rows {
         let payload =
-            serde_json::to_string(&item.message).map_err(|e| StoreError::Encode(e.to_string()))?;
+            serde_json::to_string(message).map_err(|e| StoreError::Encode(e.to_string()))?;
         query = query
-            .bind(&item.dedupe_key)
-            .bind(item.chat_id)
+            .bind(dedupe_key)
+            .bind(chat_id)
             .bind(payload)
             .bind(t)
             .bind(t);
@@ -249,4 +297,31 @@ pub async fn pending_count(store: &Store) -> Result<i64, StoreError> {
     .fetch_one(store.pool())
     .await?;
     Ok(row.try_get("n")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_admin_alert_becomes_one_row_per_admin_and_a_repeated_key_one_row() {
+        let buyer = Queued::to_chat(7, "order:1:delivered".into(), OutboxMessage::text("a", &[]));
+        let items = [
+            buyer.clone(),
+            to_admins("order:1:paid_sold_out", "b", &[]),
+            buyer,
+        ];
+        let rows: Vec<(String, i64)> = addressed(&items, &[10, 11])
+            .into_iter()
+            .map(|(key, chat, _)| (key, chat))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("order:1:delivered".to_string(), 7),
+                ("order:1:paid_sold_out:10".to_string(), 10),
+                ("order:1:paid_sold_out:11".to_string(), 11),
+            ]
+        );
+    }
 }

@@ -114,7 +114,7 @@ async fn two_processes_on_one_database_never_run_the_same_slot() {
         let store = if i % 2 == 0 { a.clone() } else { b.clone() };
         let runs = runs.clone();
         tasks.push(tokio::spawn(async move {
-            souk::jobs::run_claimed(&store, &[], "reconcile", "2026-11-21T08", || async {
+            souk::jobs::run_claimed(&store, "reconcile", "2026-11-21T08", || async {
                 runs.fetch_add(1, Ordering::SeqCst);
                 Ok::<_, String>("done".to_string())
             })
@@ -196,13 +196,9 @@ async fn two_souk_processes_started_together_run_the_slot_once() {
 #[tokio::test]
 async fn admins_are_told_when_a_job_fails_and_when_nowpayments_is_down_then_back() {
     let mut app = spawn_app().await;
-    let ran = souk::jobs::run_claimed(
-        &app.store,
-        &[ADMIN],
-        "reconcile",
-        "2026-11-21T09",
-        || async { Err::<String, _>("database is locked".to_string()) },
-    )
+    let ran = souk::jobs::run_claimed(&app.store, "reconcile", "2026-11-21T09", || async {
+        Err::<String, _>("database is locked".to_string())
+    })
     .await;
     assert!(ran);
     app.tg

@@ -10,7 +10,6 @@ use souk::services::settlement::Settler;
 use souk::store::orders::AttachedPayment;
 use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, users};
-use std::sync::Arc;
 
 fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
     format!(
@@ -61,11 +60,7 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
         orders::attach_payment(&a, order, &attached).await.unwrap();
         ids.push((order, pid));
     }
-    let admins = Arc::new(vec![]);
-    let (sa, sb) = (
-        Settler::spawn(a.clone(), admins.clone()),
-        Settler::spawn(b.clone(), admins),
-    );
+    let (sa, sb) = (Settler::spawn(a.clone()), Settler::spawn(b.clone()));
     let mut tasks = Vec::new();
     for (order, pid) in &ids {
         for status in ["confirming", "finished", "finished", "confirmed"] {

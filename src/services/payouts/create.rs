@@ -148,12 +148,7 @@ impl Payer {
             .await?
             {
                 updates::give_back(&mut tx, std::slice::from_ref(p)).await?;
-                queued.extend(notices::released(
-                    batch.id,
-                    std::slice::from_ref(p),
-                    reason,
-                    &self.admins,
-                ));
+                queued.extend(notices::released(batch.id, std::slice::from_ref(p), reason));
             }
         }
         outbox::enqueue(&mut tx, &queued).await?;

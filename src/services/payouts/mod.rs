@@ -51,7 +51,6 @@ pub struct Payer {
     pub currency: String,
     pub minimum: UsdCents,
     pub ipn_url: Option<String>,
-    pub admins: Arc<Vec<i64>>,
 }
 
 /// A batch's numbers, for the run summary.
@@ -169,7 +168,6 @@ impl Payer {
             currency: config.payout_currency.clone(),
             minimum: config.payouts.minimum,
             ipn_url: config.payouts.ipn_url.clone(),
-            admins: Arc::new(config.admin_ids.clone()),
         }))
     }
 
@@ -179,13 +177,12 @@ impl Payer {
         let result = self.run_inner(started_by).await;
         let run = now().to_string();
         let note = match &result {
-            Ok(RunOutcome::NothingToPay) => notices::run_note(
+            Ok(RunOutcome::NothingToPay) => Some(notices::run_note(
                 &run,
                 "admin-payout-nothing",
                 &[("minimum", self.minimum.to_string())],
-                &self.admins,
-            ),
-            Ok(RunOutcome::Short { needed, available }) => notices::run_note(
+            )),
+            Ok(RunOutcome::Short { needed, available }) => Some(notices::run_note(
                 &run,
                 "admin-payout-short",
                 &[
@@ -200,24 +197,21 @@ impl Payer {
                         crate::payments::currencies::label(&self.currency),
                     ),
                 ],
-                &self.admins,
-            ),
-            Ok(RunOutcome::Busy { until }) => notices::run_note(
+            )),
+            Ok(RunOutcome::Busy { until }) => Some(notices::run_note(
                 &run,
                 "admin-payout-busy",
                 &[("until", crate::i18n::date_time(*until))],
-                &self.admins,
-            ),
+            )),
             // Sent and released batches queued their summary with the change itself.
-            Ok(RunOutcome::Sent(_) | RunOutcome::Released(_)) => Vec::new(),
-            Err(e) => notices::run_note(
+            Ok(RunOutcome::Sent(_) | RunOutcome::Released(_)) => None,
+            Err(e) => Some(notices::run_note(
                 &run,
                 "admin-payout-error",
                 &[("error", e.to_string())],
-                &self.admins,
-            ),
+            )),
         };
-        if let Err(e) = self.queue(&note).await {
+        if let Err(e) = self.queue(note.as_slice()).await {
             tracing::error!(error = %e, "could not queue the payout run note");
         }
         if let Ok(RunOutcome::NothingToPay | RunOutcome::Sent(_) | RunOutcome::Short { .. }) =
@@ -356,11 +350,7 @@ impl Payer {
         hold.check_in(&mut tx).await?;
         let returned = payouts::release_in(&mut tx, batch.id, &hold.holder, reason).await?;
         updates::give_back(&mut tx, &returned).await?;
-        outbox::enqueue(
-            &mut tx,
-            &notices::released(batch.id, &returned, reason, &self.admins),
-        )
-        .await?;
+        outbox::enqueue(&mut tx, &notices::released(batch.id, &returned, reason)).await?;
         tx.commit().await?;
         tracing::warn!(
             batch = batch.id,
@@ -391,7 +381,7 @@ impl Payer {
                 Ok(withdrawals) => {
                     for w in &withdrawals {
                         if let updates::UpdateOutcome::Applied(_) =
-                            updates::apply(&self.store, &self.admins, w).await?
+                            updates::apply(&self.store, w).await?
                         {
                             report.moved += 1;
                         }
@@ -420,7 +410,7 @@ impl Payer {
         }
         Ok(held
             .iter()
-            .flat_map(|c| {
+            .map(|c| {
                 notices::run_note(
                     &format!("{run}:{}", c.seller_id),
                     "admin-payout-held",
@@ -428,7 +418,6 @@ impl Payer {
                         ("user", c.seller_id.to_string()),
                         ("amount", c.available.to_string()),
                     ],
-                    &self.admins,
                 )
             })
             .collect())

@@ -6,11 +6,7 @@ use crate::store::outbox::{OutboxMessage, Queued, to_admins};
 use crate::store::payouts::Payout;
 
 fn to(chat_id: i64, dedupe_key: String, key: &str, args: &[(&str, String)]) -> Queued {
-    Queued {
-        dedupe_key,
-        chat_id,
-        message: OutboxMessage::text(key, args),
-    }
+    Queued::to_chat(chat_id, dedupe_key, OutboxMessage::text(key, args))
 }
 
 fn payout_args(p: &Payout) -> Vec<(&'static str, String)> {
@@ -46,7 +42,7 @@ pub fn finished(p: &Payout, hash: Option<&str>) -> Queued {
 }
 
 /// A sent payout failed: the seller and the admins are told the amount is back.
-pub fn failed(p: &Payout, error: Option<&str>, admins: &[i64]) -> Vec<Queued> {
+pub fn failed(p: &Payout, error: Option<&str>) -> Vec<Queued> {
     let mut args = payout_args(p);
     args.push(("error", error.unwrap_or("-").to_string()));
     let mut out = vec![to(
@@ -55,8 +51,7 @@ pub fn failed(p: &Payout, error: Option<&str>, admins: &[i64]) -> Vec<Queued> {
         "payout-failed",
         &args,
     )];
-    out.extend(to_admins(
-        admins,
+    out.push(to_admins(
         &format!("payout-failed:{}", p.id),
         "admin-payout-failed",
         &args,
@@ -65,17 +60,10 @@ pub fn failed(p: &Payout, error: Option<&str>, admins: &[i64]) -> Vec<Queued> {
 }
 
 /// The summary of a verified batch.
-pub fn summary(
-    batch_id: i64,
-    paid: &[Payout],
-    failures: usize,
-    started_by: &str,
-    admins: &[i64],
-) -> Vec<Queued> {
+pub fn summary(batch_id: i64, paid: &[Payout], failures: usize, started_by: &str) -> Queued {
     let total: UsdCents = paid.iter().map(|p| p.amount).sum();
     let currency = paid.first().map(|p| label(&p.currency)).unwrap_or_default();
     to_admins(
-        admins,
         &format!("payout-summary:{batch_id}"),
         "admin-payout-summary",
         &[
@@ -90,7 +78,7 @@ pub fn summary(
 }
 
 /// A batch that will never be paid: its amounts went back to the sellers.
-pub fn released(batch_id: i64, returned: &[Payout], reason: &str, admins: &[i64]) -> Vec<Queued> {
+pub fn released(batch_id: i64, returned: &[Payout], reason: &str) -> Vec<Queued> {
     if returned.is_empty() {
         return Vec::new();
     }
@@ -109,8 +97,7 @@ pub fn released(batch_id: i64, returned: &[Payout], reason: &str, admins: &[i64]
             )
         })
         .collect();
-    out.extend(to_admins(
-        admins,
+    out.push(to_admins(
         &format!("payout-released:{batch_id}:{first}:{}", returned.len()),
         "admin-payout-released",
         &[
@@ -125,6 +112,6 @@ pub fn released(batch_id: i64, returned: &[Payout], reason: &str, admins: &[i64]
 
 /// A note about a run that created no batch (nothing to pay, short balance, an error).
 /// `run` (e.g. the start time) keeps one note per run.
-pub fn run_note(run: &str, key: &str, args: &[(&str, String)], admins: &[i64]) -> Vec<Queued> {
-    to_admins(admins, &format!("{key}:{run}"), key, args)
+pub fn run_note(run: &str, key: &str, args: &[(&str, String)]) -> Queued {
+    to_admins(&format!("{key}:{run}"), key, args)
 }

@@ -50,11 +50,7 @@ pub async fn give_back(conn: &mut Conn, returned: &[Payout]) -> Result<(), Store
 }
 
 /// Applies one withdrawal's reported status. Repeats and stale reports change nothing.
-pub async fn apply(
-    store: &Store,
-    admins: &[i64],
-    w: &Withdrawal,
-) -> Result<UpdateOutcome, StoreError> {
+pub async fn apply(store: &Store, w: &Withdrawal) -> Result<UpdateOutcome, StoreError> {
     let Some(next) = PayoutStatus::parse(&w.status) else {
         return Ok(UpdateOutcome::BadStatus);
     };
@@ -88,7 +84,7 @@ pub async fn apply(
                 p.amount.0.max(0) as u64,
             );
             give_back(&mut tx, std::slice::from_ref(&p)).await?;
-            queued.extend(notices::failed(&p, error.as_deref(), admins));
+            queued.extend(notices::failed(&p, error.as_deref()));
         }
         outbox::enqueue(&mut tx, &queued).await?;
         tx.commit().await?;

@@ -107,18 +107,17 @@ impl Payer {
                 sent_cents.max(0) as u64,
             );
             let mut queued: Vec<Queued> = sent.iter().map(notices::on_its_way).collect();
-            queued.extend(notices::summary(
+            queued.push(notices::summary(
                 batch.id,
                 &sent,
                 failed.len(),
                 &batch.started_by,
-                &self.admins,
             ));
             outbox::enqueue(&mut tx, &queued).await?;
         }
         tx.commit().await?;
         for w in remote {
-            updates::apply(&self.store, &self.admins, w).await?;
+            updates::apply(&self.store, w).await?;
         }
         Ok(RunOutcome::Sent(BatchReport {
             batch_id: batch.id,

@@ -12,7 +12,7 @@ use crate::domain::report::PaymentReport;
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders;
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox::{self, OutboxMessage, Queued, Recipient};
 use crate::store::{Conn, Store, StoreError, stock};
 use std::collections::{HashMap, HashSet};
 
@@ -32,7 +32,6 @@ impl From<sqlx::Error> for BatchError {
 
 pub(super) async fn settle_batch(
     store: &Store,
-    admins: &[i64],
     reports: &[PaymentReport],
 ) -> Result<Vec<Settled>, BatchError> {
     let mut tx = store.write().await?;
@@ -72,7 +71,7 @@ pub(super) async fn settle_batch(
             }
             Some(i) => {
                 let p = &mut pending[i];
-                let (result, effects) = decide(p, u, admins);
+                let (result, effects) = decide(p, u);
                 if result.outcome == IpnOutcome::Applied && p.row.order.payment_id.is_none() {
                     p.row.order.payment_id = Some(u.payment_id.clone());
                     by_payment.insert(u.payment_id.clone(), i);
@@ -104,7 +103,7 @@ pub(super) async fn settle_batch(
 
     // Stock first: a late payment that finds nothing left is not finished but paid and sold
     // out, and its seller is not credited.
-    let stock = apply_stock(&mut tx, &pending, &stock_effects, admins).await?;
+    let stock = apply_stock(&mut tx, &pending, &stock_effects).await?;
     queued.extend(stock.messages);
     for order_id in &stock.sold_out {
         // Nothing was delivered, so nothing is credited, nor taken back by a refund later in
@@ -141,8 +140,6 @@ pub(super) async fn settle_batch(
     }
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
     ledger::append(&mut tx, &entries).await?;
-    let mut seen = HashSet::new();
-    queued.retain(|q: &Queued| seen.insert(q.dedupe_key.clone()));
     outbox::enqueue(&mut tx, &queued).await?;
     ipn_events::record(&mut tx, &records).await?;
     tx.commit().await?;
@@ -203,7 +200,7 @@ async fn seller_notes(
         };
         notes.push(Queued {
             dedupe_key: format!("order:{order_id}:{what}"),
-            chat_id: e.seller_id,
+            to: Recipient::Chat(e.seller_id),
             message: OutboxMessage::text(key, &args),
         });
     }
@@ -222,7 +219,6 @@ async fn apply_stock(
     conn: &mut Conn,
     pending: &[Pending],
     effects: &[(i64, StockEffect)],
-    admins: &[i64],
 ) -> Result<StockOutcome, StoreError> {
     let mut queued = Vec::new();
     let mut sold_out = Vec::new();
@@ -251,11 +247,10 @@ async fn apply_stock(
                         ];
                         queued.push(Queued {
                             dedupe_key: format!("order:{order_id}:paid_sold_out"),
-                            chat_id: p.row.order.buyer_id,
+                            to: Recipient::Chat(p.row.order.buyer_id),
                             message: OutboxMessage::text("paid-but-sold-out", &args),
                         });
-                        queued.extend(outbox::to_admins(
-                            admins,
+                        queued.push(outbox::to_admins(
                             &format!("order:{order_id}:paid_sold_out"),
                             "admin-paid-but-sold-out",
                             &args,

@@ -2,7 +2,7 @@
 //! seller's ledger and to its unique item, and what it owes users. No I/O.
 
 use super::Settled;
-use super::messages::{messages_for, mismatch_alerts, partial_expired, partial_then_paid};
+use super::messages::{messages_for, mismatch_alert, partial_expired, partial_then_paid};
 use crate::domain::OrderStatus;
 use crate::domain::ledger::EntryKind;
 use crate::domain::product::ProductKind;
@@ -22,7 +22,7 @@ pub(super) struct Pending {
 
 /// Decides what one report does to its order (already loaded, possibly changed by earlier
 /// reports of the batch) and what it owes users. Pure: no I/O.
-pub(super) fn decide(p: &mut Pending, u: &PaymentReport, admins: &[i64]) -> (Settled, Effects) {
+pub(super) fn decide(p: &mut Pending, u: &PaymentReport) -> (Settled, Effects) {
     let order = &p.row.order;
     let unchanged = |outcome| Settled {
         outcome,
@@ -32,9 +32,9 @@ pub(super) fn decide(p: &mut Pending, u: &PaymentReport, admins: &[i64]) -> (Set
 
     // Flagged to the admins, nothing moves.
     let flagged = |reason: String| {
-        let alerts = mismatch_alerts(admins, order.id, &u.payment_id, reason, &u.raw);
+        let alert = mismatch_alert(order.id, &u.payment_id, reason, &u.raw);
         let effects = Effects {
-            messages: alerts,
+            messages: vec![alert],
             ..Effects::default()
         };
         (unchanged(IpnOutcome::Mismatch), effects)
@@ -63,14 +63,14 @@ pub(super) fn decide(p: &mut Pending, u: &PaymentReport, admins: &[i64]) -> (Set
         stock: stock_effect(&p.row, next),
     };
     if order.status == OrderStatus::PartiallyPaid && next == OrderStatus::Expired {
-        effects.messages = partial_expired(&p.row, admins);
+        effects.messages = partial_expired(&p.row);
     }
     if order.status == OrderStatus::Expired
         && next.means_money_seen()
         && order.actually_paid.is_some()
     {
         // The admins were told to refund what had arrived: the money is now the buyer's order.
-        effects.messages.extend(partial_then_paid(&p.row, admins));
+        effects.messages.push(partial_then_paid(&p.row));
     }
     if effects.stock == Some(StockEffect::Release) {
         // The item is back on sale: money later in the batch must reserve one again.
@@ -192,7 +192,7 @@ mod tests {
     use super::*;
     use crate::domain::UsdCents;
     use crate::store::orders::Order;
-    use crate::store::outbox::OutboxMessage;
+    use crate::store::outbox::{OutboxMessage, Recipient};
 
     fn pending(status: OrderStatus) -> Pending {
         let order = Order {
@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn finished_delivers_the_file_and_credits_the_seller_the_price() {
         let mut p = pending(OrderStatus::Waiting);
-        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), &[]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"));
         let msgs = effects.messages;
         assert_eq!(
             (s.outcome, s.status),
@@ -251,7 +251,7 @@ mod tests {
         assert!(
             matches!(&msgs[0].message, OutboxMessage::Document { file_id, .. } if file_id == "F")
         );
-        assert_eq!(msgs[0].chat_id, 2);
+        assert_eq!(msgs[0].to, Recipient::Chat(2));
         let entry = effects.ledger.expect("the seller is credited");
         assert_eq!(
             (entry.seller_id, entry.kind, entry.amount),
@@ -263,22 +263,22 @@ mod tests {
     #[test]
     fn a_repeat_within_a_batch_changes_nothing() {
         let mut p = pending(OrderStatus::Waiting);
-        decide(&mut p, &report("finished", "25.7", "0.0004"), &[]);
-        let (s, effects) = decide(&mut p, &report("finished", "25.7", "0.0004"), &[]);
+        decide(&mut p, &report("finished", "25.7", "0.0004"));
+        let (s, effects) = decide(&mut p, &report("finished", "25.7", "0.0004"));
         assert_eq!(s.outcome, IpnOutcome::Ignored);
         assert!(effects.messages.is_empty() && effects.ledger.is_none());
-        let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"), &[]);
+        let (s, _) = decide(&mut p, &report("confirming", "25.7", "0.0004"));
         assert_eq!(s.outcome, IpnOutcome::Ignored);
     }
 
     #[test]
     fn money_on_a_failed_order_alerts_admins_and_a_repeat_failure_does_not() {
         let mut p = pending(OrderStatus::Failed);
-        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"), &[9]);
+        let (s, effects) = decide(&mut p, &report("finished", "25.70", "0.0004"));
         assert_eq!(s.outcome, IpnOutcome::Mismatch);
         assert_eq!(effects.messages.len(), 1);
         assert!(effects.ledger.is_none() && !p.changed);
-        let (s, effects) = decide(&mut p, &report("failed", "25.70", "0"), &[9]);
+        let (s, effects) = decide(&mut p, &report("failed", "25.70", "0"));
         assert_eq!(s.outcome, IpnOutcome::Ignored);
         assert!(effects.messages.is_empty());
     }
@@ -287,16 +287,17 @@ mod tests {
     fn a_wrong_amount_alerts_admins_and_moves_nothing() {
         let mut p = pending(OrderStatus::Waiting);
         let (s, Effects { messages: msgs, .. }) =
-            decide(&mut p, &report("finished", "1", "0.0004"), &[10, 11]);
+            decide(&mut p, &report("finished", "1", "0.0004"));
         assert_eq!(s.outcome, IpnOutcome::Mismatch);
         assert!(!p.changed);
-        assert_eq!(msgs.iter().map(|m| m.chat_id).collect::<Vec<_>>(), [10, 11]);
+        let rows = crate::store::outbox::addressed(&msgs, &[10, 11]);
+        assert_eq!(rows.iter().map(|r| r.1).collect::<Vec<_>>(), [10, 11]);
     }
 
     #[test]
     fn a_refund_takes_the_price_back_from_the_seller() {
         let mut p = pending(OrderStatus::Finished);
-        let (s, effects) = decide(&mut p, &report("refunded", "25.7", "0.0004"), &[]);
+        let (s, effects) = decide(&mut p, &report("refunded", "25.7", "0.0004"));
         assert_eq!(s.outcome, IpnOutcome::Applied);
         let entry = effects.ledger.unwrap();
         assert_eq!(
@@ -310,7 +311,7 @@ mod tests {
     fn partial_payment_states_the_exact_missing_amount() {
         let mut p = pending(OrderStatus::Waiting);
         let (_, Effects { messages: msgs, .. }) =
-            decide(&mut p, &report("partially_paid", "25.7", "0.00012345"), &[]);
+            decide(&mut p, &report("partially_paid", "25.7", "0.00012345"));
         let OutboxMessage::Text { args, .. } = &msgs[0].message else {
             panic!()
         };

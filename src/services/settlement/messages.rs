@@ -5,17 +5,11 @@ use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
 use crate::payments::Amount;
 use crate::store::orders::SettlementRow;
-use crate::store::outbox::{self, OutboxMessage, Queued};
+use crate::store::outbox::{self, OutboxMessage, Queued, Recipient};
 
-/// One alert per admin that a payment does not match its order, once per distinct body however
+/// The admins' alert that a payment does not match its order, once per distinct body however
 /// often it is repeated.
-pub(super) fn mismatch_alerts(
-    admins: &[i64],
-    order_id: i64,
-    payment_id: &str,
-    reason: String,
-    raw: &str,
-) -> Vec<Queued> {
+pub(super) fn mismatch_alert(order_id: i64, payment_id: &str, reason: String, raw: &str) -> Queued {
     tracing::error!(order_id, payment_id, %reason, "payment does not match its order; nothing delivered");
     let args = [
         ("order", order_id.to_string()),
@@ -23,7 +17,6 @@ pub(super) fn mismatch_alerts(
         ("reason", reason),
     ];
     outbox::to_admins(
-        admins,
         &format!("mismatch:{order_id}:{}", short_hash(raw)),
         "admin-payment-mismatch",
         &args,
@@ -48,7 +41,7 @@ pub(super) fn messages_for(
         // The seller hears of the simulated sale; nothing reaches their balance.
         messages.push(Queued {
             dedupe_key: format!("order:{}:sold", order.id),
-            chat_id: order.seller_id,
+            to: Recipient::Chat(order.seller_id),
             message: OutboxMessage::text("seller-sale-sandbox", &base),
         });
     }
@@ -60,7 +53,7 @@ fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>)
     let order = &row.order;
     let to_buyer = |what: &str, message| Queued {
         dedupe_key: format!("order:{}:{what}", order.id),
-        chat_id: order.buyer_id,
+        to: Recipient::Chat(order.buyer_id),
         message,
     };
     let base = [
@@ -143,7 +136,7 @@ fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>)
 
 /// A partly paid order expired: the buyer hears that what they sent will be refunded, the
 /// admins that a refund is owed (nothing was delivered or credited).
-pub(super) fn partial_expired(row: &SettlementRow, admins: &[i64]) -> Vec<Queued> {
+pub(super) fn partial_expired(row: &SettlementRow) -> Vec<Queued> {
     let order = &row.order;
     let args = [
         ("title", row.title.clone()),
@@ -153,11 +146,10 @@ pub(super) fn partial_expired(row: &SettlementRow, admins: &[i64]) -> Vec<Queued
     ];
     let mut messages = vec![Queued {
         dedupe_key: format!("order:{}:expired", order.id),
-        chat_id: order.buyer_id,
+        to: Recipient::Chat(order.buyer_id),
         message: OutboxMessage::text("payment-partial-expired", &args),
     }];
-    messages.extend(outbox::to_admins(
-        admins,
+    messages.push(outbox::to_admins(
         &format!("order:{}:partial_expired", order.id),
         "admin-partial-expired",
         &args,
@@ -167,13 +159,12 @@ pub(super) fn partial_expired(row: &SettlementRow, admins: &[i64]) -> Vec<Queued
 
 /// A partly paid order that expired (the admins were told to refund it) is being paid after
 /// all: the admins hear that the money now settles the order and must not be refunded too.
-pub(super) fn partial_then_paid(row: &SettlementRow, admins: &[i64]) -> Vec<Queued> {
+pub(super) fn partial_then_paid(row: &SettlementRow) -> Queued {
     let args = [
         ("title", row.title.clone()),
         ("order", row.order.id.to_string()),
     ];
     outbox::to_admins(
-        admins,
         &format!("order:{}:partial_then_paid", row.order.id),
         "admin-partial-then-paid",
         &args,
@@ -198,7 +189,7 @@ pub(super) fn item_delivery(row: &SettlementRow, item: &str) -> Queued {
     args.push(("item", item.to_string()));
     Queued {
         dedupe_key: format!("order:{}:delivered", row.order.id),
-        chat_id: row.order.buyer_id,
+        to: Recipient::Chat(row.order.buyer_id),
         message: OutboxMessage::text("delivery-item", &args),
     }
 }

@@ -44,13 +44,9 @@ pub enum RefreshError {
     Store(#[from] StoreError),
 }
 
-async fn settle_one(
-    store: &Store,
-    admins: &[i64],
-    report: &PaymentReport,
-) -> Result<Settled, StoreError> {
+async fn settle_one(store: &Store, report: &PaymentReport) -> Result<Settled, StoreError> {
     for _ in 0..RETRIES {
-        match settle_batch(store, admins, std::slice::from_ref(report)).await {
+        match settle_batch(store, std::slice::from_ref(report)).await {
             Ok(mut settled) => return Ok(settled.remove(0)),
             Err(BatchError::Conflict) => continue,
             Err(BatchError::Store(e)) => return Err(e),
@@ -67,11 +63,10 @@ async fn settle_one(
 /// report never blocks the others.
 pub async fn apply_many(
     store: &Store,
-    admins: &[i64],
     reports: &[PaymentReport],
 ) -> Vec<Result<Settled, StoreError>> {
     if reports.len() > 1 {
-        match settle_batch(store, admins, reports).await {
+        match settle_batch(store, reports).await {
             Ok(settled) => return settled.into_iter().map(Ok).collect(),
             Err(e) => {
                 tracing::warn!(error = %e, size = reports.len(), "batch not settled, settling one by one")
@@ -80,7 +75,7 @@ pub async fn apply_many(
     }
     let mut results = Vec::with_capacity(reports.len());
     for report in reports {
-        results.push(settle_one(store, admins, report).await);
+        results.push(settle_one(store, report).await);
     }
     results
 }

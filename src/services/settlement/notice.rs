@@ -3,7 +3,7 @@
 //! payment the rail closed without news is the admins' to look at.
 
 use super::Settled;
-use super::messages::mismatch_alerts;
+use super::messages::mismatch_alert;
 use crate::domain::OrderStatus;
 use crate::domain::report::PaymentReport;
 use crate::payments::rail::{Notice, Rail};
@@ -21,7 +21,6 @@ pub(super) enum Vetted {
 /// Vets a notification, or (`check`) the answer to souk's own status check.
 pub(super) async fn vet(
     store: &Store,
-    admins: &[i64],
     rail: &dyn Rail,
     notice: &Notice,
     check: bool,
@@ -67,8 +66,8 @@ pub(super) async fn vet(
                     order.pay_currency,
                     order.pay_amount.as_deref().unwrap_or("nothing yet"),
                 );
-                let alerts = mismatch_alerts(admins, order.id, &payment_id, reason, raw);
-                outbox::enqueue_now(store, &alerts).await?;
+                let alert = mismatch_alert(order.id, &payment_id, reason, raw);
+                outbox::enqueue_now(store, &[alert]).await?;
                 return Ok(done(IpnOutcome::Mismatch, Some(order.id)));
             }
             Ok(Vetted::Report(Box::new(PaymentReport {
@@ -88,7 +87,7 @@ pub(super) async fn vet(
                 && order.status.is_open()
                 && !order.is_past_expiry(chrono::Utc::now().timestamp())
             {
-                closed_without_news(store, admins, &order).await?;
+                closed_without_news(store, &order).await?;
             }
             Ok(done(IpnOutcome::Ignored, Some(*order_id)))
         }
@@ -97,11 +96,7 @@ pub(super) async fn vet(
 
 /// The rail closed an open order's payment before its expiry without saying how it ended (paid
 /// or not): the admins are asked to look in the rail's dashboard and settle it (once).
-async fn closed_without_news(
-    store: &Store,
-    admins: &[i64],
-    order: &orders::Order,
-) -> Result<(), StoreError> {
+async fn closed_without_news(store: &Store, order: &orders::Order) -> Result<(), StoreError> {
     tracing::error!(
         order_id = order.id,
         "the rail closed a payment without a notification"
@@ -110,11 +105,10 @@ async fn closed_without_news(
         ("order", order.id.to_string()),
         ("payment", order.payment_id.clone().unwrap_or_default()),
     ];
-    let alerts = outbox::to_admins(
-        admins,
+    let alert = outbox::to_admins(
         &format!("payment-closed:{}", order.id),
         "admin-payment-closed",
         &args,
     );
-    outbox::enqueue_now(store, &alerts).await
+    outbox::enqueue_now(store, &[alert]).await
 }

@@ -9,7 +9,6 @@ use crate::domain::report::{Amount, PaymentReport};
 use crate::payments::rail::{Notice, Rail};
 use crate::payments::rails::Rails;
 use crate::store::{Store, StoreError, orders};
-use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// Collects reports arriving together (concurrent IPNs) and settles them in batches, so that
@@ -18,19 +17,18 @@ use tokio::sync::{mpsc, oneshot};
 pub struct Settler {
     jobs: mpsc::Sender<(PaymentReport, oneshot::Sender<Result<Settled, StoreError>>)>,
     store: Store,
-    admins: Arc<Vec<i64>>,
 }
 
 impl Settler {
     /// Starts the settling task; it ends when every `Settler` clone is dropped.
-    pub fn spawn(store: Store, admins: Arc<Vec<i64>>) -> Settler {
+    pub fn spawn(store: Store) -> Settler {
         let (jobs, mut rx) = mpsc::channel::<(
             PaymentReport,
             oneshot::Sender<Result<Settled, StoreError>>,
         )>(4 * MAX_BATCH);
-        let (task_store, task_admins) = (store.clone(), admins.clone());
+        let task_store = store.clone();
         tokio::spawn(async move {
-            let (store, admins) = (task_store, task_admins);
+            let store = task_store;
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -40,17 +38,13 @@ impl Settler {
                     }
                 }
                 let (reports, replies): (Vec<PaymentReport>, Vec<_>) = batch.into_iter().unzip();
-                let results = apply_many(&store, &admins, &reports).await;
+                let results = apply_many(&store, &reports).await;
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
             }
         });
-        Settler {
-            jobs,
-            store,
-            admins,
-        }
+        Settler { jobs, store }
     }
 
     /// Settles a report with the others arriving at the same time.
@@ -82,7 +76,7 @@ impl Settler {
         notice: &Notice,
         check: bool,
     ) -> Result<Settled, StoreError> {
-        match vet(&self.store, &self.admins, rail, notice, check).await? {
+        match vet(&self.store, rail, notice, check).await? {
             Vetted::Report(report) => self.settle(*report).await,
             Vetted::Done(settled) => Ok(settled),
         }
@@ -125,10 +119,5 @@ impl Settler {
     /// The database it settles in.
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    /// The admins it alerts.
-    pub fn admins(&self) -> &[i64] {
-        &self.admins
     }
 }

@@ -54,7 +54,6 @@ pub fn payer(app: &TestApp) -> Payer {
         currency: "usdttrc20".into(),
         minimum: UsdCents(5000),
         ipn_url: Some(PAYOUT_IPN.into()),
-        admins: Arc::new(vec![ADMIN]),
     }
 }
 
@@ -346,7 +345,6 @@ async fn the_daily_conversion_turns_other_coins_into_the_payout_coin_and_skips_d
         store: app.store.clone(),
         api: p.api.clone(),
         currency: "usdttrc20".into(),
-        admins: Arc::new(vec![ADMIN]),
         poll_every: Duration::from_millis(20),
     };
     // 0.01 BTC is worth converting; 0.00001 ETH is under the pair's minimum (dust).

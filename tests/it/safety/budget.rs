@@ -2,7 +2,7 @@
 //! messages in any second between them (deliveries and broadcasts share one budget).
 
 use crate::support::app::spawn_app;
-use souk::store::outbox::{self, OutboxMessage, Queued};
+use souk::store::outbox::{self, OutboxMessage, Queued, Recipient};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -14,7 +14,7 @@ async fn two_replicas_share_telegrams_thirty_messages_a_second() {
         .iter()
         .map(|chat| Queued {
             dedupe_key: format!("budget-test:{chat}"),
-            chat_id: *chat,
+            to: Recipient::Chat(*chat),
             message: OutboxMessage::text("welcome", &[]),
         })
         .collect();

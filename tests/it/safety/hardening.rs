@@ -8,7 +8,7 @@ use axum::Router;
 use axum::routing::get;
 use souk::http::{HttpLimits, harden};
 use souk::store::lease::{self, OUTBOX_ROW};
-use souk::store::outbox::{self, OutboxMessage, Queued};
+use souk::store::outbox::{self, OutboxMessage, Queued, Recipient};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,7 +98,7 @@ async fn an_outbox_row_taken_over_by_another_replica_is_not_sent_by_the_first() 
     store.migrate().await.unwrap();
     let note = Queued {
         dedupe_key: "test:1".into(),
-        chat_id: 5,
+        to: Recipient::Chat(5),
         message: OutboxMessage::text("welcome", &[]),
     };
     outbox::enqueue_now(&store, &[note]).await.unwrap();

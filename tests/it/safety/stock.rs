@@ -92,7 +92,7 @@ async fn an_expiry_then_a_payment_in_one_batch_sells_the_key_once() {
         report(order, quote.total, "expired"),
         report(order, quote.total, "finished"),
     ];
-    let settled = settlement::apply_many(&store, &[], &batch).await;
+    let settled = settlement::apply_many(&store, &batch).await;
     assert!(settled.iter().all(Result::is_ok), "{settled:?}");
 
     assert_eq!(
@@ -307,16 +307,16 @@ mod dust {
 async fn late_money_refunded_in_the_same_batch_debits_nobody() {
     let (store, product, quote, _dir) = one_key_shop("THE-KEY").await;
     let (late, _) = order_paying(&store, product, quote, "9100").await;
-    settlement::apply_many(&store, &[], &[report(late, quote.total, "expired")]).await;
+    settlement::apply_many(&store, &[report(late, quote.total, "expired")]).await;
     let (other, _) = order_paying(&store, product, quote, "9101").await;
     let finished = report_of("9101", other, quote.total, "finished");
-    settlement::apply_many(&store, &[], &[finished]).await;
+    settlement::apply_many(&store, &[finished]).await;
 
     let batch = [
         report(late, quote.total, "finished"),
         report(late, quote.total, "refunded"),
     ];
-    let settled = settlement::apply_many(&store, &[], &batch).await;
+    let settled = settlement::apply_many(&store, &batch).await;
     assert!(settled.iter().all(Result::is_ok), "{settled:?}");
     assert_eq!(
         orders::get(&store, late).await.unwrap().unwrap().status,
