@@ -87,6 +87,30 @@ pub fn date_time(unix: i64) -> String {
     )
 }
 
+/// When a payment expires, as a buyer reads it: "Expires in 19 min (14:32 UTC)", in hours
+/// within a day, else the date; `None` (no expiry given) reads as the provider's usual week.
+pub fn expiry(lang: &str, at: Option<i64>, now: i64) -> String {
+    let Some(at) = at else {
+        return t(lang, "expiry-unknown");
+    };
+    let secs = at.rem_euclid(86_400);
+    let time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
+    let left = (at - now).max(0);
+    if left < 2 * 3600 {
+        let minutes = ((left + 59) / 60).to_string();
+        tr(lang, "expires-in", &[("minutes", minutes), ("time", time)])
+    } else if left < 24 * 3600 {
+        let hours = (left / 3600).to_string();
+        tr(
+            lang,
+            "expires-in-hours",
+            &[("hours", hours), ("time", time)],
+        )
+    } else {
+        tr(lang, "expires-on", &[("date", date(at)), ("time", time)])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +132,24 @@ mod tests {
         assert_eq!(date(1_795_219_200), "2026-11-21");
         assert_eq!(date(951_782_400), "2000-02-29");
         assert_eq!(date_time(1_795_219_200 + 3723), "2026-11-21 01:02:03 UTC");
+    }
+
+    #[test]
+    fn expiry_reads_as_time_left_and_the_clock() {
+        let at = 1_795_219_200 + 14 * 3600 + 32 * 60;
+        assert_eq!(
+            expiry("en", Some(at), at - 19 * 60),
+            "Expires in 19 min (14:32 UTC)."
+        );
+        assert_eq!(
+            expiry("fr", Some(at), at - 5 * 3600),
+            "Expire dans 5 h (14:32 UTC)."
+        );
+        assert_eq!(
+            expiry("en", Some(at), at - 3 * 86_400),
+            "Expires on 2026-11-21 at 14:32 UTC."
+        );
+        assert!(expiry("en", None, at).contains("7 days"));
     }
 
     #[test]

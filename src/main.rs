@@ -96,9 +96,11 @@ fn database_url() -> String {
 }
 
 async fn run() -> anyhow::Result<()> {
+    // Installed first: a SIGTERM while souk starts still stops it cleanly.
+    let stop = shutdown_signal();
     let config = load_config()?;
     let app = Application::build(config).await?;
-    app.run_until(shutdown_signal()).await
+    app.run_until(stop).await
 }
 
 /// The core the server builds, for a command run beside it (the simulator, in sandbox mode,

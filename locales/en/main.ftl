@@ -69,7 +69,7 @@ sell-discarded = The product was not published.
 sell-nothing-to-publish = There is no product waiting to be published. Send /sell to start one.
 
 ## Buying
-product-card = { $title }
+product-card = <b>{ $title }</b>
 
     { $description }
 
@@ -87,15 +87,25 @@ currency-not-offered = This currency is not available right now. Please choose a
 provider-down = The payment provider is not responding right now. Nothing was charged; please try again in a few minutes.
 provider-refused = The payment provider refused to create this payment. Please choose another currency or try later.
 below-minimum = ${ $minimum } is the least the payment provider accepts in { $coin }. Please choose another currency.
-payment-caption = Order #{ $order }: { $title }
+payment-caption = Order #{ $order }: <b>{ $title }</b>
     Price ${ $price } + platform fee ${ $commission } ({ $percent }%) = ${ $total }
 
-    Send exactly { $amount } { $coin }
-    to: { $address }
+    Send exactly <code>{ $amount }</code> { $coin }
+    to: <code>{ $address }</code>
+    (tap the amount or the address to copy it)
 
-    Expires: { $expires }
-    Your file is sent here as soon as the payment is confirmed.
-expiry-unknown = in about 7 days if nothing is sent
+    { $expires }
+    { $kind ->
+        [file] Your file is sent here as soon as the payment is confirmed.
+        [items] Your key is sent here as soon as the payment is confirmed.
+       *[text] Your text is sent here as soon as the payment is confirmed.
+    }
+expiry-unknown = Expires in about 7 days if nothing is sent.
+expires-in = Expires in { $minutes } min ({ $time } UTC).
+expires-in-hours = Expires in { $hours } h ({ $time } UTC).
+expires-on = Expires on { $date } at { $time } UTC.
+button-copy-address = 📋 Copy address
+button-copy-amount = 📋 Copy amount
 sandbox-payment-notice = 🧪 Sandbox: press “Simulate payment” to pretend you paid.
 button-check-status = 🔄 Check status
 button-cancel-order = ✖ Cancel order
@@ -139,6 +149,18 @@ payment-partial-expired = ⌛ Order #{ $order } ({ $title }) expired before the 
 admin-partial-then-paid = ⚠ Order #{ $order } ({ $title }), which expired partly paid, is being paid after all: it settles and delivers as usual. Do not refund what arrived before; if you already did, settle the difference with the buyer.
 admin-partial-expired = 💸 Order #{ $order } ({ $title }) expired partly paid: { $paid } { $coin } arrived and nothing was delivered. Refund the buyer from the NOWPayments dashboard; its item is back on sale.
 payment-refunded = ↩ The payment for order #{ $order } ({ $title }) was refunded.
+
+## The payment message, once its order is closed (its address no longer takes payments)
+payment-closed-paid = ✅ Order #{ $order }: { $title }
+    Payment received. Do not send anything more to this address.
+payment-closed-expired = ⌛ Order #{ $order }: { $title }
+    Expired: this address no longer takes payments. Start a new purchase at any time.
+payment-closed-failed = ❌ Order #{ $order }: { $title }
+    The payment failed: this address no longer takes payments.
+payment-closed-refunded = ↩ Order #{ $order }: { $title }
+    Refunded: this address no longer takes payments.
+payment-closed-cancelled = ✖ Order cancelled: #{ $order } { $title }
+    Do not send anything to this address. If you already sent money, it will still be credited.
 admin-payment-mismatch = 🚨 IPN for order #{ $order } (payment { $payment }) does not match it: { $reason }. Nothing was delivered.
 
 ## Purchases
@@ -413,12 +435,12 @@ button-open-checkout = Pay now
 phone-ask = Which phone number pays? Press the button below to share yours, or type it in international format (for example +221 77 123 45 67).
 phone-invalid = That is not a phone number in international format. Type it with the country code, for example +221 77 123 45 67, or press the button to share yours.
 phone-received = Paying from { $phone }.
-mobile-payment-caption = Order #{ $order }: { $title }
+mobile-payment-caption = Order #{ $order }: <b>{ $title }</b>
     Price ${ $price } + platform fee ${ $commission } ({ $percent }%) = ${ $total }
 
     Pay { $amount } { $currency } with { $provider }: press "Pay now" or scan the code.
 
-    Expires: { $expires }
+    { $expires }
 admin-payment-closed = ⚠️ Order #{ $order }: the payment provider closed payment { $payment } before it expired without telling souk how it ended: it was paid or it failed. Check the provider's dashboard. If the money is there, /markpaid { $order } delivers the order; otherwise it expires by itself.
 order-refunded-stars = Order #{ $order } is refunded: Telegram gave the Stars back to the buyer, ${ $amount } was taken back from seller { $seller }, and the buyer and the seller are told.
 refund-stars-failed = Telegram did not refund the Stars of order #{ $order }: { $error }. Nothing was recorded.

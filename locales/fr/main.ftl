@@ -3,16 +3,16 @@
 ## Menu et général
 welcome = Bienvenue sur souk, la place de marché de produits numériques payés en crypto.
     Parcourez les produits, retrouvez vos achats ou vendez vos propres fichiers.
-sandbox-notice = 🧪 Mode bac à sable : les paiements sont simulés, aucun argent réel ne circule.
+sandbox-notice = 🧪 Mode bac à sable : les paiements sont simulés, aucun argent réel ne circule.
 menu-browse = 🛍 Parcourir les produits
 menu-purchases = 📦 Mes achats
 menu-sell = ➕ Vendre un fichier
-help = Commandes :
-    /browse : parcourir les produits
-    /purchases : vos achats, pour les télécharger à nouveau
-    /sell : mettre un fichier en vente
-    /language : changer de langue
-    /cancel : arrêter l'opération en cours
+help = Commandes :
+    /browse : parcourir les produits
+    /purchases : vos achats, pour les télécharger à nouveau
+    /sell : mettre un fichier en vente
+    /language : changer de langue
+    /cancel : arrêter l'opération en cours
 idle-hint = Je n'ai pas compris. Utilisez /browse pour acheter, /sell pour vendre un fichier, ou /help.
 unknown-command = Commande inconnue. Envoyez /help pour voir ce que je sais faire.
 too-fast = Vous allez trop vite. Patientez quelques secondes.
@@ -21,11 +21,11 @@ stale-button = Ce bouton n'est plus valable.
 error-generic = Un problème est survenu de notre côté. Réessayez dans un instant.
 cancelled = Annulé.
 nothing-to-cancel = Il n'y a rien à annuler.
-language-choose = Choisissez votre langue :
+language-choose = Choisissez votre langue :
 language-set = Langue réglée sur le français.
 
 ## Vendre
-sell-ask-title = Quel est le titre du produit ? ({ $max } caractères au plus, /cancel pour arrêter)
+sell-ask-title = Quel est le titre du produit ? ({ $max } caractères au plus, /cancel pour arrêter)
 sell-title-invalid = Le titre doit contenir entre 1 et { $max } caractères de texte. Renvoyez le titre.
 sell-ask-description = Maintenant, une description du produit ({ $max } caractères au plus).
 sell-description-invalid = La description doit contenir entre 1 et { $max } caractères de texte. Renvoyez-la.
@@ -35,9 +35,9 @@ price-too-many-decimals = Un prix a au plus 2 décimales (les centimes). Renvoye
 price-below-minimum = Le prix minimum est de { $min } $. Envoyez un prix plus élevé.
 price-too-large = Le prix maximum est de { $max } $. Envoyez un prix plus bas.
 sell-ask-file = Envoyez maintenant le fichier que recevront les acheteurs, en tant que document (📎 → Fichier).
-sell-ask-category = Dans quelle catégorie ?
+sell-ask-category = Dans quelle catégorie ?
 sell-press-a-button = Choisissez avec les boutons ci-dessus.
-sell-ask-kind = Que reçoivent les acheteurs ?
+sell-ask-kind = Que reçoivent les acheteurs ?
 kind-file = 📄 Un fichier (le même pour tous)
 kind-items = 🔑 Des articles uniques (clés de licence, codes…)
 kind-text = 📝 Un texte (un lien, des instructions)
@@ -47,60 +47,70 @@ sell-text-not-text = Envoyez le texte sous forme de message.
 items-not-text = Envoyez les articles en texte, un par ligne, ou en fichier .txt.
 items-not-utf8 = Ce fichier n'est pas du texte brut (UTF-8). Envoyez un fichier .txt avec un article par ligne.
 items-file-unreadable = Ce fichier n'a pas pu être lu. Envoyez un fichier .txt de { $max } Ko au plus, ou les articles en texte.
-items-empty = Ce message ne contient aucun article : envoyez un article par ligne.
+items-empty = Ce message ne contient aucun article : envoyez un article par ligne.
 items-too-many = Trop d'articles d'un coup (10 000 au plus). Envoyez-les en plusieurs fois.
 items-too-long = Une des lignes est trop longue (1 000 caractères au plus par article).
 delivers-file = le fichier { $file }
 delivers-items = { $count } articles uniques
-delivers-text = ce texte : { $text }
+delivers-text = ce texte : { $text }
 sell-file-not-document = Envoyez le fichier en tant que document (📎 → Fichier), pas comme photo, texte ou média.
-sell-summary = Prêt à publier :
-    Titre : { $title }
-    Description : { $description }
-    Prix : { $price } $
-    Catégorie : { $category }
-    Livre : { $delivers }
+sell-summary = Prêt à publier :
+    Titre : { $title }
+    Description : { $description }
+    Prix : { $price } $
+    Catégorie : { $category }
+    Livre : { $delivers }
 button-publish = ✅ Publier
 button-cancel = ✖ Annuler
 sell-confirm-pending = Appuyez sur Publier ou Annuler sous le récapitulatif ci-dessus.
-sell-published = « { $title } » est en vente. Partagez ce lien avec les acheteurs :
+sell-published = « { $title } » est en vente. Partagez ce lien avec les acheteurs :
     { $link }
 sell-discarded = Le produit n'a pas été publié.
 sell-nothing-to-publish = Aucun produit n'attend d'être publié. Envoyez /sell pour en créer un.
 
 ## Acheter
-product-card = { $title }
+product-card = <b>{ $title }</b>
 
     { $description }
 
-    Prix : { $price } $ ({ $total } $ avec les frais de plateforme)
+    Prix : { $price } $ ({ $total } $ avec les frais de plateforme)
 buy-button = 🛒 Acheter pour { $price } $
 product-unavailable = Ce produit n'est plus disponible.
 browse-empty = Aucun produit en vente pour l'instant.
-browse-header = Produits (page { $page }) :
+browse-header = Produits (page { $page }) :
 browse-item = { $title } · { $price } $
 button-prev = ◀ Précédent
 button-next = Suivant ▶
-choose-currency = { $title } : { $total } $. Choisissez comment payer :
+choose-currency = { $title } : { $total } $. Choisissez comment payer :
 no-currencies = Aucun moyen de paiement n'est disponible pour le moment. Réessayez plus tard.
 currency-not-offered = Cette crypto-monnaie n'est pas disponible pour le moment. Choisissez-en une autre.
-provider-down = Le prestataire de paiement ne répond pas pour le moment. Rien n'a été débité ; réessayez dans quelques minutes.
+provider-down = Le prestataire de paiement ne répond pas pour le moment. Rien n'a été débité ; réessayez dans quelques minutes.
 provider-refused = Le prestataire de paiement a refusé de créer ce paiement. Choisissez une autre monnaie ou réessayez plus tard.
 below-minimum = { $minimum } $ est le minimum accepté par le prestataire en { $coin }. Choisissez une autre monnaie.
-payment-caption = Commande n°{ $order } : { $title }
+payment-caption = Commande n°{ $order } : <b>{ $title }</b>
     Prix { $price } $ + frais de plateforme { $commission } $ ({ $percent } %) = { $total } $
 
-    Envoyez exactement { $amount } { $coin }
-    à : { $address }
+    Envoyez exactement <code>{ $amount }</code> { $coin }
+    à : <code>{ $address }</code>
+    (touchez le montant ou l'adresse pour le copier)
 
-    Expire : { $expires }
-    Votre fichier est envoyé ici dès que le paiement est confirmé.
-expiry-unknown = dans 7 jours environ si rien n'est envoyé
-sandbox-payment-notice = 🧪 Bac à sable : appuyez sur « Simuler le paiement » pour faire comme si vous aviez payé.
+    { $expires }
+    { $kind ->
+        [file] Votre fichier est envoyé ici dès que le paiement est confirmé.
+        [items] Votre clé est envoyée ici dès que le paiement est confirmé.
+       *[text] Votre texte est envoyé ici dès que le paiement est confirmé.
+    }
+expiry-unknown = Expire dans 7 jours environ si rien n'est envoyé.
+expires-in = Expire dans { $minutes } min ({ $time } UTC).
+expires-in-hours = Expire dans { $hours } h ({ $time } UTC).
+expires-on = Expire le { $date } à { $time } UTC.
+button-copy-address = 📋 Copier l'adresse
+button-copy-amount = 📋 Copier le montant
+sandbox-payment-notice = 🧪 Bac à sable : appuyez sur « Simuler le paiement » pour faire comme si vous aviez payé.
 button-check-status = 🔄 Vérifier le statut
 button-cancel-order = ✖ Annuler la commande
 button-simulate = 🧪 Simuler le paiement
-simulate-started = Simulation du paiement : confirmation, puis terminé…
+simulate-started = Simulation du paiement : confirmation, puis terminé…
 simulate-unavailable = La simulation de paiement n'existe qu'en mode bac à sable.
 order-not-payable = Cette commande ne peut plus être payée.
 order-cancelled = Commande annulée. Si vous avez déjà envoyé de l'argent, il sera tout de même pris en compte.
@@ -119,31 +129,41 @@ status-failed = Le paiement a échoué.
 status-expired = Le paiement a expiré.
 status-refunded = Le paiement a été remboursé.
 status-cancelled = La commande a été annulée.
-status-paid_sold_out = Payé, mais le produit a été épuisé avant l’arrivée de votre paiement. Un administrateur vous remboursera, sauf si le vendeur réapprovisionne avant (vous le recevrez alors aussitôt).
-status-unavailable = Le prestataire de paiement ne répond pas ; réessayez sous peu.
+status-paid_sold_out = Payé, mais le produit a été épuisé avant l'arrivée de votre paiement. Un administrateur vous remboursera, sauf si le vendeur réapprovisionne avant (vous le recevrez alors aussitôt).
+status-unavailable = Le prestataire de paiement ne répond pas ; réessayez sous peu.
 
 ## Messages liés aux paiements
-payment-detected = 💸 Paiement détecté pour la commande n°{ $order } ({ $title }). En attente des confirmations du réseau ; votre fichier suit dès qu'il est réglé.
+payment-detected = 💸 Paiement détecté pour la commande n°{ $order } ({ $title }). En attente des confirmations du réseau ; votre fichier suit dès qu'il est réglé.
 delivery-receipt = ✅ Reçu, commande n°{ $order }
     { $title }
-    Payé : { $total } $ ({ $amount } { $coin })
-    Merci ! Retrouvez-le à tout moment avec /purchases.
-seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { $amount } $ crédités sur votre compte. Solde disponible : { $balance } $.
-seller-sale-sandbox = 🎉 Vente ! « { $title } » (commande n°{ $order }), en mode bac à sable : le paiement était simulé, rien n’est crédité sur votre compte.
-seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { $amount } $ repris. Solde disponible : { $balance } $.
-payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
+    Payé : { $total } $ ({ $amount } { $coin })
+    Merci ! Retrouvez-le à tout moment avec /purchases.
+seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { $amount } $ crédités sur votre compte. Solde disponible : { $balance } $.
+seller-sale-sandbox = 🎉 Vente ! « { $title } » (commande n°{ $order }), en mode bac à sable : le paiement était simulé, rien n'est crédité sur votre compte.
+seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { $amount } $ repris. Solde disponible : { $balance } $.
+payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
     Envoyez le montant manquant à { $address } pour finaliser la commande.
 payment-failed = ❌ Le paiement de la commande n°{ $order } ({ $title }) a échoué. Rien n'a été livré. Vous pouvez réessayer.
 payment-expired = ⌛ Le paiement de la commande n°{ $order } ({ $title }) a expiré. Vous pouvez refaire un achat à tout moment.
-payment-partial-expired = ⌛ La commande n°{ $order } ({ $title }) a expiré avant l’arrivée du montant complet. Rien n’a été livré ; un administrateur vous remboursera les { $paid } { $coin } envoyés.
-admin-partial-then-paid = ⚠ La commande n°{ $order } ({ $title }), expirée partiellement payée, est finalement payée : elle se règle et se livre normalement. Ne remboursez pas ce qui était arrivé ; si c’est déjà fait, réglez la différence avec l’acheteur.
-admin-partial-expired = 💸 La commande n°{ $order } ({ $title }) a expiré partiellement payée : { $paid } { $coin } reçus et rien n’a été livré. Remboursez l’acheteur depuis le tableau de bord NOWPayments ; son article est remis en vente.
+payment-partial-expired = ⌛ La commande n°{ $order } ({ $title }) a expiré avant l'arrivée du montant complet. Rien n'a été livré ; un administrateur vous remboursera les { $paid } { $coin } envoyés.
+admin-partial-then-paid = ⚠ La commande n°{ $order } ({ $title }), expirée partiellement payée, est finalement payée : elle se règle et se livre normalement. Ne remboursez pas ce qui était arrivé ; si c'est déjà fait, réglez la différence avec l'acheteur.
+admin-partial-expired = 💸 La commande n°{ $order } ({ $title }) a expiré partiellement payée : { $paid } { $coin } reçus et rien n'a été livré. Remboursez l'acheteur depuis le tableau de bord NOWPayments ; son article est remis en vente.
+payment-closed-paid = ✅ Commande n°{ $order } : { $title }
+    Paiement reçu. N'envoyez plus rien à cette adresse.
+payment-closed-expired = ⌛ Commande n°{ $order } : { $title }
+    Expirée : cette adresse n'accepte plus de paiement. Vous pouvez refaire un achat à tout moment.
+payment-closed-failed = ❌ Commande n°{ $order } : { $title }
+    Le paiement a échoué : cette adresse n'accepte plus de paiement.
+payment-closed-refunded = ↩ Commande n°{ $order } : { $title }
+    Remboursée : cette adresse n'accepte plus de paiement.
+payment-closed-cancelled = ✖ Commande annulée : n°{ $order } { $title }
+    N'envoyez rien à cette adresse. Si vous avez déjà envoyé de l'argent, il sera tout de même pris en compte.
 payment-refunded = ↩ Le paiement de la commande n°{ $order } ({ $title }) a été remboursé.
-admin-payment-mismatch = 🚨 L'IPN de la commande n°{ $order } (paiement { $payment }) ne lui correspond pas : { $reason }. Rien n'a été livré.
+admin-payment-mismatch = 🚨 L'IPN de la commande n°{ $order } (paiement { $payment }) ne lui correspond pas : { $reason }. Rien n'a été livré.
 
 ## Achats
 purchases-empty = Vous n'avez encore rien acheté. Utilisez /browse pour trouver quelque chose.
-purchases-header = Vos achats (touchez-en un pour recevoir à nouveau le fichier) :
+purchases-header = Vos achats (touchez-en un pour recevoir à nouveau le fichier) :
 purchase-resend = n°{ $order } { $title }
 redownload-caption = { $title }
 
@@ -157,25 +177,25 @@ command-help = Aide
 command-cancel = Arrêter l'opération en cours
 
 ## Portefeuille et gains
-wallet-none = Vous n'avez pas encore de portefeuille de paiement. Envoyez votre adresse { $coin } : vos gains y sont versés chaque semaine. (/cancel pour arrêter)
-wallet-current = Votre portefeuille de paiement ({ $coin }) : { $address }
+wallet-none = Vous n'avez pas encore de portefeuille de paiement. Envoyez votre adresse { $coin } : vos gains y sont versés chaque semaine. (/cancel pour arrêter)
+wallet-current = Votre portefeuille de paiement ({ $coin }) : { $address }
     Envoyez une nouvelle adresse pour le changer, ou /cancel pour le garder.
 wallet-not-an-address = ce n'est pas une adresse
-wallet-invalid = Cette adresse a été refusée : { $reason }. Vérifiez-la et renvoyez-la.
-wallet-confirm-change = Remplacer votre portefeuille de paiement ?
-    Actuel : { $old }
-    Nouveau : { $new }
+wallet-invalid = Cette adresse a été refusée : { $reason }. Vérifiez-la et renvoyez-la.
+wallet-confirm-change = Remplacer votre portefeuille de paiement ?
+    Actuel : { $old }
+    Nouveau : { $new }
 wallet-confirm-pending = Appuyez sur Remplacer ou Garder sous la question ci-dessus.
 button-wallet-replace = ✅ Remplacer
 button-wallet-keep = ✖ Garder l'actuel
-wallet-saved = ✅ Portefeuille de paiement enregistré ({ $coin }) : { $address }
+wallet-saved = ✅ Portefeuille de paiement enregistré ({ $coin }) : { $address }
 wallet-kept = Votre portefeuille de paiement n'a pas changé.
 earnings-summary = 💰 Vos gains
-    En attente (payés, pas encore confirmés) : { $pending } $
-    Disponible : { $available } $
-    Versé : { $paid } $
-earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
-earnings-recent = Dernières écritures :
+    En attente (payés, pas encore confirmés) : { $pending } $
+    Disponible : { $available } $
+    Versé : { $paid } $
+earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
+earnings-recent = Dernières écritures :
 earnings-entry = { $date } · { $kind } · { $amount } $ · commande n°{ $order }
 earnings-entry-no-order = { $date } · { $kind } · { $amount } $
 ledger-sale = vente
@@ -187,13 +207,13 @@ command-earnings = Vos gains
 
 ## Catalogue
 menu-search = 🔎 Rechercher
-browse-categories = Catégories :
+browse-categories = Catégories :
 browse-all = Tous les produits
-browse-category = { $name } (page { $page }) :
-search-ask = Que cherchez-vous ? Envoyez quelques mots.
-search-results = Résultats pour « { $query } » (page { $page }) :
+browse-category = { $name } (page { $page }) :
+search-ask = Que cherchez-vous ? Envoyez quelques mots.
+search-results = Résultats pour « { $query } » (page { $page }) :
 search-none = Aucun résultat. Essayez d'autres mots, ou /browse.
-inline-message = { $title } : { $price } $
+inline-message = { $title } : { $price } $
     { $link }
 inline-open = Ouvrir dans la boutique
 command-search = Rechercher des produits
@@ -202,20 +222,20 @@ command-myproducts = Vos produits
 ## Admin : catégories
 admin-only = Désolé, cette commande est réservée aux administrateurs de la place de marché.
 categories-none = Aucune catégorie pour l'instant. Ajoutez-en une avec /category_add Nom.
-categories-list = Catégories (id · nom) :
-category-usage-add = Usage : /category_add Nom ({ $max } caractères au plus).
+categories-list = Catégories (id · nom) :
+category-usage-add = Usage : /category_add Nom ({ $max } caractères au plus).
 category-added = Catégorie « { $name } » ajoutée (id { $id }).
 category-exists = Une catégorie « { $name } » existe déjà.
-category-usage-rename = Usage : /category_rename id Nouveau nom ({ $max } caractères au plus).
+category-usage-rename = Usage : /category_rename id Nouveau nom ({ $max } caractères au plus).
 category-renamed = Catégorie renommée en « { $name } ».
 category-not-renamed = Catégorie inconnue, ou ce nom est déjà pris.
-category-usage-delete = Usage : /category_delete id
-category-deleted = Catégorie supprimée ; ses produits restent, sans catégorie.
+category-usage-delete = Usage : /category_delete id
+category-deleted = Catégorie supprimée ; ses produits restent, sans catégorie.
 category-unknown = Catégorie inconnue.
 
 ## Mes produits
 myproducts-empty = Vous n'avez pas encore de produit. Envoyez /sell pour en publier un.
-myproducts-header = Vos produits (touchez-en un pour le gérer) :
+myproducts-header = Vos produits (touchez-en un pour le gérer) :
 myproducts-item = { $title } · { $price } $ · { $sales } vendus{ $status }
 product-status-active = {""}
 product-status-paused = {" "}(en pause)
@@ -225,12 +245,12 @@ product-state-paused = en pause
 product-state-deleted = supprimé
 
 not-your-product = Ce produit n'est pas le vôtre ou n'existe plus.
-manage-stock = Stock : { $available } restants sur { $total }
+manage-stock = Stock : { $available } restants sur { $total }
 manage-card = { $title }
-    Prix : { $price } $
-    Type : { $kind }
-    Statut : { $status }
-    Lien : { $link }
+    Prix : { $price } $
+    Type : { $kind }
+    Statut : { $status }
+    Lien : { $link }
     { $stock }
 kind-name-file = fichier
 kind-name-items = articles uniques
@@ -246,12 +266,12 @@ button-edit-text = 📝 Changer le texte
 button-delete = 🗑 Supprimer
 button-back = ◀ Retour
 button-delete-confirm = 🗑 Oui, le supprimer
-product-paused = En pause : le produit est masqué et ne peut pas être acheté.
-product-resumed = Repris : le produit est de nouveau en vente.
+product-paused = En pause : le produit est masqué et ne peut pas être acheté.
+product-resumed = Repris : le produit est de nouveau en vente.
 product-updated = ✅ Enregistré.
 restock-ask = Envoyez les nouveaux articles, un par ligne (ou un fichier .txt). Les articles déjà présents sont refusés.
-restocked = { $added } articles ajoutés ; { $refused } refusés car en double.
-delete-confirm = Supprimer « { $title } » ? Il quitte la boutique ; les acheteurs gardent l'accès à leurs achats.
+restocked = { $added } articles ajoutés ; { $refused } refusés car en double.
+delete-confirm = Supprimer « { $title } » ? Il quitte la boutique ; les acheteurs gardent l'accès à leurs achats.
 product-deleted = Supprimé. Les acheteurs gardent l'accès à leurs achats.
 
 ## Stock
@@ -260,18 +280,18 @@ buy-button-sold-out = Épuisé
 sold-out = Désolé, ce produit est épuisé.
 seller-sold-out = 📦 « { $title } » est épuisé. Ajoutez des articles depuis /myproducts pour le vendre à nouveau.
 paid-but-sold-out = ⚠ Votre paiement de la commande n°{ $order } ({ $title }) est arrivé après l'expiration de l'offre, et le produit s'est épuisé entre-temps. Un administrateur a été prévenu et vous remboursera.
-admin-paid-but-sold-out = 🚨 La commande n°{ $order } ({ $title }) a été payée après la libération de son article et il n’en reste plus. Rien n’a été livré et le vendeur n’a pas été crédité : remboursez l’acheteur avec /refund { $order }, ou le prochain réassort du vendeur la livrera.
+admin-paid-but-sold-out = 🚨 La commande n°{ $order } ({ $title }) a été payée après la libération de son article et il n'en reste plus. Rien n'a été livré et le vendeur n'a pas été crédité : remboursez l'acheteur avec /refund { $order }, ou le prochain réassort du vendeur la livrera.
 
 ## Livraison d'articles, de textes et de liens
 delivery-item = ✅ Reçu, commande n°{ $order }
     { $title }
-    Payé : { $total } $ ({ $amount } { $coin })
+    Payé : { $total } $ ({ $amount } { $coin })
 
-    Votre article :
+    Votre article :
     { $item }
 delivery-text = ✅ Reçu, commande n°{ $order }
     { $title }
-    Payé : { $total } $ ({ $amount } { $coin })
+    Payé : { $total } $ ({ $amount } { $coin })
 
     { $text }
 redelivery-item = { $title }
@@ -279,174 +299,174 @@ redelivery-item = { $title }
 redelivery-text = { $title }
     { $text }
 button-link = 🔗 Lien
-download-link = { $title } : téléchargez-le depuis ce lien (valable { $minutes } minutes) :
+download-link = { $title } : téléchargez-le depuis ce lien (valable { $minutes } minutes) :
     { $link }
 download-link-unavailable = Aucun lien de téléchargement n'est disponible pour cet achat pour le moment.
 
 ## Paiements aux vendeurs
 payout-on-its-way = 💸 Votre paiement de { $amount } { $currency } est en route vers { $address }.
-payout-released = ↩ Votre versement de { $amount } { $currency } n’a pas été envoyé cette fois. Le montant est de retour dans votre solde disponible et partira avec le prochain versement.
-payout-finished = ✅ Paiement effectué : { $amount } { $currency } envoyés à { $address }.
-    Transaction : { $hash }
+payout-released = ↩ Votre versement de { $amount } { $currency } n'a pas été envoyé cette fois. Le montant est de retour dans votre solde disponible et partira avec le prochain versement.
+payout-finished = ✅ Paiement effectué : { $amount } { $currency } envoyés à { $address }.
+    Transaction : { $hash }
 payout-failed = ⚠️ Votre paiement de { $amount } { $currency } vers { $address } a échoué. Le montant est de retour dans votre solde disponible et partira avec le prochain paiement. Vérifiez votre adresse avec /wallet.
-admin-payout-failed = ⚠️ Le paiement n° { $id } au vendeur { $seller } ({ $amount } { $currency }, { $address }) a échoué : { $error }. Le montant est de retour dans le solde du vendeur.
-admin-payout-summary = 💸 Paiements (lot n° { $batch }, { $started_by }) : { $count } paiements, { $total } { $currency } au total, { $failures } en échec.
-admin-payout-released = ⚠️ Le lot de paiements n° { $batch } n'a pas été payé : { $reason }. { $count } montants ({ $total } au total) sont revenus dans les soldes des vendeurs.
-admin-payout-nothing = Paiements : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible. Rien n'a été envoyé.
-admin-payout-short = ⚠️ Paiements interrompus : le solde de garde contient { $available } { $currency } mais il en faut { $needed } (il manque { $missing }). Rien n'a été créé ; approvisionnez le solde puis lancez /payout_now.
-admin-payout-busy = Paiements ignorés : une autre exécution traite le lot en cours. Si elle s’est arrêtée, le lot pourra être repris à partir du { $until } (/payout_now).
-admin-payout-error = ⚠️ Les paiements n'ont pas pu aller au bout : { $error }. Rien n'est payé deux fois : la prochaine exécution (ou /payout_now) reprend là où celle-ci s'est arrêtée.
-payout-now-disabled = Les paiements sont désactivés : définissez NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD et NOWPAYMENTS_2FA_SECRET.
-payout-now-nothing = Personne à payer pour l'instant : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible.
-payout-now-confirm = Payer maintenant { $count } vendeurs, { $total } { $currency } au total ?
+admin-payout-failed = ⚠️ Le paiement n° { $id } au vendeur { $seller } ({ $amount } { $currency }, { $address }) a échoué : { $error }. Le montant est de retour dans le solde du vendeur.
+admin-payout-summary = 💸 Paiements (lot n° { $batch }, { $started_by }) : { $count } paiements, { $total } { $currency } au total, { $failures } en échec.
+admin-payout-released = ⚠️ Le lot de paiements n° { $batch } n'a pas été payé : { $reason }. { $count } montants ({ $total } au total) sont revenus dans les soldes des vendeurs.
+admin-payout-nothing = Paiements : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible. Rien n'a été envoyé.
+admin-payout-short = ⚠️ Paiements interrompus : le solde de garde contient { $available } { $currency } mais il en faut { $needed } (il manque { $missing }). Rien n'a été créé ; approvisionnez le solde puis lancez /payout_now.
+admin-payout-busy = Paiements ignorés : une autre exécution traite le lot en cours. Si elle s'est arrêtée, le lot pourra être repris à partir du { $until } (/payout_now).
+admin-payout-error = ⚠️ Les paiements n'ont pas pu aller au bout : { $error }. Rien n'est payé deux fois : la prochaine exécution (ou /payout_now) reprend là où celle-ci s'est arrêtée.
+payout-now-disabled = Les paiements sont désactivés : définissez NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD et NOWPAYMENTS_2FA_SECRET.
+payout-now-nothing = Personne à payer pour l'instant : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible.
+payout-now-confirm = Payer maintenant { $count } vendeurs, { $total } { $currency } au total ?
 button-payout-go = 💸 Payer maintenant
 button-payout-drop = ✖ Pas maintenant
 payout-now-started = Paiements lancés. Chaque administrateur recevra le résumé à la fin.
 payout-now-dropped = Aucun paiement n'a été fait.
-payout-now-changed = Les soldes ont changé depuis cette question ; voici le nouveau plan.
-admin-conversion-report = 🔁 Conversions : { $finished } terminées, { $rejected } refusées, { $pending } en attente, { $errors } erreurs.
+payout-now-changed = Les soldes ont changé depuis cette question ; voici le nouveau plan.
+admin-conversion-report = 🔁 Conversions : { $finished } terminées, { $rejected } refusées, { $pending } en attente, { $errors } erreurs.
     { $lines }
 
 ## Modération
-account-banned = Votre compte est suspendu : vous ne pouvez ni acheter ni vendre ici. Contactez les administrateurs si vous pensez qu'il s'agit d'une erreur.
-ban-usage = Utilisation : /ban id_utilisateur (un utilisateur banni ne peut ni acheter ni vendre ; ses produits quittent la boutique).
-unban-usage = Utilisation : /unban id_utilisateur
+account-banned = Votre compte est suspendu : vous ne pouvez ni acheter ni vendre ici. Contactez les administrateurs si vous pensez qu'il s'agit d'une erreur.
+ban-usage = Utilisation : /ban id_utilisateur (un utilisateur banni ne peut ni acheter ni vendre ; ses produits quittent la boutique).
+unban-usage = Utilisation : /unban id_utilisateur
 ban-admin = Un administrateur ne peut pas être banni.
-user-banned = L'utilisateur { $user } est banni : il ne peut ni acheter ni vendre, et ses produits sont masqués.
+user-banned = L'utilisateur { $user } est banni : il ne peut ni acheter ni vendre, et ses produits sont masqués.
 user-unbanned = L'utilisateur { $user } n'est plus banni ; ses produits reviennent dans la boutique, et le prochain versement paiera ce qui était retenu.
-admin-payout-held = ⏸ Paiement retenu : le vendeur { $user } est banni, ses { $amount } $ n’ont pas été versés. /unban { $user } les libère pour le prochain versement.
+admin-payout-held = ⏸ Paiement retenu : le vendeur { $user } est banni, ses { $amount } $ n'ont pas été versés. /unban { $user } les libère pour le prochain versement.
 user-unknown = Aucun utilisateur { $user } n'a jamais utilisé ce bot.
-hide-usage = Utilisation : /hide id_produit
-unhide-usage = Utilisation : /unhide id_produit
+hide-usage = Utilisation : /hide id_produit
+unhide-usage = Utilisation : /unhide id_produit
 product-hidden = Le produit n° { $product } est masqué de la boutique.
 product-unhidden = Le produit n° { $product } revient dans la boutique (si son vendeur le met en vente).
 product-unknown = Aucun produit n° { $product }.
-refund-usage = Utilisation : /refund id_commande (pour une commande terminée).
-order-refunded = La commande n° { $order } est marquée remboursée : { $amount } $ repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
+refund-usage = Utilisation : /refund id_commande (pour une commande terminée).
+order-refunded = La commande n° { $order } est marquée remboursée : { $amount } $ repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
 refund-not-finished = La commande n° { $order } est { $status } : seule une commande payée (terminée, ou payée après épuisement du stock) peut être remboursée.
 order-unknown = Aucune commande n° { $order }.
 
 ## Vues d'administration
-stats-usage = Utilisation : /stats day, /stats week (par défaut) ou /stats month.
+stats-usage = Utilisation : /stats day, /stats week (par défaut) ou /stats month.
 stats-period-day = dernières 24 heures
 stats-period-week = 7 derniers jours
 stats-period-month = 30 derniers jours
 stats-summary = 📊 Ventes, { $period }
-    Ventes : { $sales } · volume brut { $gross } $ · vente moyenne { $average } $
-    Commission gagnée : { $commission } $
-    Frais NOWPayments : { $fees } $ (inconnus pour { $unknown } ventes)
+    Ventes : { $sales } · volume brut { $gross } $ · vente moyenne { $average } $
+    Commission gagnée : { $commission } $
+    Frais NOWPayments : { $fees } $ (inconnus pour { $unknown } ventes)
 stats-none = Aucune vente sur cette période.
-stats-top-header = Meilleurs vendeurs :
-stats-top-line = { $rank }. { $name } (n° { $id }) : { $sales } ventes, { $amount } $
-stats-coins-header = Par crypto :
-stats-coin-line = { $coin } : { $sales } ventes, { $amount } $
+stats-top-header = Meilleurs vendeurs :
+stats-top-line = { $rank }. { $name } (n° { $id }) : { $sales } ventes, { $amount } $
+stats-coins-header = Par crypto :
+stats-coin-line = { $coin } : { $sales } ventes, { $amount } $
 stats-chart-title = Ventes, { $period } (USD)
-payments-usage = Utilisation : /payments [page] [statut], par ex. /payments 2 finished
-payments-header = 💳 Paiements ({ $filter }), page { $page } sur { $pages }, { $total } au total :
+payments-usage = Utilisation : /payments [page] [statut], par ex. /payments 2 finished
+payments-header = 💳 Paiements ({ $filter }), page { $page } sur { $pages }, { $total } au total :
 payments-all = tous
 payments-none = Aucun paiement.
 payments-line = n° { $order } · { $status } · { $total } $ · { $coin } · { $date }
-payment-detail = 💳 Commande n° { $order } : { $status }
-    Paiement NOWPayments : { $payment }
-    Produit : { $title }
-    Total : { $total } $, payé en { $coin } : { $amount } demandés, { $paid } reçus
-    Acheteur : { $buyer } · vendeur : { $seller }
+payment-detail = 💳 Commande n°{ $order } : { $status }
+    Paiement NOWPayments : { $payment }
+    Produit : { $title }
+    Total : { $total } $, payé en { $coin } : { $amount } demandés, { $paid } reçus
+    Acheteur : { $buyer } · vendeur : { $seller }
     Créée le { $created } · mise à jour le { $updated }
-payment-history = Historique des IPN :
+payment-history = Historique des IPN :
 payment-history-none = (aucun)
 payment-history-earlier = { $count ->
     [one] … 1 rapport plus ancien
    *[other] … { $count } rapports plus anciens
 }
 payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
-payouts-header = 💸 Derniers lots de paiements :
+payouts-header = 💸 Derniers lots de paiements :
 payouts-none = Aucun paiement aux vendeurs pour l'instant.
 payouts-batch-line = Lot n° { $batch } · { $status } · { $total } $ · { $started_by } · { $date }
-payouts-withdrawals = Derniers retraits :
+payouts-withdrawals = Derniers retraits :
 payouts-line = n° { $id } · vendeur { $seller } · { $amount } $ · { $status } · { $hash }
 health-ok = ✅ ok
 health-down = ❌ en panne
 health-custody-off = paiements désactivés
 health-summary = 🩺 État
-    NOWPayments : { $provider }
-    Base de données : { $database }
-    Solde de garde : { $custody }
-    Messages en attente dans la file : { $outbox }
-    Tâches (dernière exécution) :
+    NOWPayments : { $provider }
+    Base de données : { $database }
+    Solde de garde : { $custody }
+    Messages en attente dans la file : { $outbox }
+    Tâches (dernière exécution) :
 health-jobs-none = aucune tâche n'a encore tourné
 health-job-line = { $job } · { $slot } · { $date } · { $outcome }
 health-running = en cours
 
 ## Diffusions
-broadcast-ask = Envoyez le message à diffuser à tous les utilisateurs (texte seulement ; /cancel pour arrêter).
+broadcast-ask = Envoyez le message à diffuser à tous les utilisateurs (texte seulement ; /cancel pour arrêter).
 broadcast-not-text = Envoyez la diffusion sous forme de message texte (4096 caractères au plus), ou /cancel.
-broadcast-confirm = ⬆ Ce message partira vers { $count } utilisateurs. L'envoyer ?
+broadcast-confirm = ⬆ Ce message partira vers { $count } utilisateurs. L'envoyer ?
 button-broadcast-go = 📣 Envoyer à tous
 button-broadcast-drop = ✖ Annuler
-broadcast-dropped = Diffusion annulée : rien n'a été envoyé.
+broadcast-dropped = Diffusion annulée : rien n'a été envoyé.
 broadcast-not-draft = Cette diffusion a déjà été envoyée ou annulée.
-broadcast-progress = 📣 Diffusion n° { $id } : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot, { $remaining } restants…
-broadcast-progress-done = 📣 Diffusion n° { $id } terminée : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot.
-broadcast-done = ✅ La diffusion n° { $id } est terminée : { $sent } envoyés, { $failed } en échec, { $blocked } avaient bloqué le bot (ils seront ignorés la prochaine fois).
+broadcast-progress = 📣 Diffusion n° { $id } : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot, { $remaining } restants…
+broadcast-progress-done = 📣 Diffusion n° { $id } terminée : { $sent } envoyés, { $failed } en échec, { $blocked } ont bloqué le bot.
+broadcast-done = ✅ La diffusion n° { $id } est terminée : { $sent } envoyés, { $failed } en échec, { $blocked } avaient bloqué le bot (ils seront ignorés la prochaine fois).
 
 ## Alertes
-admin-job-failed = 🚨 La tâche planifiée { $job } ({ $slot }) a échoué : { $error }
-admin-provider-down = 🚨 NOWPayments ne répond plus depuis { $minutes } minutes (vérifié à { $at }). Les nouveaux paiements échouent et les IPN peuvent tarder ; souk se rattrape seul à son retour.
+admin-job-failed = 🚨 La tâche planifiée { $job } ({ $slot }) a échoué : { $error }
+admin-provider-down = 🚨 NOWPayments ne répond plus depuis { $minutes } minutes (vérifié à { $at }). Les nouveaux paiements échouent et les IPN peuvent tarder ; souk se rattrape seul à son retour.
 admin-provider-up = ✅ NOWPayments répond de nouveau ({ $at }).
 
 ## Telegram Stars
 button-stars = ⭐ Telegram Stars
-stars-price-label = Commande n° { $order }
+stars-price-label = Commande n°{ $order }
 stars-refused-unavailable = Ce produit n'est plus disponible.
 stars-refused-paid = Cette commande est déjà payée.
-stars-refused-expired = Cette commande a expiré ; ouvrez de nouveau le produit pour l'acheter.
-stars-refused-price = Le prix a changé ; ouvrez de nouveau le produit pour une nouvelle facture.
-admin-stars-paid-twice = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }). Rien n’a été livré deux fois, et ce paiement a été remboursé à l’acheteur.
-admin-stars-unrecorded = 🚨 Un paiement en Stars (paiement { $charge }, { $payload }) n’a pas pu être enregistré : { $error }. souk le réglera à sa prochaine vérification des Stars, dès que la base de données répondra.
-admin-stars-refund-failed = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }), et Telegram n’a pas remboursé ce paiement : { $error }. Rien n’a été livré deux fois ; souk réessaiera le remboursement à sa prochaine vérification des Stars.
+stars-refused-expired = Cette commande a expiré ; ouvrez de nouveau le produit pour l'acheter.
+stars-refused-price = Le prix a changé ; ouvrez de nouveau le produit pour une nouvelle facture.
+admin-stars-paid-twice = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }). Rien n'a été livré deux fois, et ce paiement a été remboursé à l'acheteur.
+admin-stars-unrecorded = 🚨 Un paiement en Stars (paiement { $charge }, { $payload }) n'a pas pu être enregistré : { $error }. souk le réglera à sa prochaine vérification des Stars, dès que la base de données répondra.
+admin-stars-refund-failed = 🚨 La commande n° { $order } a été payée une seconde fois en Stars avec une ancienne facture (paiement { $charge }), et Telegram n'a pas remboursé ce paiement : { $error }. Rien n'a été livré deux fois ; souk réessaiera le remboursement à sa prochaine vérification des Stars.
 
 ## Mobile money (NexPay)
 button-wave = 🌊 Wave
 button-orange-money = 🟠 Orange Money
 button-share-phone = 📱 Partager mon numéro
 button-open-checkout = Payer maintenant
-phone-ask = Quel numéro paie ? Appuyez sur le bouton ci-dessous pour partager le vôtre, ou tapez-le au format international (par exemple +221 77 123 45 67).
+phone-ask = Quel numéro paie ? Appuyez sur le bouton ci-dessous pour partager le vôtre, ou tapez-le au format international (par exemple +221 77 123 45 67).
 phone-invalid = Ce n'est pas un numéro au format international. Tapez-le avec l'indicatif du pays, par exemple +221 77 123 45 67, ou appuyez sur le bouton pour partager le vôtre.
 phone-received = Paiement depuis le { $phone }.
-mobile-payment-caption = Commande n°{ $order } : { $title }
+mobile-payment-caption = Commande n°{ $order } : <b>{ $title }</b>
     Prix { $price } $ + frais de plateforme { $commission } $ ({ $percent } %) = { $total } $
 
-    Payez { $amount } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
+    Payez { $amount } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
 
-    Expire : { $expires }
-admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } avant son expiration sans dire à souk comment il s'est terminé : il a été payé ou il a échoué. Vérifiez son tableau de bord. Si l'argent y est, /markpaid { $order } livre la commande ; sinon elle expirera d'elle-même.
-order-refunded-stars = La commande n°{ $order } est remboursée : Telegram a rendu les Stars à l'acheteur, { $amount } $ ont été repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus.
-refund-stars-failed = Telegram n'a pas remboursé les Stars de la commande n°{ $order } : { $error }. Rien n'a été enregistré.
+    { $expires }
+admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } avant son expiration sans dire à souk comment il s'est terminé : il a été payé ou il a échoué. Vérifiez son tableau de bord. Si l'argent y est, /markpaid { $order } livre la commande ; sinon elle expirera d'elle-même.
+order-refunded-stars = La commande n°{ $order } est remboursée : Telegram a rendu les Stars à l'acheteur, { $amount } $ ont été repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus.
+refund-stars-failed = Telegram n'a pas remboursé les Stars de la commande n°{ $order } : { $error }. Rien n'a été enregistré.
 
 ## Aide au paiement
 command-paysupport = Aide pour un paiement
-paysupport-intro = Un souci de paiement ou de livraison ? Choisissez la commande ci-dessous et un administrateur vous contactera ici. Un paiement en Stars peut être remboursé par un administrateur. Le support de Telegram ne peut pas aider pour les achats faits dans ce bot.
+paysupport-intro = Un souci de paiement ou de livraison ? Choisissez la commande ci-dessous et un administrateur vous contactera ici. Un paiement en Stars peut être remboursé par un administrateur. Le support de Telegram ne peut pas aider pour les achats faits dans ce bot.
 paysupport-order-button = n°{ $order } · { $title }
-paysupport-no-orders = Vous n'avez pas encore de commande. Une question de paiement concerne une commande : dès que vous en avez une, /paysupport vous permet de poser votre question.
-paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux administrateurs ; ils vous répondront ici.
-admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { $total } USD, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée, /markpaid { $order } livre une commande payée mais jamais signalée.
-stats-rails-header = Par moyen de paiement :
-stats-rail-line = { $rail } : { $sales } ventes, { $amount } $
+paysupport-no-orders = Vous n'avez pas encore de commande. Une question de paiement concerne une commande : dès que vous en avez une, /paysupport vous permet de poser votre question.
+paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux administrateurs ; ils vous répondront ici.
+admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { $total } USD, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée, /markpaid { $order } livre une commande payée mais jamais signalée.
+stats-rails-header = Par moyen de paiement :
+stats-rail-line = { $rail } : { $sales } ventes, { $amount } $
 rail-nowpayments = Crypto (NOWPayments)
 rail-stars = ⭐ Telegram Stars
 rail-nexpay = Mobile money (NexPay)
 
 ## Marquer une commande payée à la main
-markpaid-usage = Utilisation : /markpaid id_commande, pour une commande dont vous avez vu le paiement dans le tableau de bord du prestataire mais dont souk n'a jamais été averti.
-markpaid-confirm = Marquer la commande n°{ $order } comme payée ?
-    Produit : { $title }
-    Acheteur : { $buyer }
-    Total : { $total } $ ({ $amount } { $currency }, paiement { $payment })
-    Statut actuel : { $status }
+markpaid-usage = Utilisation : /markpaid id_commande, pour une commande dont vous avez vu le paiement dans le tableau de bord du prestataire mais dont souk n'a jamais été averti.
+markpaid-confirm = Marquer la commande n°{ $order } comme payée ?
+    Produit : { $title }
+    Acheteur : { $buyer }
+    Total : { $total } $ ({ $amount } { $currency }, paiement { $payment })
+    Statut actuel : { $status }
 
-    Seulement après avoir vérifié le paiement dans le tableau de bord du prestataire : l'acheteur reçoit son achat et le vendeur est crédité.
-markpaid-button = ✅ Oui, c'est payé : livrer
-markpaid-done = La commande n°{ $order } est marquée payée : l'acheteur reçoit son achat et le vendeur { $seller } est crédité de { $amount } $.
-markpaid-stars = La commande n°{ $order } est payée en Stars : Telegram les règle lui-même, elle ne peut donc pas être marquée payée à la main.
-markpaid-never-billed = La commande n°{ $order } n'est jamais arrivée chez un prestataire de paiement : l'acheteur n'a rien pu payer.
-markpaid-settled = La commande n°{ $order } est { $status } : il n'y a rien à marquer payé.
+    Seulement après avoir vérifié le paiement dans le tableau de bord du prestataire : l'acheteur reçoit son achat et le vendeur est crédité.
+markpaid-button = ✅ Oui, c'est payé : livrer
+markpaid-done = La commande n°{ $order } est marquée payée : l'acheteur reçoit son achat et le vendeur { $seller } est crédité de { $amount } $.
+markpaid-stars = La commande n°{ $order } est payée en Stars : Telegram les règle lui-même, elle ne peut donc pas être marquée payée à la main.
+markpaid-never-billed = La commande n°{ $order } n'est jamais arrivée chez un prestataire de paiement : l'acheteur n'a rien pu payer.
+markpaid-settled = La commande n°{ $order } est { $status } : il n'y a rien à marquer payé.

@@ -8,6 +8,8 @@ use std::str::FromStr;
 /// A button press, parsed. Anything that does not parse is a stale or forged button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// The welcome menu (what /start shows).
+    Menu,
     /// The category list (or every product when there are no categories).
     Categories,
     /// Products of a category (`None`: all products), page n.
@@ -65,6 +67,7 @@ pub const MAX_PAGE: i64 = 1_000_000;
 impl Action {
     pub fn encode(&self) -> String {
         match self {
+            Action::Menu => "menu".into(),
             Action::Categories => "cats".into(),
             Action::Browse(cat, page) => format!(
                 "browse:{}:{page}",
@@ -138,6 +141,7 @@ impl Action {
                 .filter(|n| *n >= 0)
         };
         let action = match head {
+            "menu" => Action::Menu,
             "cats" => Action::Categories,
             "srchask" => Action::SearchPrompt,
             "browse" => {
@@ -227,6 +231,7 @@ mod tests {
     #[test]
     fn round_trips_and_fits_telegram() {
         let all = [
+            Action::Menu,
             Action::Categories,
             Action::Browse(None, 0),
             Action::Browse(Some(i64::MAX), 7),

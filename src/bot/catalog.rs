@@ -1,6 +1,7 @@
 //! Finding products without a deep link: categories, paginated browsing, search, inline mode.
 
 use super::action::{Action, MAX_PAGE};
+use super::screen::{self, Place};
 use super::state::State;
 use super::{ChatDialogue, Deps, HandlerResult, Who};
 use crate::i18n;
@@ -18,10 +19,10 @@ const PAGE_SIZE: i64 = 8;
 const INLINE_RESULTS: i64 = 20;
 
 /// The category list, or every product when the shop has no categories.
-pub async fn categories(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
+pub async fn categories(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerResult {
     let cats = categories::list(&deps.core.store).await?;
     if cats.is_empty() {
-        return browse(bot, who, deps, None, 0).await;
+        return browse(bot, who, deps, None, 0, place).await;
     }
     let mut rows: Vec<Vec<InlineKeyboardButton>> = cats
         .into_iter()
@@ -36,10 +37,21 @@ pub async fn categories(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
         who.t("browse-all"),
         Action::Browse(None, 0).encode(),
     )]);
-    bot.send_message(who.chat(), who.t("browse-categories"))
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
-    Ok(())
+    rows.push(vec![back(&who, Action::Menu)]);
+    let keyboard = InlineKeyboardMarkup::new(rows);
+    screen::show(
+        &bot,
+        &who,
+        place,
+        who.html("browse-categories", &[]),
+        Some(keyboard),
+    )
+    .await
+}
+
+/// "◀ Back" to `to`.
+pub fn back(who: &Who, to: Action) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(who.t("button-back"), to.encode())
 }
 
 /// One page of a category's products (all products for `None`), newest first.
@@ -49,6 +61,7 @@ pub async fn browse(
     deps: Arc<Deps>,
     category: Option<i64>,
     page: i64,
+    place: Place,
 ) -> HandlerResult {
     let listing = Listing {
         category_id: category,
@@ -56,21 +69,24 @@ pub async fn browse(
     };
     let title = match category {
         Some(id) => match categories::get(&deps.core.store, id).await? {
-            Some(c) => who.tr(
+            Some(c) => who.html(
                 "browse-category",
                 &[("name", c.name), ("page", (page + 1).to_string())],
             ),
             None => {
-                bot.send_message(who.chat(), who.t("stale-button")).await?;
-                return Ok(());
+                let stale = who.html("stale-button", &[]);
+                return screen::show(&bot, &who, place, stale, None).await;
             }
         },
-        None => who.tr("browse-header", &[("page", (page + 1).to_string())]),
+        None => who.html("browse-header", &[("page", (page + 1).to_string())]),
     };
-    show_page(&bot, &who, &deps, &listing, page, title, |p| {
-        Action::Browse(category, p)
-    })
-    .await
+    let page_of = Page {
+        listing: &listing,
+        page,
+        title,
+        place,
+    };
+    show_page(&bot, &who, &deps, page_of, |p| Action::Browse(category, p)).await
 }
 
 /// Asks for search words.
@@ -81,33 +97,56 @@ pub async fn prompt(bot: Bot, who: Who, dialogue: ChatDialogue) -> HandlerResult
 }
 
 /// Products whose title or description holds every word, whatever the case and accents.
-pub async fn search(bot: Bot, who: Who, deps: Arc<Deps>, text: &str, page: i64) -> HandlerResult {
+pub async fn search(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    text: &str,
+    page: i64,
+    place: Place,
+) -> HandlerResult {
     let listing = Listing::search(text);
     if listing.words.is_empty() {
-        bot.send_message(who.chat(), who.t("search-ask")).await?;
-        return Ok(());
+        return screen::show(&bot, &who, place, who.html("search-ask", &[]), None).await;
     }
     let words = listing.words.join(" ");
-    let title = who.tr(
+    let title = who.html(
         "search-results",
         &[
             ("query", text.trim().chars().take(60).collect()),
             ("page", (page + 1).to_string()),
         ],
     );
-    show_page(&bot, &who, &deps, &listing, page, title, |p| {
+    let page_of = Page {
+        listing: &listing,
+        page,
+        title,
+        place,
+    };
+    show_page(&bot, &who, &deps, page_of, |p| {
         Action::Search(words.clone(), p)
     })
     .await
+}
+
+/// One page of a listing to show: which products, which page, its title (HTML), where.
+struct Page<'a> {
+    listing: &'a Listing,
+    page: i64,
+    title: String,
+    place: Place,
 }
 
 async fn show_page(
     bot: &Bot,
     who: &Who,
     deps: &Deps,
-    listing: &Listing,
-    page: i64,
-    title: String,
+    Page {
+        listing,
+        page,
+        title,
+        place,
+    }: Page<'_>,
     nav: impl Fn(i64) -> Action,
 ) -> HandlerResult {
     let page = page.clamp(0, MAX_PAGE);
@@ -126,8 +165,8 @@ async fn show_page(
         } else {
             "search-none"
         };
-        bot.send_message(who.chat(), who.t(key)).await?;
-        return Ok(());
+        let keyboard = InlineKeyboardMarkup::new([[back(who, Action::Menu)]]);
+        return screen::show(bot, who, place, who.html(key, &[]), Some(keyboard)).await;
     }
     let has_next = items.len() as i64 > PAGE_SIZE;
     let mut rows: Vec<Vec<InlineKeyboardButton>> = items
@@ -160,10 +199,15 @@ async fn show_page(
     if !buttons.is_empty() {
         rows.push(buttons);
     }
-    bot.send_message(who.chat(), title)
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
-    Ok(())
+    rows.push(vec![back(who, Action::Categories)]);
+    screen::show(
+        bot,
+        who,
+        place,
+        title,
+        Some(InlineKeyboardMarkup::new(rows)),
+    )
+    .await
 }
 
 pub async fn on_press(
@@ -172,15 +216,16 @@ pub async fn on_press(
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
     action: Action,
+    place: Place,
 ) -> HandlerResult {
     match action {
-        Action::Categories => categories(bot, who, deps).await,
+        Action::Categories => categories(bot, who, deps, place).await,
         // Page numbers come from callback data a client can forge.
         Action::Browse(category, page) => {
-            browse(bot, who, deps, category, page.clamp(0, MAX_PAGE)).await
+            browse(bot, who, deps, category, page.clamp(0, MAX_PAGE), place).await
         }
         Action::Search(words, page) => {
-            search(bot, who, deps, &words, page.clamp(0, MAX_PAGE)).await
+            search(bot, who, deps, &words, page.clamp(0, MAX_PAGE), place).await
         }
         Action::SearchPrompt => prompt(bot, who, dialogue).await,
         _ => Ok(()),

@@ -1,6 +1,7 @@
 //! Commands everyone uses: /start (with product deep links), /help, /language, /cancel, unknown commands.
 
 use super::action::Action;
+use super::screen::{self, Place};
 use super::state::State;
 use super::{
     ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, catalog,
@@ -27,11 +28,11 @@ pub async fn command(
         Command::Sell => seller::begin(bot, who, deps, dialogue).await,
         Command::Wallet => account::wallet(bot, who, deps, dialogue).await,
         Command::Earnings => account::earnings(bot, who, deps).await,
-        Command::Browse => catalog::categories(bot, who, deps).await,
+        Command::Browse => catalog::categories(bot, who, deps, Place::New).await,
         Command::Search(words) if words.trim().is_empty() => {
             catalog::prompt(bot, who, dialogue).await
         }
-        Command::Search(words) => catalog::search(bot, who, deps, &words, 0).await,
+        Command::Search(words) => catalog::search(bot, who, deps, &words, 0, Place::New).await,
         Command::MyProducts => shop::list(bot, who, deps).await,
         Command::Categories => admin::categories(bot, who, deps).await,
         Command::CategoryAdd(args) => admin::category_add(bot, who, deps, &args).await,
@@ -83,7 +84,7 @@ pub async fn command(
 async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerResult {
     if let Some(id) = payload.strip_prefix("p_") {
         return match id.parse::<i64>() {
-            Ok(id) => pay::show_product(bot, who, deps, id).await,
+            Ok(id) => pay::show_product(bot, who, deps, id, Place::New).await,
             Err(_) => {
                 bot.send_message(who.chat(), who.t("product-unavailable"))
                     .await?;
@@ -91,6 +92,11 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
             }
         };
     }
+    menu(bot, who, deps, Place::New).await
+}
+
+/// The welcome menu: browse, search, purchases, sell.
+pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerResult {
     let keyboard = InlineKeyboardMarkup::new([
         vec![
             InlineKeyboardButton::callback(who.t("menu-browse"), Action::Categories.encode()),
@@ -105,14 +111,11 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
             Action::Sell.encode(),
         )],
     ]);
-    let mut text = who.t("welcome");
+    let mut text = who.html("welcome", &[]);
     if deps.core.simulator.is_some() {
-        text = format!("{text}\n\n{}", who.t("sandbox-notice"));
+        text = format!("{text}\n\n{}", who.html("sandbox-notice", &[]));
     }
-    bot.send_message(who.chat(), text)
-        .reply_markup(keyboard)
-        .await?;
-    Ok(())
+    screen::show(&bot, &who, place, text, Some(keyboard)).await
 }
 
 pub async fn unknown_command(bot: Bot, who: Who) -> HandlerResult {

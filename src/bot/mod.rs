@@ -15,6 +15,7 @@ pub mod qr;
 pub mod ratelimit;
 pub mod replies;
 pub mod reports;
+pub mod screen;
 pub mod seller;
 pub mod shop;
 pub mod stars;
@@ -79,6 +80,13 @@ impl Who {
 
     pub fn tr(&self, key: &str, args: &[(&str, String)]) -> String {
         i18n::tr(&self.lang, key, args)
+    }
+
+    /// `key` for an HTML page: every argument escaped, so user text shows as typed.
+    pub fn html(&self, key: &str, args: &[(&str, String)]) -> String {
+        let escaped: Vec<(&str, String)> =
+            args.iter().map(|(k, v)| (*k, screen::escape(v))).collect();
+        i18n::tr(&self.lang, key, &escaped)
     }
 }
 
@@ -264,7 +272,12 @@ async fn on_press(
         }
         Action::Categories | Action::Browse(..) | Action::Search(..) | Action::SearchPrompt => {
             bot.answer_callback_query(q.id.clone()).await?;
-            catalog::on_press(bot, who, deps, dialogue, action).await
+            let place = screen::Place::of(&q);
+            catalog::on_press(bot, who, deps, dialogue, action, place).await
+        }
+        Action::Menu => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            menu::menu(bot, who, deps, screen::Place::of(&q)).await
         }
         Action::Language(code) => menu::set_language(bot, who, q, deps, code).await,
         Action::MarkPaid(order_id) => {
@@ -277,8 +290,7 @@ async fn on_press(
         }
         Action::Pay(product_id, code) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            let name = q.from.full_name();
-            pay::pay_pressed(bot, who, name, deps, dialogue, product_id, code).await
+            pay::pay_pressed(bot, who, q, deps, dialogue, product_id, code).await
         }
         other => pay::on_press(bot, who, q, deps, other).await,
     }

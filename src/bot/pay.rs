@@ -2,7 +2,9 @@
 //! payment message of each rail. After it: `purchases`.
 
 use super::action::Action;
+use super::catalog::back;
 use super::purchases::{self, own_order};
+use super::screen::{self, Place};
 use super::state::State;
 use super::{Deps, HandlerResult, Who, qr};
 use crate::domain::phone::PhoneNumber;
@@ -16,18 +18,25 @@ use crate::store::orders;
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use std::sync::Arc;
+use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
-    KeyboardMarkup, KeyboardRemove,
+    ButtonRequest, CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+    KeyboardButton, KeyboardMarkup, KeyboardRemove, ParseMode,
 };
 
-pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
-    let Some(product) = buyable(&bot, &who, &deps, id).await? else {
+pub async fn show_product(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    id: i64,
+    place: Place,
+) -> HandlerResult {
+    let Some(product) = buyable(&bot, &who, &deps, id, place).await? else {
         return Ok(());
     };
     let quote = deps.checkout.quote(&product);
-    let mut text = who.tr(
+    let mut text = who.html(
         "product-card",
         &[
             ("title", product.title.clone()),
@@ -43,21 +52,21 @@ pub async fn show_product(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> Handl
     if let Some(n) = left.filter(|n| *n > 0) {
         text = format!(
             "{text}\n{}",
-            who.tr("stock-left", &[("count", n.to_string())])
+            who.html("stock-left", &[("count", n.to_string())])
         );
     }
     let label = match left {
         Some(0) => who.t("buy-button-sold-out"),
         _ => who.tr("buy-button", &[("price", quote.total.to_string())]),
     };
-    let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
-        label,
-        Action::Buy(product.id).encode(),
-    )]]);
-    bot.send_message(who.chat(), text)
-        .reply_markup(keyboard)
-        .await?;
-    Ok(())
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![InlineKeyboardButton::callback(
+            label,
+            Action::Buy(product.id).encode(),
+        )],
+        vec![back(&who, Action::Categories)],
+    ]);
+    screen::show(&bot, &who, place, text, Some(keyboard)).await
 }
 
 pub async fn on_press(
@@ -68,10 +77,11 @@ pub async fn on_press(
     action: Action,
 ) -> HandlerResult {
     let answer = bot.answer_callback_query(q.id.clone());
+    let place = Place::of(&q);
     match action {
         Action::Product(id) => {
             answer.await?;
-            show_product(bot, who, deps, id).await
+            show_product(bot, who, deps, id, place).await
         }
         Action::Purchases => {
             answer.await?;
@@ -79,7 +89,7 @@ pub async fn on_press(
         }
         Action::Buy(id) => {
             answer.await?;
-            choose_currency(bot, who, deps, id).await
+            choose_currency(bot, who, deps, id, place).await
         }
         Action::Check(order_id) => {
             let text = purchases::status_answer(&deps, &who, order_id).await?;
@@ -89,13 +99,13 @@ pub async fn on_press(
         Action::Cancel(order_id) => {
             let text = match own_order(&deps, &who, order_id).await? {
                 None => who.t("not-your-order"),
-                Some(_) if orders::cancel(&deps.core.store, order_id, who.id).await? => {
+                Some(order) if orders::cancel(&deps.core.store, order_id, who.id).await? => {
+                    close_cancelled(&bot, &who, &deps, &q, &order).await;
                     who.t("order-cancelled")
                 }
                 Some(_) => who.t("order-not-cancellable"),
             };
-            answer.await?;
-            bot.send_message(who.chat(), text).await?;
+            answer.text(text).show_alert(true).await?;
             Ok(())
         }
         Action::Simulate(order_id) => {
@@ -137,24 +147,60 @@ async fn buyable(
     who: &Who,
     deps: &Deps,
     id: i64,
+    place: Place,
 ) -> Result<Option<Product>, super::BoxError> {
     let product = products::get(&deps.core.store, id)
         .await?
         .filter(Product::is_buyable);
     if product.is_none() {
-        bot.send_message(who.chat(), who.t("product-unavailable"))
-            .await?;
+        let keyboard = InlineKeyboardMarkup::new([[back(who, Action::Categories)]]);
+        let text = who.html("product-unavailable", &[]);
+        screen::show(bot, who, place, text, Some(keyboard)).await?;
     }
     Ok(product)
 }
 
-async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -> HandlerResult {
+/// The payment message of a cancelled order, rewritten in place: its address marked void and
+/// its buttons gone. (Settlement does the same for orders paid, expired or failed.)
+async fn close_cancelled(
+    bot: &Bot,
+    who: &Who,
+    deps: &Deps,
+    q: &CallbackQuery,
+    order: &orders::Order,
+) {
+    let Some(message) = q.regular_message() else {
+        return;
+    };
+    let title = products::get(&deps.core.store, order.product_id)
+        .await
+        .ok()
+        .flatten()
+        .map(|p| p.title)
+        .unwrap_or_default();
+    let text = who.tr(
+        "payment-closed-cancelled",
+        &[("order", order.id.to_string()), ("title", title)],
+    );
+    let id = i64::from(message.id.0);
+    if let Err(e) = crate::delivery::edit::rewrite(bot, who.chat(), id, text).await {
+        tracing::warn!(order_id = order.id, error = %e, "could not close the payment message");
+    }
+}
+
+async fn choose_currency(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    product_id: i64,
+    place: Place,
+) -> HandlerResult {
     if crate::store::users::is_banned(&deps.core.store, who.id).await? {
         bot.send_message(who.chat(), who.t("account-banned"))
             .await?;
         return Ok(());
     }
-    let Some(product) = buyable(&bot, &who, &deps, product_id).await? else {
+    let Some(product) = buyable(&bot, &who, &deps, product_id, place).await? else {
         return Ok(());
     };
     if product.kind == ProductKind::Items
@@ -193,17 +239,20 @@ async fn choose_currency(bot: Bot, who: Who, deps: Arc<Deps>, product_id: i64) -
             .chunks(3)
             .map(|row| row.iter().map(|c| button(c)).collect()),
     );
+    rows.push(vec![back(&who, Action::Product(product.id))]);
     let total = deps.checkout.quote(&product).total;
-    bot.send_message(
-        who.chat(),
-        who.tr(
-            "choose-currency",
-            &[("title", product.title), ("total", total.to_string())],
-        ),
+    let text = who.html(
+        "choose-currency",
+        &[("title", product.title), ("total", total.to_string())],
+    );
+    screen::show(
+        &bot,
+        &who,
+        place,
+        text,
+        Some(InlineKeyboardMarkup::new(rows)),
     )
-    .reply_markup(InlineKeyboardMarkup::new(rows))
-    .await?;
-    Ok(())
+    .await
 }
 
 /// How a payment choice is named to this user.
@@ -218,12 +267,13 @@ fn choice_label(who: &Who, c: &Choice) -> String {
 pub async fn pay_pressed(
     bot: Bot,
     who: Who,
-    buyer_name: String,
+    q: CallbackQuery,
     deps: Arc<Deps>,
     dialogue: super::ChatDialogue,
     product_id: i64,
     code: String,
 ) -> HandlerResult {
+    let buyer_name = q.from.full_name();
     // An unknown or unavailable choice goes on to checkout, which says why it cannot be paid.
     let needs_phone = matches!(
         deps.core.rails.choice(&code).await,
@@ -248,7 +298,12 @@ pub async fn pay_pressed(
             .await?;
         return Ok(());
     }
-    pay(bot, who, &buyer_name, deps, product_id, &code, None).await
+    let buyer = Buyer {
+        id: who.id,
+        name: &buyer_name,
+        phone: None,
+    };
+    pay(bot, who, deps, buyer, product_id, &code, Place::of(&q)).await
 }
 
 /// The phone number for a mobile-money payment: shared with the button or typed.
@@ -276,32 +331,25 @@ pub async fn receive_phone(
     )
     .reply_markup(KeyboardRemove::new())
     .await?;
-    pay(
-        bot,
-        who,
-        &name,
-        deps,
-        product_id,
-        &code,
-        Some(phone.as_str()),
-    )
-    .await
+    let buyer = Buyer {
+        id: who.id,
+        name: &name,
+        phone: Some(phone.as_str()),
+    };
+    pay(bot, who, deps, buyer, product_id, &code, Place::New).await
 }
 
+/// Bills the order and shows its payment message, in place of the menu of ways to pay
+/// (`place`) when the checkout succeeds.
 async fn pay(
     bot: Bot,
     who: Who,
-    buyer_name: &str,
     deps: Arc<Deps>,
+    buyer: Buyer<'_>,
     product_id: i64,
     coin: &str,
-    phone: Option<&str>,
+    place: Place,
 ) -> HandlerResult {
-    let buyer = Buyer {
-        id: who.id,
-        name: buyer_name,
-        phone,
-    };
     let payable = match deps.checkout.start(&buyer, product_id, coin).await {
         Ok(done) => done,
         Err(e) => {
@@ -326,14 +374,30 @@ async fn pay(
             return Ok(());
         }
     };
-    match payable.presentation {
-        Presentation::Invoice => super::stars::send_invoice(&bot, &who, &payable).await,
-        Presentation::Link => show_link(&bot, &who, &deps, &payable).await,
-        Presentation::Address => show_address(&bot, &who, &deps, &payable).await,
+    let message = match payable.presentation {
+        // Telegram's invoice closes itself once paid.
+        Presentation::Invoice => {
+            super::stars::send_invoice(&bot, &who, &payable).await?;
+            None
+        }
+        Presentation::Link => Some(show_link(&bot, &who, &deps, &payable).await?),
+        Presentation::Address => Some(show_address(&bot, &who, &deps, &payable).await?),
+    };
+    // Remembered so that closing the order (paid, expired, cancelled) edits it.
+    if let Some(message) = message {
+        let (order_id, message_id) = (payable.order.id, i64::from(message.id.0));
+        orders::set_payment_message(&deps.core.store, order_id, message_id).await?;
     }
+    // The menu of ways to pay has done its job: the payment message replaces it.
+    if let Place::Edit(menu) = place
+        && let Err(e) = bot.delete_message(who.chat(), menu).await
+    {
+        tracing::debug!(error = %e, "could not delete the payment choices");
+    }
+    Ok(())
 }
 
-/// The order's lines every payment message starts with.
+/// The order's lines every payment message starts with (HTML: every value escaped).
 fn order_caption(
     who: &Who,
     deps: &Deps,
@@ -353,20 +417,23 @@ fn order_caption(
         ),
         ("total", order.total.to_string()),
         ("amount", order.pay_amount.clone().unwrap_or_default()),
+        ("kind", p.product.kind.as_str().to_string()),
         (
             "expires",
-            order
-                .expires_at
-                .clone()
-                .unwrap_or_else(|| who.t("expiry-unknown")),
+            crate::i18n::expiry(&who.lang, order.expiry(), crate::store::now()),
         ),
     ];
     args.extend(extra.iter().cloned());
-    who.tr(key, &args)
+    who.html(key, &args)
 }
 
 /// A mobile-money checkout: the provider's page as a URL button, and a QR code of it.
-async fn show_link(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> HandlerResult {
+async fn show_link(
+    bot: &Bot,
+    who: &Who,
+    deps: &Deps,
+    p: &Payable,
+) -> Result<Message, RequestError> {
     let order = &p.order;
     let url = order.pay_address.clone().unwrap_or_default();
     let caption = order_caption(
@@ -391,8 +458,14 @@ async fn show_link(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> HandlerRes
     send_with_qr(bot, who, png, caption, InlineKeyboardMarkup::new(rows)).await
 }
 
-/// A crypto payment: the address, the amount and a QR code of the payment URI.
-async fn show_address(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> HandlerResult {
+/// A crypto payment: the address and the exact amount (tap to copy, and copy buttons), and a
+/// QR code of the payment URI.
+async fn show_address(
+    bot: &Bot,
+    who: &Who,
+    deps: &Deps,
+    p: &Payable,
+) -> Result<Message, RequestError> {
     let order = &p.order;
     let address = order.pay_address.clone().unwrap_or_default();
     let amount = order.pay_amount.clone().unwrap_or_default();
@@ -406,9 +479,25 @@ async fn show_address(bot: &Bot, who: &Who, deps: &Deps, p: &Payable) -> Handler
             ("address", address.clone()),
         ],
     );
-    let mut rows = vec![status_row(who, order.id)];
+    let copy = |key: &str, text: &str| {
+        InlineKeyboardButton::copy_text_button(
+            who.t(key),
+            CopyTextButton {
+                text: text.to_string(),
+            },
+        )
+    };
+    let mut rows = Vec::new();
+    // Telegram copies at most 256 characters from a button.
+    if (1..=256).contains(&address.len()) && (1..=256).contains(&amount.len()) {
+        rows.push(vec![
+            copy("button-copy-amount", &amount),
+            copy("button-copy-address", &address),
+        ]);
+    }
+    rows.push(status_row(who, order.id));
     if deps.core.simulator.is_some() {
-        caption = format!("{caption}\n\n{}", who.t("sandbox-payment-notice"));
+        caption = format!("{caption}\n\n{}", who.html("sandbox-payment-notice", &[]));
         rows.push(vec![InlineKeyboardButton::callback(
             who.t("button-simulate"),
             Action::Simulate(order.id).encode(),
@@ -439,26 +528,28 @@ fn status_row(who: &Who, order_id: i64) -> Vec<InlineKeyboardButton> {
     ]
 }
 
-/// The payment message: a photo of the QR code with the caption, or the caption alone.
+/// The payment message (HTML): a photo of the QR code with the caption, or the caption alone.
 async fn send_with_qr(
     bot: &Bot,
     who: &Who,
     png: Option<Vec<u8>>,
     caption: String,
     keyboard: InlineKeyboardMarkup,
-) -> HandlerResult {
+) -> Result<Message, RequestError> {
     match png {
         Some(png) => {
             bot.send_photo(who.chat(), InputFile::memory(png).file_name("payment.png"))
                 .caption(caption)
+                .parse_mode(ParseMode::Html)
                 .reply_markup(keyboard)
-                .await?;
+                .await
         }
         None => {
             bot.send_message(who.chat(), caption)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(screen::no_preview())
                 .reply_markup(keyboard)
-                .await?;
+                .await
         }
     }
-    Ok(())
 }

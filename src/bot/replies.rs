@@ -1,6 +1,7 @@
 //! What a typed message means, by dialogue state: the routing table of replies. Each state
 //! goes to one endpoint, which receives that state's fields and never matches the state again.
 
+use super::screen::Place;
 use super::state::State;
 use super::{BoxError, ChatDialogue, Deps, HandlerResult, Who};
 use super::{account, broadcast, catalog, pay, seller, shop};
@@ -77,5 +78,13 @@ async fn search_words(
     dialogue: ChatDialogue,
 ) -> HandlerResult {
     dialogue.exit().await?;
-    catalog::search(bot, who, deps, msg.text().unwrap_or_default(), 0).await
+    catalog::search(
+        bot,
+        who,
+        deps,
+        msg.text().unwrap_or_default(),
+        0,
+        Place::New,
+    )
+    .await
 }

@@ -15,6 +15,7 @@ use teloxide::types::{FileId, InputFile};
 use tokio::sync::{Notify, watch};
 
 pub mod budget;
+pub mod edit;
 mod lanes;
 pub mod split;
 
@@ -201,6 +202,15 @@ impl Deliverer {
                     }
                     (Err(e), _) => return Err(e),
                 }
+            }
+            OutboxMessage::Edit {
+                message_id,
+                key,
+                args,
+            } => {
+                let text = i18n::tr(&lang, key, &borrowed(args));
+                self.budget.wait_turn().await;
+                edit::rewrite(&self.bot, chat, *message_id, text).await?;
             }
         }
         Ok(())

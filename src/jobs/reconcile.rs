@@ -151,6 +151,7 @@ mod tests {
             actually_paid: None,
             expires_at: expires_at.map(String::from),
             sandbox: false,
+            payment_message_id: None,
         }
     }
 

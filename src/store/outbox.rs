@@ -21,11 +21,27 @@ pub enum OutboxMessage {
         #[serde(default)]
         product_id: Option<i64>,
     },
+    /// One of the bot's earlier messages in the chat, rewritten (its text or caption) and its
+    /// buttons removed: a payment message once its order is closed.
+    Edit {
+        message_id: i64,
+        key: String,
+        args: Vec<(String, String)>,
+    },
 }
 
 impl OutboxMessage {
     pub fn text(key: &str, args: &[(&str, String)]) -> OutboxMessage {
         OutboxMessage::Text {
+            key: key.into(),
+            args: own(args),
+        }
+    }
+
+    /// Rewrites the bot's message `message_id` and removes its buttons.
+    pub fn edit(message_id: i64, key: &str, args: &[(&str, String)]) -> OutboxMessage {
+        OutboxMessage::Edit {
+            message_id,
             key: key.into(),
             args: own(args),
         }

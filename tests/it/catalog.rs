@@ -9,7 +9,7 @@ const KEYS: &str = "K-01\nK-02\nK-03\nK-04\nK-05\nK-06\nK-07\nK-08\nK-09\nK-10\n
 
 async fn labels_after(app: &TestApp, user: &TgUser, needle: &str) -> (Call, Vec<String>) {
     let call = app.tg.wait_for_text(user.id, needle).await;
-    let labels = call.buttons().into_iter().map(|(l, _)| l).collect();
+    let labels = call.choices().into_iter().map(|(l, _)| l).collect();
     (call, labels)
 }
 

@@ -227,7 +227,7 @@ async fn only_coins_nowpayments_lists_are_offered_and_the_list_is_cached() {
     let (seller, buyer) = (TgUser::new(3071, "en"), TgUser::new(3072, "en"));
     let product = publish(&app, &seller, "Coins", "10", "BQACAgCoins").await;
     let coins = open_currencies(&app, &buyer, product).await;
-    let labels: Vec<String> = coins.buttons().into_iter().map(|(l, _)| l).collect();
+    let labels: Vec<String> = coins.choices().into_iter().map(|(l, _)| l).collect();
     assert_eq!(
         labels,
         ["BTC", "ETH"],

@@ -12,6 +12,7 @@ mod jobs;
 mod marketplace;
 mod migrations;
 mod moderation;
+mod native;
 mod nexpay;
 mod operations;
 mod payout_races;

@@ -199,6 +199,13 @@ async fn failed_expired_and_refunded_payments_each_send_one_message() {
     assert_eq!(app.post_ipn(&body).await, 200);
     app.tg.wait_for_text(buyer.id, "failed").await;
     assert_eq!(app.order_status(failed_order).await, "failed");
+    // Its payment message is closed: the address marked void, the buttons gone.
+    let closed = app
+        .tg
+        .wait_for_text(buyer.id, "no longer takes payments")
+        .await;
+    assert_eq!(closed.method, "editMessageCaption");
+    assert!(closed.buttons().is_empty());
 
     let coins = open_currencies(&app, &buyer, product).await;
     let (expired_order, _, p2) = pay_with(&app, &buyer, &coins, "ETH").await;
@@ -207,6 +214,9 @@ async fn failed_expired_and_refunded_payments_each_send_one_message() {
     assert_eq!(app.post_ipn(&body).await, 200);
     app.tg.wait_for_text(buyer.id, "expired").await;
     assert_eq!(app.order_status(expired_order).await, "expired");
+    app.tg
+        .wait_for_text(buyer.id, "no longer takes payments")
+        .await;
 
     let coins = open_currencies(&app, &buyer, product).await;
     let (refunded_order, _, p3) = pay_with(&app, &buyer, &coins, "LTC").await;

@@ -211,6 +211,7 @@ mod tests {
             actually_paid: None,
             expires_at: None,
             sandbox: false,
+            payment_message_id: None,
         };
         Pending {
             row: SettlementRow {

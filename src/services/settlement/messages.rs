@@ -37,6 +37,7 @@ pub(super) fn messages_for(
         ("order", order.id.to_string()),
     ];
     let mut messages = buyer_messages(row, next, paid);
+    messages.extend(closed_payment(row, next));
     if next == OrderStatus::Finished && order.sandbox {
         // The seller hears of the simulated sale; nothing reaches their balance.
         messages.push(Queued {
@@ -46,6 +47,29 @@ pub(super) fn messages_for(
         });
     }
     messages
+}
+
+/// The buyer's payment message once the order is closed: its address marked void, its buttons
+/// ("Check status", "Cancel") gone. Once per order: the first close is the one shown.
+fn closed_payment(row: &SettlementRow, next: OrderStatus) -> Option<Queued> {
+    let order = &row.order;
+    let message_id = order.payment_message_id?;
+    let key = match next {
+        OrderStatus::Finished => "payment-closed-paid",
+        OrderStatus::Expired => "payment-closed-expired",
+        OrderStatus::Failed => "payment-closed-failed",
+        OrderStatus::Refunded => "payment-closed-refunded",
+        _ => return None,
+    };
+    let args = [
+        ("title", row.title.clone()),
+        ("order", order.id.to_string()),
+    ];
+    Some(Queued::to_chat(
+        order.buyer_id,
+        format!("order:{}:closed", order.id),
+        OutboxMessage::edit(message_id, key, &args),
+    ))
 }
 
 /// What the move to `next` owes the buyer.

@@ -29,6 +29,8 @@ pub struct Order {
     pub expires_at: Option<String>,
     /// Paid through the sandbox simulator: delivered, never credited to the seller.
     pub sandbox: bool,
+    /// The buyer's payment message in their chat, edited once the order is closed.
+    pub payment_message_id: Option<i64>,
 }
 
 impl Order {
@@ -62,7 +64,7 @@ pub struct AttachedPayment<'a> {
 }
 
 const COLUMNS: &str = "id, buyer_id, product_id, seller_id, price_cents, commission_cents, total_cents, \
-    pay_currency, status, payment_id, pay_address, pay_amount, actually_paid, expires_at, sandbox";
+    pay_currency, status, payment_id, pay_address, pay_amount, actually_paid, expires_at, sandbox, payment_message_id";
 
 fn from_row(r: &AnyRow) -> Result<Order, StoreError> {
     let status: String = r.try_get("status")?;
@@ -84,6 +86,7 @@ fn from_row(r: &AnyRow) -> Result<Order, StoreError> {
         actually_paid: r.try_get("actually_paid")?,
         expires_at: r.try_get("expires_at")?,
         sandbox: r.try_get::<i64, _>("sandbox")? == 1,
+        payment_message_id: r.try_get("payment_message_id")?,
     })
 }
 
@@ -135,6 +138,21 @@ pub async fn insert_created_in(
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
+}
+
+/// Remembers the buyer's payment message, so that closing the order can edit it.
+pub async fn set_payment_message(
+    store: &Store,
+    order_id: i64,
+    message_id: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE orders SET payment_message_id = $1 WHERE id = $2")
+        .bind(message_id)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }
 
 /// The product's orders paid after it sold out, oldest first.

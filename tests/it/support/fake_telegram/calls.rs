@@ -33,9 +33,14 @@ impl Call {
         self.param(key).and_then(Value::as_str)
     }
 
-    /// The `text`, or else the `caption`.
+    /// The text, or else the caption, as the user sees it: once a parse mode's markup is
+    /// gone (what Telegram answered), else as sent.
     pub fn text(&self) -> Option<&str> {
-        self.str_param("text").or_else(|| self.str_param("caption"))
+        let shown = |key: &str| self.param(key).and(self.result.get(key)?.as_str());
+        shown("text")
+            .or_else(|| shown("caption"))
+            .or_else(|| self.str_param("text"))
+            .or_else(|| self.str_param("caption"))
     }
 
     pub fn chat_id(&self) -> Option<i64> {
@@ -73,11 +78,20 @@ impl Call {
                 .iter()
                 .find_map(|key| button[key].as_str())
                 .or_else(|| button["web_app"]["url"].as_str())
+                .or_else(|| button["copy_text"]["text"].as_str())
                 .or_else(|| button["login_url"]["url"].as_str())
                 .unwrap_or_default()
                 .to_owned();
                 (label, target)
             })
+            .collect()
+    }
+
+    /// The buttons but "◀ Back": what a list or a menu offers, without its way back.
+    pub fn choices(&self) -> Vec<(String, String)> {
+        self.buttons()
+            .into_iter()
+            .filter(|(label, _)| label != "◀ Back" && label != "◀ Retour")
             .collect()
     }
 
@@ -87,6 +101,28 @@ impl Call {
             .into_iter()
             .find(|(label, _)| label.contains(label_contains))
             .map(|(_, data)| data)
+    }
+
+    /// The texts Telegram marked with entities of `kind` (e.g. `code`, `bold`) in the message
+    /// this call sent or edited.
+    pub fn entity_texts(&self, kind: &str) -> Vec<String> {
+        let message = &self.result;
+        let (text, entities) = match message.get("caption") {
+            Some(caption) => (caption, &message["caption_entities"]),
+            None => (&message["text"], &message["entities"]),
+        };
+        let units: Vec<u16> = text.as_str().unwrap_or_default().encode_utf16().collect();
+        entities
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["type"] == kind)
+            .filter_map(|e| {
+                let start = e["offset"].as_u64()? as usize;
+                let end = start + e["length"].as_u64()? as usize;
+                String::from_utf16(units.get(start..end)?).ok()
+            })
+            .collect()
     }
 
     /// The bytes uploaded for `field` (e.g. `photo`).

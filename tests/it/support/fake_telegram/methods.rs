@@ -13,23 +13,27 @@ impl TgState {
         match method.to_ascii_lowercase().as_str() {
             "getme" => Ok(me()),
             "sendmessage" => {
-                let text = checked_text(p, "text", 4096)?
+                let (text, entities) = checked(p, "text", 4096)?
                     .ok_or_else(|| bad_request("message text is empty"))?;
-                self.bot_message(p, json!({ "text": text }))
+                let mut content = json!({ "text": text });
+                with_entities(&mut content, "entities", entities);
+                self.bot_message(p, content)
             }
             "sendphoto" => {
                 let photo = self.input_file(p, uploads, "photo", FileKind::Photo)?;
                 let mut content = json!({ "photo": [photo] });
-                if let Some(caption) = checked_text(p, "caption", 1024)? {
+                if let Some((caption, entities)) = checked(p, "caption", 1024)? {
                     content["caption"] = json!(caption);
+                    with_entities(&mut content, "caption_entities", entities);
                 }
                 self.bot_message(p, content)
             }
             "senddocument" => {
                 let document = self.input_file(p, uploads, "document", FileKind::Document)?;
                 let mut content = json!({ "document": document });
-                if let Some(caption) = checked_text(p, "caption", 1024)? {
+                if let Some((caption, entities)) = checked(p, "caption", 1024)? {
                     content["caption"] = json!(caption);
+                    with_entities(&mut content, "caption_entities", entities);
                 }
                 self.bot_message(p, content)
             }
@@ -216,13 +220,18 @@ impl TgState {
                 if original.get("text").is_none() {
                     return Err(bad_request("there is no text in the message to edit"));
                 }
-                let text = checked_text(p, "text", 4096).map_err(|error| {
-                    match error.description.as_str() {
+                let text =
+                    checked(p, "text", 4096).map_err(|error| match error.description.as_str() {
                         "Bad Request: message is too long" => bad_request("MESSAGE_TOO_LONG"),
                         _ => error,
-                    }
-                })?;
-                edited["text"] = json!(text.ok_or_else(|| bad_request("message text is empty"))?);
+                    })?;
+                let (text, entities) = text.ok_or_else(|| bad_request("message text is empty"))?;
+                edited["text"] = json!(text);
+                edited
+                    .as_object_mut()
+                    .expect("messages are objects")
+                    .remove("entities");
+                with_entities(&mut edited, "entities", entities);
             }
             Edit::Caption => {
                 let has_media = ["photo", "document", "video", "animation", "audio", "voice"]
@@ -232,9 +241,15 @@ impl TgState {
                     return Err(bad_request("there is no caption in the message to edit"));
                 }
                 let object = edited.as_object_mut().expect("messages are objects");
-                match checked_text(p, "caption", 1024)? {
-                    Some(caption) => object.insert("caption".to_owned(), json!(caption)),
-                    None => object.remove("caption"),
+                object.remove("caption_entities");
+                match checked(p, "caption", 1024)? {
+                    Some((caption, entities)) => {
+                        object.insert("caption".to_owned(), json!(caption));
+                        with_entities(&mut edited, "caption_entities", entities);
+                    }
+                    None => {
+                        object.remove("caption");
+                    }
                 };
             }
             Edit::ReplyMarkup => {}
@@ -251,6 +266,13 @@ impl TgState {
         edited["edit_date"] = json!(now_unix());
         self.messages.insert(key, edited.clone());
         Ok(edited)
+    }
+}
+
+/// Adds the parse mode's entities to a message, as Telegram does when there are any.
+fn with_entities(message: &mut Value, key: &str, entities: Vec<Value>) {
+    if !entities.is_empty() {
+        message[key] = json!(entities);
     }
 }
 

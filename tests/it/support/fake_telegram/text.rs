@@ -18,6 +18,20 @@ pub(super) fn inline_markup(p: &Map<String, Value>) -> Result<Option<Value>, Api
         {
             return Err(bad_request("BUTTON_DATA_INVALID"));
         }
+        // CopyTextButton: 1 to 256 characters to copy.
+        if let Some(copy) = button.get("copy_text") {
+            let text = copy["text"].as_str().unwrap_or_default();
+            if text.is_empty() || text.chars().count() > 256 {
+                return Err(bad_request("COPY_TEXT_INVALID"));
+            }
+        }
+        if let Some(url) = button["url"].as_str()
+            && !(url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("tg://"))
+        {
+            return Err(bad_request("BUTTON_URL_INVALID"));
+        }
     }
     Ok((!rows.is_empty()).then_some(markup))
 }
@@ -28,16 +42,31 @@ pub(super) fn checked_text(
     key: &str,
     max_len: usize,
 ) -> Result<Option<String>, ApiError> {
+    Ok(checked(p, key, max_len)?.map(|(text, _)| text))
+}
+
+/// Like `checked_text`, with the entities the parse mode made (Telegram's `MessageEntity`
+/// objects, offsets and lengths in UTF-16 code units).
+pub(super) fn checked(
+    p: &Map<String, Value>,
+    key: &str,
+    max_len: usize,
+) -> Result<Option<(String, Vec<Value>)>, ApiError> {
     let Some(raw) = p.get(key).and_then(Value::as_str) else {
         return Ok(None);
     };
+    let mut entities = Vec::new();
     let parse_mode = p
         .get("parse_mode")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let visible = match parse_mode.to_ascii_lowercase().as_str() {
-        "html" => parse_html(raw)
-            .map_err(|error| bad_request(&format!("can't parse entities: {error}")))?,
+        "html" => {
+            let (visible, found) = parse_html(raw)
+                .map_err(|error| bad_request(&format!("can't parse entities: {error}")))?;
+            entities = found;
+            visible
+        }
         "markdownv2" => {
             check_markdown_v2(raw)
                 .map_err(|error| bad_request(&format!("can't parse entities: {error}")))?;
@@ -56,11 +85,12 @@ pub(super) fn checked_text(
         };
         return Err(bad_request(what));
     }
-    Ok(Some(visible))
+    Ok(Some((visible, entities)))
 }
 
-/// Parses Telegram's HTML subset, returning the visible text or the Bot API's error message.
-pub(super) fn parse_html(text: &str) -> Result<String, String> {
+/// Parses Telegram's HTML subset, returning the visible text and its entities, or the Bot
+/// API's error message.
+pub(super) fn parse_html(text: &str) -> Result<(String, Vec<Value>), String> {
     const TAGS: [&str; 16] = [
         "a",
         "b",
@@ -81,6 +111,9 @@ pub(super) fn parse_html(text: &str) -> Result<String, String> {
     ];
     let mut visible = String::with_capacity(text.len());
     let mut open: Vec<String> = Vec::new();
+    // Where each open tag started in the visible text (UTF-16), and its attributes.
+    let mut starts: Vec<(usize, String)> = Vec::new();
+    let mut entities = Vec::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         let offset = text.len() - rest.len();
@@ -100,6 +133,18 @@ pub(super) fn parse_html(text: &str) -> Result<String, String> {
                             "Unmatched end tag at byte offset {offset}, expected \"</{expected}>\", found \"</{name}>\""
                         ));
                     }
+                    let (start, attributes) = starts.pop().unwrap_or_default();
+                    let length = utf16_len(&visible) - start;
+                    if length > 0 {
+                        let mut entity = json!({
+                            "type": entity_type(&expected, &attributes),
+                            "offset": start, "length": length,
+                        });
+                        if expected == "a" {
+                            entity["url"] = json!(attribute(&attributes, "href"));
+                        }
+                        entities.push(entity);
+                    }
                     end
                 } else {
                     let unclosed = || format!("Unclosed start tag at byte offset {offset}");
@@ -113,7 +158,9 @@ pub(super) fn parse_html(text: &str) -> Result<String, String> {
                         ));
                     }
                     open.push(name);
-                    rest.find('>').ok_or_else(unclosed)?
+                    let end = rest.find('>').ok_or_else(unclosed)?;
+                    starts.push((utf16_len(&visible), rest[name_end..end].to_string()));
+                    end
                 };
                 rest = &rest[end + 1..];
             }
@@ -145,8 +192,38 @@ pub(super) fn parse_html(text: &str) -> Result<String, String> {
         Some(tag) => Err(format!(
             "Can't find end tag corresponding to start tag \"{tag}\""
         )),
-        None => Ok(visible),
+        None => {
+            entities.sort_by_key(|e| e["offset"].as_u64());
+            Ok((visible, entities))
+        }
     }
+}
+
+/// The `MessageEntity` type of an HTML tag.
+fn entity_type(tag: &str, attributes: &str) -> &'static str {
+    match tag {
+        "b" | "strong" => "bold",
+        "i" | "em" => "italic",
+        "u" | "ins" => "underline",
+        "s" | "strike" | "del" => "strikethrough",
+        "code" => "code",
+        "pre" => "pre",
+        "a" => "text_link",
+        "blockquote" => "blockquote",
+        "tg-emoji" => "custom_emoji",
+        "span" if !attributes.contains("tg-spoiler") => "unknown",
+        _ => "spoiler",
+    }
+}
+
+/// The value of `name="…"` among a tag's attributes.
+fn attribute(attributes: &str, name: &str) -> String {
+    attributes
+        .split(&format!("{name}=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub(super) fn decode_entity(name: &str) -> Option<char> {

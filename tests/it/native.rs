@@ -1,0 +1,130 @@
+//! A chat that feels native to Telegram: pages edited in place, payment messages closed once
+//! settled, user text shown literally, the address and amount tap-to-copy.
+
+use crate::support::app::spawn_app;
+use crate::support::fake_telegram::{Call, TgUser};
+use crate::support::flows::{is_delivery, publish};
+
+/// What the bot sent to `chat` as new messages (edits and deletions aside).
+fn sent_to(calls: &[Call], chat: i64) -> Vec<String> {
+    const NEW: [&str; 5] = [
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendInvoice",
+        "copyMessage",
+    ];
+    calls
+        .iter()
+        .filter(|c| c.ok && c.chat_id() == Some(chat) && NEW.contains(&c.method.as_str()))
+        .map(|c| format!("{}: {}", c.method, c.text().unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_crypto_purchase_leaves_four_bot_messages_and_closes_its_payment_message() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(8001, "en"), TgUser::new(8002, "en"));
+    let title = "Guide <b>& co";
+    let file = "BQACAgNative";
+    publish(&app, &seller, title, "25.70", file).await;
+    let before = app.tg.calls().len();
+
+    // /start, Browse, the product, Buy: one message, edited at each step.
+    app.tg.send_text(&buyer, "/start");
+    let welcome = app.tg.wait_for_text(buyer.id, "Welcome").await;
+    app.tg.press_button(&buyer, &welcome, "Browse");
+    let list = app.tg.wait_for_text(buyer.id, "Products (page 1)").await;
+    assert_eq!(list.method, "editMessageText");
+    assert_eq!(list.message_id(), welcome.message_id());
+    app.tg.press_button(&buyer, &list, "Guide");
+    let card = app
+        .tg
+        .wait_for_text(buyer.id, "with the platform fee")
+        .await;
+    assert_eq!(card.method, "editMessageText");
+    let shown = card.text().unwrap();
+    assert!(
+        shown.starts_with(title),
+        "the title shows literally: {shown}"
+    );
+    assert_eq!(card.entity_texts("bold"), [title]);
+    assert!(card.button_data("Back").is_some(), "{:?}", card.buttons());
+    app.tg.press_button(&buyer, &card, "Buy");
+    let coins = app.tg.wait_for_text(buyer.id, "Choose how").await;
+    assert_eq!(
+        (coins.method.as_str(), coins.message_id()),
+        ("editMessageText", welcome.message_id())
+    );
+
+    // The payment message replaces the menu of coins; its address and amount copy with a tap.
+    app.tg.press_button(&buyer, &coins, "BTC");
+    let photo = app
+        .tg
+        .wait_for("payment photo", |c| {
+            c.method == "sendPhoto" && c.chat_id() == Some(buyer.id)
+        })
+        .await;
+    app.tg
+        .wait_for("the menu of coins deleted", |c| {
+            c.method == "deleteMessage" && c.ok && c.chat_id() == Some(buyer.id)
+        })
+        .await;
+    let payment = app.np.payments().pop().expect("a payment was created");
+    let code = photo.entity_texts("code");
+    assert_eq!(
+        code,
+        [payment.pay_amount.clone(), payment.pay_address.clone()]
+    );
+    assert_eq!(
+        photo.button_data("Copy address").as_deref(),
+        Some(payment.pay_address.as_str())
+    );
+    let caption = photo.text().unwrap();
+    assert!(caption.contains("Expires in"), "{caption}");
+    assert!(caption.contains("Your file is sent here"), "{caption}");
+
+    app.report(&payment, "confirming").await;
+    app.tg.wait_for_text(buyer.id, "detected").await;
+    app.report(&payment, "finished").await;
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, file))
+        .await;
+    let closed = app.tg.wait_for_text(buyer.id, "Payment received").await;
+    assert_eq!(
+        (closed.method.as_str(), closed.message_id()),
+        ("editMessageCaption", photo.message_id())
+    );
+    assert!(closed.buttons().is_empty(), "{:?}", closed.buttons());
+
+    let calls = app.tg.calls()[before..].to_vec();
+    let sent = sent_to(&calls, buyer.id);
+    assert!(sent.len() <= 4, "at most 4 new messages: {sent:#?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cancelling_closes_the_payment_message_and_its_stale_buttons_answer_with_a_toast() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(8011, "en"), TgUser::new(8012, "en"));
+    let (order, photo, _) = crate::support::flows::buyer_at_payment(&app, &seller, &buyer).await;
+    app.tg.press_button(&buyer, &photo, "Cancel");
+    let closed = app.tg.wait_for_text(buyer.id, "Order cancelled").await;
+    assert_eq!(closed.method, "editMessageCaption");
+    assert!(closed.buttons().is_empty());
+    assert_eq!(app.order_status(order).await, "cancelled");
+
+    // The old buttons, pressed again (a client that did not refresh): a toast, no message.
+    let before = app.tg.calls().len();
+    app.tg.press_button(&buyer, &photo, "Cancel");
+    app.tg
+        .wait_for("a toast", |c| {
+            c.method == "answerCallbackQuery"
+                && c.text()
+                    .is_some_and(|t| t.contains("can no longer be cancelled"))
+        })
+        .await;
+    let calls = app.tg.calls()[before..].to_vec();
+    assert!(sent_to(&calls, buyer.id).is_empty(), "{calls:#?}");
+    app.stop().await;
+}
