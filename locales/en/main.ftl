@@ -29,11 +29,11 @@ sell-ask-title = What is the product's title? (at most { $max } characters, /can
 sell-title-invalid = The title must be between 1 and { $max } characters of text. Send the title again.
 sell-ask-description = Now a description of the product (at most { $max } characters).
 sell-description-invalid = The description must be between 1 and { $max } characters of text. Send it again.
-sell-ask-price = The price in US dollars, for example 25 or 25.50 (at least ${ $min }).
+sell-ask-price = The price in US dollars, for example 25 or 25.50 (at least { USD($min) }).
 price-not-a-number = That is not a price. Send a number such as 25 or 25.50.
 price-too-many-decimals = A price has at most 2 decimals (cents). Send it again, for example 25.50.
-price-below-minimum = The minimum price is ${ $min }. Send a higher price.
-price-too-large = The maximum price is ${ $max }. Send a lower price.
+price-below-minimum = The minimum price is { USD($min) }. Send a higher price.
+price-too-large = The maximum price is { USD($max) }. Send a lower price.
 sell-ask-file = Now send the file buyers will receive, as a document (📎 → File).
 sell-ask-category = Which category is it in?
 sell-press-a-button = Please choose with the buttons above.
@@ -51,13 +51,16 @@ items-empty = There is no item in that message: send one item per line.
 items-too-many = That is too many items at once (10,000 at most). Send them in several parts.
 items-too-long = One of the lines is too long (1,000 characters at most per item).
 delivers-file = the file { $file }
-delivers-items = { $count } unique items
+delivers-items = { $count ->
+    [one] 1 unique item
+   *[other] { $count } unique items
+}
 delivers-text = this text: { $text }
 sell-file-not-document = Please send the file as a document (📎 → File), not as a photo, text or media.
 sell-summary = Ready to publish:
     Title: { $title }
     Description: { $description }
-    Price: ${ $price }
+    Price: { USD($price) }
     Category: { $category }
     Delivers: { $delivers }
 button-publish = ✅ Publish
@@ -73,22 +76,22 @@ product-card = <b>{ $title }</b>
 
     { $description }
 
-    Price: ${ $price } (${ $total } with the platform fee)
-buy-button = 🛒 Buy for ${ $price }
+    Price: { USD($price) } ({ USD($total) } with the platform fee)
+buy-button = 🛒 Buy for { USD($price) }
 product-unavailable = This product is no longer available.
 browse-empty = No products for sale yet.
 browse-header = Products (page { $page }):
-browse-item = { $title } · ${ $price }
+browse-item = { $title } · { USD($price) }
 button-prev = ◀ Previous
 button-next = Next ▶
-choose-currency = { $title }: ${ $total }. Choose how you want to pay:
+choose-currency = { $title }: { USD($total) }. Choose how you want to pay:
 no-currencies = No payment method is available right now. Please try again later.
 currency-not-offered = This currency is not available right now. Please choose another one.
 provider-down = The payment provider is not responding right now. Nothing was charged; please try again in a few minutes.
 provider-refused = The payment provider refused to create this payment. Please choose another currency or try later.
-below-minimum = ${ $minimum } is the least the payment provider accepts in { $coin }. Please choose another currency.
+below-minimum = { USD($minimum) } is the least the payment provider accepts in { $coin }. Please choose another currency.
 payment-caption = Order #{ $order }: <b>{ $title }</b>
-    Price ${ $price } + platform fee ${ $commission } ({ $percent }%) = ${ $total }
+    Price { USD($price) } + platform fee { USD($commission) } ({ PERCENT($percent) }) = { USD($total) }
 
     Send exactly <code>{ $amount }</code> { $coin }
     to: <code>{ $address }</code>
@@ -136,11 +139,11 @@ status-unavailable = The payment provider is not answering; please try again sho
 payment-detected = 💸 Payment detected for order #{ $order } ({ $title }). Waiting for network confirmations; your file follows as soon as it settles.
 delivery-receipt = ✅ Receipt, order #{ $order }
     { $title }
-    Paid: ${ $total } ({ $amount } { $coin })
+    Paid: { USD($total) } ({ $amount } { $coin })
     Thank you! Find it again any time with /purchases.
-seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): ${ $amount } credited to you. Available balance: ${ $balance }.
+seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. Available balance: { USD($balance) }.
 seller-sale-sandbox = 🎉 Sale! “{ $title }” (order #{ $order }), in sandbox mode: the payment was simulated, so nothing is credited to you.
-seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: ${ $amount } taken back. Available balance: ${ $balance }.
+seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: { USD($amount) } taken back. Available balance: { USD($balance) }.
 payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin } arrived, { $missing } { $coin } is missing.
     Send the missing amount to { $address } to complete the order.
 payment-failed = ❌ The payment for order #{ $order } ({ $title }) failed. Nothing was delivered. You can try again.
@@ -193,13 +196,13 @@ button-wallet-keep = ✖ Keep the current one
 wallet-saved = ✅ Payout wallet saved ({ $coin }): { $address }
 wallet-kept = Your payout wallet was not changed.
 earnings-summary = 💰 Your earnings
-    Pending (paid, not yet confirmed): ${ $pending }
-    Available: ${ $available }
-    Paid out: ${ $paid }
+    Pending (paid, not yet confirmed): { USD($pending) }
+    Available: { USD($available) }
+    Paid out: { USD($paid) }
 earnings-no-entries = No entries yet: your first sale will show here.
 earnings-recent = Latest entries:
-earnings-entry = { $date } · { $kind } · ${ $amount } · order #{ $order }
-earnings-entry-no-order = { $date } · { $kind } · ${ $amount }
+earnings-entry = { $date } · { $kind } · { USD($amount) } · order #{ $order }
+earnings-entry-no-order = { $date } · { $kind } · { USD($amount) }
 ledger-sale = sale
 ledger-payout = payout
 ledger-payout_reversal = failed payout returned
@@ -215,7 +218,7 @@ browse-category = { $name } (page { $page }):
 search-ask = What are you looking for? Send a few words.
 search-results = Results for “{ $query }” (page { $page }):
 search-none = Nothing matches. Try other words, or /browse.
-inline-message = { $title }: ${ $price }
+inline-message = { $title }: { USD($price) }
     { $link }
 inline-open = Open in the shop
 command-search = Search products
@@ -238,7 +241,7 @@ category-unknown = No such category.
 ## My products
 myproducts-empty = You have no products yet. Send /sell to publish one.
 myproducts-header = Your products (tap one to manage it):
-myproducts-item = { $title } · ${ $price } · { $sales } sold{ $status }
+myproducts-item = { $title } · { USD($price) } · { $sales } sold{ $status }
 product-status-active = {""}
 product-status-paused = {" "}(paused)
 product-status-deleted = {" "}(deleted)
@@ -249,7 +252,7 @@ product-state-deleted = deleted
 not-your-product = This product is not yours or no longer exists.
 manage-stock = Stock: { $available } left of { $total }
 manage-card = { $title }
-    Price: ${ $price }
+    Price: { USD($price) }
     Kind: { $kind }
     Status: { $status }
     Link: { $link }
@@ -272,7 +275,10 @@ product-paused = Paused: the product is hidden and cannot be bought.
 product-resumed = Resumed: the product is on sale again.
 product-updated = ✅ Saved.
 restock-ask = Send the new items, one per line (or a .txt file). Items the product already has are refused.
-restocked = { $added } items added; { $refused } refused as duplicates.
+restocked = { $added ->
+    [one] 1 item added
+   *[other] { $added } items added
+}; { $refused } refused as duplicates.
 delete-confirm = Delete “{ $title }”? It leaves the shop; buyers keep access to what they bought.
 product-deleted = Deleted. Buyers keep access to what they bought.
 
@@ -287,13 +293,13 @@ admin-paid-but-sold-out = 🚨 Order #{ $order } ({ $title }) was paid after its
 ## Delivery of items, texts and links
 delivery-item = ✅ Receipt, order #{ $order }
     { $title }
-    Paid: ${ $total } ({ $amount } { $coin })
+    Paid: { USD($total) } ({ $amount } { $coin })
 
     Your item:
     { $item }
 delivery-text = ✅ Receipt, order #{ $order }
     { $title }
-    Paid: ${ $total } ({ $amount } { $coin })
+    Paid: { USD($total) } ({ $amount } { $coin })
 
     { $text }
 redelivery-item = { $title }
@@ -320,7 +326,10 @@ admin-payout-busy = Payout run skipped: another run is working on the open batch
 admin-payout-error = ⚠️ Payout run could not finish: { $error }. Nothing is paid twice: the next run (or /payout_now) resumes where this one stopped.
 payout-now-disabled = Payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET.
 payout-now-nothing = Nobody to pay now: no seller with a wallet has { $minimum } or more available.
-payout-now-confirm = Pay { $count } sellers { $total } { $currency } in total now?
+payout-now-confirm = Pay { $count ->
+    [one] 1 seller
+   *[other] { $count } sellers
+} { $total } { $currency } in total now?
 button-payout-go = 💸 Pay now
 button-payout-drop = ✖ Not now
 payout-now-started = Payout run started. Every admin gets the summary when it ends.
@@ -336,7 +345,7 @@ unban-usage = Usage: /unban user_id
 ban-admin = Admins cannot be banned.
 user-banned = User { $user } is banned: they can neither buy nor sell, and their products are hidden.
 user-unbanned = User { $user } is no longer banned; their products are back in the shop, and the next payout run pays what was held.
-admin-payout-held = ⏸ Payout held: seller { $user } is banned, so their ${ $amount } was not paid. /unban { $user } releases it to the next payout run.
+admin-payout-held = ⏸ Payout held: seller { $user } is banned, so their { USD($amount) } was not paid. /unban { $user } releases it to the next payout run.
 user-unknown = No user { $user } has ever used this bot.
 hide-usage = Usage: /hide product_id
 unhide-usage = Usage: /unhide product_id
@@ -344,7 +353,7 @@ product-hidden = Product #{ $product } is hidden from the shop.
 product-unhidden = Product #{ $product } is back in the shop (if its seller has it on sale).
 product-unknown = No product #{ $product }.
 refund-usage = Usage: /refund order_id (for a finished order).
-order-refunded = Order #{ $order } is marked refunded: ${ $amount } taken back from seller { $seller }, and the buyer and the seller are told. Send the crypto back to the buyer from the NOWPayments dashboard: souk does not move it.
+order-refunded = Order #{ $order } is marked refunded: { USD($amount) } taken back from seller { $seller }, and the buyer and the seller are told. Send the crypto back to the buyer from the NOWPayments dashboard: souk does not move it.
 refund-not-finished = Order #{ $order } is { $status }: only a finished order can be refunded (or one paid after it sold out).
 order-unknown = No order #{ $order }.
 
@@ -354,24 +363,24 @@ stats-period-day = last 24 hours
 stats-period-week = last 7 days
 stats-period-month = last 30 days
 stats-summary = 📊 Sales, { $period }
-    Sales: { $sales } · gross volume ${ $gross } · average sale ${ $average }
-    Commission earned: ${ $commission }
-    NOWPayments fees: ${ $fees } (unknown for { $unknown } sales)
+    Sales: { $sales } · gross volume { USD($gross) } · average sale { USD($average) }
+    Commission earned: { USD($commission) }
+    NOWPayments fees: { USD($fees) } (unknown for { $unknown } sales)
 stats-none = No sales in this period.
 stats-top-header = Top sellers:
-stats-top-line = { $rank }. { $name } (#{ $id }): { $sales } sales, ${ $amount }
+stats-top-line = { $rank }. { $name } (#{ $id }): { $sales } sales, { USD($amount) }
 stats-coins-header = By coin:
-stats-coin-line = { $coin }: { $sales } sales, ${ $amount }
+stats-coin-line = { $coin }: { $sales } sales, { USD($amount) }
 stats-chart-title = Sales, { $period } (USD)
 payments-usage = Usage: /payments [page] [status], e.g. /payments 2 finished
 payments-header = 💳 Payments ({ $filter }), page { $page } of { $pages }, { $total } in all:
 payments-all = all
 payments-none = No payments.
-payments-line = #{ $order } · { $status } · ${ $total } · { $coin } · { $date }
+payments-line = #{ $order } · { $status } · { USD($total) } · { $coin } · { $date }
 payment-detail = 💳 Order #{ $order }: { $status }
     NOWPayments payment: { $payment }
     Product: { $title }
-    Total: ${ $total }, paid in { $coin }: { $amount } asked, { $paid } received
+    Total: { USD($total) }, paid in { $coin }: { $amount } asked, { $paid } received
     Buyer: { $buyer } · seller: { $seller }
     Created { $created } · updated { $updated }
 payment-history = IPN history:
@@ -383,9 +392,9 @@ payment-history-earlier = { $count ->
 payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
 payouts-header = 💸 Latest payout runs:
 payouts-none = No payout run yet.
-payouts-batch-line = Batch #{ $batch } · { $status } · ${ $total } · { $started_by } · { $date }
+payouts-batch-line = Batch #{ $batch } · { $status } · { USD($total) } · { $started_by } · { $date }
 payouts-withdrawals = Latest withdrawals:
-payouts-line = #{ $id } · seller { $seller } · ${ $amount } · { $status } · { $hash }
+payouts-line = #{ $id } · seller { $seller } · { USD($amount) } · { $status } · { $hash }
 health-ok = ✅ ok
 health-down = ❌ down
 health-custody-off = payouts off
@@ -402,7 +411,10 @@ health-running = running
 ## Broadcasts
 broadcast-ask = Send the message to broadcast to every user (text only; /cancel to stop).
 broadcast-not-text = Send the broadcast as a text message (at most 4096 characters), or /cancel.
-broadcast-confirm = ⬆ This message goes to { $count } users. Send it?
+broadcast-confirm = ⬆ This message goes to { $count ->
+    [one] 1 user
+   *[other] { $count } users
+}. Send it?
 button-broadcast-go = 📣 Send to everyone
 button-broadcast-drop = ✖ Cancel
 broadcast-dropped = Broadcast cancelled: nothing was sent.
@@ -436,13 +448,13 @@ phone-ask = Which phone number pays? Press the button below to share yours, or t
 phone-invalid = That is not a phone number in international format. Type it with the country code, for example +221 77 123 45 67, or press the button to share yours.
 phone-received = Paying from { $phone }.
 mobile-payment-caption = Order #{ $order }: <b>{ $title }</b>
-    Price ${ $price } + platform fee ${ $commission } ({ $percent }%) = ${ $total }
+    Price { USD($price) } + platform fee { USD($commission) } ({ PERCENT($percent) }) = { USD($total) }
 
-    Pay { $amount } { $currency } with { $provider }: press "Pay now" or scan the code.
+    Pay { GROUPED($amount) } { $currency } with { $provider }: press "Pay now" or scan the code.
 
     { $expires }
 admin-payment-closed = ⚠️ Order #{ $order }: the payment provider closed payment { $payment } before it expired without telling souk how it ended: it was paid or it failed. Check the provider's dashboard. If the money is there, /markpaid { $order } delivers the order; otherwise it expires by itself.
-order-refunded-stars = Order #{ $order } is refunded: Telegram gave the Stars back to the buyer, ${ $amount } was taken back from seller { $seller }, and the buyer and the seller are told.
+order-refunded-stars = Order #{ $order } is refunded: Telegram gave the Stars back to the buyer, { USD($amount) } was taken back from seller { $seller }, and the buyer and the seller are told.
 refund-stars-failed = Telegram did not refund the Stars of order #{ $order }: { $error }. Nothing was recorded.
 
 ## Payment support
@@ -451,9 +463,9 @@ paysupport-intro = Trouble with a payment or a delivery? Pick the order below an
 paysupport-order-button = #{ $order } · { $title }
 paysupport-no-orders = You have no orders yet. Questions about a payment concern an order: once you have one, /paysupport lets you ask about it.
 paysupport-sent = Your request about order #{ $order } was sent to the admins; they will answer you here.
-admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { $total } USD, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Answer them in a private message; /refund { $order } refunds a finished order, /markpaid { $order } delivers one paid but never reported.
+admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { USD($total) }, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Answer them in a private message; /refund { $order } refunds a finished order, /markpaid { $order } delivers one paid but never reported.
 stats-rails-header = By way of paying:
-stats-rail-line = { $rail }: { $sales } sales, ${ $amount }
+stats-rail-line = { $rail }: { $sales } sales, { USD($amount) }
 rail-nowpayments = Crypto (NOWPayments)
 rail-stars = ⭐ Telegram Stars
 rail-nexpay = Mobile money (NexPay)
@@ -463,12 +475,26 @@ markpaid-usage = Usage: /markpaid order_id, for an order whose payment you have 
 markpaid-confirm = Mark order #{ $order } paid?
     Product: { $title }
     Buyer: { $buyer }
-    Total: ${ $total } ({ $amount } { $currency }, payment { $payment })
+    Total: { USD($total) } ({ $amount } { $currency }, payment { $payment })
     Status now: { $status }
 
     Only after checking the payment in the provider's dashboard: the buyer receives the goods and the seller is credited.
 markpaid-button = ✅ Yes, it is paid: deliver
-markpaid-done = Order #{ $order } is marked paid: the buyer receives the goods and seller { $seller } is credited ${ $amount }.
+markpaid-done = Order #{ $order } is marked paid: the buyer receives the goods and seller { $seller } is credited { USD($amount) }.
 markpaid-stars = Order #{ $order } is paid in Stars: Telegram settles those itself, so it cannot be marked paid by hand.
 markpaid-never-billed = Order #{ $order } never reached a payment provider: there is nothing the buyer could have paid.
 markpaid-settled = Order #{ $order } is { $status }: there is nothing to mark paid.
+
+## Order statuses as admin views show them (English keeps the names /payments filters by)
+order-status-created = created
+order-status-waiting = waiting
+order-status-confirming = confirming
+order-status-confirmed = confirmed
+order-status-sending = sending
+order-status-partially_paid = partially_paid
+order-status-finished = finished
+order-status-failed = failed
+order-status-expired = expired
+order-status-refunded = refunded
+order-status-cancelled = cancelled
+order-status-paid_sold_out = paid_sold_out

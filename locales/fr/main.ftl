@@ -29,11 +29,11 @@ sell-ask-title = Quel est le titre du produit ? ({ $max } caractères au plus, 
 sell-title-invalid = Le titre doit contenir entre 1 et { $max } caractères de texte. Renvoyez le titre.
 sell-ask-description = Maintenant, une description du produit ({ $max } caractères au plus).
 sell-description-invalid = La description doit contenir entre 1 et { $max } caractères de texte. Renvoyez-la.
-sell-ask-price = Le prix en dollars US, par exemple 25 ou 25,50 (au moins { $min } $).
+sell-ask-price = Le prix en dollars US, par exemple 25 ou 25,50 (au moins { USD($min) }).
 price-not-a-number = Ce n'est pas un prix. Envoyez un nombre comme 25 ou 25,50.
 price-too-many-decimals = Un prix a au plus 2 décimales (les centimes). Renvoyez-le, par exemple 25,50.
-price-below-minimum = Le prix minimum est de { $min } $. Envoyez un prix plus élevé.
-price-too-large = Le prix maximum est de { $max } $. Envoyez un prix plus bas.
+price-below-minimum = Le prix minimum est de { USD($min) }. Envoyez un prix plus élevé.
+price-too-large = Le prix maximum est de { USD($max) }. Envoyez un prix plus bas.
 sell-ask-file = Envoyez maintenant le fichier que recevront les acheteurs, en tant que document (📎 → Fichier).
 sell-ask-category = Dans quelle catégorie ?
 sell-press-a-button = Choisissez avec les boutons ci-dessus.
@@ -51,15 +51,18 @@ items-empty = Ce message ne contient aucun article : envoyez un article par lig
 items-too-many = Trop d'articles d'un coup (10 000 au plus). Envoyez-les en plusieurs fois.
 items-too-long = Une des lignes est trop longue (1 000 caractères au plus par article).
 delivers-file = le fichier { $file }
-delivers-items = { $count } articles uniques
+delivers-items = { $count ->
+    [one] { $count } article unique
+   *[other] { $count } articles uniques
+}
 delivers-text = ce texte : { $text }
 sell-file-not-document = Envoyez le fichier en tant que document (📎 → Fichier), pas comme photo, texte ou média.
 sell-summary = Prêt à publier :
     Titre : { $title }
     Description : { $description }
-    Prix : { $price } $
+    Prix : { USD($price) }
     Catégorie : { $category }
-    Livre : { $delivers }
+    Contenu livré : { $delivers }
 button-publish = ✅ Publier
 button-cancel = ✖ Annuler
 sell-confirm-pending = Appuyez sur Publier ou Annuler sous le récapitulatif ci-dessus.
@@ -73,22 +76,22 @@ product-card = <b>{ $title }</b>
 
     { $description }
 
-    Prix : { $price } $ ({ $total } $ avec les frais de plateforme)
-buy-button = 🛒 Acheter pour { $price } $
+    Prix : { USD($price) } ({ USD($total) } avec les frais de plateforme)
+buy-button = 🛒 Acheter pour { USD($price) }
 product-unavailable = Ce produit n'est plus disponible.
 browse-empty = Aucun produit en vente pour l'instant.
 browse-header = Produits (page { $page }) :
-browse-item = { $title } · { $price } $
+browse-item = { $title } · { USD($price) }
 button-prev = ◀ Précédent
 button-next = Suivant ▶
-choose-currency = { $title } : { $total } $. Choisissez comment payer :
+choose-currency = { $title } : { USD($total) }. Choisissez comment payer :
 no-currencies = Aucun moyen de paiement n'est disponible pour le moment. Réessayez plus tard.
 currency-not-offered = Cette crypto-monnaie n'est pas disponible pour le moment. Choisissez-en une autre.
 provider-down = Le prestataire de paiement ne répond pas pour le moment. Rien n'a été débité ; réessayez dans quelques minutes.
 provider-refused = Le prestataire de paiement a refusé de créer ce paiement. Choisissez une autre monnaie ou réessayez plus tard.
-below-minimum = { $minimum } $ est le minimum accepté par le prestataire en { $coin }. Choisissez une autre monnaie.
+below-minimum = { USD($minimum) } est le minimum accepté par le prestataire en { $coin }. Choisissez une autre monnaie.
 payment-caption = Commande n°{ $order } : <b>{ $title }</b>
-    Prix { $price } $ + frais de plateforme { $commission } $ ({ $percent } %) = { $total } $
+    Prix { USD($price) } + frais de plateforme { USD($commission) } ({ PERCENT($percent) }) = { USD($total) }
 
     Envoyez exactement <code>{ $amount }</code> { $coin }
     à : <code>{ $address }</code>
@@ -136,11 +139,11 @@ status-unavailable = Le prestataire de paiement ne répond pas ; réessayez sou
 payment-detected = 💸 Paiement détecté pour la commande n°{ $order } ({ $title }). En attente des confirmations du réseau ; votre fichier suit dès qu'il est réglé.
 delivery-receipt = ✅ Reçu, commande n°{ $order }
     { $title }
-    Payé : { $total } $ ({ $amount } { $coin })
+    Payé : { USD($total) } ({ $amount } { $coin })
     Merci ! Retrouvez-le à tout moment avec /purchases.
-seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { $amount } $ crédités sur votre compte. Solde disponible : { $balance } $.
+seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. Solde disponible : { USD($balance) }.
 seller-sale-sandbox = 🎉 Vente ! « { $title } » (commande n°{ $order }), en mode bac à sable : le paiement était simulé, rien n'est crédité sur votre compte.
-seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { $amount } $ repris. Solde disponible : { $balance } $.
+seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { USD($amount) } repris. Solde disponible : { USD($balance) }.
 payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
     Envoyez le montant manquant à { $address } pour finaliser la commande.
 payment-failed = ❌ Le paiement de la commande n°{ $order } ({ $title }) a échoué. Rien n'a été livré. Vous pouvez réessayer.
@@ -170,39 +173,39 @@ redownload-caption = { $title }
 ## Command menu (shown by Telegram next to the input field)
 command-start = Menu principal
 command-browse = Parcourir les produits
-command-purchases = Vos achats
+command-purchases = Mes achats
 command-sell = Vendre un fichier
 command-language = Changer de langue
 command-help = Aide
 command-cancel = Arrêter l'opération en cours
 
 ## Portefeuille et gains
-wallet-none = Vous n'avez pas encore de portefeuille de paiement. Envoyez votre adresse { $coin } : vos gains y sont versés chaque semaine. (/cancel pour arrêter)
-wallet-current = Votre portefeuille de paiement ({ $coin }) : { $address }
+wallet-none = Vous n'avez pas encore de portefeuille de versement. Envoyez votre adresse { $coin } : vos gains y sont versés chaque semaine. (/cancel pour arrêter)
+wallet-current = Votre portefeuille de versement ({ $coin }) : { $address }
     Envoyez une nouvelle adresse pour le changer, ou /cancel pour le garder.
 wallet-not-an-address = ce n'est pas une adresse
 wallet-invalid = Cette adresse a été refusée : { $reason }. Vérifiez-la et renvoyez-la.
-wallet-confirm-change = Remplacer votre portefeuille de paiement ?
+wallet-confirm-change = Remplacer votre portefeuille de versement ?
     Actuel : { $old }
     Nouveau : { $new }
 wallet-confirm-pending = Appuyez sur Remplacer ou Garder sous la question ci-dessus.
 button-wallet-replace = ✅ Remplacer
 button-wallet-keep = ✖ Garder l'actuel
-wallet-saved = ✅ Portefeuille de paiement enregistré ({ $coin }) : { $address }
-wallet-kept = Votre portefeuille de paiement n'a pas changé.
+wallet-saved = ✅ Portefeuille de versement enregistré ({ $coin }) : { $address }
+wallet-kept = Votre portefeuille de versement n'a pas changé.
 earnings-summary = 💰 Vos gains
-    En attente (payés, pas encore confirmés) : { $pending } $
-    Disponible : { $available } $
-    Versé : { $paid } $
+    En attente (payés, pas encore confirmés) : { USD($pending) }
+    Disponible : { USD($available) }
+    Versé : { USD($paid) }
 earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
 earnings-recent = Dernières écritures :
-earnings-entry = { $date } · { $kind } · { $amount } $ · commande n°{ $order }
-earnings-entry-no-order = { $date } · { $kind } · { $amount } $
+earnings-entry = { $date } · { $kind } · { USD($amount) } · commande n°{ $order }
+earnings-entry-no-order = { $date } · { $kind } · { USD($amount) }
 ledger-sale = vente
 ledger-payout = versement
 ledger-payout_reversal = versement échoué restitué
 ledger-refund = remboursement
-command-wallet = Votre portefeuille de paiement
+command-wallet = Votre portefeuille de versement
 command-earnings = Vos gains
 
 ## Catalogue
@@ -213,30 +216,33 @@ browse-category = { $name } (page { $page }) :
 search-ask = Que cherchez-vous ? Envoyez quelques mots.
 search-results = Résultats pour « { $query } » (page { $page }) :
 search-none = Aucun résultat. Essayez d'autres mots, ou /browse.
-inline-message = { $title } : { $price } $
+inline-message = { $title } : { USD($price) }
     { $link }
 inline-open = Ouvrir dans la boutique
 command-search = Rechercher des produits
 command-myproducts = Vos produits
 
 ## Admin : catégories
-admin-only = Désolé, cette commande est réservée aux administrateurs de la place de marché.
+admin-only = Désolé, cette fonction est réservée aux admins de la place de marché.
 categories-none = Aucune catégorie pour l'instant. Ajoutez-en une avec /category_add Nom.
 categories-list = Catégories (id · nom) :
-category-usage-add = Usage : /category_add Nom ({ $max } caractères au plus).
+category-usage-add = Utilisation : /category_add Nom ({ $max } caractères au plus).
 category-added = Catégorie « { $name } » ajoutée (id { $id }).
 category-exists = Une catégorie « { $name } » existe déjà.
-category-usage-rename = Usage : /category_rename id Nouveau nom ({ $max } caractères au plus).
+category-usage-rename = Utilisation : /category_rename id Nouveau nom ({ $max } caractères au plus).
 category-renamed = Catégorie renommée en « { $name } ».
 category-not-renamed = Catégorie inconnue, ou ce nom est déjà pris.
-category-usage-delete = Usage : /category_delete id
+category-usage-delete = Utilisation : /category_delete id
 category-deleted = Catégorie supprimée ; ses produits restent, sans catégorie.
 category-unknown = Catégorie inconnue.
 
 ## Mes produits
 myproducts-empty = Vous n'avez pas encore de produit. Envoyez /sell pour en publier un.
 myproducts-header = Vos produits (touchez-en un pour le gérer) :
-myproducts-item = { $title } · { $price } $ · { $sales } vendus{ $status }
+myproducts-item = { $title } · { USD($price) } · { $sales ->
+    [one] { $sales } vendu
+   *[other] { $sales } vendus
+}{ $status }
 product-status-active = {""}
 product-status-paused = {" "}(en pause)
 product-status-deleted = {" "}(supprimé)
@@ -247,7 +253,7 @@ product-state-deleted = supprimé
 not-your-product = Ce produit n'est pas le vôtre ou n'existe plus.
 manage-stock = Stock : { $available } restants sur { $total }
 manage-card = { $title }
-    Prix : { $price } $
+    Prix : { USD($price) }
     Type : { $kind }
     Statut : { $status }
     Lien : { $link }
@@ -270,12 +276,21 @@ product-paused = En pause : le produit est masqué et ne peut pas être acheté
 product-resumed = Repris : le produit est de nouveau en vente.
 product-updated = ✅ Enregistré.
 restock-ask = Envoyez les nouveaux articles, un par ligne (ou un fichier .txt). Les articles déjà présents sont refusés.
-restocked = { $added } articles ajoutés ; { $refused } refusés car en double.
+restocked = { $added ->
+    [one] { $added } article ajouté
+   *[other] { $added } articles ajoutés
+} ; { $refused ->
+    [one] { $refused } refusé car en double
+   *[other] { $refused } refusés car en double
+}.
 delete-confirm = Supprimer « { $title } » ? Il quitte la boutique ; les acheteurs gardent l'accès à leurs achats.
 product-deleted = Supprimé. Les acheteurs gardent l'accès à leurs achats.
 
 ## Stock
-stock-left = { $count } restants
+stock-left = { $count ->
+    [one] { $count } restant
+   *[other] { $count } restants
+}
 buy-button-sold-out = Épuisé
 sold-out = Désolé, ce produit est épuisé.
 seller-sold-out = 📦 « { $title } » est épuisé. Ajoutez des articles depuis /myproducts pour le vendre à nouveau.
@@ -285,13 +300,13 @@ admin-paid-but-sold-out = 🚨 La commande n°{ $order } ({ $title }) a été pa
 ## Livraison d'articles, de textes et de liens
 delivery-item = ✅ Reçu, commande n°{ $order }
     { $title }
-    Payé : { $total } $ ({ $amount } { $coin })
+    Payé : { USD($total) } ({ $amount } { $coin })
 
     Votre article :
     { $item }
 delivery-text = ✅ Reçu, commande n°{ $order }
     { $title }
-    Payé : { $total } $ ({ $amount } { $coin })
+    Payé : { USD($total) } ({ $amount } { $coin })
 
     { $text }
 redelivery-item = { $title }
@@ -303,26 +318,29 @@ download-link = { $title } : téléchargez-le depuis ce lien (valable { $minute
     { $link }
 download-link-unavailable = Aucun lien de téléchargement n'est disponible pour cet achat pour le moment.
 
-## Paiements aux vendeurs
-payout-on-its-way = 💸 Votre paiement de { $amount } { $currency } est en route vers { $address }.
+## Versements aux vendeurs
+payout-on-its-way = 💸 Votre versement de { $amount } { $currency } est en route vers { $address }.
 payout-released = ↩ Votre versement de { $amount } { $currency } n'a pas été envoyé cette fois. Le montant est de retour dans votre solde disponible et partira avec le prochain versement.
-payout-finished = ✅ Paiement effectué : { $amount } { $currency } envoyés à { $address }.
+payout-finished = ✅ Versement effectué : { $amount } { $currency } envoyés à { $address }.
     Transaction : { $hash }
-payout-failed = ⚠️ Votre paiement de { $amount } { $currency } vers { $address } a échoué. Le montant est de retour dans votre solde disponible et partira avec le prochain paiement. Vérifiez votre adresse avec /wallet.
-admin-payout-failed = ⚠️ Le paiement n° { $id } au vendeur { $seller } ({ $amount } { $currency }, { $address }) a échoué : { $error }. Le montant est de retour dans le solde du vendeur.
-admin-payout-summary = 💸 Paiements (lot n° { $batch }, { $started_by }) : { $count } paiements, { $total } { $currency } au total, { $failures } en échec.
-admin-payout-released = ⚠️ Le lot de paiements n° { $batch } n'a pas été payé : { $reason }. { $count } montants ({ $total } au total) sont revenus dans les soldes des vendeurs.
-admin-payout-nothing = Paiements : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible. Rien n'a été envoyé.
-admin-payout-short = ⚠️ Paiements interrompus : le solde de garde contient { $available } { $currency } mais il en faut { $needed } (il manque { $missing }). Rien n'a été créé ; approvisionnez le solde puis lancez /payout_now.
-admin-payout-busy = Paiements ignorés : une autre exécution traite le lot en cours. Si elle s'est arrêtée, le lot pourra être repris à partir du { $until } (/payout_now).
-admin-payout-error = ⚠️ Les paiements n'ont pas pu aller au bout : { $error }. Rien n'est payé deux fois : la prochaine exécution (ou /payout_now) reprend là où celle-ci s'est arrêtée.
-payout-now-disabled = Les paiements sont désactivés : définissez NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD et NOWPAYMENTS_2FA_SECRET.
+payout-failed = ⚠️ Votre versement de { $amount } { $currency } vers { $address } a échoué. Le montant est de retour dans votre solde disponible et partira avec le prochain versement. Vérifiez votre adresse avec /wallet.
+admin-payout-failed = ⚠️ Le versement n° { $id } au vendeur { $seller } ({ $amount } { $currency }, { $address }) a échoué : { $error }. Le montant est de retour dans le solde du vendeur.
+admin-payout-summary = 💸 Versements (lot n° { $batch }, { $started_by }) : { $count } versements, { $total } { $currency } au total, { $failures } en échec.
+admin-payout-released = ⚠️ Le lot de versements n° { $batch } n'a pas été payé : { $reason }. { $count } montants ({ $total } au total) sont revenus dans les soldes des vendeurs.
+admin-payout-nothing = Versements : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible. Rien n'a été envoyé.
+admin-payout-short = ⚠️ Versements interrompus : le solde de garde contient { $available } { $currency } mais il en faut { $needed } (il manque { $missing }). Rien n'a été créé ; approvisionnez le solde puis lancez /payout_now.
+admin-payout-busy = Versements ignorés : une autre exécution traite le lot en cours. Si elle s'est arrêtée, le lot pourra être repris à partir du { $until } (/payout_now).
+admin-payout-error = ⚠️ Les versements n'ont pas pu aller au bout : { $error }. Rien n'est payé deux fois : la prochaine exécution (ou /payout_now) reprend là où celle-ci s'est arrêtée.
+payout-now-disabled = Les versements sont désactivés : définissez NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD et NOWPAYMENTS_2FA_SECRET.
 payout-now-nothing = Personne à payer pour l'instant : aucun vendeur avec un portefeuille n'a { $minimum } ou plus de disponible.
-payout-now-confirm = Payer maintenant { $count } vendeurs, { $total } { $currency } au total ?
-button-payout-go = 💸 Payer maintenant
+payout-now-confirm = Verser maintenant à { $count ->
+    [one] { $count } vendeur
+   *[other] { $count } vendeurs
+}, { $total } { $currency } au total ?
+button-payout-go = 💸 Verser maintenant
 button-payout-drop = ✖ Pas maintenant
-payout-now-started = Paiements lancés. Chaque administrateur recevra le résumé à la fin.
-payout-now-dropped = Aucun paiement n'a été fait.
+payout-now-started = Versements lancés. Chaque administrateur recevra le résumé à la fin.
+payout-now-dropped = Aucun versement n'a été fait.
 payout-now-changed = Les soldes ont changé depuis cette question ; voici le nouveau plan.
 admin-conversion-report = 🔁 Conversions : { $finished } terminées, { $rejected } refusées, { $pending } en attente, { $errors } erreurs.
     { $lines }
@@ -334,7 +352,7 @@ unban-usage = Utilisation : /unban id_utilisateur
 ban-admin = Un administrateur ne peut pas être banni.
 user-banned = L'utilisateur { $user } est banni : il ne peut ni acheter ni vendre, et ses produits sont masqués.
 user-unbanned = L'utilisateur { $user } n'est plus banni ; ses produits reviennent dans la boutique, et le prochain versement paiera ce qui était retenu.
-admin-payout-held = ⏸ Paiement retenu : le vendeur { $user } est banni, ses { $amount } $ n'ont pas été versés. /unban { $user } les libère pour le prochain versement.
+admin-payout-held = ⏸ Versement retenu : le vendeur { $user } est banni, ses { USD($amount) } n'ont pas été versés. /unban { $user } les libère pour le prochain versement.
 user-unknown = Aucun utilisateur { $user } n'a jamais utilisé ce bot.
 hide-usage = Utilisation : /hide id_produit
 unhide-usage = Utilisation : /unhide id_produit
@@ -342,7 +360,7 @@ product-hidden = Le produit n° { $product } est masqué de la boutique.
 product-unhidden = Le produit n° { $product } revient dans la boutique (si son vendeur le met en vente).
 product-unknown = Aucun produit n° { $product }.
 refund-usage = Utilisation : /refund id_commande (pour une commande terminée).
-order-refunded = La commande n° { $order } est marquée remboursée : { $amount } $ repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
+order-refunded = La commande n° { $order } est marquée remboursée : { USD($amount) } repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus. Renvoyez les cryptos à l'acheteur depuis le tableau de bord NOWPayments : souk ne les déplace pas.
 refund-not-finished = La commande n° { $order } est { $status } : seule une commande payée (terminée, ou payée après épuisement du stock) peut être remboursée.
 order-unknown = Aucune commande n° { $order }.
 
@@ -352,24 +370,24 @@ stats-period-day = dernières 24 heures
 stats-period-week = 7 derniers jours
 stats-period-month = 30 derniers jours
 stats-summary = 📊 Ventes, { $period }
-    Ventes : { $sales } · volume brut { $gross } $ · vente moyenne { $average } $
-    Commission gagnée : { $commission } $
-    Frais NOWPayments : { $fees } $ (inconnus pour { $unknown } ventes)
+    Ventes : { $sales } · volume brut { USD($gross) } · vente moyenne { USD($average) }
+    Commission gagnée : { USD($commission) }
+    Frais NOWPayments : { USD($fees) } (inconnus pour { $unknown } ventes)
 stats-none = Aucune vente sur cette période.
 stats-top-header = Meilleurs vendeurs :
-stats-top-line = { $rank }. { $name } (n° { $id }) : { $sales } ventes, { $amount } $
+stats-top-line = { $rank }. { $name } (n° { $id }) : { $sales } ventes, { USD($amount) }
 stats-coins-header = Par crypto :
-stats-coin-line = { $coin } : { $sales } ventes, { $amount } $
+stats-coin-line = { $coin } : { $sales } ventes, { USD($amount) }
 stats-chart-title = Ventes, { $period } (USD)
 payments-usage = Utilisation : /payments [page] [statut], par ex. /payments 2 finished
 payments-header = 💳 Paiements ({ $filter }), page { $page } sur { $pages }, { $total } au total :
 payments-all = tous
 payments-none = Aucun paiement.
-payments-line = n° { $order } · { $status } · { $total } $ · { $coin } · { $date }
+payments-line = n° { $order } · { $status } · { USD($total) } · { $coin } · { $date }
 payment-detail = 💳 Commande n°{ $order } : { $status }
     Paiement NOWPayments : { $payment }
     Produit : { $title }
-    Total : { $total } $, payé en { $coin } : { $amount } demandés, { $paid } reçus
+    Total : { USD($total) }, payé en { $coin } : { $amount } demandés, { $paid } reçus
     Acheteur : { $buyer } · vendeur : { $seller }
     Créée le { $created } · mise à jour le { $updated }
 payment-history = Historique des IPN :
@@ -379,11 +397,11 @@ payment-history-earlier = { $count ->
    *[other] … { $count } rapports plus anciens
 }
 payment-history-line = { $date } · { $status } → { $outcome } ({ $source })
-payouts-header = 💸 Derniers lots de paiements :
-payouts-none = Aucun paiement aux vendeurs pour l'instant.
-payouts-batch-line = Lot n° { $batch } · { $status } · { $total } $ · { $started_by } · { $date }
+payouts-header = 💸 Derniers lots de versements :
+payouts-none = Aucun versement aux vendeurs pour l'instant.
+payouts-batch-line = Lot n° { $batch } · { $status } · { USD($total) } · { $started_by } · { $date }
 payouts-withdrawals = Derniers retraits :
-payouts-line = n° { $id } · vendeur { $seller } · { $amount } $ · { $status } · { $hash }
+payouts-line = n° { $id } · vendeur { $seller } · { USD($amount) } · { $status } · { $hash }
 health-ok = ✅ ok
 health-down = ❌ en panne
 health-custody-off = paiements désactivés
@@ -400,7 +418,10 @@ health-running = en cours
 ## Diffusions
 broadcast-ask = Envoyez le message à diffuser à tous les utilisateurs (texte seulement ; /cancel pour arrêter).
 broadcast-not-text = Envoyez la diffusion sous forme de message texte (4096 caractères au plus), ou /cancel.
-broadcast-confirm = ⬆ Ce message partira vers { $count } utilisateurs. L'envoyer ?
+broadcast-confirm = ⬆ Ce message partira vers { $count ->
+    [one] { $count } utilisateur
+   *[other] { $count } utilisateurs
+}. L'envoyer ?
 button-broadcast-go = 📣 Envoyer à tous
 button-broadcast-drop = ✖ Annuler
 broadcast-dropped = Diffusion annulée : rien n'a été envoyé.
@@ -434,13 +455,13 @@ phone-ask = Quel numéro paie ? Appuyez sur le bouton ci-dessous pour partager 
 phone-invalid = Ce n'est pas un numéro au format international. Tapez-le avec l'indicatif du pays, par exemple +221 77 123 45 67, ou appuyez sur le bouton pour partager le vôtre.
 phone-received = Paiement depuis le { $phone }.
 mobile-payment-caption = Commande n°{ $order } : <b>{ $title }</b>
-    Prix { $price } $ + frais de plateforme { $commission } $ ({ $percent } %) = { $total } $
+    Prix { USD($price) } + frais de plateforme { USD($commission) } ({ PERCENT($percent) }) = { USD($total) }
 
-    Payez { $amount } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
+    Payez { GROUPED($amount) } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
 
     { $expires }
 admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } avant son expiration sans dire à souk comment il s'est terminé : il a été payé ou il a échoué. Vérifiez son tableau de bord. Si l'argent y est, /markpaid { $order } livre la commande ; sinon elle expirera d'elle-même.
-order-refunded-stars = La commande n°{ $order } est remboursée : Telegram a rendu les Stars à l'acheteur, { $amount } $ ont été repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus.
+order-refunded-stars = La commande n°{ $order } est remboursée : Telegram a rendu les Stars à l'acheteur, { USD($amount) } ont été repris au vendeur { $seller }, et l'acheteur et le vendeur sont prévenus.
 refund-stars-failed = Telegram n'a pas remboursé les Stars de la commande n°{ $order } : { $error }. Rien n'a été enregistré.
 
 ## Aide au paiement
@@ -449,9 +470,9 @@ paysupport-intro = Un souci de paiement ou de livraison ? Choisissez la command
 paysupport-order-button = n°{ $order } · { $title }
 paysupport-no-orders = Vous n'avez pas encore de commande. Une question de paiement concerne une commande : dès que vous en avez une, /paysupport vous permet de poser votre question.
 paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux administrateurs ; ils vous répondront ici.
-admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { $total } USD, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée, /markpaid { $order } livre une commande payée mais jamais signalée.
+admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { USD($total) }, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée, /markpaid { $order } livre une commande payée mais jamais signalée.
 stats-rails-header = Par moyen de paiement :
-stats-rail-line = { $rail } : { $sales } ventes, { $amount } $
+stats-rail-line = { $rail } : { $sales } ventes, { USD($amount) }
 rail-nowpayments = Crypto (NOWPayments)
 rail-stars = ⭐ Telegram Stars
 rail-nexpay = Mobile money (NexPay)
@@ -461,12 +482,26 @@ markpaid-usage = Utilisation : /markpaid id_commande, pour une commande dont vo
 markpaid-confirm = Marquer la commande n°{ $order } comme payée ?
     Produit : { $title }
     Acheteur : { $buyer }
-    Total : { $total } $ ({ $amount } { $currency }, paiement { $payment })
+    Total : { USD($total) } ({ $amount } { $currency }, paiement { $payment })
     Statut actuel : { $status }
 
     Seulement après avoir vérifié le paiement dans le tableau de bord du prestataire : l'acheteur reçoit son achat et le vendeur est crédité.
 markpaid-button = ✅ Oui, c'est payé : livrer
-markpaid-done = La commande n°{ $order } est marquée payée : l'acheteur reçoit son achat et le vendeur { $seller } est crédité de { $amount } $.
+markpaid-done = La commande n°{ $order } est marquée payée : l'acheteur reçoit son achat et le vendeur { $seller } est crédité de { USD($amount) }.
 markpaid-stars = La commande n°{ $order } est payée en Stars : Telegram les règle lui-même, elle ne peut donc pas être marquée payée à la main.
 markpaid-never-billed = La commande n°{ $order } n'est jamais arrivée chez un prestataire de paiement : l'acheteur n'a rien pu payer.
 markpaid-settled = La commande n°{ $order } est { $status } : il n'y a rien à marquer payé.
+
+## Statuts de commande dans les vues admin
+order-status-created = créée
+order-status-waiting = en attente
+order-status-confirming = en confirmation
+order-status-confirmed = confirmée
+order-status-sending = en cours d'envoi
+order-status-partially_paid = payée en partie
+order-status-finished = terminée
+order-status-failed = échouée
+order-status-expired = expirée
+order-status-refunded = remboursée
+order-status-cancelled = annulée
+order-status-paid_sold_out = payée mais épuisée

@@ -82,6 +82,11 @@ impl Who {
         i18n::tr(&self.lang, key, args)
     }
 
+    /// An order status as an admin view names it (`order-status-<status>`).
+    pub fn status(&self, status: &str) -> String {
+        self.t(&format!("order-status-{status}"))
+    }
+
     /// `key` for an HTML page: every argument escaped, so user text shows as typed.
     pub fn html(&self, key: &str, args: &[(&str, String)]) -> String {
         let escaped: Vec<(&str, String)> =

@@ -112,7 +112,10 @@ pub async fn refund(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerR
         }
         RefundOutcome::NotFinished(status) => who.tr(
             "refund-not-finished",
-            &[("order", id.to_string()), ("status", status.to_string())],
+            &[
+                ("order", id.to_string()),
+                ("status", who.status(status.as_str())),
+            ],
         ),
         RefundOutcome::NoSuchOrder => who.tr("order-unknown", &[("order", id.to_string())]),
     };
@@ -191,7 +194,7 @@ pub async fn mark_paid(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Handl
             ),
             ("currency", order.pay_currency.clone()),
             ("payment", order.payment_id.clone().unwrap_or_default()),
-            ("status", order.status.to_string()),
+            ("status", who.status(order.status.as_str())),
         ],
     );
     let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
@@ -243,8 +246,9 @@ fn mark_paid_refusal(who: &Who, order_id: i64, refused: MarkPaidRefusal) -> Stri
         MarkPaidRefusal::NoSuchOrder => who.tr("order-unknown", &[order]),
         MarkPaidRefusal::StarsOrder => who.tr("markpaid-stars", &[order]),
         MarkPaidRefusal::NeverBilled => who.tr("markpaid-never-billed", &[order]),
-        MarkPaidRefusal::Settled(status) => {
-            who.tr("markpaid-settled", &[order, ("status", status.to_string())])
-        }
+        MarkPaidRefusal::Settled(status) => who.tr(
+            "markpaid-settled",
+            &[order, ("status", who.status(status.as_str()))],
+        ),
     }
 }

@@ -181,7 +181,7 @@ async fn payments_page(
             "payments-line",
             &[
                 ("order", l.order_id.to_string()),
-                ("status", l.status.clone()),
+                ("status", who.status(&l.status)),
                 ("total", l.total.to_string()),
                 ("coin", l.pay_currency.to_ascii_uppercase()),
                 ("date", i18n::date(l.created_at)),
@@ -245,7 +245,7 @@ async fn payment_detail(bot: &Bot, who: &Who, deps: &Deps, order_id: i64) -> Han
         "payment-detail",
         &[
             ("order", p.order_id.to_string()),
-            ("status", p.status.clone()),
+            ("status", who.status(&p.status)),
             (
                 "payment",
                 p.payment_id.clone().unwrap_or_else(|| "-".into()),

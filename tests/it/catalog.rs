@@ -213,7 +213,7 @@ async fn admins_rename_and_delete_categories() {
         .wait_for_text(ADMIN, &format!("{id} · Jeux vidéo"))
         .await;
     app.tg.send_text(&admin, "/category_rename x");
-    app.tg.wait_for_text(ADMIN, "Usage").await;
+    app.tg.wait_for_text(ADMIN, "Utilisation").await;
     app.tg.send_text(&admin, &format!("/category_delete {id}"));
     app.tg.wait_for_text(ADMIN, "Catégorie supprimée").await;
     app.tg.send_text(&admin, "/categories");

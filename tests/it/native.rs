@@ -128,3 +128,43 @@ async fn cancelling_closes_the_payment_message_and_its_stale_buttons_answer_with
     assert!(sent_to(&calls, buyer.id).is_empty(), "{calls:#?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_french_buyer_reads_french_amounts_and_plurals_that_agree() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(8021, "en"), TgUser::new(8022, "fr"));
+    let one = crate::support::flows::publish_goods(
+        &app,
+        &seller,
+        "Clé unique",
+        "Une clé de licence.",
+        "25.70",
+        None,
+        crate::support::flows::Goods::Items("CLE-A"),
+    )
+    .await;
+    let two = crate::support::flows::publish_goods(
+        &app,
+        &seller,
+        "Deux clés",
+        "Des clés de licence.",
+        "1234",
+        None,
+        crate::support::flows::Goods::Items("CLE-B\nCLE-C"),
+    )
+    .await;
+    app.tg.send_text(&buyer, &format!("/start p_{one}"));
+    let card = app.tg.wait_for_text(buyer.id, "Clé unique").await;
+    let text = card.text().unwrap();
+    assert!(text.contains("Prix\u{a0}: 25,70\u{202f}$"), "{text}");
+    assert!(
+        text.contains("1 restant") && !text.contains("restants"),
+        "{text}"
+    );
+    app.tg.send_text(&buyer, &format!("/start p_{two}"));
+    let card = app.tg.wait_for_text(buyer.id, "Deux clés").await;
+    let text = card.text().unwrap();
+    assert!(text.contains("1\u{202f}234,00\u{202f}$"), "{text}");
+    assert!(text.contains("2 restants"), "{text}");
+    app.stop().await;
+}

@@ -84,10 +84,7 @@ async fn a_buyer_pays_with_wave_and_receives_the_file_once() {
     let (order_id, photo) = pay_with_wave(&app, &buyer, product).await;
 
     let caption = photo.text().unwrap();
-    assert!(
-        caption.contains(&format!("Pay {AMOUNT} XOF with 🌊 Wave")),
-        "{caption}"
-    );
+    assert!(caption.contains("Pay 15,562 XOF with 🌊 Wave"), "{caption}");
     let sessions = nexpay.sessions();
     assert_eq!(sessions.len(), 1, "one session");
     let session = sessions[0].clone();

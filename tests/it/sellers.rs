@@ -86,7 +86,7 @@ async fn in_sandbox_mode_the_simulator_checks_the_address_format() {
     app.tg.wait_for_text(seller.id, "a été refusée").await;
     app.tg.send_text(&seller, TRON_A);
     app.tg
-        .wait_for_text(seller.id, "Portefeuille de paiement enregistré")
+        .wait_for_text(seller.id, "Portefeuille de versement enregistré")
         .await;
     app.stop().await;
 }
@@ -139,7 +139,7 @@ async fn sales_credit_the_price_refunds_take_it_back_and_earnings_equal_the_ledg
         text.contains("Available: $25.00") && text.contains("Paid out: $0.00"),
         "{text}"
     );
-    assert!(text.contains("sale · $+25.00"), "{text}");
+    assert!(text.contains("sale · +$25.00"), "{text}");
     assert_eq!(ledger_sum(&app, seller.id).await, 2500);
 
     // The second sale settles; a repeated IPN credits nothing more; then a refund.
@@ -182,6 +182,6 @@ async fn sales_credit_the_price_refunds_take_it_back_and_earnings_equal_the_ledg
             && text.contains("Pending (paid, not yet confirmed): $0.00"),
         "{text}"
     );
-    assert!(text.contains("refund · $-12.50"), "{text}");
+    assert!(text.contains("refund · -$12.50"), "{text}");
     app.stop().await;
 }

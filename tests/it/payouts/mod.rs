@@ -113,10 +113,7 @@ async fn payout_now_pays_exactly_the_available_amount_and_the_ipn_completes_it()
         .wait_for_text(seller.id, "for the marketplace's admins")
         .await;
     app.tg.send_text(&admin, "/payout_now");
-    let ask = app
-        .tg
-        .wait_for_text(ADMIN, "Pay 1 sellers 75.00 USDT")
-        .await;
+    let ask = app.tg.wait_for_text(ADMIN, "Pay 1 seller 75.00 USDT").await;
     assert!(app.np.batches().is_empty(), "nothing before confirmation");
     app.tg.press_button(&admin, &ask, "Pay now");
     let told = app.tg.wait_for_text(seller.id, "is on its way").await;

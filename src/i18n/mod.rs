@@ -1,5 +1,7 @@
 //! Fluent lookup: every user-facing text lives in locales/{en,fr}/main.ftl.
 
+mod format;
+
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use std::borrow::Cow;
@@ -10,7 +12,10 @@ fluent_templates::static_loader! {
         locales: "./locales",
         fallback_language: "en",
         // Telegram shows plain text: no Unicode isolation marks around arguments.
-        customise: |bundle| bundle.set_use_isolating(false),
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            format::register(bundle);
+        },
     };
 }
 
@@ -46,7 +51,7 @@ pub fn t(lang: &str, key: &str) -> String {
 pub fn tr(lang: &str, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .map(|(k, v)| (Cow::Owned(k.to_string()), value(v)))
         .collect();
     LOCALES
         .try_lookup_complete(
@@ -58,6 +63,20 @@ pub fn tr(lang: &str, key: &str, args: &[(&str, String)]) -> String {
             tracing::error!(key, lang, "missing locale key");
             key.to_string()
         })
+}
+
+/// An argument as Fluent gets it: a whole number as a number (so that plurals agree: "1 sale",
+/// "2 sales", "1 vendu", "2 vendus"), anything else as text. A number reads back as written.
+fn value(text: &str) -> FluentValue<'static> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    match text.parse::<i64>() {
+        Ok(n) if canonical => FluentValue::from(n),
+        _ => FluentValue::from(text.to_string()),
+    }
 }
 
 /// A day as `YYYY-MM-DD` (UTC) from unix seconds: the same in every language.
@@ -153,6 +172,44 @@ mod tests {
     }
 
     #[test]
+    fn french_money_and_plurals_read_as_a_french_speaker_writes_them() {
+        let button = tr("fr", "buy-button", &[("price", "25.70".into())]);
+        assert!(button.ends_with("25,70\u{202f}$"), "{button}");
+        assert!(tr("en", "buy-button", &[("price", "25.70".into())]).ends_with("$25.70"));
+        let sold = |n: &str| {
+            tr(
+                "fr",
+                "myproducts-item",
+                &[
+                    ("title", "Guide".into()),
+                    ("price", "5.00".into()),
+                    ("sales", n.into()),
+                    ("status", String::new()),
+                ],
+            )
+        };
+        assert!(sold("1").ends_with("1 vendu"), "{}", sold("1"));
+        assert!(sold("2").ends_with("2 vendus"), "{}", sold("2"));
+        assert_eq!(
+            tr("en", "delivers-items", &[("count", "1".into())]),
+            "1 unique item"
+        );
+        assert_eq!(
+            tr("en", "delivers-items", &[("count", "3".into())]),
+            "3 unique items"
+        );
+        // A number reads back as it was written.
+        assert_eq!(
+            tr(
+                "en",
+                "purchase-resend",
+                &[("order", "1234".into()), ("title", "x".into())]
+            ),
+            "#1234 x"
+        );
+    }
+
+    #[test]
     fn negotiates_from_telegram_codes() {
         assert_eq!(negotiate(Some("fr-CA"), "en"), "fr");
         assert_eq!(negotiate(Some("de"), "en"), "en");
@@ -178,11 +235,16 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap();
+        // Every `$name`, whether placed (`{ $name }`) or given to a function (`USD($name)`).
         let vars: Vec<String> = text
-            .split("{ $")
+            .split('$')
             .skip(1)
-            .filter_map(|s| s.split(' ').next())
-            .map(String::from)
+            .map(|s| {
+                s.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect::<String>()
+            })
+            .filter(|v| !v.is_empty())
             .collect();
         assert!(en.len() > 20);
         for k in &en {
