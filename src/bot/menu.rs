@@ -10,7 +10,7 @@ use super::{
 use crate::i18n;
 use std::sync::Arc;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, KeyboardRemove};
 
 pub async fn command(
     bot: Bot,
@@ -19,6 +19,10 @@ pub async fn command(
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
 ) -> HandlerResult {
+    // A command ends whatever flow was open: no later text is taken as a title or an address.
+    if !matches!(cmd, Command::Cancel) {
+        end_flow(&bot, &who, &dialogue).await?;
+    }
     match cmd {
         Command::Start(payload) => start(bot, who, deps, payload.trim()).await,
         Command::Help => {
@@ -74,6 +78,7 @@ pub async fn command(
                     "nothing-to-cancel"
                 }),
             )
+            .reply_markup(KeyboardRemove::new())
             .await?;
             Ok(())
         }
@@ -116,6 +121,22 @@ pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerR
         text = format!("{text}\n\n{}", who.html("sandbox-notice", &[]));
     }
     screen::show(&bot, &who, place, text, Some(keyboard)).await
+}
+
+/// Ends the chat's open flow, if any. The phone step left a reply keyboard on screen: it is
+/// removed (a keyboard goes only with a message, so a short "Cancelled." carries it).
+pub async fn end_flow(bot: &Bot, who: &Who, dialogue: &ChatDialogue) -> HandlerResult {
+    match dialogue.get().await? {
+        None | Some(State::Idle) => return Ok(()),
+        Some(State::PayPhone { .. }) => {
+            bot.send_message(who.chat(), who.t("cancelled"))
+                .reply_markup(KeyboardRemove::new())
+                .await?;
+        }
+        Some(_) => {}
+    }
+    dialogue.exit().await?;
+    Ok(())
 }
 
 pub async fn unknown_command(bot: Bot, who: Who) -> HandlerResult {

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod admin;
+pub mod apology;
 pub mod broadcast;
 pub mod catalog;
 pub mod chart;
@@ -161,7 +162,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .endpoint(on_press);
     let inline = Update::filter_inline_query().endpoint(catalog::inline_query);
     let pre_checkout = Update::filter_pre_checkout_query().endpoint(stars::pre_checkout);
-    dptree::entry()
+    apology::on_error()
         .branch(payments)
         .branch(pre_checkout)
         .branch(messages)
@@ -241,6 +242,23 @@ async fn on_press(
             .await?;
         return Ok(());
     };
+    // The menu's buttons (browse, search, purchases, sell, a product) end the open flow, as a
+    // command does; a flow's own buttons (its steps, confirmations) belong to it.
+    if matches!(
+        action,
+        Action::Menu
+            | Action::Categories
+            | Action::Browse(..)
+            | Action::Search(..)
+            | Action::SearchPrompt
+            | Action::Purchases
+            | Action::Sell
+            | Action::Product(_)
+            | Action::Buy(_)
+            | Action::MyProducts
+    ) {
+        menu::end_flow(&bot, &who, &dialogue).await?;
+    }
     match action {
         Action::Sell
         | Action::PickCategory(_)

@@ -168,3 +168,64 @@ async fn a_french_buyer_reads_french_amounts_and_plurals_that_agree() {
     assert!(text.contains("2 restants"), "{text}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn start_ends_an_open_sell_and_no_later_text_becomes_a_title() {
+    let mut app = spawn_app().await;
+    let seller = TgUser::new(8031, "en");
+    app.tg.send_text(&seller, "/sell");
+    app.tg.wait_for_text(seller.id, "title").await;
+    app.tg.send_text(&seller, "/start");
+    app.tg.wait_for_text(seller.id, "Welcome").await;
+    app.tg.send_text(&seller, "Not a title");
+    app.tg
+        .wait_for_text(seller.id, "I did not understand")
+        .await;
+    let asked_description = app.tg.count_texts(seller.id, "description");
+    assert_eq!(asked_description, 0, "the text was not taken as a title");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn start_ends_the_phone_step_and_removes_its_keyboard() {
+    let nexpay = crate::support::fake_nexpay::FakeNexpay::start().await;
+    let mut app = crate::support::app::spawn_app_with(crate::support::app::Options {
+        extra_env: nexpay.env(),
+        ..Default::default()
+    })
+    .await;
+    let (seller, buyer) = (TgUser::new(8041, "en"), TgUser::new(8042, "en"));
+    let product = publish(&app, &seller, "Wave book", "25", "BQACAgWaveNative").await;
+    let choices = crate::support::flows::open_currencies(&app, &buyer, product).await;
+    app.tg.press_button(&buyer, &choices, "Wave");
+    app.tg.wait_for_text(buyer.id, "Which phone number").await;
+    app.tg.send_text(&buyer, "/start");
+    let removed = app
+        .tg
+        .wait_for("the phone keyboard removed", |c| {
+            c.chat_id() == Some(buyer.id)
+                && c.param("reply_markup")
+                    .is_some_and(|m| m.to_string().contains("remove_keyboard"))
+        })
+        .await;
+    assert!(removed.ok);
+    app.tg.wait_for_text(buyer.id, "Welcome").await;
+    app.tg.send_text(&buyer, "+221771234567");
+    app.tg.wait_for_text(buyer.id, "I did not understand").await;
+    assert_eq!(app.tg.count_texts(buyer.id, "Paying from"), 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_handler_answers_with_an_apology_in_the_users_language() {
+    let mut app = spawn_app().await;
+    let buyer = TgUser::new(8051, "fr");
+    // Telegram refuses the first message of /help (a 400 the handler cannot recover from).
+    app.tg
+        .fail_next("sendMessage", 1, 400, "Bad Request: chat not found");
+    app.tg.send_text(&buyer, "/help");
+    app.tg
+        .wait_for_text(buyer.id, "Un problème est survenu de notre côté")
+        .await;
+    app.stop().await;
+}
