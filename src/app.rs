@@ -104,6 +104,14 @@ impl Application {
             anyhow::anyhow!("TELOXIDE_TOKEN: Telegram did not accept the bot token ({e})")
         })?;
         let bot_username = me.username.clone().unwrap_or_default();
+        if config.webhook.is_none() {
+            http::telegram::may_poll(&bot, config.take_over_webhook).await?;
+        }
+        if config.metrics_token.is_none() {
+            tracing::info!(
+                "GET /metrics answers this machine only: set METRICS_TOKEN to scrape it from elsewhere"
+            );
+        }
 
         let core = Core::build(
             &config,
@@ -248,7 +256,8 @@ impl Application {
         let router = http::harden(router, http::HttpLimits::default());
         let mut http_stop = stop_rx.clone();
         let server = tokio::spawn(async move {
-            axum::serve(self.listener, router)
+            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(self.listener, service)
                 .with_graceful_shutdown(async move {
                     let _ = http_stop.changed().await;
                 })

@@ -47,6 +47,9 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// Telegram updates by webhook instead of long polling.
     pub webhook: Option<WebhookConfig>,
+    /// Long polling may remove a webhook set for the bot (`TELEGRAM_TAKE_OVER_WEBHOOK`); without
+    /// it, souk refuses to start polling rather than cut a production webhook off.
+    pub take_over_webhook: bool,
     /// How many Telegram Stars one US dollar costs; Stars are offered when set.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
@@ -341,14 +344,7 @@ impl Config {
             ),
         };
         let nexpay = nexpay_config(&get)?;
-        let auto_convert = match get("AUTO_CONVERT")
-            .map(|v| v.to_ascii_lowercase())
-            .as_deref()
-        {
-            None | Some("false" | "0" | "no" | "off") => false,
-            Some("true" | "1" | "yes" | "on") => true,
-            Some(_) => return Err(err("AUTO_CONVERT", "must be true or false")),
-        };
+        let auto_convert = flag(&get, "AUTO_CONVERT")?;
         let no_real_rail = nowpayments.is_none() && stars_per_usd.is_none() && nexpay.is_none();
         let sandbox = match get("SANDBOX").map(|v| v.to_ascii_lowercase()).as_deref() {
             None => no_real_rail,
@@ -399,6 +395,7 @@ impl Config {
             auto_convert,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
             webhook,
+            take_over_webhook: flag(&get, "TELEGRAM_TAKE_OVER_WEBHOOK")?,
             stars_per_usd,
             nexpay,
             sandbox,
@@ -445,6 +442,15 @@ fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)?;
     Ok(hex::encode(buf))
+}
+
+/// A true/false variable, false when unset.
+fn flag(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None | Some("false" | "0" | "no" | "off") => Ok(false),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some(_) => Err(err(name, "must be true or false")),
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,32 @@ use teloxide::update_listeners::webhooks::{Options, axum_no_setup};
 
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
+/// Long polling starts by deleting the bot's webhook: with the production token on a laptop,
+/// that would silently cut production off. Refused while a webhook is set, unless `take_over`.
+pub async fn may_poll(bot: &Bot, take_over: bool) -> anyhow::Result<()> {
+    let info = bot
+        .get_webhook_info()
+        .await
+        .map_err(|e| anyhow::anyhow!("could not ask Telegram whether a webhook is set ({e})"))?;
+    let Some(url) = info.url else {
+        return Ok(());
+    };
+    if take_over {
+        tracing::warn!(
+            host = url.host_str().unwrap_or("?"),
+            "taking over from the bot's webhook: long polling deletes it"
+        );
+        return Ok(());
+    }
+    // The host only: a webhook's path may hold a secret.
+    anyhow::bail!(
+        "this bot has a webhook at {} (another souk, probably production): long polling would \
+         cut it off. Set TELEGRAM_WEBHOOK_URL to run in webhook mode, use another bot token, \
+         or set TELEGRAM_TAKE_OVER_WEBHOOK=true to take the bot over",
+        url.host_str().unwrap_or("another host")
+    )
+}
+
 /// Registers the webhook with Telegram and returns the update listener and its route.
 pub async fn setup(
     bot: &Bot,

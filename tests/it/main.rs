@@ -6,6 +6,7 @@ mod broadcast;
 mod catalog;
 mod chaos;
 mod conversations;
+mod deploy;
 mod fakes_selftest;
 mod files;
 mod jobs;

@@ -1,4 +1,4 @@
-//! Operations: Prometheus metrics behind their token.
+//! Operations: Prometheus metrics behind their token; starting without cutting production off.
 
 use crate::support::app::{Options, spawn_app_with};
 use crate::support::fake_telegram::TgUser;
@@ -257,4 +257,58 @@ async fn a_full_run_logs_ids_in_spans_and_no_secret() {
             secret.len()
         );
     }
+}
+
+/// Long polling with a token whose bot has a webhook (production's) would delete that webhook:
+/// souk refuses to start, naming the host but not the path, unless told to take over.
+#[tokio::test]
+async fn polling_refuses_to_cut_off_a_webhook_unless_told_to_take_over() {
+    use souk::app::{Application, Tuning};
+    use std::collections::HashMap;
+    let tg = crate::support::fake_telegram::FakeTelegram::start().await;
+    tg.set_webhook_url("https://shop.example.com/telegram/s3cr3t-path");
+    let (database_url, _dir) = crate::support::app::fresh_database().await;
+    let vars = |take_over: bool| {
+        let mut vars: HashMap<String, String> = HashMap::from([
+            (
+                "TELOXIDE_TOKEN".into(),
+                crate::support::fake_telegram::token().to_string(),
+            ),
+            ("TELOXIDE_API_URL".into(), tg.api_url().to_string()),
+            ("DATABASE_URL".into(), database_url.clone()),
+            ("PORT".into(), "0".into()),
+        ]);
+        if take_over {
+            vars.insert("TELEGRAM_TAKE_OVER_WEBHOOK".into(), "true".into());
+        }
+        souk::config::Config::from_vars(&vars).unwrap()
+    };
+    let refused = match Application::build_with(vars(false), Tuning::default()).await {
+        Ok(_) => panic!("souk started polling over a webhook"),
+        Err(e) => e.to_string(),
+    };
+    assert!(refused.contains("shop.example.com"), "{refused}");
+    assert!(
+        !refused.contains("s3cr3t"),
+        "the path may be a secret: {refused}"
+    );
+    assert!(refused.contains("TELEGRAM_TAKE_OVER_WEBHOOK"), "{refused}");
+    assert!(!tg.webhook_url().is_empty(), "the webhook is untouched");
+
+    let app = Application::build_with(vars(true), Tuning::default())
+        .await
+        .expect("taking over is allowed");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    for _ in 0..100 {
+        if tg.webhook_url().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(tg.webhook_url().is_empty(), "polling deleted the webhook");
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
 }

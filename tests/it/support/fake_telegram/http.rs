@@ -136,12 +136,20 @@ pub(super) async fn api(
             .and_then(|c| state.chat_failures.get_mut(&c))
             .and_then(VecDeque::pop_front);
         let blocked = chat.is_some_and(|c| state.blocked.contains(&c));
-        failing.or_else(|| {
-            (blocked && sending).then(|| Failure {
-                error_code: 403,
-                description: "Forbidden: bot was blocked by the user".to_owned(),
+        let webhook_set = !state.webhook_url.is_empty();
+        failing
+            .or_else(|| {
+                (blocked && sending).then(|| Failure {
+                    error_code: 403,
+                    description: "Forbidden: bot was blocked by the user".to_owned(),
+                })
             })
-        })
+            .or_else(|| {
+                (webhook_set && method.eq_ignore_ascii_case("getUpdates")).then(|| Failure {
+                    error_code: 409,
+                    description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first".to_owned(),
+                })
+            })
     });
     let polled = match injected {
         None if method.eq_ignore_ascii_case("getUpdates") => Some(fake.get_updates(&params).await),

@@ -194,8 +194,22 @@ impl TgState {
             }
             "getmycommands" => Ok(json!([])),
             "getwebhookinfo" => Ok(
-                json!({ "url": "", "has_custom_certificate": false, "pending_update_count": self.pending.len() }),
+                json!({ "url": self.webhook_url, "has_custom_certificate": false, "pending_update_count": self.pending.len() }),
             ),
+            "setwebhook" => {
+                let url = p.get("url").and_then(Value::as_str).unwrap_or_default();
+                if !url.is_empty() && !url.starts_with("https://") {
+                    return Err(bad_request(
+                        "bad webhook: An HTTPS URL must be provided for webhook",
+                    ));
+                }
+                self.webhook_url = url.to_owned();
+                Ok(json!(true))
+            }
+            "deletewebhook" => {
+                self.webhook_url.clear();
+                Ok(json!(true))
+            }
             // deleteWebhook, setMyCommands, answerInlineQuery, answerPreCheckoutQuery, sendChatAction, …
             _ => Ok(json!(true)),
         }

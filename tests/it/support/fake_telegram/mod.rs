@@ -134,6 +134,8 @@ struct TgState {
     star_charges: HashMap<String, (i64, bool)>,
     /// The bot's Star transactions, oldest first, as `getStarTransactions` lists them.
     star_ledger: Vec<Value>,
+    /// The webhook URL set with `setWebhook` (empty: none; `getUpdates` is then allowed).
+    webhook_url: String,
 }
 
 struct Failure {
@@ -288,6 +290,16 @@ impl FakeTelegram {
     /// Telegram serves every chat again (the failures `fail_chat` queued are dropped).
     pub fn clear_chat_failures(&self) {
         self.state().chat_failures.clear();
+    }
+
+    /// Sets the bot's webhook, as another souk (production) would have.
+    pub fn set_webhook_url(&self, url: &str) {
+        self.state().webhook_url = url.to_owned();
+    }
+
+    /// The bot's webhook URL, empty when none is set.
+    pub fn webhook_url(&self) -> String {
+        self.state().webhook_url.clone()
     }
 }
 
