@@ -175,6 +175,7 @@ impl Application {
             files,
             file_copies,
             broadcaster,
+            terms: config.terms.clone(),
         });
         let http_state = HttpState {
             core: core.clone(),
@@ -270,7 +271,14 @@ impl Application {
             .await
             .context("job scheduler failed to start (is PAYOUT_CRON a six-field cron?)")?;
 
-        bot::register_commands(&self.bot, &self.deps.default_language).await;
+        let admins = self.core.admins().to_vec();
+        bot::commands::register(
+            &self.bot,
+            &self.core.store,
+            &admins,
+            &self.deps.default_language,
+        )
+        .await;
         if let Some(monitor) = self.monitor {
             tokio::spawn(monitor.run(stop_rx.clone()));
         }

@@ -7,12 +7,6 @@ sandbox-notice = 🧪 Sandbox mode: payments are simulated, no real money moves.
 menu-browse = 🛍 Browse products
 menu-purchases = 📦 My purchases
 menu-sell = ➕ Sell a file
-help = Commands:
-    /browse: browse products
-    /purchases: your purchases, to download them again
-    /sell: publish a file for sale
-    /language: change language
-    /cancel: stop what you are doing
 idle-hint = I did not understand that. Use /browse to shop, /sell to publish a file, or /help.
 unknown-command = Unknown command. Send /help to see what I can do.
 too-fast = You are going too fast. Please wait a few seconds.
@@ -498,3 +492,31 @@ order-status-expired = expired
 order-status-refunded = refunded
 order-status-cancelled = cancelled
 order-status-paid_sold_out = paid_sold_out
+
+## Command menus, /help and the bot's profile
+help-header = Commands:
+help-admin-header = Admin commands:
+command-terms = Terms of sale
+command-stats = Sales figures: /stats day|week|month
+command-payments = Payments: /payments [page] [status]
+command-payouts = Latest payout batches
+command-health = Health of the rails and the outbox
+command-broadcast = Message every user
+command-refund = Record or make a refund: /refund order
+command-markpaid = Deliver an order paid in the provider's dashboard
+command-ban = Ban a user: /ban user
+command-unban = Lift a ban: /unban user
+command-hide = Hide a product: /hide product
+command-unhide = Show a hidden product again
+command-payout_now = Pay sellers now
+command-categories = List categories
+command-category_add = Add a category: /category_add Name
+command-category_rename = Rename a category: /category_rename id Name
+command-category_delete = Delete a category: /category_delete id
+terms-default = Terms of sale
+    • Digital goods are delivered in this chat as soon as the payment settles.
+    • Prices are in US dollars; a platform fee is shown before you pay.
+    • If something you bought does not arrive or does not work, use /paysupport: the admins answer, and refund when the goods cannot be delivered.
+    • Sellers are responsible for what they sell; the marketplace may hide products and ban users who break the rules.
+bot-description = A marketplace for digital goods: files, licence keys and texts, paid in crypto, Telegram Stars or mobile money, delivered here the moment the payment settles.
+bot-short-description = Digital goods, delivered the moment you pay.

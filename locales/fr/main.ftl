@@ -7,12 +7,6 @@ sandbox-notice = 🧪 Mode bac à sable : les paiements sont simulés, aucun ar
 menu-browse = 🛍 Parcourir les produits
 menu-purchases = 📦 Mes achats
 menu-sell = ➕ Vendre un fichier
-help = Commandes :
-    /browse : parcourir les produits
-    /purchases : vos achats, pour les télécharger à nouveau
-    /sell : mettre un fichier en vente
-    /language : changer de langue
-    /cancel : arrêter l'opération en cours
 idle-hint = Je n'ai pas compris. Utilisez /browse pour acheter, /sell pour vendre un fichier, ou /help.
 unknown-command = Commande inconnue. Envoyez /help pour voir ce que je sais faire.
 too-fast = Vous allez trop vite. Patientez quelques secondes.
@@ -505,3 +499,31 @@ order-status-expired = expirée
 order-status-refunded = remboursée
 order-status-cancelled = annulée
 order-status-paid_sold_out = payée mais épuisée
+
+## Menus de commandes, /help et profil du bot
+help-header = Commandes :
+help-admin-header = Commandes d'admin :
+command-terms = Conditions de vente
+command-stats = Chiffres des ventes : /stats day|week|month
+command-payments = Paiements : /payments [page] [statut]
+command-payouts = Derniers lots de versements
+command-health = État des moyens de paiement et de l'envoi
+command-broadcast = Écrire à tous les utilisateurs
+command-refund = Enregistrer ou faire un remboursement : /refund commande
+command-markpaid = Livrer une commande payée selon le tableau de bord du prestataire
+command-ban = Bannir un utilisateur : /ban utilisateur
+command-unban = Lever un bannissement : /unban utilisateur
+command-hide = Masquer un produit : /hide produit
+command-unhide = Remontrer un produit masqué
+command-payout_now = Verser aux vendeurs maintenant
+command-categories = Lister les catégories
+command-category_add = Ajouter une catégorie : /category_add Nom
+command-category_rename = Renommer une catégorie : /category_rename id Nom
+command-category_delete = Supprimer une catégorie : /category_delete id
+terms-default = Conditions de vente
+    • Les produits numériques sont livrés dans cette conversation dès que le paiement est réglé.
+    • Les prix sont en dollars US ; les frais de plateforme sont affichés avant de payer.
+    • Si un achat n'arrive pas ou ne fonctionne pas, utilisez /paysupport : les admins répondent, et remboursent quand le produit ne peut pas être livré.
+    • Les vendeurs répondent de ce qu'ils vendent ; la place de marché peut masquer des produits et bannir ceux qui enfreignent les règles.
+bot-description = Une place de marché de produits numériques : fichiers, clés de licence et textes, payés en crypto, en Telegram Stars ou par mobile money, livrés ici dès que le paiement est réglé.
+bot-short-description = Des produits numériques, livrés dès que vous payez.

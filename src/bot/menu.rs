@@ -4,7 +4,7 @@ use super::action::Action;
 use super::screen::{self, Place};
 use super::state::State;
 use super::{
-    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, catalog,
+    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, catalog, commands,
     moderation, pay, reports, seller, shop,
 };
 use crate::i18n;
@@ -26,7 +26,14 @@ pub async fn command(
     match cmd {
         Command::Start(payload) => start(bot, who, deps, payload.trim()).await,
         Command::Help => {
-            bot.send_message(who.chat(), who.t("help")).await?;
+            let admin = deps.core.admins().contains(&who.id);
+            bot.send_message(who.chat(), commands::help(&who, admin))
+                .await?;
+            Ok(())
+        }
+        Command::Terms => {
+            let terms = deps.terms.clone().unwrap_or_else(|| who.t("terms-default"));
+            bot.send_message(who.chat(), terms).await?;
             Ok(())
         }
         Command::Sell => seller::begin(bot, who, deps, dialogue).await,

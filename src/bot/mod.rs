@@ -7,6 +7,7 @@ pub mod apology;
 pub mod broadcast;
 pub mod catalog;
 pub mod chart;
+pub mod commands;
 pub mod gate;
 pub mod menu;
 pub mod moderation;
@@ -61,6 +62,8 @@ pub struct Deps {
     pub files: Arc<crate::files::FileStore>,
     pub file_copies: crate::files::copies::FileCopies,
     pub broadcaster: crate::services::broadcast::Broadcaster,
+    /// What /terms shows (`TERMS_TEXT`); a default text in the user's language when unset.
+    pub terms: Option<String>,
 }
 
 /// The user behind an update, with the language to answer in.
@@ -131,6 +134,7 @@ pub enum Command {
     Health,
     Broadcast,
     Paysupport,
+    Terms,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -316,46 +320,5 @@ async fn on_press(
             pay::pay_pressed(bot, who, q, deps, dialogue, product_id, code).await
         }
         other => pay::on_press(bot, who, q, deps, other).await,
-    }
-}
-
-/// The commands Telegram lists next to the input field, in each language souk speaks; the list
-/// without a language code (what other users see) is in the default language.
-pub async fn register_commands(bot: &Bot, default_language: &str) {
-    let names = [
-        "start",
-        "browse",
-        "purchases",
-        "search",
-        "wallet",
-        "earnings",
-        "myproducts",
-        "sell",
-        "language",
-        "paysupport",
-        "help",
-        "cancel",
-    ];
-    let commands = |lang: &str| -> Vec<teloxide::types::BotCommand> {
-        names
-            .iter()
-            .map(|c| teloxide::types::BotCommand::new(*c, i18n::t(lang, &format!("command-{c}"))))
-            .collect()
-    };
-    let mut results = vec![
-        bot.set_my_commands(commands(default_language))
-            .await
-            .map(|_| ()),
-    ];
-    for lang in i18n::SUPPORTED {
-        results.push(
-            bot.set_my_commands(commands(lang))
-                .language_code(lang)
-                .await
-                .map(|_| ()),
-        );
-    }
-    if let Some(Err(e)) = results.into_iter().find(Result::is_err) {
-        tracing::warn!(error = %e, "could not register the command menu");
     }
 }

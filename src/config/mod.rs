@@ -50,6 +50,8 @@ pub struct Config {
     /// Long polling may remove a webhook set for the bot (`TELEGRAM_TAKE_OVER_WEBHOOK`); without
     /// it, souk refuses to start polling rather than cut a production webhook off.
     pub take_over_webhook: bool,
+    /// What /terms shows (`TERMS_TEXT`, `\n` for a new line); a default text when unset.
+    pub terms: Option<String>,
     /// How many Telegram Stars one US dollar costs; Stars are offered when set.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
@@ -396,6 +398,7 @@ impl Config {
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
             webhook,
             take_over_webhook: flag(&get, "TELEGRAM_TAKE_OVER_WEBHOOK")?,
+            terms: get("TERMS_TEXT").map(|t| t.replace("\\n", "\n")),
             stars_per_usd,
             nexpay,
             sandbox,

@@ -229,3 +229,41 @@ async fn a_failing_handler_answers_with_an_apology_in_the_users_language() {
         .await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn admins_get_their_own_command_menu_and_help_section_and_everyone_gets_terms() {
+    let mut app = spawn_app().await;
+    let admin = TgUser::new(crate::support::app::ADMIN, "en");
+    let user = TgUser::new(8061, "fr");
+    let everyone = |scope: &str, lang: &str| app.tg.command_menu(scope, lang);
+    for _ in 0..100 {
+        if !everyone(&format!("chat:{}", admin.id), "").is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let admin_menu = everyone(&format!("chat:{}", admin.id), "");
+    assert!(admin_menu.contains(&"stats".to_string()), "{admin_menu:?}");
+    assert!(admin_menu.contains(&"browse".to_string()), "{admin_menu:?}");
+    for lang in ["", "en", "fr"] {
+        let menu = everyone("default", lang);
+        assert!(menu.contains(&"terms".to_string()), "{lang}: {menu:?}");
+        assert!(!menu.contains(&"stats".to_string()), "{lang}: {menu:?}");
+    }
+    let short = app.tg.description("short_description", "fr").unwrap();
+    assert!(short.contains("numériques"), "{short}");
+
+    app.tg.send_text(&admin, "/help");
+    let help = app.tg.wait_for_text(admin.id, "Admin commands").await;
+    assert!(help.text().unwrap().contains("/refund"));
+    app.tg.send_text(&user, "/help");
+    let help = app.tg.wait_for_text(user.id, "Commandes").await;
+    let text = help.text().unwrap();
+    assert!(
+        text.contains("/terms") && !text.contains("/refund"),
+        "{text}"
+    );
+    app.tg.send_text(&user, "/terms");
+    app.tg.wait_for_text(user.id, "Conditions de vente").await;
+    app.stop().await;
+}

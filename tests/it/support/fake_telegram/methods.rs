@@ -192,7 +192,10 @@ impl TgState {
                     ))
                 }
             }
-            "getmycommands" => Ok(json!([])),
+            "getmycommands" => self.get_my_commands(p),
+            "setmycommands" => self.set_my_commands(p),
+            "setmydescription" => self.set_description(p, "description", 512),
+            "setmyshortdescription" => self.set_description(p, "short_description", 120),
             "getwebhookinfo" => Ok(
                 json!({ "url": self.webhook_url, "has_custom_certificate": false, "pending_update_count": self.pending.len() }),
             ),

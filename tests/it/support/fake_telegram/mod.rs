@@ -25,6 +25,7 @@ mod calls;
 mod files;
 mod http;
 mod methods;
+mod profile;
 mod stars;
 mod text;
 mod updates;
@@ -136,6 +137,10 @@ struct TgState {
     star_ledger: Vec<Value>,
     /// The webhook URL set with `setWebhook` (empty: none; `getUpdates` is then allowed).
     webhook_url: String,
+    /// Command menus by (scope, language), as `setMyCommands` left them.
+    commands: HashMap<(String, String), Value>,
+    /// Descriptions by (field, language).
+    descriptions: HashMap<(String, String), String>,
 }
 
 struct Failure {
