@@ -456,8 +456,8 @@ command-paysupport = Help with a payment
 paysupport-intro = Trouble with a payment or a delivery? Pick the order below and an admin will contact you here. For a Stars payment, an admin can refund it. Telegram's own support cannot help with purchases made in this bot.
 paysupport-order-button = #{ $order } · { $title }
 paysupport-no-orders = You have no orders yet. Questions about a payment concern an order: once you have one, /paysupport lets you ask about it.
-paysupport-sent = Your request about order #{ $order } was sent to the admins; they will answer you here.
-admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { USD($total) }, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Answer them in a private message; /refund { $order } refunds a finished order, /markpaid { $order } delivers one paid but never reported.
+paysupport-sent = Your request about order #{ $order } was sent to the admins; they will answer you here. Write your question now (one message) so they know what happened.
+admin-paysupport = 🆘 Payment support: order #{ $order } ({ $status }, { USD($total) }, paid with { $currency }, payment { $payment }) from user { $buyer } { $username }. Reply through the bot with the buttons below; Refund refunds a finished order, Mark paid delivers one paid but never reported.
 stats-rails-header = By way of paying:
 stats-rail-line = { $rail }: { $sales } sales, { USD($amount) }
 rail-nowpayments = Crypto (NOWPayments)
@@ -520,3 +520,19 @@ terms-default = Terms of sale
     • Sellers are responsible for what they sell; the marketplace may hide products and ban users who break the rules.
 bot-description = A marketplace for digital goods: files, licence keys and texts, paid in crypto, Telegram Stars or mobile money, delivered here the moment the payment settles.
 bot-short-description = Digital goods, delivered the moment you pay.
+
+## /paysupport: the conversation between a buyer and the admins
+admin-support-message = 💬 About order #{ $order }, user { $buyer } writes:
+    { $text }
+support-ask = Write your message about order #{ $order } (one message); the admins will answer here.
+support-question-sent = Sent to the admins. Their answer about order #{ $order } will arrive here.
+support-text-only = Please write your message as text.
+support-answer-ask = Write your answer to user { $buyer } about order #{ $order } (one message); it is sent to them as support's answer.
+support-answer = 💬 Support's answer about order #{ $order }:
+    { $text }
+support-answer-sent = Your answer about order #{ $order } was sent to the buyer.
+button-support-reply = ✍ Reply
+button-open-order = 🔎 Open order
+button-refund = ↩ Refund
+button-mark-paid = ✅ Mark paid
+refund-confirm = Refund order #{ $order } ({ $status }, { USD($total) }, paid with { $currency })? For crypto and mobile money, make the refund in the provider's dashboard first: this records it and takes the price back from the seller. A Stars order's Stars go back at once.

@@ -463,8 +463,8 @@ command-paysupport = Aide pour un paiement
 paysupport-intro = Un souci de paiement ou de livraison ? Choisissez la commande ci-dessous et un administrateur vous contactera ici. Un paiement en Stars peut être remboursé par un administrateur. Le support de Telegram ne peut pas aider pour les achats faits dans ce bot.
 paysupport-order-button = n°{ $order } · { $title }
 paysupport-no-orders = Vous n'avez pas encore de commande. Une question de paiement concerne une commande : dès que vous en avez une, /paysupport vous permet de poser votre question.
-paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux administrateurs ; ils vous répondront ici.
-admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { USD($total) }, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez-lui en message privé ; /refund { $order } rembourse une commande terminée, /markpaid { $order } livre une commande payée mais jamais signalée.
+paysupport-sent = Votre demande au sujet de la commande n°{ $order } a été transmise aux admins ; ils vous répondront ici. Écrivez maintenant votre question (un message) pour qu'ils sachent ce qui s'est passé.
+admin-paysupport = 🆘 Aide au paiement : commande n°{ $order } ({ $status }, { USD($total) }, payée en { $currency }, paiement { $payment }) de l'utilisateur { $buyer } { $username }. Répondez par le bot avec les boutons ci-dessous ; Rembourser rembourse une commande terminée, Marquer payée livre une commande payée mais jamais signalée.
 stats-rails-header = Par moyen de paiement :
 stats-rail-line = { $rail } : { $sales } ventes, { USD($amount) }
 rail-nowpayments = Crypto (NOWPayments)
@@ -527,3 +527,19 @@ terms-default = Conditions de vente
     • Les vendeurs répondent de ce qu'ils vendent ; la place de marché peut masquer des produits et bannir ceux qui enfreignent les règles.
 bot-description = Une place de marché de produits numériques : fichiers, clés de licence et textes, payés en crypto, en Telegram Stars ou par mobile money, livrés ici dès que le paiement est réglé.
 bot-short-description = Des produits numériques, livrés dès que vous payez.
+
+## /paysupport : la conversation entre un acheteur et les admins
+admin-support-message = 💬 Au sujet de la commande n°{ $order }, l'utilisateur { $buyer } écrit :
+    { $text }
+support-ask = Écrivez votre message au sujet de la commande n°{ $order } (un message) ; les admins répondront ici.
+support-question-sent = Transmis aux admins. Leur réponse au sujet de la commande n°{ $order } arrivera ici.
+support-text-only = Écrivez votre message sous forme de texte, s'il vous plaît.
+support-answer-ask = Écrivez votre réponse à l'utilisateur { $buyer } au sujet de la commande n°{ $order } (un message) ; elle lui est envoyée comme réponse du support.
+support-answer = 💬 Réponse du support au sujet de la commande n°{ $order } :
+    { $text }
+support-answer-sent = Votre réponse au sujet de la commande n°{ $order } a été envoyée à l'acheteur.
+button-support-reply = ✍ Répondre
+button-open-order = 🔎 Ouvrir la commande
+button-refund = ↩ Rembourser
+button-mark-paid = ✅ Marquer payée
+refund-confirm = Rembourser la commande n°{ $order } ({ $status }, { USD($total) }, payée en { $currency }) ? En crypto et en mobile money, faites d'abord le remboursement dans le tableau de bord du prestataire : ceci l'enregistre et reprend le prix au vendeur. Les Stars d'une commande en Stars sont rendues aussitôt.

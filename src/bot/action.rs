@@ -54,6 +54,16 @@ pub enum Action {
     BroadcastDrop(i64),
     /// /paysupport: the buyer asks for help with an order.
     Support(i64),
+    /// The buyer writes (again) to the admins about an order.
+    SupportWrite(i64),
+    /// An admin answers the buyer who wrote about an order: (order, buyer).
+    SupportReply(i64, i64),
+    /// An admin's alert asks for /refund of an order (confirmation first).
+    AskRefund(i64),
+    /// An admin's alert asks for /markpaid of an order (confirmation first).
+    AskMarkPaid(i64),
+    /// An admin confirms the refund of an order asked from an alert.
+    RefundConfirmed(i64),
     /// An admin confirms /markpaid for this order.
     MarkPaid(i64),
 }
@@ -89,6 +99,11 @@ impl Action {
             Action::Simulate(id) => format!("sim:{id}"),
             Action::Redownload(id) => format!("dl:{id}"),
             Action::Support(id) => format!("sup:{id}"),
+            Action::SupportWrite(id) => format!("supw:{id}"),
+            Action::SupportReply(order, buyer) => format!("supr:{order}:{buyer}"),
+            Action::AskRefund(id) => format!("askr:{id}"),
+            Action::AskMarkPaid(id) => format!("askm:{id}"),
+            Action::RefundConfirmed(id) => format!("rfd:{id}"),
             Action::Link(id) => format!("link:{id}"),
             Action::Purchases => "purchases".into(),
             Action::Sell => "sell".into(),
@@ -160,6 +175,14 @@ impl Action {
             "sim" => Action::Simulate(id()?),
             "dl" => Action::Redownload(id()?),
             "sup" => Action::Support(id()?),
+            "supw" => Action::SupportWrite(id()?),
+            "supr" => {
+                let order = id()?;
+                Action::SupportReply(order, id()?)
+            }
+            "askr" => Action::AskRefund(id()?),
+            "askm" => Action::AskMarkPaid(id()?),
+            "rfd" => Action::RefundConfirmed(id()?),
             "mkp" => Action::MarkPaid(id()?),
             "link" => Action::Link(id()?),
             "purchases" => Action::Purchases,
@@ -224,6 +247,28 @@ impl Action {
     }
 }
 
+/// The buttons under an admin's alert, labelled in `lang`, two to a row.
+pub fn order_keyboard(
+    lang: &str,
+    buttons: &[crate::store::outbox::OrderButton],
+) -> teloxide::types::InlineKeyboardMarkup {
+    use crate::store::outbox::OrderButton;
+    use teloxide::types::InlineKeyboardButton;
+    let button = |b: &OrderButton| {
+        let (key, action) = match *b {
+            OrderButton::Reply { order, buyer } => {
+                ("button-support-reply", Action::SupportReply(order, buyer))
+            }
+            OrderButton::Open { order } => ("button-open-order", Action::AdminPayment(order)),
+            OrderButton::Refund { order } => ("button-refund", Action::AskRefund(order)),
+            OrderButton::MarkPaid { order } => ("button-mark-paid", Action::AskMarkPaid(order)),
+        };
+        InlineKeyboardButton::callback(crate::i18n::t(lang, key), action.encode())
+    };
+    let buttons: Vec<InlineKeyboardButton> = buttons.iter().map(button).collect();
+    teloxide::types::InlineKeyboardMarkup::new(buttons.chunks(2).map(<[_]>::to_vec))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +287,11 @@ mod tests {
             Action::Pay(i64::MAX, "usdttrc20".into()),
             Action::Pay(7, "mm_wave".into()),
             Action::Support(12),
+            Action::SupportWrite(12),
+            Action::SupportReply(i64::MAX, i64::MAX),
+            Action::AskRefund(i64::MAX),
+            Action::AskMarkPaid(i64::MAX),
+            Action::RefundConfirmed(i64::MAX),
             Action::Check(9),
             Action::Cancel(9),
             Action::Simulate(9),

@@ -12,6 +12,7 @@ pub mod gate;
 pub mod menu;
 pub mod moderation;
 pub mod pay;
+pub mod payment_message;
 pub mod purchases;
 pub mod qr;
 pub mod ratelimit;
@@ -313,7 +314,23 @@ async fn on_press(
         }
         Action::Support(order_id) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            support::request(bot, who, q.from.username.clone(), deps, order_id).await
+            support::request(bot, who, q.from.username.clone(), deps, dialogue, order_id).await
+        }
+        Action::SupportWrite(_) | Action::SupportReply(..) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            support::on_press(bot, who, deps, dialogue, action).await
+        }
+        Action::AskRefund(order_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            moderation::refund_ask(bot, who, deps, order_id).await
+        }
+        Action::RefundConfirmed(order_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            moderation::refund(bot, who, deps, &order_id.to_string()).await
+        }
+        Action::AskMarkPaid(order_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            moderation::mark_paid(bot, who, deps, &order_id.to_string()).await
         }
         Action::Pay(product_id, code) => {
             bot.answer_callback_query(q.id.clone()).await?;

@@ -153,6 +153,38 @@ async fn refund_stars(
     }
 }
 
+/// The Refund button of an admin's alert: the order, and a confirmation before `/refund` runs.
+pub async fn refund_ask(bot: Bot, who: Who, deps: Arc<Deps>, id: i64) -> HandlerResult {
+    if !is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let Some(order) = orders::get(&deps.core.store, id).await? else {
+        bot.send_message(
+            who.chat(),
+            who.tr("order-unknown", &[("order", id.to_string())]),
+        )
+        .await?;
+        return Ok(());
+    };
+    let text = who.tr(
+        "refund-confirm",
+        &[
+            ("order", id.to_string()),
+            ("total", order.total.to_string()),
+            ("currency", order.pay_currency.to_ascii_uppercase()),
+            ("status", who.status(order.status.as_str())),
+        ],
+    );
+    let keyboard = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback(
+        who.t("button-refund"),
+        Action::RefundConfirmed(id).encode(),
+    )]]);
+    bot.send_message(who.chat(), text)
+        .reply_markup(keyboard)
+        .await?;
+    Ok(())
+}
+
 /// `/markpaid <order id>`: for a payment the rail never reported (a lost NexPay webhook), once
 /// an admin has seen the money in the rail's dashboard. Shows the order and asks to confirm.
 pub async fn mark_paid(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerResult {

@@ -1,28 +1,27 @@
-//! Before payment: product cards, choosing how to pay (and a phone number for mobile money), the
-//! payment message of each rail. After it: `purchases`.
+//! Before payment: product cards, choosing how to pay (and a phone number for mobile money),
+//! billing the order (its message: `payment_message`). After it: `purchases`.
 
 use super::action::Action;
 use super::catalog::back;
+use super::payment_message::{self, choice_label};
 use super::purchases::{self, own_order};
 use super::screen::{self, Place};
 use super::state::State;
-use super::{Deps, HandlerResult, Who, qr};
+use super::{Deps, HandlerResult, Who};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::product::ProductKind;
 use crate::payments::GatewayError;
 use crate::payments::currencies::label;
 use crate::payments::rail::{Choice, Label, Presentation};
-use crate::payments::uri::payment_uri;
-use crate::services::checkout::{Buyer, CheckoutError, Payable};
+use crate::services::checkout::{Buyer, CheckoutError};
 use crate::store::orders;
 use crate::store::products::{self, Product};
 use crate::store::stock;
 use std::sync::Arc;
-use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ButtonRequest, CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
-    KeyboardButton, KeyboardMarkup, KeyboardRemove, ParseMode,
+    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup,
+    KeyboardRemove,
 };
 
 pub async fn show_product(
@@ -100,7 +99,7 @@ pub async fn on_press(
             let text = match own_order(&deps, &who, order_id).await? {
                 None => who.t("not-your-order"),
                 Some(order) if orders::cancel(&deps.core.store, order_id, who.id).await? => {
-                    close_cancelled(&bot, &who, &deps, &q, &order).await;
+                    payment_message::close_cancelled(&bot, &who, &deps, &q, &order).await;
                     who.t("order-cancelled")
                 }
                 Some(_) => who.t("order-not-cancellable"),
@@ -158,34 +157,6 @@ async fn buyable(
         screen::show(bot, who, place, text, Some(keyboard)).await?;
     }
     Ok(product)
-}
-
-/// The payment message of a cancelled order, rewritten in place: its address marked void and
-/// its buttons gone. (Settlement does the same for orders paid, expired or failed.)
-async fn close_cancelled(
-    bot: &Bot,
-    who: &Who,
-    deps: &Deps,
-    q: &CallbackQuery,
-    order: &orders::Order,
-) {
-    let Some(message) = q.regular_message() else {
-        return;
-    };
-    let title = products::get(&deps.core.store, order.product_id)
-        .await
-        .ok()
-        .flatten()
-        .map(|p| p.title)
-        .unwrap_or_default();
-    let text = who.tr(
-        "payment-closed-cancelled",
-        &[("order", order.id.to_string()), ("title", title)],
-    );
-    let id = i64::from(message.id.0);
-    if let Err(e) = crate::delivery::edit::rewrite(bot, who.chat(), id, text).await {
-        tracing::warn!(order_id = order.id, error = %e, "could not close the payment message");
-    }
 }
 
 async fn choose_currency(
@@ -253,14 +224,6 @@ async fn choose_currency(
         Some(InlineKeyboardMarkup::new(rows)),
     )
     .await
-}
-
-/// How a payment choice is named to this user.
-fn choice_label(who: &Who, c: &Choice) -> String {
-    match &c.label {
-        Label::Key(key) => who.t(key),
-        Label::Text(text) => text.clone(),
-    }
 }
 
 /// A choice was pressed: ask for a phone number first when it needs one, else bill the order.
@@ -380,8 +343,10 @@ async fn pay(
             super::stars::send_invoice(&bot, &who, &payable).await?;
             None
         }
-        Presentation::Link => Some(show_link(&bot, &who, &deps, &payable).await?),
-        Presentation::Address => Some(show_address(&bot, &who, &deps, &payable).await?),
+        Presentation::Link => Some(payment_message::show_link(&bot, &who, &deps, &payable).await?),
+        Presentation::Address => {
+            Some(payment_message::show_address(&bot, &who, &deps, &payable).await?)
+        }
     };
     // Remembered so that closing the order (paid, expired, cancelled) edits it.
     if let Some(message) = message {
@@ -395,161 +360,4 @@ async fn pay(
         tracing::debug!(error = %e, "could not delete the payment choices");
     }
     Ok(())
-}
-
-/// The order's lines every payment message starts with (HTML: every value escaped).
-fn order_caption(
-    who: &Who,
-    deps: &Deps,
-    key: &str,
-    p: &Payable,
-    extra: &[(&str, String)],
-) -> String {
-    let order = &p.order;
-    let mut args = vec![
-        ("title", p.product.title.clone()),
-        ("order", order.id.to_string()),
-        ("price", order.price.to_string()),
-        ("commission", order.commission.to_string()),
-        (
-            "percent",
-            deps.checkout.commission.percent().normalize().to_string(),
-        ),
-        ("total", order.total.to_string()),
-        ("amount", order.pay_amount.clone().unwrap_or_default()),
-        ("kind", p.product.kind.as_str().to_string()),
-        (
-            "expires",
-            crate::i18n::expiry(&who.lang, order.expiry(), crate::store::now()),
-        ),
-    ];
-    args.extend(extra.iter().cloned());
-    who.html(key, &args)
-}
-
-/// A mobile-money checkout: the provider's page as a URL button, and a QR code of it.
-async fn show_link(
-    bot: &Bot,
-    who: &Who,
-    deps: &Deps,
-    p: &Payable,
-) -> Result<Message, RequestError> {
-    let order = &p.order;
-    let url = order.pay_address.clone().unwrap_or_default();
-    let caption = order_caption(
-        who,
-        deps,
-        "mobile-payment-caption",
-        p,
-        &[
-            ("provider", choice_label(who, &p.choice)),
-            ("currency", p.choice.unit.clone()),
-        ],
-    );
-    let mut rows = Vec::new();
-    if let Ok(link) = url::Url::parse(&url) {
-        rows.push(vec![InlineKeyboardButton::url(
-            who.t("button-open-checkout"),
-            link,
-        )]);
-    }
-    rows.push(status_row(who, order.id));
-    let png = p.qr_png.clone().or_else(|| qr::png(&url));
-    send_with_qr(bot, who, png, caption, InlineKeyboardMarkup::new(rows)).await
-}
-
-/// A crypto payment: the address and the exact amount (tap to copy, and copy buttons), and a
-/// QR code of the payment URI.
-async fn show_address(
-    bot: &Bot,
-    who: &Who,
-    deps: &Deps,
-    p: &Payable,
-) -> Result<Message, RequestError> {
-    let order = &p.order;
-    let address = order.pay_address.clone().unwrap_or_default();
-    let amount = order.pay_amount.clone().unwrap_or_default();
-    let mut caption = order_caption(
-        who,
-        deps,
-        "payment-caption",
-        p,
-        &[
-            ("coin", p.choice.unit.clone()),
-            ("address", address.clone()),
-        ],
-    );
-    let copy = |key: &str, text: &str| {
-        InlineKeyboardButton::copy_text_button(
-            who.t(key),
-            CopyTextButton {
-                text: text.to_string(),
-            },
-        )
-    };
-    let mut rows = Vec::new();
-    // Telegram copies at most 256 characters from a button.
-    if (1..=256).contains(&address.len()) && (1..=256).contains(&amount.len()) {
-        rows.push(vec![
-            copy("button-copy-amount", &amount),
-            copy("button-copy-address", &address),
-        ]);
-    }
-    rows.push(status_row(who, order.id));
-    if deps.core.simulator.is_some() {
-        caption = format!("{caption}\n\n{}", who.html("sandbox-payment-notice", &[]));
-        rows.push(vec![InlineKeyboardButton::callback(
-            who.t("button-simulate"),
-            Action::Simulate(order.id).encode(),
-        )]);
-    }
-    let uri = payment_uri(&order.pay_currency, &address, &amount);
-    send_with_qr(
-        bot,
-        who,
-        qr::png(&uri),
-        caption,
-        InlineKeyboardMarkup::new(rows),
-    )
-    .await
-}
-
-/// "Check status" and "Cancel" for an order waiting for its payment.
-fn status_row(who: &Who, order_id: i64) -> Vec<InlineKeyboardButton> {
-    vec![
-        InlineKeyboardButton::callback(
-            who.t("button-check-status"),
-            Action::Check(order_id).encode(),
-        ),
-        InlineKeyboardButton::callback(
-            who.t("button-cancel-order"),
-            Action::Cancel(order_id).encode(),
-        ),
-    ]
-}
-
-/// The payment message (HTML): a photo of the QR code with the caption, or the caption alone.
-async fn send_with_qr(
-    bot: &Bot,
-    who: &Who,
-    png: Option<Vec<u8>>,
-    caption: String,
-    keyboard: InlineKeyboardMarkup,
-) -> Result<Message, RequestError> {
-    match png {
-        Some(png) => {
-            bot.send_photo(who.chat(), InputFile::memory(png).file_name("payment.png"))
-                .caption(caption)
-                .parse_mode(ParseMode::Html)
-                .reply_markup(keyboard)
-                .await
-        }
-        None => {
-            bot.send_message(who.chat(), caption)
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(screen::no_preview())
-                .reply_markup(keyboard)
-                .await
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use super::screen::Place;
 use super::state::State;
 use super::{BoxError, ChatDialogue, Deps, HandlerResult, Who};
-use super::{account, broadcast, catalog, pay, seller, shop};
+use super::{account, broadcast, catalog, pay, seller, shop, support};
 use std::sync::Arc;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree::case;
@@ -27,6 +27,8 @@ pub fn schema() -> UpdateHandler<BoxError> {
             .endpoint(pay::receive_phone),
         )
         .branch(case![State::SearchQuery].endpoint(search_words))
+        .branch(case![State::SupportQuestion { order_id }].endpoint(support::question))
+        .branch(case![State::SupportAnswer { order_id, buyer_id }].endpoint(support::answer))
         .branch(seller::steps())
 }
 

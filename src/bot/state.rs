@@ -46,6 +46,15 @@ pub enum State {
     SearchQuery,
     /// An admin's /broadcast: waits for the message to send.
     BroadcastText,
+    /// /paysupport: waits for what the buyer writes to the admins about an order.
+    SupportQuestion {
+        order_id: i64,
+    },
+    /// An admin's answer to the buyer who wrote about an order, to relay.
+    SupportAnswer {
+        order_id: i64,
+        buyer_id: i64,
+    },
     /// Mobile money: waits for the buyer's phone number (shared or typed).
     PayPhone {
         product_id: i64,

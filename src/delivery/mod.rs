@@ -159,11 +159,19 @@ impl Deliverer {
             .unwrap_or_else(|| self.default_language.clone());
         let chat = ChatId(item.chat_id);
         match &item.message {
-            OutboxMessage::Text { key, args } => {
+            OutboxMessage::Text { key, args, buttons } => {
                 let text = i18n::tr(&lang, key, &borrowed(args));
-                for piece in split::split_message(&text, split::MESSAGE_LIMIT) {
+                let pieces = split::split_message(&text, split::MESSAGE_LIMIT);
+                let last = pieces.len().saturating_sub(1);
+                for (i, piece) in pieces.into_iter().enumerate() {
                     self.budget.wait_turn().await;
-                    self.bot.send_message(chat, piece).await?;
+                    let mut send = self.bot.send_message(chat, piece);
+                    // The buttons go under the last piece.
+                    if i == last && !buttons.is_empty() {
+                        send =
+                            send.reply_markup(crate::bot::action::order_keyboard(&lang, buttons));
+                    }
+                    send.await?;
                 }
             }
             OutboxMessage::Document {

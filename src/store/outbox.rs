@@ -11,6 +11,9 @@ pub enum OutboxMessage {
     Text {
         key: String,
         args: Vec<(String, String)>,
+        /// What an admin can do about the order the message names, as buttons under it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        buttons: Vec<OrderButton>,
     },
     /// A file by Telegram `file_id`, with a caption.
     Document {
@@ -30,11 +33,35 @@ pub enum OutboxMessage {
     },
 }
 
+/// A button under an admin's alert: what they can do about the order it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum OrderButton {
+    /// Answer the buyer who wrote (relayed by the bot).
+    Reply { order: i64, buyer: i64 },
+    /// The order with its payment history.
+    Open { order: i64 },
+    /// `/refund`, confirmation first.
+    Refund { order: i64 },
+    /// `/markpaid`, confirmation first.
+    MarkPaid { order: i64 },
+}
+
 impl OutboxMessage {
     pub fn text(key: &str, args: &[(&str, String)]) -> OutboxMessage {
         OutboxMessage::Text {
             key: key.into(),
             args: own(args),
+            buttons: Vec::new(),
+        }
+    }
+
+    /// A text with buttons for the admins (what they can do about its order).
+    pub fn alert(key: &str, args: &[(&str, String)], buttons: Vec<OrderButton>) -> OutboxMessage {
+        OutboxMessage::Text {
+            key: key.into(),
+            args: own(args),
+            buttons,
         }
     }
 
@@ -71,10 +98,15 @@ fn own(args: &[(&str, String)]) -> Vec<(String, String)> {
 
 /// The same message to each admin, once per admin under `dedupe` (the key is `<dedupe>:<admin>`).
 pub fn to_admins(dedupe: &str, key: &str, args: &[(&str, String)]) -> Queued {
+    alert_admins(dedupe, OutboxMessage::text(key, args))
+}
+
+/// `message` to each admin, once per admin under `dedupe`.
+pub fn alert_admins(dedupe: &str, message: OutboxMessage) -> Queued {
     Queued {
         dedupe_key: dedupe.into(),
         to: Recipient::Admins,
-        message: OutboxMessage::text(key, args),
+        message,
     }
 }
 

@@ -267,3 +267,58 @@ async fn admins_get_their_own_command_menu_and_help_section_and_everyone_gets_te
     app.tg.wait_for_text(user.id, "Conditions de vente").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_paysupport_question_and_its_answer_are_relayed_both_ways() {
+    let mut app = spawn_app().await;
+    let admin = TgUser::new(crate::support::app::ADMIN, "en");
+    let (seller, buyer) = (TgUser::new(8071, "en"), TgUser::new(8072, "en"));
+    let (order, _, payment) = crate::support::flows::buyer_at_payment(&app, &seller, &buyer).await;
+    app.report(&payment, "finished").await;
+    app.tg.send_text(&buyer, "/paysupport");
+    let list = app.tg.wait_for_text(buyer.id, "Pick the order").await;
+    app.tg.press_button(&buyer, &list, &format!("#{order}"));
+    app.tg
+        .wait_for_text(buyer.id, "Write your question now")
+        .await;
+    let alert = app.tg.wait_for_text(admin.id, "Payment support").await;
+    assert_eq!(
+        alert
+            .buttons()
+            .iter()
+            .map(|b| b.0.as_str())
+            .collect::<Vec<_>>(),
+        ["✍ Reply", "🔎 Open order", "↩ Refund", "✅ Mark paid"]
+    );
+
+    app.tg.send_text(&buyer, "The file does not open");
+    app.tg.wait_for_text(buyer.id, "Sent to the admins").await;
+    let question = app
+        .tg
+        .wait_for_text(admin.id, "The file does not open")
+        .await;
+    app.tg.press_button(&admin, &question, "Reply");
+    app.tg.wait_for_text(admin.id, "Write your answer").await;
+    app.tg.send_text(&admin, "Try another PDF reader");
+    app.tg
+        .wait_for_text(admin.id, "was sent to the buyer")
+        .await;
+    let answer = app
+        .tg
+        .wait_for_text(buyer.id, "Try another PDF reader")
+        .await;
+    assert!(answer.text().unwrap().starts_with("💬 Support's answer"));
+
+    app.tg.press_button(&buyer, &answer, "Reply");
+    app.tg.wait_for_text(buyer.id, "Write your message").await;
+    app.tg.send_text(&buyer, "Thanks, it works");
+    app.tg.wait_for_text(admin.id, "Thanks, it works").await;
+
+    // The alert's Refund asks first.
+    app.tg.press_button(&admin, &alert, "Refund");
+    app.tg
+        .wait_for_text(admin.id, &format!("Refund order #{order}"))
+        .await;
+    assert_eq!(app.order_status(order).await, "finished");
+    app.stop().await;
+}

@@ -12,7 +12,7 @@ use crate::domain::report::PaymentReport;
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders;
-use crate::store::outbox::{self, OutboxMessage, Queued, Recipient};
+use crate::store::outbox::{self, OrderButton, OutboxMessage, Queued, Recipient};
 use crate::store::{Conn, Store, StoreError, stock};
 use std::collections::{HashMap, HashSet};
 
@@ -250,10 +250,12 @@ async fn apply_stock(
                             to: Recipient::Chat(p.row.order.buyer_id),
                             message: OutboxMessage::text("paid-but-sold-out", &args),
                         });
-                        queued.push(outbox::to_admins(
+                        let order = *order_id;
+                        let buttons =
+                            vec![OrderButton::Refund { order }, OrderButton::Open { order }];
+                        queued.push(outbox::alert_admins(
                             &format!("order:{order_id}:paid_sold_out"),
-                            "admin-paid-but-sold-out",
-                            &args,
+                            OutboxMessage::alert("admin-paid-but-sold-out", &args, buttons),
                         ));
                     }
                 }

@@ -5,7 +5,7 @@ use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
 use crate::payments::Amount;
 use crate::store::orders::SettlementRow;
-use crate::store::outbox::{self, OutboxMessage, Queued, Recipient};
+use crate::store::outbox::{self, OrderButton, OutboxMessage, Queued, Recipient};
 
 /// The admins' alert that a payment does not match its order, once per distinct body however
 /// often it is repeated.
@@ -16,10 +16,10 @@ pub(super) fn mismatch_alert(order_id: i64, payment_id: &str, reason: String, ra
         ("payment", payment_id.to_string()),
         ("reason", reason),
     ];
-    outbox::to_admins(
+    let open = vec![OrderButton::Open { order: order_id }];
+    outbox::alert_admins(
         &format!("mismatch:{order_id}:{}", short_hash(raw)),
-        "admin-payment-mismatch",
-        &args,
+        OutboxMessage::alert("admin-payment-mismatch", &args, open),
     )
 }
 
@@ -173,10 +173,10 @@ pub(super) fn partial_expired(row: &SettlementRow) -> Vec<Queued> {
         to: Recipient::Chat(order.buyer_id),
         message: OutboxMessage::text("payment-partial-expired", &args),
     }];
-    messages.push(outbox::to_admins(
+    let open = vec![OrderButton::Open { order: order.id }];
+    messages.push(outbox::alert_admins(
         &format!("order:{}:partial_expired", order.id),
-        "admin-partial-expired",
-        &args,
+        OutboxMessage::alert("admin-partial-expired", &args, open),
     ));
     messages
 }

@@ -8,6 +8,7 @@ use crate::domain::OrderStatus;
 use crate::domain::report::PaymentReport;
 use crate::payments::rail::{Notice, Rail};
 use crate::store::ipn_events::IpnOutcome;
+use crate::store::outbox::{OrderButton, OutboxMessage};
 use crate::store::{Store, StoreError, orders, outbox};
 
 /// What a notice comes to.
@@ -105,10 +106,14 @@ async fn closed_without_news(store: &Store, order: &orders::Order) -> Result<(),
         ("order", order.id.to_string()),
         ("payment", order.payment_id.clone().unwrap_or_default()),
     ];
-    let alert = outbox::to_admins(
-        &format!("payment-closed:{}", order.id),
-        "admin-payment-closed",
-        &args,
+    let order_id = order.id;
+    let buttons = vec![
+        OrderButton::MarkPaid { order: order_id },
+        OrderButton::Open { order: order_id },
+    ];
+    let alert = outbox::alert_admins(
+        &format!("payment-closed:{order_id}"),
+        OutboxMessage::alert("admin-payment-closed", &args, buttons),
     );
     outbox::enqueue_now(store, &[alert]).await
 }
