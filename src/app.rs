@@ -176,6 +176,7 @@ impl Application {
             file_copies,
             broadcaster,
             terms: config.terms.clone(),
+            stars_per_usd: config.stars_per_usd,
         });
         let http_state = HttpState {
             core: core.clone(),

@@ -1,13 +1,13 @@
 # souk: English. Arguments are plain text; amounts come formatted.
 
 ## Menu and general
-welcome = Welcome to souk, a marketplace for digital goods paid in crypto.
-    Browse products, find your purchases, or sell your own files.
+welcome = Welcome to souk, a marketplace for digital goods: files, licence keys and texts, paid with { $ways }.
+    Browse products, find your purchases, or sell your own.
 sandbox-notice = 🧪 Sandbox mode: payments are simulated, no real money moves.
 menu-browse = 🛍 Browse products
 menu-purchases = 📦 My purchases
-menu-sell = ➕ Sell a file
-idle-hint = I did not understand that. Use /browse to shop, /sell to publish a file, or /help.
+menu-sell = ➕ Sell
+idle-hint = I did not understand that. Use /browse to shop, /sell to sell, or /help.
 unknown-command = Unknown command. Send /help to see what I can do.
 too-fast = You are going too fast. Please wait a few seconds.
 text-too-long = That message is too long.
@@ -70,7 +70,12 @@ product-card = <b>{ $title }</b>
 
     { $description }
 
-    Price: { USD($price) } ({ USD($total) } with the platform fee)
+    📦 { $receives }
+    👤 Sold by { $seller } · { $sales ->
+        [one] 1 sale
+       *[other] { $sales } sales
+    }
+    💰 Price: <b>{ USD($total) }</b> with the platform fee{ $stars }
 buy-button = 🛒 Buy for { USD($price) }
 product-unavailable = This product is no longer available.
 browse-empty = No products for sale yet.
@@ -170,7 +175,7 @@ redownload-caption = { $title }
 command-start = Main menu
 command-browse = Browse products
 command-purchases = Your purchases
-command-sell = Sell a file
+command-sell = Sell a file, licence keys or a text
 command-language = Change language
 command-help = Help
 command-cancel = Stop what you are doing
@@ -536,3 +541,13 @@ button-open-order = 🔎 Open order
 button-refund = ↩ Refund
 button-mark-paid = ✅ Mark paid
 refund-confirm = Refund order #{ $order } ({ $status }, { USD($total) }, paid with { $currency })? For crypto and mobile money, make the refund in the provider's dashboard first: this records it and takes the price back from the seller. A Stars order's Stars go back at once.
+
+## The product card's lines
+card-receives-file = You receive a file: { $name }
+card-receives-items = You receive a licence key (one per buyer, never sold twice)
+card-receives-text = You receive a text, here in the chat
+card-stars = {" "}(or ⭐ { $stars } Stars)
+way-nowpayments = crypto
+way-stars = Telegram Stars
+way-nexpay = mobile money (Wave, Orange Money)
+ways-or = or

@@ -1,13 +1,13 @@
 # souk : français. Les arguments sont du texte brut ; les montants arrivent déjà formatés.
 
 ## Menu et général
-welcome = Bienvenue sur souk, la place de marché de produits numériques payés en crypto.
-    Parcourez les produits, retrouvez vos achats ou vendez vos propres fichiers.
+welcome = Bienvenue sur souk, la place de marché de produits numériques : fichiers, clés de licence et textes, payés { $ways }.
+    Parcourez les produits, retrouvez vos achats ou vendez les vôtres.
 sandbox-notice = 🧪 Mode bac à sable : les paiements sont simulés, aucun argent réel ne circule.
 menu-browse = 🛍 Parcourir les produits
 menu-purchases = 📦 Mes achats
-menu-sell = ➕ Vendre un fichier
-idle-hint = Je n'ai pas compris. Utilisez /browse pour acheter, /sell pour vendre un fichier, ou /help.
+menu-sell = ➕ Vendre
+idle-hint = Je n'ai pas compris. Utilisez /browse pour acheter, /sell pour vendre, ou /help.
 unknown-command = Commande inconnue. Envoyez /help pour voir ce que je sais faire.
 too-fast = Vous allez trop vite. Patientez quelques secondes.
 text-too-long = Ce message est trop long.
@@ -70,7 +70,12 @@ product-card = <b>{ $title }</b>
 
     { $description }
 
-    Prix : { USD($price) } ({ USD($total) } avec les frais de plateforme)
+    📦 { $receives }
+    👤 Vendu par { $seller } · { $sales ->
+        [one] { $sales } vente
+       *[other] { $sales } ventes
+    }
+    💰 Prix : <b>{ USD($total) }</b> avec les frais de plateforme{ $stars }
 buy-button = 🛒 Acheter pour { USD($price) }
 product-unavailable = Ce produit n'est plus disponible.
 browse-empty = Aucun produit en vente pour l'instant.
@@ -168,7 +173,7 @@ redownload-caption = { $title }
 command-start = Menu principal
 command-browse = Parcourir les produits
 command-purchases = Mes achats
-command-sell = Vendre un fichier
+command-sell = Vendre un fichier, des clés de licence ou un texte
 command-language = Changer de langue
 command-help = Aide
 command-cancel = Arrêter l'opération en cours
@@ -543,3 +548,13 @@ button-open-order = 🔎 Ouvrir la commande
 button-refund = ↩ Rembourser
 button-mark-paid = ✅ Marquer payée
 refund-confirm = Rembourser la commande n°{ $order } ({ $status }, { USD($total) }, payée en { $currency }) ? En crypto et en mobile money, faites d'abord le remboursement dans le tableau de bord du prestataire : ceci l'enregistre et reprend le prix au vendeur. Les Stars d'une commande en Stars sont rendues aussitôt.
+
+## Les lignes de la fiche produit
+card-receives-file = Vous recevez un fichier : { $name }
+card-receives-items = Vous recevez une clé de licence (une par acheteur, jamais vendue deux fois)
+card-receives-text = Vous recevez un texte, ici dans la conversation
+card-stars = {" "}(ou ⭐ { $stars } Stars)
+way-nowpayments = en crypto
+way-stars = en Telegram Stars
+way-nexpay = par mobile money (Wave, Orange Money)
+ways-or = ou

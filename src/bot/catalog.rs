@@ -175,7 +175,10 @@ async fn show_page(
         .map(|p| {
             let label = who.tr(
                 "browse-item",
-                &[("title", p.title.clone()), ("price", p.price.to_string())],
+                &[
+                    ("title", p.title.clone()),
+                    ("price", deps.checkout.quote(p).total.to_string()),
+                ],
             );
             vec![InlineKeyboardButton::callback(
                 label,
@@ -262,7 +265,8 @@ pub async fn inline_query(bot: Bot, q: InlineQuery, deps: Arc<Deps>) -> HandlerR
 
 fn article(deps: &Deps, lang: &str, p: &Product) -> InlineQueryResultArticle {
     let link = deep_link(deps, p.id);
-    let price = p.price.to_string();
+    // The price the buyer pays, fee included, as on the card.
+    let price = deps.checkout.quote(p).total.to_string();
     let text = i18n::tr(
         lang,
         "inline-message",

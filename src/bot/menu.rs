@@ -4,8 +4,8 @@ use super::action::Action;
 use super::screen::{self, Place};
 use super::state::State;
 use super::{
-    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, catalog, commands,
-    moderation, pay, reports, seller, shop,
+    ChatDialogue, Command, Deps, HandlerResult, Who, account, admin, broadcast, card, catalog,
+    commands, moderation, reports, seller, shop,
 };
 use crate::i18n;
 use std::sync::Arc;
@@ -96,7 +96,7 @@ pub async fn command(
 async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerResult {
     if let Some(id) = payload.strip_prefix("p_") {
         return match id.parse::<i64>() {
-            Ok(id) => pay::show_product(bot, who, deps, id, Place::New).await,
+            Ok(id) => card::show_product(bot, who, deps, id, Place::New).await,
             Err(_) => {
                 bot.send_message(who.chat(), who.t("product-unavailable"))
                     .await?;
@@ -123,11 +123,27 @@ pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerR
             Action::Sell.encode(),
         )],
     ]);
-    let mut text = who.html("welcome", &[]);
+    let mut text = who.html("welcome", &[("ways", ways_to_pay(&who, &deps))]);
     if deps.core.simulator.is_some() {
         text = format!("{text}\n\n{}", who.html("sandbox-notice", &[]));
     }
     screen::show(&bot, &who, place, text, Some(keyboard)).await
+}
+
+/// The ways to pay this shop offers, as a sentence: "crypto, Telegram Stars or mobile money".
+fn ways_to_pay(who: &Who, deps: &Deps) -> String {
+    let ways: Vec<String> = deps
+        .core
+        .rails
+        .names()
+        .iter()
+        .map(|name| who.t(&format!("way-{name}")))
+        .collect();
+    match ways.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), who.t("ways-or")),
+    }
 }
 
 /// Ends the chat's open flow, if any. The phone step left a reply keyboard on screen: it is

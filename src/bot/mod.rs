@@ -5,6 +5,7 @@ pub mod action;
 pub mod admin;
 pub mod apology;
 pub mod broadcast;
+pub mod card;
 pub mod catalog;
 pub mod chart;
 pub mod commands;
@@ -63,6 +64,8 @@ pub struct Deps {
     pub files: Arc<crate::files::FileStore>,
     pub file_copies: crate::files::copies::FileCopies,
     pub broadcaster: crate::services::broadcast::Broadcaster,
+    /// Telegram Stars per US dollar, when Stars are on (cards show the Star price).
+    pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// What /terms shows (`TERMS_TEXT`); a default text in the user's language when unset.
     pub terms: Option<String>,
 }

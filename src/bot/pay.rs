@@ -2,6 +2,7 @@
 //! billing the order (its message: `payment_message`). After it: `purchases`.
 
 use super::action::Action;
+use super::card;
 use super::catalog::back;
 use super::payment_message::{self, choice_label};
 use super::purchases::{self, own_order};
@@ -15,7 +16,6 @@ use crate::payments::currencies::label;
 use crate::payments::rail::{Choice, Label, Presentation};
 use crate::services::checkout::{Buyer, CheckoutError};
 use crate::store::orders;
-use crate::store::products::{self, Product};
 use crate::store::stock;
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -23,50 +23,6 @@ use teloxide::types::{
     ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup,
     KeyboardRemove,
 };
-
-pub async fn show_product(
-    bot: Bot,
-    who: Who,
-    deps: Arc<Deps>,
-    id: i64,
-    place: Place,
-) -> HandlerResult {
-    let Some(product) = buyable(&bot, &who, &deps, id, place).await? else {
-        return Ok(());
-    };
-    let quote = deps.checkout.quote(&product);
-    let mut text = who.html(
-        "product-card",
-        &[
-            ("title", product.title.clone()),
-            ("description", product.description.clone()),
-            ("price", product.price.to_string()),
-            ("total", quote.total.to_string()),
-        ],
-    );
-    let left = match product.kind {
-        ProductKind::Items => Some(stock::available(&deps.core.store, product.id).await?),
-        _ => None,
-    };
-    if let Some(n) = left.filter(|n| *n > 0) {
-        text = format!(
-            "{text}\n{}",
-            who.html("stock-left", &[("count", n.to_string())])
-        );
-    }
-    let label = match left {
-        Some(0) => who.t("buy-button-sold-out"),
-        _ => who.tr("buy-button", &[("price", quote.total.to_string())]),
-    };
-    let keyboard = InlineKeyboardMarkup::new([
-        vec![InlineKeyboardButton::callback(
-            label,
-            Action::Buy(product.id).encode(),
-        )],
-        vec![back(&who, Action::Categories)],
-    ]);
-    screen::show(&bot, &who, place, text, Some(keyboard)).await
-}
 
 pub async fn on_press(
     bot: Bot,
@@ -80,7 +36,7 @@ pub async fn on_press(
     match action {
         Action::Product(id) => {
             answer.await?;
-            show_product(bot, who, deps, id, place).await
+            card::show_product(bot, who, deps, id, place).await
         }
         Action::Purchases => {
             answer.await?;
@@ -140,25 +96,6 @@ pub async fn on_press(
     }
 }
 
-/// The product, when it can still be bought; else the buyer is told it is unavailable.
-async fn buyable(
-    bot: &Bot,
-    who: &Who,
-    deps: &Deps,
-    id: i64,
-    place: Place,
-) -> Result<Option<Product>, super::BoxError> {
-    let product = products::get(&deps.core.store, id)
-        .await?
-        .filter(Product::is_buyable);
-    if product.is_none() {
-        let keyboard = InlineKeyboardMarkup::new([[back(who, Action::Categories)]]);
-        let text = who.html("product-unavailable", &[]);
-        screen::show(bot, who, place, text, Some(keyboard)).await?;
-    }
-    Ok(product)
-}
-
 async fn choose_currency(
     bot: Bot,
     who: Who,
@@ -171,7 +108,7 @@ async fn choose_currency(
             .await?;
         return Ok(());
     }
-    let Some(product) = buyable(&bot, &who, &deps, product_id, place).await? else {
+    let Some(product) = card::buyable(&bot, &who, &deps, product_id, place).await? else {
         return Ok(());
     };
     if product.kind == ProductKind::Items

@@ -38,6 +38,11 @@ impl Rails {
         Rails(rails)
     }
 
+    /// The configured rails' names (`stars`, `nexpay`, `crypto`), in keyboard order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|r| r.name()).collect()
+    }
+
     /// The rail an order's `pay_currency` belongs to.
     pub fn for_code(&self, code: &str) -> Option<&Arc<dyn Rail>> {
         self.0.iter().find(|r| r.serves(code))

@@ -248,6 +248,43 @@ pub async fn by_seller(store: &Store, seller_id: i64) -> Result<Vec<(Product, i6
         .collect()
 }
 
+/// What a product's card says of its seller and its sales.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Storefront {
+    /// The seller's @username, else their first name.
+    pub seller: String,
+    /// Orders of it that finished.
+    pub sales: i64,
+}
+
+/// The seller's name and the product's sales, for its card.
+pub async fn storefront(store: &Store, product: &Product) -> Result<Storefront, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.username, u.first_name, \
+         (SELECT COUNT(*) FROM orders o WHERE o.product_id = $1 AND o.status = 'finished') AS sales \
+         FROM users u WHERE u.id = $2",
+    )
+    .bind(product.id)
+    .bind(product.seller_id)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(Storefront {
+            seller: String::new(),
+            sales: 0,
+        });
+    };
+    let username: Option<String> = row.try_get("username")?;
+    let first_name: Option<String> = row.try_get("first_name")?;
+    Ok(Storefront {
+        seller: username
+            .map(|u| format!("@{u}"))
+            .or(first_name)
+            .unwrap_or_default(),
+        sales: row.try_get("sales")?,
+    })
+}
+
 /// A change a seller makes to their product. Each applies only to the owner's product.
 #[derive(Debug, Clone)]
 pub enum Change {

@@ -113,7 +113,7 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
     let (_, labels) = labels_after(&app, &buyer, "Ebooks (page 1)").await;
     assert_eq!(
         labels,
-        ["Guide du café · $15.00"],
+        ["Guide du café · $15.42"],
         "the paused product is hidden"
     );
     let card = app.tg.wait_for_text(seller.id, "Status: paused").await;
@@ -123,7 +123,7 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
     let (_, labels) = labels_after(&app, &buyer, "Ebooks (page 1)").await;
     assert_eq!(
         labels,
-        ["Recettes secrètes · $10.00", "Guide du café · $15.00"],
+        ["Recettes secrètes · $10.28", "Guide du café · $15.42"],
         "newest first"
     );
 
@@ -150,7 +150,7 @@ async fn a_seller_runs_a_shop_in_two_categories_and_buyers_find_every_product() 
         .await;
     app.tg.send_text(&buyer, "guide");
     let (_, labels) = labels_after(&app, &buyer, "Results for").await;
-    assert_eq!(labels, ["Guide du café · $15.00"]);
+    assert_eq!(labels, ["Guide du café · $15.42"]);
 
     // Inline mode: @bot words in any chat lists articles carrying the deep link.
     app.tg.inline_query(&buyer, "café");
@@ -252,7 +252,7 @@ async fn browsing_pages_through_many_products_and_edits_show_at_once() {
     let (page2, labels) = labels_after(&app, &buyer, "Products (page 2)").await;
     assert_eq!(
         labels,
-        ["Volume 02 · $10.00", "Volume 01 · $10.00", "◀ Previous"]
+        ["Volume 02 · $10.28", "Volume 01 · $10.28", "◀ Previous"]
     );
     app.tg.press_button(&buyer, &page2, "Previous");
     labels_after(&app, &buyer, "Products (page 1)").await;
@@ -265,7 +265,7 @@ async fn browsing_pages_through_many_products_and_edits_show_at_once() {
     app.tg.wait_for_text(seller.id, "Saved").await;
     app.tg.send_text(&buyer, "/search edition COLLECTOR");
     let (_, labels) = labels_after(&app, &buyer, "Results for").await;
-    assert_eq!(labels, ["Édition collector · $10.00"]);
+    assert_eq!(labels, ["Édition collector · $10.28"]);
     app.tg.press(&seller, &format!("edit:{first}:file"), 1);
     app.tg.wait_for_text(seller.id, "send the file").await;
     app.tg.send_text(&seller, "not a file");

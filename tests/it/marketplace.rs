@@ -438,6 +438,9 @@ async fn the_bot_registers_its_command_menu_in_english_and_french() {
         .await;
     let commands = fr.param("commands").unwrap().as_array().unwrap().clone();
     let sell = commands.iter().find(|c| c["command"] == "sell").unwrap();
-    assert_eq!(sell["description"], "Vendre un fichier");
+    assert_eq!(
+        sell["description"],
+        "Vendre un fichier, des clés de licence ou un texte"
+    );
     app.stop().await;
 }

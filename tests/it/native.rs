@@ -48,7 +48,8 @@ async fn a_crypto_purchase_leaves_four_bot_messages_and_closes_its_payment_messa
         shown.starts_with(title),
         "the title shows literally: {shown}"
     );
-    assert_eq!(card.entity_texts("bold"), [title]);
+    assert_eq!(card.entity_texts("bold"), [title, "$26.41"]);
+    assert!(shown.contains("You receive a file"), "{shown}");
     assert!(card.button_data("Back").is_some(), "{:?}", card.buttons());
     app.tg.press_button(&buyer, &card, "Buy");
     let coins = app.tg.wait_for_text(buyer.id, "Choose how").await;
@@ -156,7 +157,9 @@ async fn a_french_buyer_reads_french_amounts_and_plurals_that_agree() {
     app.tg.send_text(&buyer, &format!("/start p_{one}"));
     let card = app.tg.wait_for_text(buyer.id, "Clé unique").await;
     let text = card.text().unwrap();
-    assert!(text.contains("Prix\u{a0}: 25,70\u{202f}$"), "{text}");
+    // The price the buyer pays: $25.70 and the 2.78% fee.
+    assert!(text.contains("Prix\u{a0}: 26,41\u{202f}$"), "{text}");
+    assert!(text.contains("0 vente\n"), "{text}");
     assert!(
         text.contains("1 restant") && !text.contains("restants"),
         "{text}"
@@ -164,7 +167,7 @@ async fn a_french_buyer_reads_french_amounts_and_plurals_that_agree() {
     app.tg.send_text(&buyer, &format!("/start p_{two}"));
     let card = app.tg.wait_for_text(buyer.id, "Deux clés").await;
     let text = card.text().unwrap();
-    assert!(text.contains("1\u{202f}234,00\u{202f}$"), "{text}");
+    assert!(text.contains("1\u{202f}268,31\u{202f}$"), "{text}");
     assert!(text.contains("2 restants"), "{text}");
     app.stop().await;
 }
