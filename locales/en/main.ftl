@@ -135,7 +135,11 @@ status-paid_sold_out = Paid, but the product sold out before your payment arrive
 status-unavailable = The payment provider is not answering; please try again shortly.
 
 ## Messages caused by payments
-payment-detected = 💸 Payment detected for order #{ $order } ({ $title }). Waiting for network confirmations; your file follows as soon as it settles.
+payment-detected = 💸 Payment detected for order #{ $order } ({ $title }). Waiting for network confirmations; your { $kind ->
+        [file] file follows
+        [items] key follows
+       *[text] text follows
+    } as soon as it settles.
 delivery-receipt = ✅ Receipt, order #{ $order }
     { $title }
     Paid: { USD($total) } ({ $amount } { $coin })

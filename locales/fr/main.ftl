@@ -135,7 +135,11 @@ status-paid_sold_out = Payé, mais le produit a été épuisé avant l'arrivée 
 status-unavailable = Le prestataire de paiement ne répond pas ; réessayez sous peu.
 
 ## Messages liés aux paiements
-payment-detected = 💸 Paiement détecté pour la commande n°{ $order } ({ $title }). En attente des confirmations du réseau ; votre fichier suit dès qu'il est réglé.
+payment-detected = 💸 Paiement détecté pour la commande n°{ $order } ({ $title }). En attente des confirmations du réseau ; votre { $kind ->
+        [file] fichier suit
+        [items] clé suit
+       *[text] texte suit
+    } dès qu'il est réglé.
 delivery-receipt = ✅ Reçu, commande n°{ $order }
     { $title }
     Payé : { USD($total) } ({ $amount } { $coin })

@@ -80,11 +80,18 @@ pub async fn browse(
         },
         None => who.html("browse-header", &[("page", (page + 1).to_string())]),
     };
+    // Back to the categories, or to the menu when the shop has none (the list is the top).
+    let back_to = match category {
+        Some(_) => Action::Categories,
+        None if categories::list(&deps.core.store).await?.is_empty() => Action::Menu,
+        None => Action::Categories,
+    };
     let page_of = Page {
         listing: &listing,
         page,
         title,
         place,
+        back_to,
     };
     show_page(&bot, &who, &deps, page_of, |p| Action::Browse(category, p)).await
 }
@@ -122,6 +129,7 @@ pub async fn search(
         page,
         title,
         place,
+        back_to: Action::Menu,
     };
     show_page(&bot, &who, &deps, page_of, |p| {
         Action::Search(words.clone(), p)
@@ -129,12 +137,14 @@ pub async fn search(
     .await
 }
 
-/// One page of a listing to show: which products, which page, its title (HTML), where.
+/// One page of a listing to show: which products, which page, its title (HTML), where, and
+/// where "◀ Back" goes.
 struct Page<'a> {
     listing: &'a Listing,
     page: i64,
     title: String,
     place: Place,
+    back_to: Action,
 }
 
 async fn show_page(
@@ -146,6 +156,7 @@ async fn show_page(
         page,
         title,
         place,
+        back_to,
     }: Page<'_>,
     nav: impl Fn(i64) -> Action,
 ) -> HandlerResult {
@@ -202,7 +213,7 @@ async fn show_page(
     if !buttons.is_empty() {
         rows.push(buttons);
     }
-    rows.push(vec![back(who, Action::Categories)]);
+    rows.push(vec![back(who, back_to)]);
     screen::show(
         bot,
         who,

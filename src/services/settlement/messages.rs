@@ -86,9 +86,11 @@ fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>)
     ];
     match next {
         OrderStatus::Confirming | OrderStatus::Confirmed | OrderStatus::Sending => {
+            let mut args = base.to_vec();
+            args.push(("kind", row.kind.as_str().to_string()));
             vec![to_buyer(
                 "detected",
-                OutboxMessage::text("payment-detected", &base),
+                OutboxMessage::text("payment-detected", &args),
             )]
         }
         OrderStatus::Finished => match row.kind {
