@@ -171,7 +171,7 @@ admin-payment-mismatch = 🚨 IPN for order #{ $order } (payment { $payment }) d
 
 ## Purchases
 purchases-empty = You have no purchases yet. Use /browse to find something.
-purchases-header = Your purchases (tap one to receive the file again):
+purchases-header = Your purchases, page { $page } (tap one to receive it again):
 purchase-resend = #{ $order } { $title }
 redownload-caption = { $title }
 

@@ -169,7 +169,7 @@ admin-payment-mismatch = 🚨 L'IPN de la commande n°{ $order } (paiement { $pa
 
 ## Achats
 purchases-empty = Vous n'avez encore rien acheté. Utilisez /browse pour trouver quelque chose.
-purchases-header = Vos achats (touchez-en un pour recevoir à nouveau le fichier) :
+purchases-header = Vos achats, page { $page } (touchez-en un pour le recevoir à nouveau) :
 purchase-resend = n°{ $order } { $title }
 redownload-caption = { $title }
 

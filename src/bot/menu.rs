@@ -62,7 +62,7 @@ pub async fn command(
         Command::Health => reports::health(bot, who, deps).await,
         Command::Broadcast => broadcast::begin(bot, who, deps, dialogue).await,
 
-        Command::Purchases => super::purchases::purchases(bot, who, deps).await,
+        Command::Purchases => super::purchases::purchases(bot, who, deps, 0, Place::New).await,
         Command::Paysupport => super::support::paysupport(bot, who, deps).await,
         Command::Language => {
             let keyboard = InlineKeyboardMarkup::new([[
@@ -116,7 +116,7 @@ pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerR
         ],
         vec![InlineKeyboardButton::callback(
             who.t("menu-purchases"),
-            Action::Purchases.encode(),
+            Action::Purchases(0).encode(),
         )],
         vec![InlineKeyboardButton::callback(
             who.t("menu-sell"),

@@ -259,7 +259,7 @@ async fn on_press(
             | Action::Browse(..)
             | Action::Search(..)
             | Action::SearchPrompt
-            | Action::Purchases
+            | Action::Purchases(_)
             | Action::Sell
             | Action::Product(_)
             | Action::Buy(_)

@@ -38,9 +38,10 @@ pub async fn on_press(
             answer.await?;
             card::show_product(bot, who, deps, id, place).await
         }
-        Action::Purchases => {
+        Action::Purchases(page) => {
             answer.await?;
-            purchases::purchases(bot, who, deps).await
+            let page = page.clamp(0, super::action::MAX_PAGE);
+            purchases::purchases(bot, who, deps, page, place).await
         }
         Action::Buy(id) => {
             answer.await?;

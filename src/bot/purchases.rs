@@ -2,6 +2,7 @@
 //! link), and the "Check status" button (the rail asked at most every 20 s per order).
 
 use super::action::Action;
+use super::screen::{self, Place};
 use super::{Deps, HandlerResult, Who};
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
@@ -14,17 +15,33 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
-pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let list =
-        orders::of_buyer(&deps.core.store, who.id, orders::BuyerOrders::Purchases, 20).await?;
+/// Purchases shown on one page of /purchases.
+const PAGE_SIZE: i64 = 10;
+
+/// /purchases, page `page` (newest first): a button per purchase to get it again (and a
+/// download link when the file has a stored copy), and the way to the other pages.
+pub async fn purchases(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    page: i64,
+    place: Place,
+) -> HandlerResult {
+    let offset = Action::offset(page, PAGE_SIZE);
+    let which = orders::BuyerOrders::Purchases;
+    let list = orders::of_buyer(&deps.core.store, who.id, which, PAGE_SIZE + 1, offset).await?;
     if list.is_empty() {
-        bot.send_message(who.chat(), who.t("purchases-empty"))
-            .await?;
-        return Ok(());
+        let key = if page > 0 {
+            "stale-button"
+        } else {
+            "purchases-empty"
+        };
+        return screen::show(&bot, &who, place, who.html(key, &[]), None).await;
     }
     let links = matches!(*deps.files, crate::files::FileStore::S3(_));
-    let rows: Vec<Vec<InlineKeyboardButton>> = list
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = list
         .iter()
+        .take(PAGE_SIZE as usize)
         .map(|p| {
             let label = who.tr(
                 "purchase-resend",
@@ -46,10 +63,30 @@ pub async fn purchases(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             row
         })
         .collect();
-    bot.send_message(who.chat(), who.t("purchases-header"))
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
-    Ok(())
+    let mut nav = Vec::new();
+    if page > 0 {
+        let previous = Action::Purchases(page - 1).encode();
+        nav.push(InlineKeyboardButton::callback(
+            who.t("button-prev"),
+            previous,
+        ));
+    }
+    if list.len() as i64 > PAGE_SIZE {
+        let next = Action::Purchases(page + 1).encode();
+        nav.push(InlineKeyboardButton::callback(who.t("button-next"), next));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    let header = who.html("purchases-header", &[("page", (page + 1).to_string())]);
+    screen::show(
+        &bot,
+        &who,
+        place,
+        header,
+        Some(InlineKeyboardMarkup::new(rows)),
+    )
+    .await
 }
 
 /// How long the "Check status" button waits for the payment rail (a hanging provider must not
@@ -183,6 +220,7 @@ pub(super) async fn link(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64) -> 
                     &[("title", p.title), ("link", url), ("minutes", minutes)],
                 ),
             )
+            .link_preview_options(screen::no_preview())
             .await?;
         }
         (_, Some(_)) => {

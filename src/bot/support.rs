@@ -15,8 +15,14 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 const RECENT: i64 = 8;
 
 pub async fn paysupport(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
-    let recent =
-        orders::of_buyer(&deps.core.store, who.id, orders::BuyerOrders::All, RECENT).await?;
+    let recent = orders::of_buyer(
+        &deps.core.store,
+        who.id,
+        orders::BuyerOrders::All,
+        RECENT,
+        0,
+    )
+    .await?;
     if recent.is_empty() {
         bot.send_message(who.chat(), who.t("paysupport-no-orders"))
             .await?;

@@ -285,7 +285,9 @@ pub async fn send_stored_copy(
                 ("minutes", minutes),
             ],
         );
-        bot.send_message(chat, text).await?;
+        bot.send_message(chat, text)
+            .link_preview_options(crate::bot::screen::no_preview())
+            .await?;
         return Ok(());
     }
     let bytes = files.read(key).await?;

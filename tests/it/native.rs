@@ -325,3 +325,35 @@ async fn a_paysupport_question_and_its_answer_are_relayed_both_ways() {
     assert_eq!(app.order_status(order).await, "finished");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn purchases_page_through_every_purchase_in_place() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(8081, "en"), TgUser::new(8082, "en"));
+    let product = publish(&app, &seller, "Weekly issue", "10", "BQACAgWeekly").await;
+    for _ in 0..11 {
+        let coins = crate::support::flows::open_currencies(&app, &buyer, product).await;
+        let (_, _, payment) = crate::support::flows::pay_with(&app, &buyer, &coins, "BTC").await;
+        app.report(&payment, "finished").await;
+        app.tg
+            .wait_for("the issue", |c| is_delivery(c, buyer.id, "BQACAgWeekly"))
+            .await;
+    }
+    app.tg.send_text(&buyer, "/purchases");
+    let first = app
+        .tg
+        .wait_for_text(buyer.id, "Your purchases, page 1")
+        .await;
+    let labels: Vec<String> = first.buttons().into_iter().map(|b| b.0).collect();
+    assert_eq!(labels.len(), 11, "10 purchases and Next: {labels:?}");
+    assert_eq!(labels[10], "Next ▶");
+    app.tg.press_button(&buyer, &first, "Next");
+    let second = app
+        .tg
+        .wait_for_text(buyer.id, "Your purchases, page 2")
+        .await;
+    assert_eq!(second.method, "editMessageText");
+    let labels: Vec<String> = second.buttons().into_iter().map(|b| b.0).collect();
+    assert_eq!(labels, ["#1 Weekly issue", "◀ Previous"]);
+    app.stop().await;
+}

@@ -303,6 +303,7 @@ pub async fn of_buyer(
     buyer_id: i64,
     which: BuyerOrders,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<Purchase>, StoreError> {
     let only = match which {
         BuyerOrders::Purchases => "AND o.status = 'finished'",
@@ -311,10 +312,11 @@ pub async fn of_buyer(
     let rows = sqlx::query(&format!(
         "SELECT o.id, p.title, o.total_cents, CASE WHEN p.kind = 'file' AND p.storage_key IS NOT NULL THEN 1 ELSE 0 END AS copy \
          FROM orders o JOIN products p ON p.id = o.product_id \
-         WHERE o.buyer_id = $1 {only} ORDER BY o.id DESC LIMIT $2"
+         WHERE o.buyer_id = $1 {only} ORDER BY o.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(buyer_id)
     .bind(limit)
+    .bind(offset)
     .fetch_all(store.pool())
     .await?;
     rows.iter()
