@@ -54,7 +54,7 @@ sell-file-not-document = Please send the file as a document (📎 → File), not
 sell-summary = Ready to publish:
     Title: { $title }
     Description: { $description }
-    Price: { USD($price) }
+    Price: { USD($price) }: buyers pay { USD($total) } with the platform fee, and you earn { USD($price) } a sale
     Category: { $category }
     Delivers: { $delivers }
 button-publish = ✅ Publish
@@ -145,6 +145,8 @@ delivery-receipt = ✅ Receipt, order #{ $order }
     Paid: { USD($total) } ({ $amount } { $coin })
     Thank you! Find it again any time with /purchases.
 seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. Available balance: { USD($balance) }.
+seller-sale-no-wallet = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. Available balance: { USD($balance) }.
+    💼 Set your payout wallet with /wallet to be paid.
 seller-sale-sandbox = 🎉 Sale! “{ $title }” (order #{ $order }), in sandbox mode: the payment was simulated, so nothing is credited to you.
 seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: { USD($amount) } taken back. Available balance: { USD($balance) }.
 payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin } arrived, { $missing } { $coin } is missing.
@@ -555,3 +557,10 @@ way-nowpayments = crypto
 way-stars = Telegram Stars
 way-nexpay = mobile money (Wave, Orange Money)
 ways-or = or
+
+## Sellers: reminders
+sell-no-wallet = 💼 You have no payout wallet yet: your sales are kept for you, and paid once you set one with /wallet.
+items-duplicates-skipped = { $count ->
+    [one] 1 duplicate skipped: each item is sold once.
+   *[other] { $count } duplicates skipped: each item is sold once.
+}

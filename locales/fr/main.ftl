@@ -54,7 +54,7 @@ sell-file-not-document = Envoyez le fichier en tant que document (📎 → Fichi
 sell-summary = Prêt à publier :
     Titre : { $title }
     Description : { $description }
-    Prix : { USD($price) }
+    Prix : { USD($price) } : les acheteurs paient { USD($total) } avec les frais de plateforme, et vous gagnez { USD($price) } par vente
     Catégorie : { $category }
     Contenu livré : { $delivers }
 button-publish = ✅ Publier
@@ -145,6 +145,8 @@ delivery-receipt = ✅ Reçu, commande n°{ $order }
     Payé : { USD($total) } ({ $amount } { $coin })
     Merci ! Retrouvez-le à tout moment avec /purchases.
 seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. Solde disponible : { USD($balance) }.
+seller-sale-no-wallet = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. Solde disponible : { USD($balance) }.
+    💼 Indiquez votre portefeuille de versement avec /wallet pour être payé.
 seller-sale-sandbox = 🎉 Vente ! « { $title } » (commande n°{ $order }), en mode bac à sable : le paiement était simulé, rien n'est crédité sur votre compte.
 seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { USD($amount) } repris. Solde disponible : { USD($balance) }.
 payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
@@ -562,3 +564,10 @@ way-nowpayments = en crypto
 way-stars = en Telegram Stars
 way-nexpay = par mobile money (Wave, Orange Money)
 ways-or = ou
+
+## Vendeurs : rappels
+sell-no-wallet = 💼 Vous n'avez pas encore de portefeuille de versement : vos ventes vous sont gardées, et versées dès que vous en indiquez un avec /wallet.
+items-duplicates-skipped = { $count ->
+    [one] { $count } doublon ignoré : chaque article n'est vendu qu'une fois.
+   *[other] { $count } doublons ignorés : chaque article n'est vendu qu'une fois.
+}

@@ -267,16 +267,29 @@ async fn summary(who: &Who, deps: &Deps, draft: &Draft) -> Result<String, super:
         Content::Items(items) => who.tr("delivers-items", &[("count", items.len().to_string())]),
         Content::Text(t) => who.tr("delivers-text", &[("text", t.chars().take(200).collect())]),
     };
-    Ok(who.tr(
+    let price = UsdCents(draft.listing.price_cents);
+    let quote = crate::domain::price::Quote::for_price(price, deps.checkout.commission);
+    let mut text = who.tr(
         "sell-summary",
         &[
             ("title", draft.listing.title.clone()),
             ("description", draft.listing.description.clone()),
-            ("price", UsdCents(draft.listing.price_cents).to_string()),
+            ("price", price.to_string()),
+            ("total", quote.total.to_string()),
             ("category", category),
             ("delivers", delivers),
         ],
-    ))
+    );
+    if let Some(nag) = wallet_nag(who, deps).await? {
+        text = format!("{text}\n\n{nag}");
+    }
+    Ok(text)
+}
+
+/// A seller without a payout wallet is asked to set one (their sales wait for it).
+async fn wallet_nag(who: &Who, deps: &Deps) -> Result<Option<String>, super::BoxError> {
+    let wallet = crate::store::wallets::get(&deps.core.store, who.id).await?;
+    Ok(wallet.is_none().then(|| who.t("sell-no-wallet")))
 }
 
 pub async fn on_press(
@@ -388,13 +401,16 @@ async fn publish(
         deps.file_copies.copy_later(id);
     }
     let link = super::catalog::deep_link(&deps, id);
-    bot.send_message(
-        who.chat(),
-        who.tr(
-            "sell-published",
-            &[("title", listing.title), ("link", link)],
-        ),
-    )
-    .await?;
+    let mut text = who.tr(
+        "sell-published",
+        &[("title", listing.title), ("link", link)],
+    );
+    // The reminder first: the link closes the message, easy to copy.
+    if let Some(nag) = wallet_nag(&who, &deps).await? {
+        text = format!("{nag}\n\n{text}");
+    }
+    bot.send_message(who.chat(), text)
+        .link_preview_options(super::screen::no_preview())
+        .await?;
     Ok(())
 }

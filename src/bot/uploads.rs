@@ -31,9 +31,17 @@ pub async fn read_content(
                 None
             }
         },
-        ProductKind::Items => read_items(bot, who, msg)
-            .await?
-            .map(|up| Content::Items(up.items)),
+        ProductKind::Items => match read_items(bot, who, msg).await? {
+            Some(upload) => {
+                if upload.repeated > 0 {
+                    let count = upload.repeated.to_string();
+                    let told = who.tr("items-duplicates-skipped", &[("count", count)]);
+                    bot.send_message(who.chat(), told).await?;
+                }
+                Some(Content::Items(upload.items))
+            }
+            None => None,
+        },
         ProductKind::Text => match msg.text().map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => Some(Content::Text(t.to_string())),
             None => {

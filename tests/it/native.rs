@@ -91,6 +91,10 @@ async fn a_crypto_purchase_leaves_four_bot_messages_and_closes_its_payment_messa
     app.tg
         .wait_for("the file", |c| is_delivery(c, buyer.id, file))
         .await;
+    // The seller has no payout wallet: the sale message says how to be paid.
+    app.tg
+        .wait_for_text(seller.id, "Set your payout wallet with /wallet")
+        .await;
     let closed = app.tg.wait_for_text(buyer.id, "Payment received").await;
     assert_eq!(
         (closed.method.as_str(), closed.message_id()),
@@ -355,5 +359,35 @@ async fn purchases_page_through_every_purchase_in_place() {
     assert_eq!(second.method, "editMessageText");
     let labels: Vec<String> = second.buttons().into_iter().map(|b| b.0).collect();
     assert_eq!(labels, ["#1 Weekly issue", "◀ Previous"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_publish_summary_shows_what_buyers_pay_what_the_seller_earns_and_duplicates_skipped() {
+    let mut app = spawn_app().await;
+    let seller = TgUser::new(8091, "en");
+    app.tg.send_text(&seller, "/sell");
+    app.tg.wait_for_text(seller.id, "title").await;
+    app.tg.send_text(&seller, "Game keys");
+    app.tg.wait_for_text(seller.id, "description").await;
+    app.tg.send_text(&seller, "Steam keys, one per buyer.");
+    app.tg.wait_for_text(seller.id, "price in US dollars").await;
+    app.tg.send_text(&seller, "10.50");
+    let kinds = app
+        .tg
+        .wait_for_text(seller.id, "What do buyers receive")
+        .await;
+    app.tg.press_button(&seller, &kinds, "Unique items");
+    app.tg.wait_for_text(seller.id, "one per line").await;
+    app.tg.send_text(&seller, "K-1\nK-2\nK-1\nK-3\nK-2");
+    app.tg
+        .wait_for_text(seller.id, "2 duplicates skipped")
+        .await;
+    let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
+    let text = summary.text().unwrap();
+    assert!(text.contains("buyers pay $10.79"), "{text}");
+    assert!(text.contains("you earn $10.50 a sale"), "{text}");
+    assert!(text.contains("3 unique items"), "{text}");
+    assert!(text.contains("no payout wallet yet"), "{text}");
     app.stop().await;
 }

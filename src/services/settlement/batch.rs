@@ -13,7 +13,7 @@ use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders;
 use crate::store::outbox::{self, OrderButton, OutboxMessage, Queued, Recipient};
-use crate::store::{Conn, Store, StoreError, stock};
+use crate::store::{Conn, Store, StoreError, stock, wallets};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +178,8 @@ async fn seller_notes(
     }
     let sellers: Vec<i64> = dedup(entries.iter().map(|e| e.seller_id).collect());
     let mut balances = ledger::available_in(conn, &sellers).await?;
+    // A seller without a payout wallet is reminded to set one with each sale.
+    let paid_somewhere = wallets::with_wallet_in(conn, &sellers).await?;
     let mut notes = Vec::with_capacity(entries.len());
     for e in entries {
         let balance = balances.entry(e.seller_id).or_insert(UsdCents(0));
@@ -196,6 +198,7 @@ async fn seller_notes(
         ];
         let (what, key) = match e.kind {
             EntryKind::Refund => ("refund_debited", "seller-refund"),
+            _ if !paid_somewhere.contains(&e.seller_id) => ("sold", "seller-sale-no-wallet"),
             _ => ("sold", "seller-sale"),
         };
         notes.push(Queued {
