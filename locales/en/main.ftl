@@ -256,7 +256,7 @@ product-state-deleted = deleted
 
 not-your-product = This product is not yours or no longer exists.
 manage-stock = Stock: { $available } left of { $total }
-manage-card = { $title }
+manage-card = <b>{ $title }</b>
     Price: { USD($price) }
     Kind: { $kind }
     Status: { $status }

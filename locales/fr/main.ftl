@@ -257,7 +257,7 @@ product-state-deleted = supprimé
 
 not-your-product = Ce produit n'est pas le vôtre ou n'existe plus.
 manage-stock = Stock : { $available } restants sur { $total }
-manage-card = { $title }
+manage-card = <b>{ $title }</b>
     Prix : { USD($price) }
     Type : { $kind }
     Statut : { $status }

@@ -197,22 +197,7 @@ async fn show_page(
             )]
         })
         .collect();
-    let mut buttons = Vec::new();
-    if page > 0 {
-        buttons.push(InlineKeyboardButton::callback(
-            who.t("button-prev"),
-            nav(page - 1).encode(),
-        ));
-    }
-    if has_next {
-        buttons.push(InlineKeyboardButton::callback(
-            who.t("button-next"),
-            nav(page + 1).encode(),
-        ));
-    }
-    if !buttons.is_empty() {
-        rows.push(buttons);
-    }
+    screen::pager(who, &mut rows, page, has_next, nav);
     rows.push(vec![back(who, back_to)]);
     screen::show(
         bot,

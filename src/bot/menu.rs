@@ -44,7 +44,7 @@ pub async fn command(
             catalog::prompt(bot, who, dialogue).await
         }
         Command::Search(words) => catalog::search(bot, who, deps, &words, 0, Place::New).await,
-        Command::MyProducts => shop::list(bot, who, deps).await,
+        Command::MyProducts => shop::list(bot, who, deps, 0, Place::New).await,
         Command::Categories => admin::categories(bot, who, deps).await,
         Command::CategoryAdd(args) => admin::category_add(bot, who, deps, &args).await,
         Command::CategoryRename(args) => admin::category_rename(bot, who, deps, &args).await,

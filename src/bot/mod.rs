@@ -263,7 +263,7 @@ async fn on_press(
             | Action::Sell
             | Action::Product(_)
             | Action::Buy(_)
-            | Action::MyProducts
+            | Action::MyProducts(_)
     ) {
         menu::end_flow(&bot, &who, &dialogue).await?;
     }
@@ -280,14 +280,15 @@ async fn on_press(
             bot.answer_callback_query(q.id.clone()).await?;
             account::on_press(bot, who, deps, dialogue, action).await
         }
-        Action::MyProducts
+        Action::MyProducts(_)
         | Action::Manage(_)
         | Action::Toggle(_)
         | Action::Edit(..)
         | Action::Delete(_)
         | Action::DeleteConfirmed(_) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            shop::on_press(bot, who, deps, dialogue, action).await
+            let place = screen::Place::of(&q);
+            shop::on_press(bot, who, deps, dialogue, action, place).await
         }
         Action::BroadcastGo(_) | Action::BroadcastDrop(_) => {
             bot.answer_callback_query(q.id.clone()).await?;

@@ -63,21 +63,8 @@ pub async fn purchases(
             row
         })
         .collect();
-    let mut nav = Vec::new();
-    if page > 0 {
-        let previous = Action::Purchases(page - 1).encode();
-        nav.push(InlineKeyboardButton::callback(
-            who.t("button-prev"),
-            previous,
-        ));
-    }
-    if list.len() as i64 > PAGE_SIZE {
-        let next = Action::Purchases(page + 1).encode();
-        nav.push(InlineKeyboardButton::callback(who.t("button-next"), next));
-    }
-    if !nav.is_empty() {
-        rows.push(nav);
-    }
+    let has_next = list.len() as i64 > PAGE_SIZE;
+    screen::pager(&who, &mut rows, page, has_next, Action::Purchases);
     let header = who.html("purchases-header", &[("page", (page + 1).to_string())]);
     screen::show(
         &bot,

@@ -62,6 +62,34 @@ pub async fn show(
     Ok(())
 }
 
+/// "◀ Previous" and "Next ▶" under page `page` of a list, each going to `to(page)`; appended to
+/// `rows` when the list has another page.
+pub fn pager(
+    who: &Who,
+    rows: &mut Vec<Vec<teloxide::types::InlineKeyboardButton>>,
+    page: i64,
+    has_next: bool,
+    to: impl Fn(i64) -> super::action::Action,
+) {
+    use teloxide::types::InlineKeyboardButton;
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(InlineKeyboardButton::callback(
+            who.t("button-prev"),
+            to(page - 1).encode(),
+        ));
+    }
+    if has_next {
+        nav.push(InlineKeyboardButton::callback(
+            who.t("button-next"),
+            to(page + 1).encode(),
+        ));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+}
+
 /// No link preview (deep links and download links would each show a card).
 pub fn no_preview() -> LinkPreviewOptions {
     LinkPreviewOptions {

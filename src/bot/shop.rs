@@ -2,6 +2,7 @@
 //! price, title, description, file or text, restock, delete. Only the owner can touch a product.
 
 use super::action::Action;
+use super::screen::{self, Place};
 use super::seller::{self, MAX_DESCRIPTION, MAX_TITLE};
 use super::state::{EditField, State};
 use super::{ChatDialogue, Deps, HandlerResult, Who, uploads};
@@ -12,15 +13,21 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-pub async fn list(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
+/// Products shown on one page of /myproducts.
+const PAGE_SIZE: usize = 10;
+
+/// /myproducts, page `page`: a button per product (title, price, sales, state), newest first.
+pub async fn list(bot: Bot, who: Who, deps: Arc<Deps>, page: i64, place: Place) -> HandlerResult {
     let mine = products::by_seller(&deps.core.store, who.id).await?;
     if mine.is_empty() {
-        bot.send_message(who.chat(), who.t("myproducts-empty"))
-            .await?;
-        return Ok(());
+        return screen::show(&bot, &who, place, who.html("myproducts-empty", &[]), None).await;
     }
-    let rows: Vec<Vec<InlineKeyboardButton>> = mine
+    let pages = mine.len().div_ceil(PAGE_SIZE) as i64;
+    let page = page.clamp(0, pages - 1);
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = mine
         .iter()
+        .skip(page as usize * PAGE_SIZE)
+        .take(PAGE_SIZE)
         .map(|(p, sales)| {
             let label = who.tr(
                 "myproducts-item",
@@ -37,10 +44,16 @@ pub async fn list(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             )]
         })
         .collect();
-    bot.send_message(who.chat(), who.t("myproducts-header"))
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
-    Ok(())
+    screen::pager(&who, &mut rows, page, page + 1 < pages, Action::MyProducts);
+    let header = who.html("myproducts-header", &[]);
+    screen::show(
+        &bot,
+        &who,
+        place,
+        header,
+        Some(InlineKeyboardMarkup::new(rows)),
+    )
+    .await
 }
 
 /// The product if `who` owns it and it is not deleted; otherwise tells them and gives `None`.
@@ -60,7 +73,16 @@ async fn own(
     }
 }
 
-async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
+/// A product's card for its seller, with what they can change: in `place`, under `notice`
+/// (what the last action did) when there is one.
+async fn manage(
+    bot: &Bot,
+    who: &Who,
+    deps: &Deps,
+    id: i64,
+    place: Place,
+    notice: Option<String>,
+) -> HandlerResult {
     let Some(p) = own(bot, who, deps, id).await? else {
         return Ok(());
     };
@@ -77,7 +99,7 @@ async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
         }
         _ => String::new(),
     };
-    let text = who.tr(
+    let text = who.html(
         "manage-card",
         &[
             ("title", p.title.clone()),
@@ -113,12 +135,13 @@ async fn manage(bot: &Bot, who: &Who, deps: &Deps, id: i64) -> HandlerResult {
             ),
         ],
         vec![content, button("button-delete", Action::Delete(p.id))],
-        vec![button("button-back", Action::MyProducts)],
+        vec![button("button-back", Action::MyProducts(0))],
     ]);
-    bot.send_message(who.chat(), text)
-        .reply_markup(keyboard)
-        .await?;
-    Ok(())
+    let text = match notice {
+        Some(notice) => format!("{notice}\n\n{text}"),
+        None => text,
+    };
+    screen::show(bot, who, place, text, Some(keyboard)).await
 }
 
 pub async fn on_press(
@@ -127,26 +150,26 @@ pub async fn on_press(
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
     action: Action,
+    place: Place,
 ) -> HandlerResult {
     match action {
-        Action::MyProducts => list(bot, who, deps).await,
-        Action::Manage(id) => manage(&bot, &who, &deps, id).await,
+        Action::MyProducts(page) => list(bot, who, deps, page, place).await,
+        Action::Manage(id) => manage(&bot, &who, &deps, id, place, None).await,
         Action::Toggle(id) => {
             let Some(p) = own(&bot, &who, &deps, id).await? else {
                 return Ok(());
             };
             let next = if p.is_active() { "paused" } else { "active" };
             products::change(&deps.core.store, id, who.id, &Change::Status(next)).await?;
-            bot.send_message(
-                who.chat(),
-                who.t(if next == "paused" {
+            let notice = who.html(
+                if next == "paused" {
                     "product-paused"
                 } else {
                     "product-resumed"
-                }),
-            )
-            .await?;
-            manage(&bot, &who, &deps, id).await
+                },
+                &[],
+            );
+            manage(&bot, &who, &deps, id, place, Some(notice)).await
         }
         Action::Edit(id, field) => {
             let Some(p) = own(&bot, &who, &deps, id).await? else {
@@ -195,21 +218,24 @@ pub async fn on_press(
                 ),
                 InlineKeyboardButton::callback(who.t("button-back"), Action::Manage(id).encode()),
             ]]);
-            bot.send_message(who.chat(), who.tr("delete-confirm", &[("title", p.title)]))
-                .reply_markup(keyboard)
-                .await?;
-            Ok(())
+            let ask = who.html("delete-confirm", &[("title", p.title)]);
+            screen::show(&bot, &who, place, ask, Some(keyboard)).await
         }
         Action::DeleteConfirmed(id) => {
-            if products::change(&deps.core.store, id, who.id, &Change::Status("deleted")).await? {
+            let key = if products::change(&deps.core.store, id, who.id, &Change::Status("deleted"))
+                .await?
+            {
                 tracing::info!(product_id = id, seller_id = who.id, "product deleted");
-                bot.send_message(who.chat(), who.t("product-deleted"))
-                    .await?;
+                "product-deleted"
             } else {
-                bot.send_message(who.chat(), who.t("not-your-product"))
-                    .await?;
-            }
-            Ok(())
+                "not-your-product"
+            };
+            let back = InlineKeyboardButton::callback(
+                who.t("button-back"),
+                Action::MyProducts(0).encode(),
+            );
+            let keyboard = InlineKeyboardMarkup::new([[back]]);
+            screen::show(&bot, &who, place, who.html(key, &[]), Some(keyboard)).await
         }
         _ => Ok(()),
     }
@@ -292,7 +318,7 @@ pub async fn receive_edit(
                 ),
             )
             .await?;
-            return manage(&bot, &who, &deps, id).await;
+            return manage(&bot, &who, &deps, id, Place::New, None).await;
         }
     };
     let replaced_file = matches!(change, Change::File { .. });
@@ -306,7 +332,6 @@ pub async fn receive_edit(
     if replaced_file {
         deps.file_copies.copy_later(id);
     }
-    bot.send_message(who.chat(), who.t("product-updated"))
-        .await?;
-    manage(&bot, &who, &deps, id).await
+    let updated = who.html("product-updated", &[]);
+    manage(&bot, &who, &deps, id, Place::New, Some(updated)).await
 }

@@ -391,3 +391,40 @@ async fn the_publish_summary_shows_what_buyers_pay_what_the_seller_earns_and_dup
     assert!(text.contains("no payout wallet yet"), "{text}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn my_products_page_and_each_action_edits_the_card_in_place() {
+    let mut app = spawn_app().await;
+    let seller = TgUser::new(8101, "en");
+    for i in 1..=11 {
+        publish(
+            &app,
+            &seller,
+            &format!("Issue {i:02}"),
+            "10",
+            &format!("BQACAgIssue{i}"),
+        )
+        .await;
+    }
+    app.tg.send_text(&seller, "/myproducts");
+    let list = app.tg.wait_for_text(seller.id, "Your products").await;
+    let labels: Vec<String> = list.buttons().into_iter().map(|b| b.0).collect();
+    assert_eq!(labels.len(), 11, "10 products and Next: {labels:?}");
+    app.tg.press_button(&seller, &list, "Next");
+    let second = app.tg.wait_for_text(seller.id, "Your products").await;
+    assert_eq!(second.method, "editMessageText");
+    assert!(
+        second.button_data("Issue 01").is_some(),
+        "{:?}",
+        second.buttons()
+    );
+    app.tg.press_button(&seller, &second, "Issue 01");
+    let card = app.tg.wait_for_text(seller.id, "Status: on sale").await;
+    app.tg.press_button(&seller, &card, "Pause");
+    let paused = app.tg.wait_for_text(seller.id, "Status: paused").await;
+    assert_eq!(
+        (paused.method.as_str(), paused.message_id()),
+        ("editMessageText", list.message_id())
+    );
+    app.stop().await;
+}
