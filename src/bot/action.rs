@@ -10,8 +10,8 @@ use std::str::FromStr;
 pub enum Action {
     /// The welcome menu (what /start shows).
     Menu,
-    /// The category list (or every product when there are no categories).
-    Categories,
+    /// The category list, page n (or every product when there are no categories).
+    Categories(i64),
     /// Products of a category (`None`: all products), page n.
     Browse(Option<i64>, i64),
     /// Search results for folded words, page n.
@@ -31,6 +31,8 @@ pub enum Action {
     Purchases(i64),
     Sell,
     PickCategory(i64),
+    /// /sell's category choice, page n.
+    SellCategories(i64),
     PickKind(ProductKind),
     Publish,
     DiscardDraft,
@@ -80,7 +82,8 @@ impl Action {
     pub fn encode(&self) -> String {
         match self {
             Action::Menu => "menu".into(),
-            Action::Categories => "cats".into(),
+            Action::Categories(0) => "cats".into(),
+            Action::Categories(page) => format!("cats:{page}"),
             Action::Browse(cat, page) => format!(
                 "browse:{}:{page}",
                 cat.map(|c| c.to_string()).unwrap_or_default()
@@ -111,6 +114,7 @@ impl Action {
             Action::Purchases(page) => format!("purchases:{page}"),
             Action::Sell => "sell".into(),
             Action::PickCategory(id) => format!("pcat:{id}"),
+            Action::SellCategories(page) => format!("pcats:{page}"),
             Action::PickKind(kind) => format!("kind:{}", kind.as_str()),
             Action::Publish => "publish".into(),
             Action::DiscardDraft => "discard".into(),
@@ -161,7 +165,10 @@ impl Action {
         };
         let action = match head {
             "menu" => Action::Menu,
-            "cats" => Action::Categories,
+            "cats" => Action::Categories(match parts.next() {
+                None => 0,
+                Some(page) => page.parse().ok().filter(|p: &i64| *p >= 0)?,
+            }),
             "srchask" => Action::SearchPrompt,
             "browse" => {
                 let cat = parts.next()?;
@@ -195,6 +202,7 @@ impl Action {
             }),
             "sell" => Action::Sell,
             "pcat" => Action::PickCategory(id()?),
+            "pcats" => Action::SellCategories(id()?),
             "kind" => Action::PickKind(ProductKind::parse(parts.next()?)?),
             "publish" => Action::Publish,
             "discard" => Action::DiscardDraft,
@@ -287,7 +295,9 @@ mod tests {
     fn round_trips_and_fits_telegram() {
         let all = [
             Action::Menu,
-            Action::Categories,
+            Action::Categories(0),
+            Action::Categories(4),
+            Action::SellCategories(2),
             Action::Browse(None, 0),
             Action::Browse(Some(i64::MAX), 7),
             Action::Search("cafe creme".into(), 2),

@@ -70,7 +70,7 @@ pub async fn show_product(
             label,
             Action::Buy(product.id).encode(),
         )],
-        vec![back(&who, Action::Categories)],
+        vec![back(&who, Action::Categories(0))],
     ]);
     screen::show(&bot, &who, place, text, Some(keyboard)).await
 }
@@ -87,7 +87,7 @@ pub(super) async fn buyable(
         .await?
         .filter(Product::is_buyable);
     if product.is_none() {
-        let keyboard = InlineKeyboardMarkup::new([[back(who, Action::Categories)]]);
+        let keyboard = InlineKeyboardMarkup::new([[back(who, Action::Categories(0))]]);
         let text = who.html("product-unavailable", &[]);
         screen::show(bot, who, place, text, Some(keyboard)).await?;
     }

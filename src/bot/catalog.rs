@@ -5,7 +5,7 @@ use super::screen::{self, Place};
 use super::state::State;
 use super::{ChatDialogue, Deps, HandlerResult, Who};
 use crate::i18n;
-use crate::store::categories;
+use crate::store::categories::{self, Category};
 use crate::store::products::{self, Listing, Product};
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -18,21 +18,41 @@ const PAGE_SIZE: i64 = 8;
 /// Inline results shown at once (Telegram allows 50).
 const INLINE_RESULTS: i64 = 20;
 
-/// The category list, or every product when the shop has no categories.
-pub async fn categories(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerResult {
+/// Categories shown on one page: a keyboard stays far below Telegram's 100 buttons.
+pub const CATEGORIES_PAGE: usize = 30;
+
+/// Page `page` of a list of categories, and whether another page follows.
+pub fn category_page(cats: &[Category], page: i64) -> (&[Category], bool) {
+    let start = (page.max(0) as usize)
+        .saturating_mul(CATEGORIES_PAGE)
+        .min(cats.len());
+    let end = (start + CATEGORIES_PAGE).min(cats.len());
+    (&cats[start..end], end < cats.len())
+}
+
+/// The category list (page `page`), or every product when the shop has no categories.
+pub async fn categories(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    page: i64,
+    place: Place,
+) -> HandlerResult {
     let cats = categories::list(&deps.core.store).await?;
     if cats.is_empty() {
         return browse(bot, who, deps, None, 0, place).await;
     }
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = cats
-        .into_iter()
+    let (shown, has_next) = category_page(&cats, page);
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = shown
+        .iter()
         .map(|c| {
             vec![InlineKeyboardButton::callback(
-                c.name,
+                c.name.clone(),
                 Action::Browse(Some(c.id), 0).encode(),
             )]
         })
         .collect();
+    screen::pager(&who, &mut rows, page, has_next, Action::Categories);
     rows.push(vec![InlineKeyboardButton::callback(
         who.t("browse-all"),
         Action::Browse(None, 0).encode(),
@@ -82,9 +102,9 @@ pub async fn browse(
     };
     // Back to the categories, or to the menu when the shop has none (the list is the top).
     let back_to = match category {
-        Some(_) => Action::Categories,
+        Some(_) => Action::Categories(0),
         None if categories::list(&deps.core.store).await?.is_empty() => Action::Menu,
-        None => Action::Categories,
+        None => Action::Categories(0),
     };
     let page_of = Page {
         listing: &listing,
@@ -218,7 +238,7 @@ pub async fn on_press(
     place: Place,
 ) -> HandlerResult {
     match action {
-        Action::Categories => categories(bot, who, deps, place).await,
+        Action::Categories(page) => categories(bot, who, deps, page, place).await,
         // Page numbers come from callback data a client can forge.
         Action::Browse(category, page) => {
             browse(bot, who, deps, category, page.clamp(0, MAX_PAGE), place).await

@@ -39,7 +39,7 @@ pub async fn command(
         Command::Sell => seller::begin(bot, who, deps, dialogue).await,
         Command::Wallet => account::wallet(bot, who, deps, dialogue).await,
         Command::Earnings => account::earnings(bot, who, deps).await,
-        Command::Browse => catalog::categories(bot, who, deps, Place::New).await,
+        Command::Browse => catalog::categories(bot, who, deps, 0, Place::New).await,
         Command::Search(words) if words.trim().is_empty() => {
             catalog::prompt(bot, who, dialogue).await
         }
@@ -111,7 +111,7 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
 pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerResult {
     let keyboard = InlineKeyboardMarkup::new([
         vec![
-            InlineKeyboardButton::callback(who.t("menu-browse"), Action::Categories.encode()),
+            InlineKeyboardButton::callback(who.t("menu-browse"), Action::Categories(0).encode()),
             InlineKeyboardButton::callback(who.t("menu-search"), Action::SearchPrompt.encode()),
         ],
         vec![InlineKeyboardButton::callback(

@@ -255,7 +255,7 @@ async fn on_press(
     if matches!(
         action,
         Action::Menu
-            | Action::Categories
+            | Action::Categories(_)
             | Action::Browse(..)
             | Action::Search(..)
             | Action::SearchPrompt
@@ -268,6 +268,11 @@ async fn on_press(
         menu::end_flow(&bot, &who, &dialogue).await?;
     }
     match action {
+        Action::SellCategories(page) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let place = screen::Place::of(&q);
+            seller::category_page(bot, who, deps, dialogue, page, place).await
+        }
         Action::Sell
         | Action::PickCategory(_)
         | Action::PickKind(_)
@@ -302,7 +307,7 @@ async fn on_press(
             bot.answer_callback_query(q.id.clone()).await?;
             admin::on_press(bot, who, deps, action).await
         }
-        Action::Categories | Action::Browse(..) | Action::Search(..) | Action::SearchPrompt => {
+        Action::Categories(_) | Action::Browse(..) | Action::Search(..) | Action::SearchPrompt => {
             bot.answer_callback_query(q.id.clone()).await?;
             let place = screen::Place::of(&q);
             catalog::on_press(bot, who, deps, dialogue, action, place).await

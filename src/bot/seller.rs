@@ -6,7 +6,7 @@ use super::{BoxError, ChatDialogue, Deps, HandlerResult, MAX_TEXT, Who, uploads}
 use crate::domain::UsdCents;
 use crate::domain::price::{MAXIMUM_PRODUCT_PRICE, PriceError, parse_product_price};
 use crate::domain::product::ProductKind;
-use crate::store::categories;
+use crate::store::categories::{self, Category};
 use crate::store::products::{self, NewProduct};
 use crate::store::users;
 use std::sync::Arc;
@@ -136,19 +136,46 @@ async fn price_step(
         return ask_kind(&bot, &who, &dialogue, listing).await;
     }
     dialogue.update(State::SellCategory { listing }).await?;
-    let rows: Vec<Vec<InlineKeyboardButton>> = cats
-        .into_iter()
+    let keyboard = category_keyboard(&who, &cats, 0);
+    bot.send_message(who.chat(), who.t("sell-ask-category"))
+        .reply_markup(keyboard)
+        .await?;
+    Ok(())
+}
+
+/// Page `page` of the categories a seller picks from, with the way to the other pages.
+fn category_keyboard(who: &Who, cats: &[Category], page: i64) -> InlineKeyboardMarkup {
+    let (shown, has_next) = super::catalog::category_page(cats, page);
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = shown
+        .iter()
         .map(|c| {
             vec![InlineKeyboardButton::callback(
-                c.name,
+                c.name.clone(),
                 Action::PickCategory(c.id).encode(),
             )]
         })
         .collect();
-    bot.send_message(who.chat(), who.t("sell-ask-category"))
-        .reply_markup(InlineKeyboardMarkup::new(rows))
-        .await?;
-    Ok(())
+    super::screen::pager(who, &mut rows, page, has_next, Action::SellCategories);
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Another page of /sell's categories, in place, while the seller is choosing one.
+pub async fn category_page(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    dialogue: ChatDialogue,
+    page: i64,
+    place: super::screen::Place,
+) -> HandlerResult {
+    if !matches!(dialogue.get().await?, Some(State::SellCategory { .. })) {
+        bot.send_message(who.chat(), who.t("stale-button")).await?;
+        return Ok(());
+    }
+    let cats = categories::list(&deps.core.store).await?;
+    let keyboard = category_keyboard(&who, &cats, page.clamp(0, super::action::MAX_PAGE));
+    let ask = who.html("sell-ask-category", &[]);
+    super::screen::show(&bot, &who, place, ask, Some(keyboard)).await
 }
 
 /// The step waits for a button (a category, a kind), not for text.

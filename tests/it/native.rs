@@ -428,3 +428,46 @@ async fn my_products_page_and_each_action_edits_the_card_in_place() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn many_categories_page_instead_of_passing_telegrams_hundred_buttons() {
+    let mut app = spawn_app().await;
+    let admin = TgUser::new(crate::support::app::ADMIN, "en");
+    let (seller, buyer) = (TgUser::new(8111, "en"), TgUser::new(8112, "en"));
+    for i in 1..=35 {
+        app.tg
+            .send_text(&admin, &format!("/category_add Shelf {i:02}"));
+        app.tg
+            .wait_for_text(admin.id, &format!("Shelf {i:02}"))
+            .await;
+    }
+    app.tg.send_text(&buyer, "/browse");
+    let first = app.tg.wait_for_text(buyer.id, "Categories").await;
+    assert!(first.buttons().len() < 100);
+    assert!(first.button_data("Shelf 30").is_some() && first.button_data("Shelf 31").is_none());
+    app.tg.press_button(&buyer, &first, "Next");
+    let second = app.tg.wait_for_text(buyer.id, "Categories").await;
+    assert_eq!(second.method, "editMessageText");
+    assert!(
+        second.button_data("Shelf 35").is_some(),
+        "{:?}",
+        second.buttons()
+    );
+
+    app.tg.send_text(&seller, "/sell");
+    app.tg.wait_for_text(seller.id, "title").await;
+    app.tg.send_text(&seller, "Shelved");
+    app.tg.wait_for_text(seller.id, "description").await;
+    app.tg.send_text(&seller, "On the last shelf.");
+    app.tg.wait_for_text(seller.id, "price in US dollars").await;
+    app.tg.send_text(&seller, "12");
+    let ask = app.tg.wait_for_text(seller.id, "Which category").await;
+    assert!(ask.button_data("Shelf 35").is_none());
+    app.tg.press_button(&seller, &ask, "Next");
+    let next = app.tg.wait_for_text(seller.id, "Which category").await;
+    app.tg.press_button(&seller, &next, "Shelf 35");
+    app.tg
+        .wait_for_text(seller.id, "What do buyers receive")
+        .await;
+    app.stop().await;
+}
