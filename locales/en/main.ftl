@@ -414,8 +414,8 @@ health-job-line = { $job } · { $slot } · { $date } · { $outcome }
 health-running = running
 
 ## Broadcasts
-broadcast-ask = Send the message to broadcast to every user (text only; /cancel to stop).
-broadcast-not-text = Send the broadcast as a text message (at most 4096 characters), or /cancel.
+broadcast-ask = Send the message to broadcast to every user: a text (its formatting is kept), a photo or a document (/cancel to stop).
+broadcast-not-text = Send a text (at most 4096 characters), a photo or a document, or /cancel.
 broadcast-confirm = ⬆ This message goes to { $count ->
     [one] 1 user
    *[other] { $count } users

@@ -421,8 +421,8 @@ health-job-line = { $job } · { $slot } · { $date } · { $outcome }
 health-running = en cours
 
 ## Diffusions
-broadcast-ask = Envoyez le message à diffuser à tous les utilisateurs (texte seulement ; /cancel pour arrêter).
-broadcast-not-text = Envoyez la diffusion sous forme de message texte (4096 caractères au plus), ou /cancel.
+broadcast-ask = Envoyez le message à diffuser à tous les utilisateurs : un texte (sa mise en forme est gardée), une photo ou un document (/cancel pour arrêter).
+broadcast-not-text = Envoyez un texte (4096 caractères au plus), une photo ou un document, ou /cancel.
 broadcast-confirm = ⬆ Ce message partira vers { $count ->
     [one] { $count } utilisateur
    *[other] { $count } utilisateurs

@@ -5,7 +5,7 @@ use super::action::Action;
 use super::admin::is_admin;
 use super::state::State;
 use super::{ChatDialogue, Deps, HandlerResult, MAX_TEXT, Who};
-use crate::store::broadcasts;
+use crate::store::broadcasts::{self, Content};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -19,26 +19,53 @@ pub async fn begin(bot: Bot, who: Who, deps: Arc<Deps>, dialogue: ChatDialogue) 
     Ok(())
 }
 
-/// The admin's message: kept as a draft and shown back with the confirmation.
-pub async fn receive_text(
+/// What the admin's message broadcasts: a text with its formatting, or the photo or document
+/// message itself (copied to each user, caption and formatting included).
+fn content_of(msg: &Message) -> Option<Content> {
+    if msg.photo().is_some() || msg.document().is_some() {
+        return Some(Content {
+            text: msg.caption().unwrap_or_default().to_string(),
+            entities: None,
+            source_message_id: Some(i64::from(msg.id.0)),
+        });
+    }
+    let text = msg.text()?;
+    if text.trim().is_empty() || text.chars().count() > MAX_TEXT {
+        return None;
+    }
+    // The text as sent (entity offsets count from its first character), its formatting kept.
+    let entities = msg
+        .entities()
+        .filter(|e| !e.is_empty())
+        .and_then(|e| serde_json::to_string(e).ok());
+    Some(Content {
+        text: text.to_string(),
+        entities,
+        source_message_id: None,
+    })
+}
+
+/// The admin's message: kept as a draft and shown back, as users will see it, with the
+/// confirmation.
+pub async fn receive(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
-    text: Option<&str>,
+    msg: Message,
 ) -> HandlerResult {
-    let Some(text) = text
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.chars().count() <= MAX_TEXT)
-    else {
+    let Some(content) = content_of(&msg) else {
         bot.send_message(who.chat(), who.t("broadcast-not-text"))
             .await?;
         return Ok(());
     };
     dialogue.exit().await?;
-    let id = broadcasts::create_draft(&deps.core.store, who.id, text).await?;
+    let id = broadcasts::create_draft(&deps.core.store, who.id, &content).await?;
     let audience = broadcasts::audience(&deps.core.store).await?;
-    bot.send_message(who.chat(), text).await?;
+    let draft = broadcasts::get(&deps.core.store, id).await?;
+    if let Some(draft) = draft {
+        crate::services::broadcast::send_content(&bot, who.chat(), &draft).await?;
+    }
     let keyboard = InlineKeyboardMarkup::new([[
         InlineKeyboardButton::callback(
             who.t("button-broadcast-go"),

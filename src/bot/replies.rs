@@ -69,7 +69,7 @@ async fn broadcast_text(
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
 ) -> HandlerResult {
-    broadcast::receive_text(bot, who, deps, dialogue, msg.text()).await
+    broadcast::receive(bot, who, deps, dialogue, msg).await
 }
 
 async fn search_words(

@@ -5,7 +5,7 @@
 
 use crate::delivery::is_recipient_gone;
 use crate::i18n;
-use crate::store::broadcasts::{self, Delivery, Progress};
+use crate::store::broadcasts::{self, Broadcast, Delivery, Progress};
 use crate::store::lease::{self, BROADCAST};
 use crate::store::{Store, StoreError, users};
 use futures::StreamExt;
@@ -101,9 +101,9 @@ impl Broadcaster {
             }
             futures::stream::iter(batch)
                 .for_each_concurrent(IN_FLIGHT, |user| {
-                    let text = b.text.clone();
+                    let b = &b;
                     async move {
-                        let how = self.send_one(user, &text).await;
+                        let how = self.send_one(user, b).await;
                         if let Err(e) = broadcasts::record(&self.store, id, user, how).await {
                             tracing::error!(broadcast = id, user, error = %e, "could not record a broadcast send");
                         }
@@ -136,10 +136,10 @@ impl Broadcaster {
 
     /// One recipient: retried on 429 (after `retry_after`) and network errors; a user who
     /// blocked the bot is marked and skipped from now on.
-    async fn send_one(&self, user: i64, text: &str) -> Delivery {
+    async fn send_one(&self, user: i64, b: &Broadcast) -> Delivery {
         for attempt in 1..=ATTEMPTS {
             self.budget.wait_turn().await;
-            match self.throttled.send_message(ChatId(user), text).await {
+            match send_content(&self.throttled, ChatId(user), b).await {
                 Ok(_) => {
                     crate::metrics::inc("souk_deliveries_total", &[("result", "sent")]);
                     return Delivery::Sent;
@@ -254,4 +254,30 @@ fn args(id: i64, p: &Progress) -> Vec<(&'static str, String)> {
         ("blocked", p.blocked.to_string()),
         ("remaining", p.remaining.to_string()),
     ]
+}
+
+/// A broadcast's content sent to `chat`: the admin's own message copied (a photo or a document,
+/// caption and formatting included), or the text with its formatting.
+pub async fn send_content<R: Requester>(
+    bot: &R,
+    chat: ChatId,
+    b: &Broadcast,
+) -> Result<(), R::Err> {
+    match b.source_message_id.and_then(|id| i32::try_from(id).ok()) {
+        Some(id) => bot
+            .copy_message(chat, ChatId(b.admin_id), MessageId(id))
+            .await
+            .map(|_| ()),
+        None => {
+            let mut send = bot.send_message(chat, b.text.clone());
+            let entities = b
+                .entities
+                .as_deref()
+                .and_then(|e| serde_json::from_str::<Vec<teloxide::types::MessageEntity>>(e).ok());
+            if let Some(entities) = entities {
+                send = send.entities(entities);
+            }
+            send.await.map(|_| ())
+        }
+    }
 }

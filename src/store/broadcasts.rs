@@ -8,9 +8,22 @@ use sqlx::Row;
 pub struct Broadcast {
     pub id: i64,
     pub admin_id: i64,
+    /// The text, or a photo's or document's caption.
     pub text: String,
     pub status: String,
     pub progress_message_id: Option<i64>,
+    /// The text's formatting (Telegram's `MessageEntity` list as JSON), when it has any.
+    pub entities: Option<String>,
+    /// A photo or a document: the admin's message, copied to each user as it is.
+    pub source_message_id: Option<i64>,
+}
+
+/// What an admin broadcasts: a text with its formatting, or their own photo or document message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    pub text: String,
+    pub entities: Option<String>,
+    pub source_message_id: Option<i64>,
 }
 
 /// Where a broadcast stands.
@@ -43,13 +56,20 @@ impl Delivery {
     }
 }
 
-pub async fn create_draft(store: &Store, admin_id: i64, text: &str) -> Result<i64, StoreError> {
+pub async fn create_draft(
+    store: &Store,
+    admin_id: i64,
+    content: &Content,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
-        "INSERT INTO broadcasts (admin_id, text, status, created_at) VALUES ($1, $2, 'draft', $3) RETURNING id",
+        "INSERT INTO broadcasts (admin_id, text, status, created_at, entities, source_message_id) \
+         VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id",
     )
     .bind(admin_id)
-    .bind(text)
+    .bind(&content.text)
     .bind(now())
+    .bind(content.entities.as_deref())
+    .bind(content.source_message_id)
     .fetch_one(store.pool())
     .await?;
     Ok(row.try_get("id")?)
@@ -57,7 +77,8 @@ pub async fn create_draft(store: &Store, admin_id: i64, text: &str) -> Result<i6
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<Broadcast>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, admin_id, text, status, progress_message_id FROM broadcasts WHERE id = $1",
+        "SELECT id, admin_id, text, status, progress_message_id, entities, source_message_id \
+         FROM broadcasts WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(store.pool())
@@ -69,6 +90,8 @@ pub async fn get(store: &Store, id: i64) -> Result<Option<Broadcast>, StoreError
             text: r.try_get("text")?,
             status: r.try_get("status")?,
             progress_message_id: r.try_get("progress_message_id")?,
+            entities: r.try_get("entities")?,
+            source_message_id: r.try_get("source_message_id")?,
         })
     })
     .transpose()

@@ -1,5 +1,6 @@
 //! /broadcast to 1,000 users: at most 30 messages a second, a live progress message, users who
-//! blocked the bot marked, and no duplicate after a restart in the middle.
+//! blocked the bot marked, and no duplicate after a restart in the middle; the admin's
+//! formatting and photos reach users as sent.
 
 use crate::support::app::{ADMIN, spawn_app};
 use crate::support::fake_telegram::{Call, TgUser};
@@ -162,5 +163,55 @@ async fn a_broadcast_reaches_everyone_once_within_telegram_limits_across_a_resta
     app.tg
         .wait_for_text(ADMIN, "already sent or cancelled")
         .await;
+    app.stop().await;
+}
+
+/// The admin's formatting reaches users as they wrote it; a photo is copied, not retyped.
+#[tokio::test]
+async fn a_broadcast_keeps_the_admins_formatting_and_sends_photos() {
+    let mut app = spawn_app().await;
+    let admin = TgUser::new(ADMIN, "en");
+    let user = TgUser::new(7_777, "en");
+    app.tg.send_text(&user, "/start");
+    app.tg.wait_for_text(user.id, "Welcome").await;
+
+    app.tg.send_text(&admin, "/broadcast");
+    app.tg
+        .wait_for_text(ADMIN, "Send the message to broadcast")
+        .await;
+    let bold = serde_json::json!([{ "type": "bold", "offset": 0, "length": 4 }]);
+    app.tg.send_formatted(&admin, "Sale today only", bold);
+    let ask = app.tg.wait_for_text(ADMIN, "goes to").await;
+    app.tg.press_button(&admin, &ask, "Send to everyone");
+    let sent = app
+        .tg
+        .wait_for("the formatted broadcast", |c| {
+            c.method == "sendMessage"
+                && c.chat_id() == Some(user.id)
+                && c.text() == Some("Sale today only")
+        })
+        .await;
+    assert_eq!(sent.entity_texts("bold"), ["Sale"]);
+
+    app.tg.send_text(&admin, "/broadcast");
+    app.tg
+        .wait_for_text(ADMIN, "Send the message to broadcast")
+        .await;
+    let photo = app.tg.send_photo(&admin);
+    let ask = app.tg.wait_for_text(ADMIN, "goes to").await;
+    app.tg.press_button(&admin, &ask, "Send to everyone");
+    let copied = app
+        .tg
+        .wait_for("the photo copied", |c| {
+            c.method == "copyMessage" && c.chat_id() == Some(user.id)
+        })
+        .await;
+    assert!(copied.ok);
+    assert_eq!(
+        copied
+            .param("message_id")
+            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())),
+        Some(i64::from(photo))
+    );
     app.stop().await;
 }

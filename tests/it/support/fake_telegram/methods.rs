@@ -17,6 +17,22 @@ impl TgState {
                     .ok_or_else(|| bad_request("message text is empty"))?;
                 let mut content = json!({ "text": text });
                 with_entities(&mut content, "entities", entities);
+                // Formatting given as entities (no parse mode): each must lie inside the text.
+                if let Some(given) = p.get("entities").map(json_value) {
+                    let units = utf16_len(content["text"].as_str().unwrap_or_default()) as u64;
+                    for e in given.as_array().into_iter().flatten() {
+                        let (offset, length) = (e["offset"].as_u64(), e["length"].as_u64());
+                        match (offset, length) {
+                            (Some(o), Some(l)) if l > 0 && o + l <= units => {}
+                            _ => {
+                                return Err(bad_request(
+                                    "can't parse entities: entity is out of the text",
+                                ));
+                            }
+                        }
+                    }
+                    content["entities"] = given;
+                }
                 self.bot_message(p, content)
             }
             "sendphoto" => {

@@ -59,6 +59,11 @@ impl FakeTelegram {
         )
     }
 
+    /// A text from `user` with its formatting (Telegram `MessageEntity` objects, e.g. bold).
+    pub fn send_formatted(&self, user: &TgUser, text: &str, entities: Value) -> i32 {
+        self.push_user_message(user, json!({ "text": text, "entities": entities }))
+    }
+
     /// A photo (not a document) from `user`.
     pub fn send_photo(&self, user: &TgUser) -> i32 {
         let photo = {
