@@ -66,6 +66,7 @@ async fn main() {
             file_id: "BQACAgBench".into(),
             file_unique_id: "u".into(),
             file_name: None,
+            file_size: None,
             kind: souk::domain::product::ProductKind::File,
             category_id: None,
             text_content: None,

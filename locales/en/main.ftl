@@ -549,7 +549,10 @@ button-mark-paid = ✅ Mark paid
 refund-confirm = Refund order #{ $order } ({ $status }, { USD($total) }, paid with { $currency })? For crypto and mobile money, make the refund in the provider's dashboard first: this records it and takes the price back from the seller. A Stars order's Stars go back at once.
 
 ## The product card's lines
-card-receives-file = You receive a file: { $name }
+card-receives-file = You receive a file: { $name }{ $size ->
+        [none] {""}
+       *[other] {" "}({ BYTES($size) })
+    }
 card-receives-items = You receive a licence key (one per buyer, never sold twice)
 card-receives-text = You receive a text, here in the chat
 card-stars = {" "}(or ⭐ { $stars } Stars)

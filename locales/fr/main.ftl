@@ -556,7 +556,10 @@ button-mark-paid = ✅ Marquer payée
 refund-confirm = Rembourser la commande n°{ $order } ({ $status }, { USD($total) }, payée en { $currency }) ? En crypto et en mobile money, faites d'abord le remboursement dans le tableau de bord du prestataire : ceci l'enregistre et reprend le prix au vendeur. Les Stars d'une commande en Stars sont rendues aussitôt.
 
 ## Les lignes de la fiche produit
-card-receives-file = Vous recevez un fichier : { $name }
+card-receives-file = Vous recevez un fichier : { $name }{ $size ->
+        [none] {""}
+       *[other] {" "}({ BYTES($size) })
+    }
 card-receives-items = Vous recevez une clé de licence (une par acheteur, jamais vendue deux fois)
 card-receives-text = Vous recevez un texte, ici dans la conversation
 card-stars = {" "}(ou ⭐ { $stars } Stars)

@@ -28,7 +28,15 @@ pub async fn show_product(
     let receives = match product.kind {
         ProductKind::File => who.html(
             "card-receives-file",
-            &[("name", product.file_name.clone().unwrap_or_default())],
+            &[
+                ("name", product.file_name.clone().unwrap_or_default()),
+                (
+                    "size",
+                    product
+                        .file_size
+                        .map_or_else(|| "none".to_string(), |s| s.to_string()),
+                ),
+            ],
         ),
         ProductKind::Items => who.html("card-receives-items", &[]),
         ProductKind::Text => who.html("card-receives-text", &[]),

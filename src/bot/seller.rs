@@ -395,9 +395,10 @@ async fn publish(
             file_id,
             file_unique_id,
             file_name,
+            file_size,
         } => (
             ProductKind::File,
-            (file_id, file_unique_id, file_name),
+            (file_id, file_unique_id, file_name, file_size),
             None,
             vec![],
         ),
@@ -414,6 +415,7 @@ async fn publish(
         file_id: file.0,
         file_unique_id: file.1,
         file_name: file.2,
+        file_size: file.3,
         text_content: text,
     };
     let id = products::insert(&deps.core.store, &new, &items).await?;

@@ -278,6 +278,7 @@ pub async fn receive_edit(
                 file_id: doc.file.id.0.clone(),
                 file_unique_id: doc.file.unique_id.0.clone(),
                 file_name: doc.file_name.clone(),
+                file_size: Some(i64::from(doc.file.size)),
             },
             None => {
                 bot.send_message(who.chat(), who.t("sell-file-not-document"))

@@ -124,6 +124,9 @@ pub enum Content {
         file_id: String,
         file_unique_id: String,
         file_name: Option<String>,
+        /// In bytes (drafts kept before sizes were read have none).
+        #[serde(default)]
+        file_size: Option<i64>,
     },
     Items(Vec<String>),
     Text(String),

@@ -1,7 +1,8 @@
 //! Money and numbers as each language writes them, as Fluent functions the locale files call:
 //! `USD($price)` is `$1,234.50` in English and `1 234,50 $` in French (narrow no-break spaces),
 //! `PERCENT($percent)` is `2.78%` or `2,78 %`, `GROUPED($amount)` groups a mobile-money amount's
-//! thousands (`15 553`). Crypto amounts are not formatted: buyers copy them into wallets.
+//! thousands (`15 553`), `BYTES($size)` is `2.4 MB` or `2,4 Mo`. Crypto amounts are not
+//! formatted: buyers copy them into wallets.
 
 use fluent_templates::FluentBundle;
 use fluent_templates::fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -18,7 +19,12 @@ pub fn register(bundle: &mut FluentBundle<&'static FluentResource>) {
         .locales
         .first()
         .is_some_and(|l| l.language.as_str() == "fr");
-    let formats: [(&str, Format); 3] = [("USD", usd), ("PERCENT", percent), ("GROUPED", grouped)];
+    let formats: [(&str, Format); 4] = [
+        ("USD", usd),
+        ("PERCENT", percent),
+        ("GROUPED", grouped),
+        ("BYTES", bytes),
+    ];
     for (name, format) in formats {
         let added = bundle.add_function(name, move |positional: &[FluentValue], _: &FluentArgs| {
             match positional.first() {
@@ -58,6 +64,33 @@ pub fn percent(french: bool, text: &str) -> String {
     } else {
         format!("{text}%")
     }
+}
+
+/// A size in bytes as people read it: `512 KB`, `2.4 MB` (French: `2,4 Mo`), one decimal at most.
+pub fn bytes(french: bool, text: &str) -> String {
+    let Ok(n) = text.trim().parse::<u64>() else {
+        return text.to_string();
+    };
+    let units: [&str; 4] = if french {
+        ["o", "Ko", "Mo", "Go"]
+    } else {
+        ["B", "KB", "MB", "GB"]
+    };
+    let (mut whole, mut unit) = (n, 0);
+    let mut tenths = 0;
+    while whole >= 1024 && unit < units.len() - 1 {
+        // Tenths of the next unit, rounded down (a size never reads larger than it is).
+        tenths = (whole % 1024) * 10 / 1024;
+        whole /= 1024;
+        unit += 1;
+    }
+    let point = if french { ',' } else { '.' };
+    let number = if unit == 0 || tenths == 0 || whole >= 100 {
+        whole.to_string()
+    } else {
+        format!("{whole}{point}{tenths}")
+    };
+    format!("{number}{NNBSP}{}", units[unit])
 }
 
 /// A number with its thousands grouped, its decimals (if any) kept.
@@ -123,5 +156,9 @@ mod tests {
         assert_eq!(grouped(true, "15553"), "15\u{202f}553");
         assert_eq!(grouped(false, "15553"), "15,553");
         assert_eq!(grouped(false, "999"), "999");
+        assert_eq!(bytes(false, "2621440"), "2.5\u{202f}MB");
+        assert_eq!(bytes(true, "2621440"), "2,5\u{202f}Mo");
+        assert_eq!(bytes(false, "1000"), "1000\u{202f}B");
+        assert_eq!(bytes(false, "524288"), "512\u{202f}KB");
     }
 }

@@ -20,6 +20,8 @@ pub struct Product {
     pub file_id: String,
     pub file_unique_id: String,
     pub file_name: Option<String>,
+    /// The file's size in bytes, when Telegram gave it.
+    pub file_size: Option<i64>,
     /// The text delivered (text products).
     pub text_content: Option<String>,
     /// Where a copy of the file is kept (S3 key or local path), once copied.
@@ -56,11 +58,12 @@ pub struct NewProduct {
     pub file_id: String,
     pub file_unique_id: String,
     pub file_name: Option<String>,
+    pub file_size: Option<i64>,
     pub text_content: Option<String>,
 }
 
 pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents, kind, category_id, \
-    file_id, file_unique_id, file_name, text_content, storage_key, status, hidden_at, \
+    file_id, file_unique_id, file_name, file_size, text_content, storage_key, status, hidden_at, \
     (SELECT u.banned_at FROM users u WHERE u.id = products.seller_id) AS seller_banned_at";
 
 /// The shop shows only products neither hidden nor of a banned seller (a key lookup per
@@ -82,6 +85,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
         file_id: r.try_get("file_id")?,
         file_unique_id: r.try_get("file_unique_id")?,
         file_name: r.try_get("file_name")?,
+        file_size: r.try_get("file_size")?,
         text_content: r.try_get("text_content")?,
         storage_key: r.try_get("storage_key")?,
         status: r.try_get("status")?,
@@ -124,8 +128,8 @@ pub async fn refold_search(store: &Store) -> Result<usize, StoreError> {
 async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO products (seller_id, title, description, price_cents, kind, category_id, file_id, file_unique_id, \
-         file_name, text_content, search_text, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12) RETURNING id",
+         file_name, text_content, search_text, status, created_at, file_size) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13) RETURNING id",
     )
     .bind(p.seller_id)
     .bind(&p.title)
@@ -139,6 +143,7 @@ async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     .bind(&p.text_content)
     .bind(search_text(&p.title, &p.description))
     .bind(now())
+    .bind(p.file_size)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -296,6 +301,7 @@ pub enum Change {
         file_id: String,
         file_unique_id: String,
         file_name: Option<String>,
+        file_size: Option<i64>,
     },
     Text(String),
 }
@@ -329,12 +335,19 @@ pub async fn change(
         .bind(title.to_string())
         .bind(description.to_string())
         .bind(search_text(title, description)),
-        Change::File { file_id, file_unique_id, file_name } => sqlx::query(
-            "UPDATE products SET file_id = $1, file_unique_id = $2, file_name = $3, storage_key = NULL WHERE id = $4",
+        Change::File {
+            file_id,
+            file_unique_id,
+            file_name,
+            file_size,
+        } => sqlx::query(
+            "UPDATE products SET file_id = $1, file_unique_id = $2, file_name = $3, file_size = $4, \
+             storage_key = NULL WHERE id = $5",
         )
         .bind(file_id.clone())
         .bind(file_unique_id.clone())
-        .bind(file_name.clone()),
+        .bind(file_name.clone())
+        .bind(*file_size),
         Change::Text(t) => sqlx::query("UPDATE products SET text_content = $1 WHERE id = $2").bind(t.clone()),
     };
     q.bind(id).execute(&mut *tx).await?;

@@ -304,6 +304,7 @@ async fn coeur_finds_coeur_with_its_ligature_even_in_a_shop_folded_the_old_way()
         file_id: "F".into(),
         file_unique_id: "U".into(),
         file_name: None,
+        file_size: None,
         kind: ProductKind::File,
         category_id: None,
         text_content: None,

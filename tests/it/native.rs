@@ -49,7 +49,7 @@ async fn a_crypto_purchase_leaves_four_bot_messages_and_closes_its_payment_messa
         "the title shows literally: {shown}"
     );
     assert_eq!(card.entity_texts("bold"), [title, "$26.41"]);
-    assert!(shown.contains("You receive a file"), "{shown}");
+    assert!(shown.contains("You receive a file: book.pdf ("), "{shown}");
     assert!(card.button_data("Back").is_some(), "{:?}", card.buttons());
     app.tg.press_button(&buyer, &card, "Buy");
     let coins = app.tg.wait_for_text(buyer.id, "Choose how").await;

@@ -36,6 +36,7 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
             file_id: "F".into(),
             file_unique_id: "U".into(),
             file_name: None,
+            file_size: None,
             kind: souk::domain::product::ProductKind::File,
             category_id: None,
             text_content: None,

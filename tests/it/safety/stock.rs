@@ -45,6 +45,7 @@ async fn one_key_shop(key: &str) -> (Store, i64, Quote, Option<tempfile::TempDir
         file_id: String::new(),
         file_unique_id: String::new(),
         file_name: None,
+        file_size: None,
         kind: ProductKind::Items,
         category_id: None,
         text_content: None,
