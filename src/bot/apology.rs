@@ -42,10 +42,8 @@ async fn apologize(deps: &DependencyMap, error: &str) {
     let Ok(id) = i64::try_from(user.id.0) else {
         return;
     };
-    let lang = match crate::store::users::language(&souk.core.store, id).await {
-        Ok(Some(lang)) => lang,
-        _ => i18n::negotiate(user.language_code.as_deref(), &souk.default_language),
-    };
+    let app_language = i18n::negotiate(user.language_code.as_deref(), &souk.default_language);
+    let lang = crate::store::users::language_or(&souk.core.store, id, &app_language).await;
     let text = i18n::t(&lang, "error-generic");
     tracing::warn!(user = id, %error, "a handler failed; the user was told");
     let told = match &update.kind {

@@ -104,11 +104,7 @@ pub async fn register(bot: &Bot, store: &Store, admins: &[i64], default_language
             .await);
     }
     for admin in admins {
-        let lang = users::language(store, *admin)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| default_language.to_string());
+        let lang = users::language_or(store, *admin, default_language).await;
         let mut commands = menu(&lang, &EVERYONE);
         commands.extend(menu(&lang, &ADMINS));
         let scope = BotCommandScope::Chat {

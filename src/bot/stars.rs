@@ -69,13 +69,10 @@ pub async fn pre_checkout(bot: Bot, q: PreCheckoutQuery, deps: Arc<Deps>) -> Han
             let key = refusal_key(refusal);
             tracing::info!(payload = %q.invoice_payload, reason = key, "Stars pre-checkout refused");
             // The language the buyer chose in the bot (/language), else their app's.
-            let stored = crate::store::users::language(&deps.core.store, buyer)
-                .await
-                .ok()
-                .flatten();
-            let lang = stored.unwrap_or_else(|| {
-                crate::i18n::negotiate(q.from.language_code.as_deref(), &deps.default_language)
-            });
+            let app_language =
+                crate::i18n::negotiate(q.from.language_code.as_deref(), &deps.default_language);
+            let lang =
+                crate::store::users::language_or(&deps.core.store, buyer, &app_language).await;
             bot.answer_pre_checkout_query(q.id, false)
                 .error_message(crate::i18n::t(&lang, key))
                 .await?;

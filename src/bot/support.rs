@@ -198,9 +198,8 @@ pub async fn answer(
         return Ok(());
     };
     dialogue.exit().await?;
-    let buyer_lang = crate::store::users::language(&deps.core.store, buyer_id)
-        .await?
-        .unwrap_or_else(|| deps.default_language.clone());
+    let buyer_lang =
+        crate::store::users::language_or(&deps.core.store, buyer_id, &deps.default_language).await;
     let relayed = crate::i18n::tr(
         &buyer_lang,
         "support-answer",

@@ -152,11 +152,7 @@ impl Deliverer {
     }
 
     async fn send(&self, item: &OutboxItem) -> Result<(), RequestError> {
-        let lang = users::language(&self.store, item.chat_id)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| self.default_language.clone());
+        let lang = users::language_or(&self.store, item.chat_id, &self.default_language).await;
         let chat = ChatId(item.chat_id);
         match &item.message {
             OutboxMessage::Text { key, args, buttons } => {

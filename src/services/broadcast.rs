@@ -174,11 +174,7 @@ impl Broadcaster {
     }
 
     async fn language(&self, user: i64) -> String {
-        users::language(&self.store, user)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| self.default_language.clone())
+        users::language_or(&self.store, user, &self.default_language).await
     }
 
     /// Edits the admin's progress message.

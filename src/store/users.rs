@@ -48,6 +48,19 @@ pub async fn language(store: &Store, id: i64) -> Result<Option<String>, StoreErr
     Ok(row.map(|r| r.try_get("language")).transpose()?)
 }
 
+/// The language to write to a user in: the one stored (their choice, or their app's when first
+/// seen), else `fallback` (a user never seen, or the database unreachable: they still get an answer).
+pub async fn language_or(store: &Store, id: i64, fallback: &str) -> String {
+    match language(store, id).await {
+        Ok(Some(lang)) => lang,
+        Ok(None) => fallback.to_string(),
+        Err(e) => {
+            tracing::warn!(user = id, error = %e, "could not read the user's language");
+            fallback.to_string()
+        }
+    }
+}
+
 /// Bans a user (or lifts the ban); false if souk has never seen them.
 pub async fn set_banned(store: &Store, id: i64, banned: bool) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE users SET banned_at = $1, updated_at = $2 WHERE id = $3")
