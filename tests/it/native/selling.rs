@@ -2,19 +2,20 @@
 
 use crate::support::app::spawn_app;
 use crate::support::fake_telegram::TgUser;
-use crate::support::flows::publish;
+use crate::support::flows::{publish, sell_up_to_price};
 
 #[tokio::test]
 async fn the_publish_summary_shows_what_buyers_pay_what_the_seller_earns_and_duplicates_skipped() {
     let mut app = spawn_app().await;
     let seller = TgUser::new(8091, "en");
-    app.tg.send_text(&seller, "/sell");
-    app.tg.wait_for_text(seller.id, "title").await;
-    app.tg.send_text(&seller, "Game keys");
-    app.tg.wait_for_text(seller.id, "description").await;
-    app.tg.send_text(&seller, "Steam keys, one per buyer.");
-    app.tg.wait_for_text(seller.id, "price in US dollars").await;
-    app.tg.send_text(&seller, "10.50");
+    sell_up_to_price(
+        &app.tg,
+        &seller,
+        "Game keys",
+        "Steam keys, one per buyer.",
+        "10.50",
+    )
+    .await;
     let kinds = app
         .tg
         .wait_for_text(seller.id, "What do buyers receive")
@@ -96,13 +97,7 @@ async fn many_categories_page_instead_of_passing_telegrams_hundred_buttons() {
         second.buttons()
     );
 
-    app.tg.send_text(&seller, "/sell");
-    app.tg.wait_for_text(seller.id, "title").await;
-    app.tg.send_text(&seller, "Shelved");
-    app.tg.wait_for_text(seller.id, "description").await;
-    app.tg.send_text(&seller, "On the last shelf.");
-    app.tg.wait_for_text(seller.id, "price in US dollars").await;
-    app.tg.send_text(&seller, "12");
+    sell_up_to_price(&app.tg, &seller, "Shelved", "On the last shelf.", "12").await;
     let ask = app.tg.wait_for_text(seller.id, "Which category").await;
     assert!(ask.button_data("Shelf 35").is_none());
     app.tg.press_button(&seller, &ask, "Next");

@@ -49,6 +49,24 @@ pub async fn publish(
     .await
 }
 
+/// /sell up to the price: title, description and price answered; what follows (a category, the
+/// kind of goods) is the caller's.
+pub async fn sell_up_to_price(
+    tg: &FakeTelegram,
+    seller: &TgUser,
+    title: &str,
+    description: &str,
+    price: &str,
+) {
+    tg.send_text(seller, "/sell");
+    tg.wait_for_text(seller.id, "title").await;
+    tg.send_text(seller, title);
+    tg.wait_for_text(seller.id, "description").await;
+    tg.send_text(seller, description);
+    tg.wait_for_text(seller.id, "price in US dollars").await;
+    tg.send_text(seller, price);
+}
+
 /// /sell with every choice: description, category (label of its button, when categories exist)
 /// and what buyers receive.
 pub async fn publish_goods(
@@ -61,13 +79,7 @@ pub async fn publish_goods(
     goods: Goods<'_>,
 ) -> i64 {
     let tg = app.tg();
-    tg.send_text(seller, "/sell");
-    tg.wait_for_text(seller.id, "title").await;
-    tg.send_text(seller, title);
-    tg.wait_for_text(seller.id, "description").await;
-    tg.send_text(seller, description);
-    tg.wait_for_text(seller.id, "price in US dollars").await;
-    tg.send_text(seller, price);
+    sell_up_to_price(tg, seller, title, description, price).await;
     if let Some(category) = category {
         let ask = tg.wait_for_text(seller.id, "Which category").await;
         let data = ask
