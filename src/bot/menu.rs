@@ -18,10 +18,11 @@ pub async fn command(
     cmd: Command,
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
+    state: State,
 ) -> HandlerResult {
     // A command ends whatever flow was open: no later text is taken as a title or an address.
     if !matches!(cmd, Command::Cancel) {
-        end_flow(&bot, &who, &dialogue).await?;
+        end_flow(&bot, &who, &dialogue, &state).await?;
     }
     match cmd {
         Command::Start(payload) => start(bot, who, deps, payload.trim()).await,
@@ -75,7 +76,7 @@ pub async fn command(
             Ok(())
         }
         Command::Cancel => {
-            let had_flow = !matches!(dialogue.get().await?, None | Some(State::Idle));
+            let had_flow = state != State::Idle;
             dialogue.exit().await?;
             bot.send_message(
                 who.chat(),
@@ -146,17 +147,23 @@ fn ways_to_pay(who: &Who, deps: &Deps) -> String {
     }
 }
 
-/// Ends the chat's open flow, if any. The phone step left a reply keyboard on screen: it is
-/// removed (a keyboard goes only with a message, so a short "Cancelled." carries it).
-pub async fn end_flow(bot: &Bot, who: &Who, dialogue: &ChatDialogue) -> HandlerResult {
-    match dialogue.get().await? {
-        None | Some(State::Idle) => return Ok(()),
-        Some(State::PayPhone { .. }) => {
+/// Ends the chat's open flow (`state`, as the dispatcher loaded it), if any. The phone step left
+/// a reply keyboard on screen: it is removed (a keyboard goes only with a message, so a short
+/// "Cancelled." carries it).
+pub async fn end_flow(
+    bot: &Bot,
+    who: &Who,
+    dialogue: &ChatDialogue,
+    state: &State,
+) -> HandlerResult {
+    match state {
+        State::Idle => return Ok(()),
+        State::PayPhone { .. } => {
             bot.send_message(who.chat(), who.t("cancelled"))
                 .reply_markup(KeyboardRemove::new())
                 .await?;
         }
-        Some(_) => {}
+        _ => {}
     }
     dialogue.exit().await?;
     Ok(())

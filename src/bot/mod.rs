@@ -243,6 +243,7 @@ async fn on_press(
     q: CallbackQuery,
     deps: Arc<Deps>,
     dialogue: ChatDialogue,
+    state: State,
 ) -> HandlerResult {
     let Some(action) = q.data.as_deref().and_then(Action::parse) else {
         bot.answer_callback_query(q.id.clone())
@@ -265,7 +266,7 @@ async fn on_press(
             | Action::Buy(_)
             | Action::MyProducts(_)
     ) {
-        menu::end_flow(&bot, &who, &dialogue).await?;
+        menu::end_flow(&bot, &who, &dialogue, &state).await?;
     }
     match action {
         Action::SellCategories(page) => {
