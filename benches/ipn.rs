@@ -70,6 +70,7 @@ async fn main() {
             kind: souk::domain::product::ProductKind::File,
             category_id: None,
             text_content: None,
+            photo: None,
         },
         &[],
     )
@@ -124,6 +125,7 @@ async fn main() {
         core,
         ipn_secret: SecretString::from(SECRET),
         metrics_token: None,
+        bot: None,
     });
     let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
     let base = if tcp {

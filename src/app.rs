@@ -177,11 +177,13 @@ impl Application {
             broadcaster,
             terms: config.terms.clone(),
             stars_per_usd: config.stars_per_usd,
+            public_url: config.public_url.clone(),
         });
         let http_state = HttpState {
             core: core.clone(),
             ipn_secret: config.ipn_secret.clone(),
             metrics_token: config.metrics_token.clone(),
+            bot: Some(bot.clone()),
         };
         // Every worker is built here; `run_until` only starts them.
         let deliverer = Deliverer {

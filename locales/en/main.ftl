@@ -51,12 +51,18 @@ delivers-items = { $count ->
 }
 delivers-text = this text: { $text }
 sell-file-not-document = Please send the file as a document (📎 → File), not as a photo, text or media.
+sell-ask-cover = Send a cover photo for the product's card (as a photo), or tap Skip.
+button-skip = Skip ▶
+sell-cover-not-photo = Send the cover as a photo (not a file), or tap Skip.
+sell-summary-cover = yes
+sell-summary-no-cover = none
 sell-summary = Ready to publish:
     Title: { $title }
     Description: { $description }
     Price: { USD($price) }: buyers pay { USD($total) } with the platform fee, and you earn { USD($price) } a sale
     Category: { $category }
     Delivers: { $delivers }
+    Cover photo: { $cover }
 button-publish = ✅ Publish
 button-cancel = ✖ Cancel
 sell-confirm-pending = Press Publish or Cancel under the summary above.
@@ -273,6 +279,11 @@ button-edit-description = ✏ Description
 button-edit-file = 📄 Replace the file
 button-restock = ➕ Add items
 button-edit-text = 📝 Change the text
+button-edit-cover = 🖼 Cover photo
+cover-ask = Send the new cover photo (as a photo).
+button-remove-cover = 🗑 Remove the cover
+cover-removed = ✅ The cover photo is removed.
+cover-not-photo = Send the cover as a photo, not as a file.
 button-delete = 🗑 Delete
 button-back = ◀ Back
 button-delete-confirm = 🗑 Yes, delete it

@@ -51,12 +51,18 @@ delivers-items = { $count ->
 }
 delivers-text = ce texte : { $text }
 sell-file-not-document = Envoyez le fichier en tant que document (📎 → Fichier), pas comme photo, texte ou média.
+sell-ask-cover = Envoyez une photo de couverture pour la fiche du produit (en tant que photo), ou touchez Passer.
+button-skip = Passer ▶
+sell-cover-not-photo = Envoyez la couverture en tant que photo (pas en fichier), ou touchez Passer.
+sell-summary-cover = oui
+sell-summary-no-cover = aucune
 sell-summary = Prêt à publier :
     Titre : { $title }
     Description : { $description }
     Prix : { USD($price) } : les acheteurs paient { USD($total) } avec les frais de plateforme, et vous gagnez { USD($price) } par vente
     Catégorie : { $category }
     Contenu livré : { $delivers }
+    Photo de couverture : { $cover }
 button-publish = ✅ Publier
 button-cancel = ✖ Annuler
 sell-confirm-pending = Appuyez sur Publier ou Annuler sous le récapitulatif ci-dessus.
@@ -274,6 +280,11 @@ button-edit-description = ✏ Description
 button-edit-file = 📄 Remplacer le fichier
 button-restock = ➕ Ajouter des articles
 button-edit-text = 📝 Changer le texte
+button-edit-cover = 🖼 Photo de couverture
+cover-ask = Envoyez la nouvelle photo de couverture (en tant que photo).
+button-remove-cover = 🗑 Retirer la couverture
+cover-removed = ✅ La photo de couverture est retirée.
+cover-not-photo = Envoyez la couverture en tant que photo, pas en fichier.
 button-delete = 🗑 Supprimer
 button-back = ◀ Retour
 button-delete-confirm = 🗑 Oui, le supprimer
@@ -462,7 +473,11 @@ phone-received = Paiement depuis le { $phone }.
 mobile-payment-caption = Commande n°{ $order } : <b>{ $title }</b>
     Prix { USD($price) } + frais de plateforme { USD($commission) } ({ PERCENT($percent) }) = { USD($total) }
 
-    Payez { GROUPED($amount) } { $currency } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
+    Payez { GROUPED($amount) } { $currency ->
+        [XOF] F CFA
+        [XAF] F CFA
+       *[other] { $currency }
+    } avec { $provider } : appuyez sur « Payer maintenant » ou scannez le code.
 
     { $expires }
 admin-payment-closed = ⚠️ Commande n°{ $order } : le prestataire de paiement a clos le paiement { $payment } avant son expiration sans dire à souk comment il s'est terminé : il a été payé ou il a échoué. Vérifiez son tableau de bord. Si l'argent y est, /markpaid { $order } livre la commande ; sinon elle expirera d'elle-même.

@@ -34,6 +34,10 @@ pub enum Action {
     /// /sell's category choice, page n.
     SellCategories(i64),
     PickKind(ProductKind),
+    /// /sell without a cover photo.
+    SkipPhoto,
+    /// /myproducts: the cover photo removed.
+    RemovePhoto(i64),
     Publish,
     DiscardDraft,
     Language(String),
@@ -116,6 +120,8 @@ impl Action {
             Action::PickCategory(id) => format!("pcat:{id}"),
             Action::SellCategories(page) => format!("pcats:{page}"),
             Action::PickKind(kind) => format!("kind:{}", kind.as_str()),
+            Action::SkipPhoto => "nophoto".into(),
+            Action::RemovePhoto(id) => format!("rmphoto:{id}"),
             Action::Publish => "publish".into(),
             Action::DiscardDraft => "discard".into(),
             Action::Language(code) => format!("lang:{code}"),
@@ -204,6 +210,8 @@ impl Action {
             "pcat" => Action::PickCategory(id()?),
             "pcats" => Action::SellCategories(id()?),
             "kind" => Action::PickKind(ProductKind::parse(parts.next()?)?),
+            "nophoto" => Action::SkipPhoto,
+            "rmphoto" => Action::RemovePhoto(id()?),
             "publish" => Action::Publish,
             "discard" => Action::DiscardDraft,
             "myp" => Action::MyProducts(match parts.next() {
@@ -322,6 +330,9 @@ mod tests {
             Action::Sell,
             Action::PickCategory(3),
             Action::PickKind(ProductKind::Items),
+            Action::SkipPhoto,
+            Action::RemovePhoto(i64::MAX),
+            Action::Edit(4, EditField::Photo),
             Action::Publish,
             Action::DiscardDraft,
             Action::Language("fr".into()),

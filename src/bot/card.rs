@@ -1,6 +1,6 @@
 //! A product's card: what it is, what the buyer receives (a file with its name, a licence key, a
 //! text), who sells it and how many sold, the price the buyer pays (and in Stars when Stars are
-//! on), the stock left, and Buy.
+//! on), the stock left, and Buy; under the product's cover photo when it has one.
 
 use super::action::Action;
 use super::catalog::back;
@@ -46,28 +46,37 @@ pub async fn show_product(
         .and_then(|per_usd| crate::domain::price::stars_for(quote.total, per_usd))
         .map(|n| who.html("card-stars", &[("stars", n.to_string())]))
         .unwrap_or_default();
-    let mut text = who.html(
-        "product-card",
-        &[
-            ("title", product.title.clone()),
-            ("description", product.description.clone()),
-            ("price", product.price.to_string()),
-            ("total", quote.total.to_string()),
-            ("receives", receives),
-            ("seller", front.seller),
-            ("sales", front.sales.to_string()),
-            ("stars", stars),
-        ],
-    );
     let left = match product.kind {
         ProductKind::Items => Some(stock::available(&deps.core.store, product.id).await?),
         _ => None,
     };
-    if let Some(n) = left.filter(|n| *n > 0) {
-        text = format!(
-            "{text}\n{}",
-            who.html("stock-left", &[("count", n.to_string())])
+    let card = |description: String| {
+        let text = who.html(
+            "product-card",
+            &[
+                ("title", product.title.clone()),
+                ("description", description),
+                ("price", product.price.to_string()),
+                ("total", quote.total.to_string()),
+                ("receives", receives.clone()),
+                ("seller", front.seller.clone()),
+                ("sales", front.sales.to_string()),
+                ("stars", stars.clone()),
+            ],
         );
+        match left.filter(|n| *n > 0) {
+            Some(n) => format!(
+                "{text}\n{}",
+                who.html("stock-left", &[("count", n.to_string())])
+            ),
+            None => text,
+        }
+    };
+    let mut text = card(product.description.clone());
+    // Under a cover, the card is a caption: a long description is shortened to fit.
+    let overflow = screen::visible_len(&text).saturating_sub(screen::MAX_CAPTION);
+    if product.photo.is_some() && overflow > 0 {
+        text = card(shortened(&product.description, overflow));
     }
     let label = match left {
         Some(0) => who.t("buy-button-sold-out"),
@@ -80,7 +89,24 @@ pub async fn show_product(
         )],
         vec![back(&who, Action::Categories(0))],
     ]);
-    screen::show(&bot, &who, place, text, Some(keyboard)).await
+    match &product.photo {
+        Some(photo) => screen::show_photo(&bot, &who, place, photo, text, Some(keyboard)).await,
+        None => screen::show(&bot, &who, place, text, Some(keyboard)).await,
+    }
+}
+
+/// `text` shortened by at least `by` UTF-16 code units, ending with "…".
+fn shortened(text: &str, by: usize) -> String {
+    let budget = text.encode_utf16().count().saturating_sub(by + 1);
+    let mut used = 0;
+    let kept: String = text
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= budget
+        })
+        .collect();
+    format!("{}…", kept.trim_end())
 }
 
 /// The product, when it can still be bought; else the buyer is told it is unavailable.
@@ -100,4 +126,15 @@ pub(super) async fn buyable(
         screen::show(bot, who, place, text, Some(keyboard)).await?;
     }
     Ok(product)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_shortened_text_loses_at_least_what_was_asked_and_ends_with_an_ellipsis() {
+        let text = "Un café très fort";
+        let shortened = super::shortened(text, 5);
+        assert_eq!(shortened, "Un café trè…");
+        assert!(shortened.encode_utf16().count() <= text.encode_utf16().count() - 5);
+    }
 }

@@ -10,8 +10,9 @@ use crate::store::products::{self, Listing, Product};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResult, InlineQueryResultArticle,
-    InputMessageContent, InputMessageContentText,
+    FileId, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResult,
+    InlineQueryResultArticle, InlineQueryResultCachedPhoto, InputMessageContent,
+    InputMessageContentText,
 };
 
 const PAGE_SIZE: i64 = 8;
@@ -269,17 +270,16 @@ pub async fn inline_query(bot: Bot, q: InlineQuery, deps: Arc<Deps>) -> HandlerR
             Vec::new()
         }
     };
-    let results: Vec<InlineQueryResult> = found
-        .iter()
-        .map(|p| InlineQueryResult::Article(article(&deps, &lang, p)))
-        .collect();
+    let results: Vec<InlineQueryResult> = found.iter().map(|p| result(&deps, &lang, p)).collect();
     bot.answer_inline_query(q.id, results)
         .cache_time(10)
         .await?;
     Ok(())
 }
 
-fn article(deps: &Deps, lang: &str, p: &Product) -> InlineQueryResultArticle {
+/// One product in inline mode: its cover photo (a thumbnail in the list, sent as the photo with
+/// the caption) when it has one, else an article; either way with "Open in the shop".
+fn result(deps: &Deps, lang: &str, p: &Product) -> InlineQueryResult {
     let link = deep_link(deps, p.id);
     // The price the buyer pays, fee included, as on the card.
     let price = deps.checkout.quote(p).total.to_string();
@@ -292,21 +292,36 @@ fn article(deps: &Deps, lang: &str, p: &Product) -> InlineQueryResultArticle {
             ("link", link.clone()),
         ],
     );
+    let title = i18n::tr(
+        lang,
+        "browse-item",
+        &[("title", p.title.clone()), ("price", price)],
+    );
+    let description: String = p.description.chars().take(120).collect();
+    let open = link.parse().ok().map(|url| {
+        let open = InlineKeyboardButton::url(i18n::t(lang, "inline-open"), url);
+        InlineKeyboardMarkup::new([[open]])
+    });
+    if let Some(photo) = &p.photo {
+        let mut card = InlineQueryResultCachedPhoto::new(p.id.to_string(), FileId(photo.clone()))
+            .title(title)
+            .description(description)
+            .caption(text);
+        if let Some(open) = open {
+            card = card.reply_markup(open);
+        }
+        return InlineQueryResult::CachedPhoto(card);
+    }
     let mut article = InlineQueryResultArticle::new(
         p.id.to_string(),
-        i18n::tr(
-            lang,
-            "browse-item",
-            &[("title", p.title.clone()), ("price", price)],
-        ),
+        title,
         InputMessageContent::Text(InputMessageContentText::new(text)),
     )
-    .description(p.description.chars().take(120).collect::<String>());
-    if let Ok(url) = link.parse() {
-        let open = InlineKeyboardButton::url(i18n::t(lang, "inline-open"), url);
-        article = article.reply_markup(InlineKeyboardMarkup::new([[open]]));
+    .description(description);
+    if let Some(open) = open {
+        article = article.reply_markup(open);
     }
-    article
+    InlineQueryResult::Article(article)
 }
 
 /// `https://t.me/<bot>?start=p_<id>`: opens the product in the bot.

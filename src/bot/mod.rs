@@ -68,6 +68,8 @@ pub struct Deps {
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// What /terms shows (`TERMS_TEXT`); a default text in the user's language when unset.
     pub terms: Option<String>,
+    /// `PUBLIC_URL`: covers on Stars invoices are served from it.
+    pub public_url: Option<url::Url>,
 }
 
 /// The user behind an update, with the language to answer in.
@@ -277,6 +279,7 @@ async fn on_press(
         Action::Sell
         | Action::PickCategory(_)
         | Action::PickKind(_)
+        | Action::SkipPhoto
         | Action::Publish
         | Action::DiscardDraft => {
             bot.answer_callback_query(q.id.clone()).await?;
@@ -290,6 +293,7 @@ async fn on_press(
         | Action::Manage(_)
         | Action::Toggle(_)
         | Action::Edit(..)
+        | Action::RemovePhoto(_)
         | Action::Delete(_)
         | Action::DeleteConfirmed(_) => {
             bot.answer_callback_query(q.id.clone()).await?;

@@ -154,14 +154,8 @@ async fn choose_currency(
         "choose-currency",
         &[("title", product.title), ("total", total.to_string())],
     );
-    screen::show(
-        &bot,
-        &who,
-        place,
-        text,
-        Some(InlineKeyboardMarkup::new(rows)),
-    )
-    .await
+    let keyboard = Some(InlineKeyboardMarkup::new(rows));
+    screen::below_photo(&bot, &who, place, text, keyboard).await
 }
 
 /// A choice was pressed: ask for a phone number first when it needs one, else bill the order.
@@ -275,27 +269,34 @@ async fn pay(
             return Ok(());
         }
     };
+    // Under a product's cover, the QR code takes the cover's place.
+    let over = match place {
+        Place::Photo(cover) => Some(cover),
+        _ => None,
+    };
     let message = match payable.presentation {
         // Telegram's invoice closes itself once paid.
         Presentation::Invoice => {
-            super::stars::send_invoice(&bot, &who, &payable).await?;
+            super::stars::send_invoice(&bot, &who, &payable, deps.public_url.as_ref()).await?;
             None
         }
-        Presentation::Link => Some(payment_message::show_link(&bot, &who, &deps, &payable).await?),
+        Presentation::Link => {
+            Some(payment_message::show_link(&bot, &who, &deps, &payable, over).await?)
+        }
         Presentation::Address => {
-            Some(payment_message::show_address(&bot, &who, &deps, &payable).await?)
+            Some(payment_message::show_address(&bot, &who, &deps, &payable, over).await?)
         }
     };
     // Remembered so that closing the order (paid, expired, cancelled) edits it.
-    if let Some(message) = message {
+    if let Some(message) = &message {
         let (order_id, message_id) = (payable.order.id, i64::from(message.id.0));
         orders::set_payment_message(&deps.core.store, order_id, message_id).await?;
     }
     // The menu of ways to pay has done its job: the payment message replaces it.
-    if let Place::Edit(menu) = place
-        && let Err(e) = bot.delete_message(who.chat(), menu).await
+    if let Place::Edit(menu) | Place::Photo(menu) = place
+        && message.map(|m| m.id) != Some(menu)
     {
-        tracing::debug!(error = %e, "could not delete the payment choices");
+        screen::remove(&bot, &who, menu).await;
     }
     Ok(())
 }

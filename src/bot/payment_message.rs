@@ -12,7 +12,8 @@ use crate::store::products;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{
-    CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ParseMode,
+    CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, InputMedia,
+    InputMediaPhoto, MessageId, ParseMode,
 };
 
 /// The payment message of a cancelled order, rewritten in place: its address marked void and
@@ -79,6 +80,7 @@ pub async fn show_link(
     who: &Who,
     deps: &Deps,
     p: &Payable,
+    over: Option<MessageId>,
 ) -> Result<Message, RequestError> {
     let order = &p.order;
     let url = order.pay_address.clone().unwrap_or_default();
@@ -101,7 +103,15 @@ pub async fn show_link(
     }
     rows.push(status_row(who, order.id));
     let png = p.qr_png.clone().or_else(|| qr::png(&url));
-    send_with_qr(bot, who, png, caption, InlineKeyboardMarkup::new(rows)).await
+    send_with_qr(
+        bot,
+        who,
+        png,
+        caption,
+        InlineKeyboardMarkup::new(rows),
+        over,
+    )
+    .await
 }
 
 /// A crypto payment: the address and the exact amount (tap to copy, and copy buttons), and a
@@ -111,6 +121,7 @@ pub async fn show_address(
     who: &Who,
     deps: &Deps,
     p: &Payable,
+    over: Option<MessageId>,
 ) -> Result<Message, RequestError> {
     let order = &p.order;
     let address = order.pay_address.clone().unwrap_or_default();
@@ -156,6 +167,7 @@ pub async fn show_address(
         qr::png(&uri),
         caption,
         InlineKeyboardMarkup::new(rows),
+        over,
     )
     .await
 }
@@ -175,22 +187,41 @@ fn status_row(who: &Who, order_id: i64) -> Vec<InlineKeyboardButton> {
 }
 
 /// The payment message (HTML): a photo of the QR code with the caption, or the caption alone.
+/// A QR replaces the photo `over` (the product's cover the buyer chose a way to pay under)
+/// when there is one; else it is a new message.
 async fn send_with_qr(
     bot: &Bot,
     who: &Who,
     png: Option<Vec<u8>>,
     caption: String,
     keyboard: InlineKeyboardMarkup,
+    over: Option<MessageId>,
 ) -> Result<Message, RequestError> {
-    match png {
-        Some(png) => {
-            bot.send_photo(who.chat(), InputFile::memory(png).file_name("payment.png"))
+    let qr = |png: Vec<u8>| InputFile::memory(png).file_name("payment.png");
+    match (png, over) {
+        (Some(png), Some(cover)) => {
+            let mut media = InputMediaPhoto::new(qr(png.clone())).caption(caption.clone());
+            media.parse_mode = Some(ParseMode::Html);
+            let edit = bot
+                .edit_message_media(who.chat(), cover, InputMedia::Photo(media))
+                .reply_markup(keyboard.clone())
+                .await;
+            match edit {
+                Ok(message) => Ok(message),
+                Err(RequestError::Api(e)) if crate::delivery::edit::nothing_to_edit(&e) => {
+                    Box::pin(send_with_qr(bot, who, Some(png), caption, keyboard, None)).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        (Some(png), None) => {
+            bot.send_photo(who.chat(), qr(png))
                 .caption(caption)
                 .parse_mode(ParseMode::Html)
                 .reply_markup(keyboard)
                 .await
         }
-        None => {
+        (None, _) => {
             bot.send_message(who.chat(), caption)
                 .parse_mode(ParseMode::Html)
                 .link_preview_options(screen::no_preview())

@@ -134,14 +134,23 @@ async fn manage(
                 Action::Edit(p.id, EditField::Description),
             ),
         ],
-        vec![content, button("button-delete", Action::Delete(p.id))],
-        vec![button("button-back", Action::MyProducts(0))],
+        vec![
+            content,
+            button("button-edit-cover", Action::Edit(p.id, EditField::Photo)),
+        ],
+        vec![
+            button("button-delete", Action::Delete(p.id)),
+            button("button-back", Action::MyProducts(0)),
+        ],
     ]);
     let text = match notice {
         Some(notice) => format!("{notice}\n\n{text}"),
         None => text,
     };
-    screen::show(bot, who, place, text, Some(keyboard)).await
+    match &p.photo {
+        Some(photo) => screen::show_photo(bot, who, place, photo, text, Some(keyboard)).await,
+        None => screen::show(bot, who, place, text, Some(keyboard)).await,
+    }
 }
 
 pub async fn on_press(
@@ -203,9 +212,31 @@ pub async fn on_press(
                 EditField::File => who.t("sell-ask-file"),
                 EditField::Text => who.t("sell-ask-text"),
                 EditField::Restock => who.t("restock-ask"),
+                EditField::Photo => who.t("cover-ask"),
             };
-            bot.send_message(who.chat(), prompt).await?;
+            let mut ask = bot.send_message(who.chat(), prompt);
+            if field == EditField::Photo && p.photo.is_some() {
+                let remove = InlineKeyboardButton::callback(
+                    who.t("button-remove-cover"),
+                    Action::RemovePhoto(id).encode(),
+                );
+                ask = ask.reply_markup(InlineKeyboardMarkup::new([[remove]]));
+            }
+            ask.await?;
             Ok(())
+        }
+        Action::RemovePhoto(id) => {
+            if own(&bot, &who, &deps, id).await?.is_none() {
+                return Ok(());
+            }
+            products::change(&deps.core.store, id, who.id, &Change::Photo(None)).await?;
+            if let Some(State::Edit { product_id, .. }) = dialogue.get().await?
+                && product_id == id
+            {
+                dialogue.exit().await?;
+            }
+            let notice = who.html("cover-removed", &[]);
+            manage(&bot, &who, &deps, id, place, Some(notice)).await
         }
         Action::Delete(id) => {
             let Some(p) = own(&bot, &who, &deps, id).await? else {
@@ -219,7 +250,7 @@ pub async fn on_press(
                 InlineKeyboardButton::callback(who.t("button-back"), Action::Manage(id).encode()),
             ]]);
             let ask = who.html("delete-confirm", &[("title", p.title)]);
-            screen::show(&bot, &who, place, ask, Some(keyboard)).await
+            screen::below_photo(&bot, &who, place, ask, Some(keyboard)).await
         }
         Action::DeleteConfirmed(id) => {
             let key = if products::change(&deps.core.store, id, who.id, &Change::Status("deleted"))
@@ -282,6 +313,14 @@ pub async fn receive_edit(
             },
             None => {
                 bot.send_message(who.chat(), who.t("sell-file-not-document"))
+                    .await?;
+                return Ok(());
+            }
+        },
+        EditField::Photo => match uploads::cover_of(&msg) {
+            Some(photo) => Change::Photo(Some(photo)),
+            None => {
+                bot.send_message(who.chat(), who.t("cover-not-photo"))
                     .await?;
                 return Ok(());
             }

@@ -11,7 +11,12 @@ use teloxide::prelude::*;
 use teloxide::types::{LabeledPrice, PreCheckoutQuery};
 
 /// Sends the Stars invoice of an order checkout wrote (or reused).
-pub async fn send_invoice(bot: &Bot, who: &Who, payable: &Payable) -> HandlerResult {
+pub async fn send_invoice(
+    bot: &Bot,
+    who: &Who,
+    payable: &Payable,
+    public_url: Option<&url::Url>,
+) -> HandlerResult {
     let (order, product) = (&payable.order, &payable.product);
     // Checkout prices every Stars order it shows (an unpaid one is billed again).
     let Some(stars) = payable.stars else {
@@ -21,7 +26,7 @@ pub async fn send_invoice(bot: &Bot, who: &Who, payable: &Payable) -> HandlerRes
     };
     let description: String = product.description.chars().take(255).collect();
     let label = who.tr("stars-price-label", &[("order", order.id.to_string())]);
-    bot.send_invoice(
+    let mut invoice = bot.send_invoice(
         who.chat(),
         product.title.chars().take(32).collect::<String>(),
         if description.is_empty() {
@@ -32,8 +37,13 @@ pub async fn send_invoice(bot: &Bot, who: &Who, payable: &Payable) -> HandlerRes
         invoice_payload(order.id),
         "XTR",
         vec![LabeledPrice::new(label, stars)],
-    )
-    .await?;
+    );
+    // Telegram shows an invoice's picture from a URL only: souk serves the cover itself.
+    let cover = product.photo.as_ref().and(public_url);
+    if let Some(url) = cover.and_then(|base| crate::http::covers::cover_url(base, product.id)) {
+        invoice = invoice.photo_url(url);
+    }
+    invoice.await?;
     tracing::info!(order_id = order.id, stars, "Stars invoice sent");
     Ok(())
 }

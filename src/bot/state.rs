@@ -28,6 +28,10 @@ pub enum State {
         listing: Listing,
         kind: ProductKind,
     },
+    /// Waits for a cover photo, or Skip.
+    SellPhoto {
+        draft: Draft,
+    },
     SellConfirm {
         draft: Draft,
     },
@@ -73,16 +77,18 @@ pub enum EditField {
     File,
     Text,
     Restock,
+    Photo,
 }
 
 impl EditField {
-    pub const ALL: [EditField; 6] = [
+    pub const ALL: [EditField; 7] = [
         EditField::Price,
         EditField::Title,
         EditField::Description,
         EditField::File,
         EditField::Text,
         EditField::Restock,
+        EditField::Photo,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +99,7 @@ impl EditField {
             EditField::File => "file",
             EditField::Text => "text",
             EditField::Restock => "restock",
+            EditField::Photo => "photo",
         }
     }
 
@@ -115,6 +122,9 @@ pub struct Listing {
 pub struct Draft {
     pub listing: Listing,
     pub content: Content,
+    /// The cover photo's `file_id` (drafts kept before covers existed have none).
+    #[serde(default)]
+    pub photo: Option<String>,
 }
 
 /// What buyers receive.

@@ -10,6 +10,16 @@ use teloxide::prelude::*;
 /// Largest .txt file of items accepted.
 const MAX_ITEMS_FILE: u64 = 1024 * 1024;
 
+/// The `file_id` of a photo message's largest size (Telegram sends each photo in several
+/// sizes): a product's cover.
+pub fn cover_of(msg: &Message) -> Option<String> {
+    let sizes = msg.photo()?;
+    let largest = sizes
+        .iter()
+        .max_by_key(|size| u64::from(size.width) * u64::from(size.height))?;
+    Some(largest.file.id.0.clone())
+}
+
 /// Reads what buyers will receive from the seller's message; explains and returns `None` when
 /// the message is not what this kind needs.
 pub async fn read_content(

@@ -27,6 +27,9 @@ pub struct Config {
     /// The IPN secret; in sandbox mode one is generated when not given.
     pub ipn_secret: SecretString,
     pub ipn_callback_url: Option<String>,
+    /// `PUBLIC_URL`: where souk's HTTP server is reached from the internet (covers on Stars
+    /// invoices are served from it); none when unset.
+    pub public_url: Option<url::Url>,
     pub commission: CommissionRate,
     pub minimum_price: UsdCents,
     pub accepted_currencies: Vec<String>,
@@ -186,6 +189,20 @@ impl Config {
             url::Url::parse(u)
                 .map_err(|e| err("IPN_CALLBACK_URL", format!("is not a URL ({e})")))?;
         }
+        let public_url = match get("PUBLIC_URL") {
+            None => None,
+            Some(u) => Some(
+                url::Url::parse(u.trim_end_matches('/'))
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                    .ok_or_else(|| {
+                        err(
+                            "PUBLIC_URL",
+                            "must be an http(s) URL such as https://shop.example",
+                        )
+                    })?,
+            ),
+        };
 
         let commission_text =
             get("PLATFORM_COMMISSION_PERCENT").unwrap_or_else(|| "2.78".to_string());
@@ -384,6 +401,7 @@ impl Config {
             nowpayments_api_url,
             ipn_secret,
             ipn_callback_url,
+            public_url,
             commission,
             minimum_price,
             accepted_currencies,

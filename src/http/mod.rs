@@ -1,6 +1,7 @@
 //! The HTTP server (axum): NOWPayments payment and payout IPNs, other rails' webhooks
-//! (`/ipn/{rail}`), the health check and metrics.
+//! (`/ipn/{rail}`), the health check and metrics, and products' covers.
 
+pub mod covers;
 pub mod health;
 pub mod ipn;
 pub mod metrics;
@@ -61,12 +62,15 @@ pub struct HttpState {
     pub ipn_secret: SecretString,
     /// `METRICS_TOKEN`: when set, /metrics wants it as a bearer token.
     pub metrics_token: Option<SecretString>,
+    /// The bot covers are fetched with (none: `/covers` answers 404).
+    pub bot: Option<teloxide::Bot>,
 }
 
 pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .route("/covers/{product}", get(covers::cover))
         .route(
             "/ipn/nowpayments",
             post(ipn::nowpayments).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),

@@ -172,6 +172,33 @@ mod tests {
     }
 
     #[test]
+    fn french_mobile_money_reads_in_f_cfa_grouped() {
+        let args = |currency: &str| {
+            [
+                ("order", "7".to_string()),
+                ("title", "Guide".into()),
+                ("price", "25.00".into()),
+                ("commission", "0.70".into()),
+                ("percent", "2.78".into()),
+                ("total", "25.70".into()),
+                ("amount", "15562".into()),
+                ("currency", currency.into()),
+                ("provider", "Wave".into()),
+                ("expires", "Expire dans 19 min.".into()),
+            ]
+        };
+        let caption = tr("fr", "mobile-payment-caption", &args("XOF"));
+        assert!(
+            caption.contains("Payez 15\u{202f}562 F\u{a0}CFA avec Wave"),
+            "{caption}"
+        );
+        let caption = tr("fr", "mobile-payment-caption", &args("GHS"));
+        assert!(caption.contains("562 GHS avec"), "{caption}");
+        let caption = tr("en", "mobile-payment-caption", &args("XOF"));
+        assert!(caption.contains("Pay 15,562 XOF with Wave"), "{caption}");
+    }
+
+    #[test]
     fn french_money_and_plurals_read_as_a_french_speaker_writes_them() {
         let button = tr("fr", "buy-button", &[("price", "25.70".into())]);
         assert!(button.ends_with("25,70\u{202f}$"), "{button}");

@@ -24,6 +24,8 @@ pub struct Product {
     pub file_size: Option<i64>,
     /// The text delivered (text products).
     pub text_content: Option<String>,
+    /// The cover photo's Telegram `file_id`, when the seller gave one.
+    pub photo: Option<String>,
     /// Where a copy of the file is kept (S3 key or local path), once copied.
     pub storage_key: Option<String>,
     /// active, paused (hidden, not buyable) or deleted (gone from the shop, still re-deliverable).
@@ -60,10 +62,11 @@ pub struct NewProduct {
     pub file_name: Option<String>,
     pub file_size: Option<i64>,
     pub text_content: Option<String>,
+    pub photo: Option<String>,
 }
 
 pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents, kind, category_id, \
-    file_id, file_unique_id, file_name, file_size, text_content, storage_key, status, hidden_at, \
+    file_id, file_unique_id, file_name, file_size, text_content, photo_file_id, storage_key, status, hidden_at, \
     (SELECT u.banned_at FROM users u WHERE u.id = products.seller_id) AS seller_banned_at";
 
 /// The shop shows only products neither hidden nor of a banned seller (a key lookup per
@@ -87,6 +90,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
         file_name: r.try_get("file_name")?,
         file_size: r.try_get("file_size")?,
         text_content: r.try_get("text_content")?,
+        photo: r.try_get("photo_file_id")?,
         storage_key: r.try_get("storage_key")?,
         status: r.try_get("status")?,
         hidden: r.try_get::<Option<i64>, _>("hidden_at")?.is_some(),
@@ -128,8 +132,8 @@ pub async fn refold_search(store: &Store) -> Result<usize, StoreError> {
 async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO products (seller_id, title, description, price_cents, kind, category_id, file_id, file_unique_id, \
-         file_name, text_content, search_text, status, created_at, file_size) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13) RETURNING id",
+         file_name, text_content, search_text, status, created_at, file_size, photo_file_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14) RETURNING id",
     )
     .bind(p.seller_id)
     .bind(&p.title)
@@ -144,6 +148,7 @@ async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     .bind(search_text(&p.title, &p.description))
     .bind(now())
     .bind(p.file_size)
+    .bind(&p.photo)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -304,6 +309,8 @@ pub enum Change {
         file_size: Option<i64>,
     },
     Text(String),
+    /// A new cover photo, or none.
+    Photo(Option<String>),
 }
 
 /// Applies `change` to the product if `seller_id` owns it (and it is not deleted). Returns
@@ -349,6 +356,7 @@ pub async fn change(
         .bind(file_name.clone())
         .bind(*file_size),
         Change::Text(t) => sqlx::query("UPDATE products SET text_content = $1 WHERE id = $2").bind(t.clone()),
+        Change::Photo(photo) => sqlx::query("UPDATE products SET photo_file_id = $1 WHERE id = $2").bind(photo.clone()),
     };
     q.bind(id).execute(&mut *tx).await?;
     tx.commit().await?;

@@ -197,7 +197,7 @@ async fn a_broadcast_keeps_the_admins_formatting_and_sends_photos() {
     app.tg
         .wait_for_text(ADMIN, "Send the message to broadcast")
         .await;
-    let photo = app.tg.send_photo(&admin);
+    let (photo, _) = app.tg.send_photo(&admin);
     let ask = app.tg.wait_for_text(ADMIN, "goes to").await;
     app.tg.press_button(&admin, &ask, "Send to everyone");
     let copied = app

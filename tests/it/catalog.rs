@@ -308,6 +308,7 @@ async fn coeur_finds_coeur_with_its_ligature_even_in_a_shop_folded_the_old_way()
         kind: ProductKind::File,
         category_id: None,
         text_content: None,
+        photo: None,
     };
     let id = products::insert(&store, &product, &[]).await.unwrap();
     let found = |store: Store, query: &'static str| async move {

@@ -40,6 +40,7 @@ async fn bad_prices_and_non_documents_are_explained_and_asked_again() {
     tg.send_text(&seller, "here it is");
     tg.wait_for_text(seller.id, "as a document").await;
     tg.send_document(&seller, "BQACAgCookbook", "cookbook.pdf", 1000);
+    crate::support::flows::skip_cover(tg, &seller).await;
     let summary = tg.wait_for_text(seller.id, "Ready to publish").await;
     assert!(summary.text().unwrap().contains("$10.50"));
     app.stop().await;
@@ -65,6 +66,7 @@ async fn a_half_finished_sell_continues_after_a_restart() {
     app.tg.wait_for_text(seller.id, "send the file").await;
 
     app.tg.send_document(&seller, "BQACAgPersist", "p.zip", 10);
+    crate::support::flows::skip_cover(&app.tg, &seller).await;
     let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
     assert!(summary.text().unwrap().contains("Persistent title"));
     app.stop().await;

@@ -40,6 +40,7 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
             kind: souk::domain::product::ProductKind::File,
             category_id: None,
             text_content: None,
+            photo: None,
         },
         &[],
     )

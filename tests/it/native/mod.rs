@@ -4,6 +4,7 @@
 
 mod buying;
 mod conversation;
+mod pictures;
 mod selling;
 
 use crate::support::fake_telegram::Call;

@@ -26,6 +26,7 @@ async fn the_publish_summary_shows_what_buyers_pay_what_the_seller_earns_and_dup
     app.tg
         .wait_for_text(seller.id, "2 duplicates skipped")
         .await;
+    crate::support::flows::skip_cover(&app.tg, &seller).await;
     let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
     let text = summary.text().unwrap();
     assert!(text.contains("buyers pay $10.79"), "{text}");

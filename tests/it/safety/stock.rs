@@ -49,6 +49,7 @@ async fn one_key_shop(key: &str) -> (Store, i64, Quote, Option<tempfile::TempDir
         kind: ProductKind::Items,
         category_id: None,
         text_content: None,
+        photo: None,
     };
     let product = products::insert(&store, &product, &[key.to_string()])
         .await

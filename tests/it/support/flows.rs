@@ -67,6 +67,14 @@ pub async fn sell_up_to_price(
     tg.send_text(seller, price);
 }
 
+/// /sell's cover step, skipped: waits for the question, presses Skip.
+pub async fn skip_cover(tg: &FakeTelegram, seller: &TgUser) {
+    let ask = tg
+        .wait_for_text(seller.id, "cover photo for the product")
+        .await;
+    tg.press_button(seller, &ask, "Skip");
+}
+
 /// /sell with every choice: description, category (label of its button, when categories exist)
 /// and what buyers receive.
 pub async fn publish_goods(
@@ -109,6 +117,7 @@ pub async fn publish_goods(
             tg.send_text(seller, text);
         }
     }
+    skip_cover(tg, seller).await;
     let summary = tg.wait_for_text(seller.id, "Ready to publish").await;
     let publish = summary.button_data("Publish").expect("Publish button");
     tg.press(seller, &publish, summary.message_id().unwrap());

@@ -39,6 +39,11 @@ impl Call {
         let shown = |key: &str| self.param(key).and(self.result.get(key)?.as_str());
         shown("text")
             .or_else(|| shown("caption"))
+            // editMessageMedia: the caption rides inside `media`.
+            .or_else(|| match self.method.as_str() {
+                "editMessageMedia" => self.result.get("caption")?.as_str(),
+                _ => None,
+            })
             .or_else(|| self.str_param("text"))
             .or_else(|| self.str_param("caption"))
     }
@@ -211,12 +216,13 @@ impl FakeTelegram {
 
     /// Waits for a successful message to `chat_id` (sent or edited, text or caption) containing `needle`.
     pub async fn wait_for_text(&self, chat_id: i64, needle: &str) -> Call {
-        const SHOWN: [&str; 5] = [
+        const SHOWN: [&str; 6] = [
             "sendMessage",
             "editMessageText",
             "sendPhoto",
             "sendDocument",
             "editMessageCaption",
+            "editMessageMedia",
         ];
         let what = format!("a message to {chat_id} containing {needle:?}");
         self.wait_for(&what, |call| {

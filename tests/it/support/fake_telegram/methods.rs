@@ -78,6 +78,8 @@ impl TgState {
             "editmessagetext" => self.edit(p, Edit::Text),
             "editmessagecaption" => self.edit(p, Edit::Caption),
             "editmessagereplymarkup" => self.edit(p, Edit::ReplyMarkup),
+            "editmessagemedia" => self.edit_media(p, uploads),
+            "answerinlinequery" => self.answer_inline(p),
             "deletemessage" => {
                 let key = self.message_key(p, "chat_id", "message_id")?;
                 match self.messages.remove(&key) {
@@ -234,10 +236,8 @@ impl TgState {
         }
     }
 
-    pub(super) fn edit(&mut self, p: &Map<String, Value>, edit: Edit) -> Result<Value, ApiError> {
-        if p.contains_key("inline_message_id") {
-            return Ok(json!(true));
-        }
+    /// The bot's message an edit names (`chat_id`, `message_id`), with its key.
+    pub(super) fn editable(&self, p: &Map<String, Value>) -> Result<((i64, i64), Value), ApiError> {
         let key = self.message_key(p, "chat_id", "message_id")?;
         let original = self
             .messages
@@ -247,6 +247,14 @@ impl TgState {
         if original["from"]["id"].as_i64() != Some(BOT_ID) {
             return Err(bad_request("message can't be edited"));
         }
+        Ok((key, original))
+    }
+
+    pub(super) fn edit(&mut self, p: &Map<String, Value>, edit: Edit) -> Result<Value, ApiError> {
+        if p.contains_key("inline_message_id") {
+            return Ok(json!(true));
+        }
+        let (key, original) = self.editable(p)?;
         let mut edited = original.clone();
         match edit {
             Edit::Text => {

@@ -24,6 +24,7 @@ use tokio::{sync::Notify, time::Instant};
 mod calls;
 mod files;
 mod http;
+mod media;
 mod methods;
 mod profile;
 mod stars;

@@ -64,17 +64,30 @@ impl FakeTelegram {
         self.push_user_message(user, json!({ "text": text, "entities": entities }))
     }
 
-    /// A photo (not a document) from `user`.
-    pub fn send_photo(&self, user: &TgUser) -> i32 {
-        let photo = {
+    /// A photo (not a document) from `user`: like Telegram, in several sizes, smallest first.
+    /// Returns the message id and the largest size's `file_id`.
+    pub fn send_photo(&self, user: &TgUser) -> (i32, String) {
+        let (sizes, largest) = {
             let mut state = self.state();
-            let stored = state.new_file(FileKind::Photo, None, 54_321);
-            let file_id = format!("AgACAgIAAxkBAAIuser-photo-{}", state.last_file_no);
-            let json = stored.json(&file_id);
-            state.files.insert(file_id, stored);
-            json
+            let mut sizes = Vec::new();
+            let mut largest = String::new();
+            for (width, height, bytes) in [(90, 67, 1_234), (320, 240, 12_345), (800, 600, 54_321)]
+            {
+                let stored = state.new_file(FileKind::Photo, None, bytes);
+                let file_id = format!("AgACAgIAAxkBAAIuser-photo-{}", state.last_file_no);
+                let mut json = stored.json(&file_id);
+                json["width"] = json!(width);
+                json["height"] = json!(height);
+                sizes.push(json);
+                state.files.insert(file_id.clone(), stored);
+                largest = file_id;
+            }
+            (sizes, largest)
         };
-        self.push_user_message(user, json!({ "photo": [photo] }))
+        (
+            self.push_user_message(user, json!({ "photo": sizes })),
+            largest,
+        )
     }
 
     /// `user` presses an inline button with `data` under the bot's message `message_id`.

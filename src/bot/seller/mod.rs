@@ -1,4 +1,8 @@
-//! /sell: title → description → price → category → kind → what buyers receive → Publish / Cancel.
+//! /sell: title → description → price → category → kind → what buyers receive → a cover photo
+//! (or Skip) → Publish / Cancel.
+
+mod confirm;
+mod cover;
 
 use super::action::Action;
 use super::state::{Content, Draft, Listing, State};
@@ -44,6 +48,7 @@ pub fn steps() -> UpdateHandler<BoxError> {
         .branch(case![State::SellCategory { listing }].endpoint(press_a_button))
         .branch(case![State::SellKind { listing }].endpoint(press_a_button))
         .branch(case![State::SellContent { listing, kind }].endpoint(content))
+        .branch(case![State::SellPhoto { draft }].endpoint(cover::receive))
         .branch(case![State::SellConfirm { draft }].endpoint(confirm_pending))
 }
 
@@ -189,24 +194,18 @@ async fn content(
     bot: Bot,
     who: Who,
     msg: Message,
-    deps: Arc<Deps>,
     dialogue: ChatDialogue,
     (listing, kind): (Listing, ProductKind),
 ) -> HandlerResult {
     let Some(content) = uploads::read_content(&bot, &who, &msg, kind).await? else {
         return Ok(());
     };
-    let draft = Draft { listing, content };
-    let summary = summary(&who, &deps, &draft).await?;
-    dialogue.update(State::SellConfirm { draft }).await?;
-    let keyboard = InlineKeyboardMarkup::new([[
-        InlineKeyboardButton::callback(who.t("button-publish"), Action::Publish.encode()),
-        InlineKeyboardButton::callback(who.t("button-cancel"), Action::DiscardDraft.encode()),
-    ]]);
-    bot.send_message(who.chat(), summary)
-        .reply_markup(keyboard)
-        .await?;
-    Ok(())
+    let draft = Draft {
+        listing,
+        content,
+        photo: None,
+    };
+    cover::ask(&bot, &who, &dialogue, draft).await
 }
 
 /// The draft waits for Publish or Cancel.
@@ -278,47 +277,6 @@ async fn ask_kind(
     Ok(())
 }
 
-async fn summary(who: &Who, deps: &Deps, draft: &Draft) -> Result<String, super::BoxError> {
-    let category = match draft.listing.category_id {
-        Some(id) => categories::get(&deps.core.store, id)
-            .await?
-            .map(|c| c.name)
-            .unwrap_or_default(),
-        None => "-".into(),
-    };
-    let delivers = match &draft.content {
-        Content::File { file_name, .. } => who.tr(
-            "delivers-file",
-            &[("file", file_name.clone().unwrap_or_else(|| "-".into()))],
-        ),
-        Content::Items(items) => who.tr("delivers-items", &[("count", items.len().to_string())]),
-        Content::Text(t) => who.tr("delivers-text", &[("text", t.chars().take(200).collect())]),
-    };
-    let price = UsdCents(draft.listing.price_cents);
-    let quote = crate::domain::price::Quote::for_price(price, deps.checkout.commission);
-    let mut text = who.tr(
-        "sell-summary",
-        &[
-            ("title", draft.listing.title.clone()),
-            ("description", draft.listing.description.clone()),
-            ("price", price.to_string()),
-            ("total", quote.total.to_string()),
-            ("category", category),
-            ("delivers", delivers),
-        ],
-    );
-    if let Some(nag) = wallet_nag(who, deps).await? {
-        text = format!("{text}\n\n{nag}");
-    }
-    Ok(text)
-}
-
-/// A seller without a payout wallet is asked to set one (their sales wait for it).
-async fn wallet_nag(who: &Who, deps: &Deps) -> Result<Option<String>, super::BoxError> {
-    let wallet = crate::store::wallets::get(&deps.core.store, who.id).await?;
-    Ok(wallet.is_none().then(|| who.t("sell-no-wallet")))
-}
-
 pub async fn on_press(
     bot: Bot,
     who: Who,
@@ -352,6 +310,9 @@ pub async fn on_press(
             };
             bot.send_message(who.chat(), who.t(key)).await?;
             Ok(())
+        }
+        (Action::SkipPhoto, State::SellPhoto { draft }) => {
+            confirm::show(&bot, &who, &deps, &dialogue, draft).await
         }
         (Action::Publish, State::SellConfirm { .. })
             if users::is_banned(&deps.core.store, who.id).await? =>
@@ -389,7 +350,11 @@ async fn publish(
     dialogue: ChatDialogue,
     draft: Draft,
 ) -> HandlerResult {
-    let Draft { listing, content } = draft;
+    let Draft {
+        listing,
+        content,
+        photo,
+    } = draft;
     let (kind, file, text, items) = match content {
         Content::File {
             file_id,
@@ -417,6 +382,7 @@ async fn publish(
         file_name: file.2,
         file_size: file.3,
         text_content: text,
+        photo,
     };
     let id = products::insert(&deps.core.store, &new, &items).await?;
     dialogue.exit().await?;
@@ -435,7 +401,7 @@ async fn publish(
         &[("title", listing.title), ("link", link)],
     );
     // The reminder first: the link closes the message, easy to copy.
-    if let Some(nag) = wallet_nag(&who, &deps).await? {
+    if let Some(nag) = confirm::wallet_nag(&who, &deps).await? {
         text = format!("{nag}\n\n{text}");
     }
     bot.send_message(who.chat(), text)
