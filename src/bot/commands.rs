@@ -105,14 +105,24 @@ pub async fn register(bot: &Bot, store: &Store, admins: &[i64], default_language
     }
     for admin in admins {
         let lang = users::language_or(store, *admin, default_language).await;
-        let mut commands = menu(&lang, &EVERYONE);
-        commands.extend(menu(&lang, &ADMINS));
-        let scope = BotCommandScope::Chat {
-            chat_id: Recipient::Id(ChatId(*admin)),
-        };
-        set(bot.set_my_commands(commands).scope(scope).await);
+        set(admin_menu(bot, *admin, &lang).await);
     }
     if let Some(Err(e)) = results.into_iter().find(Result::is_err) {
         tracing::warn!(error = %e, "could not register the command menus or descriptions");
     }
+}
+
+/// An admin's own command menu (everyone's commands and the admin ones) in `lang`, scoped to
+/// their chat: set at start and again when they choose another language.
+pub async fn admin_menu(
+    bot: &Bot,
+    admin: i64,
+    lang: &str,
+) -> Result<teloxide::types::True, teloxide::RequestError> {
+    let mut commands = menu(lang, &EVERYONE);
+    commands.extend(menu(lang, &ADMINS));
+    let scope = BotCommandScope::Chat {
+        chat_id: Recipient::Id(ChatId(admin)),
+    };
+    bot.set_my_commands(commands).scope(scope).await
 }

@@ -191,6 +191,11 @@ pub async fn set_language(
     crate::store::users::set_language(&deps.core.store, who.id, &code).await?;
     let who = Who { lang: code, ..who };
     bot.answer_callback_query(q.id.clone()).await?;
+    if deps.core.admins().contains(&who.id)
+        && let Err(e) = super::commands::admin_menu(&bot, who.id, &who.lang).await
+    {
+        tracing::warn!(error = %e, "could not set an admin's command menu in their language");
+    }
     bot.send_message(who.chat(), who.t("language-set")).await?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Money and numbers as each language writes them, as Fluent functions the locale files call:
 //! `USD($price)` is `$1,234.50` in English and `1 234,50 $` in French (narrow no-break spaces),
 //! `PERCENT($percent)` is `2.78%` or `2,78 %`, `GROUPED($amount)` groups a mobile-money amount's
-//! thousands (`15 553`), `BYTES($size)` is `2.4 MB` or `2,4 Mo`. Crypto amounts are not
+//! thousands (`15 553`), `BYTES($size)` is `2.4 MB` or `2,4 Mo`, `STATUS($status)` names an
+//! order's status in the language (`order-status-*`). Crypto amounts are not
 //! formatted: buyers copy them into wallets.
 
 use fluent_templates::FluentBundle;
@@ -13,7 +14,7 @@ const NNBSP: char = '\u{202f}';
 /// Formats a decimal text for English (`false`) or French (`true`).
 type Format = fn(bool, &str) -> String;
 
-/// Registers `USD`, `PERCENT` and `GROUPED` on a language's bundle.
+/// Registers `USD`, `PERCENT`, `GROUPED`, `BYTES` and `STATUS` on a language's bundle.
 pub fn register(bundle: &mut FluentBundle<&'static FluentResource>) {
     let french = bundle
         .locales
@@ -35,6 +36,21 @@ pub fn register(bundle: &mut FluentBundle<&'static FluentResource>) {
         if let Err(e) = added {
             tracing::error!(name, error = ?e, "could not register a Fluent function");
         }
+    }
+    // An order's status in this language (`order-status-<status>`), for messages rendered
+    // later in their reader's language (the outbox's alerts).
+    let lang = if french { "fr" } else { "en" };
+    let added = bundle.add_function(
+        "STATUS",
+        move |positional: &[FluentValue], _: &FluentArgs| match positional.first() {
+            Some(value) => {
+                FluentValue::from(super::t(lang, &format!("order-status-{}", text_of(value))))
+            }
+            None => FluentValue::Error,
+        },
+    );
+    if let Err(e) = added {
+        tracing::error!(error = ?e, "could not register the STATUS Fluent function");
     }
 }
 

@@ -172,6 +172,23 @@ mod tests {
     }
 
     #[test]
+    fn an_alert_rendered_later_names_the_status_in_its_readers_language() {
+        let args = [
+            ("order", "7".to_string()),
+            ("status", "waiting".into()),
+            ("total", "25.70".into()),
+            ("currency", "BTC".into()),
+            ("payment", "123".into()),
+            ("buyer", "42".into()),
+            ("username", "@ana".into()),
+        ];
+        let fr = tr("fr", "admin-paysupport", &args);
+        assert!(fr.contains("n°7 (en attente, 25,70"), "{fr}");
+        let en = tr("en", "admin-paysupport", &args);
+        assert!(en.contains("#7 (waiting, $25.70"), "{en}");
+    }
+
+    #[test]
     fn french_mobile_money_reads_in_f_cfa_grouped() {
         let args = |currency: &str| {
             [

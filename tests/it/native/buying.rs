@@ -82,9 +82,11 @@ async fn a_crypto_purchase_leaves_four_bot_messages_and_closes_its_payment_messa
     let closed = app.tg.wait_for_text(buyer.id, "Payment received").await;
     assert_eq!(
         (closed.method.as_str(), closed.message_id()),
-        ("editMessageCaption", photo.message_id())
+        ("editMessageMedia", photo.message_id())
     );
     assert!(closed.buttons().is_empty(), "{:?}", closed.buttons());
+    let picture = |c: &crate::support::fake_telegram::Call| c.result["photo"][0]["file_id"].clone();
+    assert_ne!(picture(&closed), picture(&photo), "the QR code is gone");
 
     let calls = app.tg.calls()[before..].to_vec();
     let sent = sent_to(&calls, buyer.id);
@@ -99,7 +101,7 @@ async fn cancelling_closes_the_payment_message_and_its_stale_buttons_answer_with
     let (order, photo, _) = crate::support::flows::buyer_at_payment(&app, &seller, &buyer).await;
     app.tg.press_button(&buyer, &photo, "Cancel");
     let closed = app.tg.wait_for_text(buyer.id, "Order cancelled").await;
-    assert_eq!(closed.method, "editMessageCaption");
+    assert_eq!(closed.method, "editMessageMedia");
     assert!(closed.buttons().is_empty());
     assert_eq!(app.order_status(order).await, "cancelled");
 

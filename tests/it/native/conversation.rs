@@ -101,6 +101,18 @@ async fn admins_get_their_own_command_menu_and_help_section_and_everyone_gets_te
     );
     app.tg.send_text(&user, "/terms");
     app.tg.wait_for_text(user.id, "Conditions de vente").await;
+
+    // An admin who switches to French gets their menu in French.
+    app.tg.send_text(&admin, "/language");
+    let choose = app.tg.wait_for_text(admin.id, "Choose your language").await;
+    app.tg.press_button(&admin, &choose, "Français");
+    app.tg.wait_for_text(admin.id, "Langue").await;
+    let scope = format!("chat:{}", admin.id);
+    let stats = app
+        .tg
+        .command_description(&scope, "", "stats")
+        .unwrap_or_default();
+    assert!(stats.starts_with("Chiffres des ventes"), "{stats}");
     app.stop().await;
 }
 

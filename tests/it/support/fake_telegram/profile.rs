@@ -117,6 +117,23 @@ impl FakeTelegram {
     }
 
     /// The description (`description` or `short_description`) set for `language`.
+    /// The description of `command` in the menu of `scope` and `language`.
+    pub fn command_description(
+        &self,
+        scope: &str,
+        language: &str,
+        command: &str,
+    ) -> Option<String> {
+        let state = self.state();
+        let menu = state
+            .commands
+            .get(&(scope.to_owned(), language.to_owned()))?;
+        menu.as_array()?
+            .iter()
+            .find(|c| c["command"] == command)
+            .and_then(|c| c["description"].as_str().map(str::to_owned))
+    }
+
     pub fn description(&self, field: &str, language: &str) -> Option<String> {
         let key = (field.to_owned(), language.to_owned());
         self.state().descriptions.get(&key).cloned()
