@@ -43,7 +43,8 @@ impl Core {
     pub async fn build(config: &Config, sandbox: Sandbox) -> anyhow::Result<Core> {
         let store = open_store(&config.database_url)
             .await?
-            .with_admins(&config.admin_ids);
+            .with_admins(&config.admin_ids)
+            .with_sale_hold(config.payouts.sale_hold_days);
         let (gateway, simulator) = gateway(config, sandbox);
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
             simulator

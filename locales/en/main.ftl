@@ -150,11 +150,20 @@ delivery-receipt = ✅ Receipt, order #{ $order }
     { $title }
     Paid: { USD($total) } ({ $amount } { $coin })
     Thank you! Find it again any time with /purchases.
-seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. Available balance: { USD($balance) }.
-seller-sale-no-wallet = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. Available balance: { USD($balance) }.
+seller-sale = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. { $clears ->
+        [now] Available balance: { USD($balance) }.
+       *[other] It is held until { $clears } (the refund window), then paid with the weekly payouts.
+    }
+seller-sale-no-wallet = 🎉 Sale! “{ $title }” (order #{ $order }): { USD($amount) } credited to you. { $clears ->
+        [now] Available balance: { USD($balance) }.
+       *[other] It is held until { $clears } (the refund window), then paid with the weekly payouts.
+    }
     💼 Set your payout wallet with /wallet to be paid.
 seller-sale-sandbox = 🎉 Sale! “{ $title }” (order #{ $order }), in sandbox mode: the payment was simulated, so nothing is credited to you.
-seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: { USD($amount) } taken back. Available balance: { USD($balance) }.
+seller-refund = ↩ Order #{ $order } (“{ $title }”) was refunded: { USD($amount) } taken back. { $clears ->
+        [now] Available balance: { USD($balance) }.
+       *[other] It comes out of the money held for the refund window, not out of your available balance.
+    }
 payment-partially-paid = ⚠ Order #{ $order } ({ $title }): { $paid } { $coin } arrived, { $missing } { $coin } is missing.
     Send the missing amount to { $address } to complete the order.
 payment-failed = ❌ The payment for order #{ $order } ({ $title }) failed. Nothing was delivered. You can try again.
@@ -208,7 +217,11 @@ wallet-saved = ✅ Payout wallet saved ({ $coin }): { $address }
 wallet-kept = Your payout wallet was not changed.
 earnings-summary = 💰 Your earnings
     Pending (paid, not yet confirmed): { USD($pending) }
-    Available: { USD($available) }
+    Available: { USD($available) }{ $held ->
+        [none] {""}
+       *[other] {""}
+        Held for the refund window: { USD($held) }, until { $until }
+    }
     Paid out: { USD($paid) }
 earnings-no-entries = No entries yet: your first sale will show here.
 earnings-recent = Latest entries:

@@ -150,11 +150,20 @@ delivery-receipt = ✅ Reçu, commande n°{ $order }
     { $title }
     Payé : { USD($total) } ({ $amount } { $coin })
     Merci ! Retrouvez-le à tout moment avec /purchases.
-seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. Solde disponible : { USD($balance) }.
-seller-sale-no-wallet = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. Solde disponible : { USD($balance) }.
+seller-sale = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. { $clears ->
+        [now] Solde disponible : { USD($balance) }.
+       *[other] Ils sont retenus jusqu'au { $clears } (le délai de remboursement), puis versés avec les versements hebdomadaires.
+    }
+seller-sale-no-wallet = 🎉 Vente ! « { $title } » (commande n°{ $order }) : { USD($amount) } crédités sur votre compte. { $clears ->
+        [now] Solde disponible : { USD($balance) }.
+       *[other] Ils sont retenus jusqu'au { $clears } (le délai de remboursement), puis versés avec les versements hebdomadaires.
+    }
     💼 Indiquez votre portefeuille de versement avec /wallet pour être payé.
 seller-sale-sandbox = 🎉 Vente ! « { $title } » (commande n°{ $order }), en mode bac à sable : le paiement était simulé, rien n'est crédité sur votre compte.
-seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { USD($amount) } repris. Solde disponible : { USD($balance) }.
+seller-refund = ↩ La commande n°{ $order } (« { $title } ») a été remboursée : { USD($amount) } repris. { $clears ->
+        [now] Solde disponible : { USD($balance) }.
+       *[other] Ils sont pris sur l'argent retenu pour le délai de remboursement, pas sur votre solde disponible.
+    }
 payment-partially-paid = ⚠ Commande n°{ $order } ({ $title }) : { $paid } { $coin } reçus, il manque { $missing } { $coin }.
     Envoyez le montant manquant à { $address } pour finaliser la commande.
 payment-failed = ❌ Le paiement de la commande n°{ $order } ({ $title }) a échoué. Rien n'a été livré. Vous pouvez réessayer.
@@ -206,7 +215,11 @@ wallet-saved = ✅ Portefeuille de versement enregistré ({ $coin }) : { $addre
 wallet-kept = Votre portefeuille de versement n'a pas changé.
 earnings-summary = 💰 Vos gains
     En attente (payés, pas encore confirmés) : { USD($pending) }
-    Disponible : { USD($available) }
+    Disponible : { USD($available) }{ $held ->
+        [none] {""}
+       *[other] {""}
+        Retenu pour le délai de remboursement : { USD($held) }, jusqu'au { $until }
+    }
     Versé : { USD($paid) }
 earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
 earnings-recent = Dernières écritures :

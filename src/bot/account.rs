@@ -146,6 +146,17 @@ pub async fn earnings(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
             ("pending", pending.to_string()),
             ("available", balances.available.to_string()),
             ("paid", balances.paid_out.to_string()),
+            (
+                "held",
+                match balances.held.0 {
+                    0 => "none".to_string(),
+                    _ => balances.held.to_string(),
+                },
+            ),
+            (
+                "until",
+                balances.held_until.map(i18n::date).unwrap_or_default(),
+            ),
         ],
     );
     let entries = ledger::recent(&deps.core.store, who.id, 5).await?;

@@ -1,5 +1,6 @@
 //! The payout settings: when the weekly run starts (`PAYOUT_CRON`), the smallest balance paid
-//! (`MIN_PAYOUT_USD`) and where NOWPayments posts payout news (`IPN_PAYOUT_URL`).
+//! (`MIN_PAYOUT_USD`), where NOWPayments posts payout news (`IPN_PAYOUT_URL`) and how long a
+//! sale's credit is held before it can be paid (`SALE_HOLD_DAYS`, the refund window).
 
 use super::{ConfigError, err};
 use crate::domain::UsdCents;
@@ -12,7 +13,14 @@ pub struct PayoutConfig {
     pub minimum: UsdCents,
     /// Where NOWPayments posts payout status changes (`/ipn/payout` of this server).
     pub ipn_url: Option<String>,
+    /// Days a sale's credit waits before it can be paid out (0: at once).
+    pub sale_hold_days: u32,
 }
+
+/// The refund window when `SALE_HOLD_DAYS` is not set.
+pub const DEFAULT_SALE_HOLD_DAYS: u32 = 7;
+/// The longest refund window accepted.
+pub const MAX_SALE_HOLD_DAYS: u32 = 365;
 
 /// Monday 09:00 UTC.
 pub const DEFAULT_PAYOUT_CRON: &str = "0 0 9 * * Mon";
@@ -33,10 +41,25 @@ pub(super) fn payout_config(
     if let Some(u) = &ipn_url {
         url::Url::parse(u).map_err(|e| err("IPN_PAYOUT_URL", format!("is not a URL ({e})")))?;
     }
+    let sale_hold_days = match get("SALE_HOLD_DAYS") {
+        None => DEFAULT_SALE_HOLD_DAYS,
+        Some(days) => days
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= MAX_SALE_HOLD_DAYS)
+            .ok_or_else(|| {
+                err(
+                    "SALE_HOLD_DAYS",
+                    format!("must be a whole number of days from 0 to {MAX_SALE_HOLD_DAYS}"),
+                )
+            })?,
+    };
     Ok(PayoutConfig {
         cron,
         minimum,
         ipn_url,
+        sale_hold_days,
     })
 }
 

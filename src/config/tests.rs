@@ -178,3 +178,21 @@ fn payouts_need_the_whole_login_and_a_base32_secret() {
         "0 30 8 * * Fri"
     );
 }
+
+#[test]
+fn sales_are_held_seven_days_unless_told_otherwise_and_up_to_a_year() {
+    let with = |days: &str| {
+        Config::from_vars(&vars(&[
+            ("TELOXIDE_TOKEN", "1:abc"),
+            ("SALE_HOLD_DAYS", days),
+        ]))
+    };
+    let default = Config::from_vars(&vars(&[("TELOXIDE_TOKEN", "1:abc")])).unwrap();
+    assert_eq!(default.payouts.sale_hold_days, 7);
+    assert_eq!(with("0").unwrap().payouts.sale_hold_days, 0);
+    assert_eq!(with(" 30 ").unwrap().payouts.sale_hold_days, 30);
+    for bad in ["-1", "366", "7.5", "a week"] {
+        let e = with(bad).unwrap_err();
+        assert_eq!(e.var, "SALE_HOLD_DAYS", "{bad}");
+    }
+}

@@ -48,10 +48,15 @@ impl EntryKind {
 /// A seller's money as the ledger says it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Balances {
-    /// What can be paid out: the sum of every entry.
+    /// What can be paid out: the sum of every entry that cleared (negative when a refund came
+    /// after a payout: later sales repay it first).
     pub available: UsdCents,
     /// What has left for the seller's wallet: payouts less the ones that failed and came back.
     pub paid_out: UsdCents,
+    /// Sales still in the refund window (less their refunds).
+    pub held: UsdCents,
+    /// When the last of the held money clears.
+    pub held_until: Option<i64>,
 }
 
 impl Balances {
@@ -60,6 +65,8 @@ impl Balances {
         entries
             .into_iter()
             .fold(Balances::default(), |b, (kind, amount)| Balances {
+                held: b.held,
+                held_until: b.held_until,
                 available: UsdCents(b.available.0 + amount.0),
                 paid_out: match kind {
                     EntryKind::Payout | EntryKind::PayoutReversal => {

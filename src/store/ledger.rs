@@ -1,4 +1,6 @@
-//! The earnings ledger table: append-only entries, each unique by its reference; balances are sums.
+//! The earnings ledger table: append-only entries, each unique by its reference; balances are
+//! sums. An entry counts towards what can be paid out once it clears (`clears_at`): a sale after
+//! the refund window, everything else at once.
 
 use super::{Conn, Store, StoreError, now, placeholders};
 use crate::domain::UsdCents;
@@ -15,6 +17,9 @@ pub struct NewEntry {
     pub amount: UsdCents,
     pub order_id: Option<i64>,
     pub reference: String,
+    /// When it may be paid out (a sale held for the refund window); `None`: at once. A refund
+    /// of a sale still held clears with the sale whatever this says.
+    pub clears_at: Option<i64>,
 }
 
 /// A recorded entry, for /earnings.
@@ -32,9 +37,9 @@ pub async fn append(conn: &mut Conn, entries: &[NewEntry]) -> Result<(), StoreEr
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO ledger_entries (seller_id, kind, amount_cents, order_id, reference, created_at) VALUES {} \
-         ON CONFLICT (reference) DO NOTHING",
-        placeholders(1, entries.len(), 6)
+        "INSERT INTO ledger_entries (seller_id, kind, amount_cents, order_id, reference, created_at, clears_at) \
+         VALUES {} ON CONFLICT (reference) DO NOTHING",
+        placeholders(1, entries.len(), 7)
     );
     let t = now();
     let mut query = sqlx::query(&sql);
@@ -45,13 +50,41 @@ pub async fn append(conn: &mut Conn, entries: &[NewEntry]) -> Result<(), StoreEr
             .bind(e.kind.signed(e.amount).0)
             .bind(e.order_id)
             .bind(&e.reference)
-            .bind(t);
+            .bind(t)
+            .bind(e.clears_at);
     }
     query.execute(&mut *conn).await?;
     Ok(())
 }
 
-/// Available balances (sum of all entries) of several sellers, inside a transaction.
+/// Gives each refund of a sale still held the sale's `clears_at`: the two cancel out in the
+/// held money, and what can be paid out does not move. A refund of a sale that cleared counts
+/// at once.
+pub async fn hold_refunds(conn: &mut Conn, entries: &mut [NewEntry]) -> Result<(), StoreError> {
+    let t = now();
+    for e in entries.iter_mut().filter(|e| e.kind == EntryKind::Refund) {
+        let Some(order) = e.order_id else { continue };
+        let sale = format!("{}:{order}", EntryKind::Sale.as_str());
+        let clears: Option<i64> = sqlx::query_scalar(
+            "SELECT clears_at FROM ledger_entries WHERE reference = $1 AND clears_at > $2",
+        )
+        .bind(sale)
+        .bind(t)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten();
+        e.clears_at = clears;
+    }
+    Ok(())
+}
+
+/// The SQL test of an entry that counts now (`$n` is the current time).
+pub(super) fn cleared(n: usize) -> String {
+    format!("(clears_at IS NULL OR clears_at <= ${n})")
+}
+
+/// Available balances (the sum of the entries that cleared) of several sellers, inside a
+/// transaction.
 pub async fn available_in(
     conn: &mut Conn,
     sellers: &[i64],
@@ -60,10 +93,12 @@ pub async fn available_in(
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT seller_id, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total FROM ledger_entries WHERE seller_id IN {} GROUP BY seller_id",
-        placeholders(1, 1, sellers.len())
+        "SELECT seller_id, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total FROM ledger_entries \
+         WHERE {} AND seller_id IN {} GROUP BY seller_id",
+        cleared(1),
+        placeholders(2, 1, sellers.len())
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query(&sql).bind(now());
     for s in sellers {
         query = query.bind(*s);
     }
@@ -75,20 +110,36 @@ pub async fn available_in(
     Ok(out)
 }
 
-/// A seller's balances, derived from the entries.
+/// A seller's balances, derived from the entries: what cleared, and what is held.
 pub async fn balances(store: &Store, seller_id: i64) -> Result<Balances, StoreError> {
-    let rows = sqlx::query("SELECT kind, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total FROM ledger_entries WHERE seller_id = $1 GROUP BY kind")
-        .bind(seller_id)
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT kind, \
+         CAST(COALESCE(SUM(CASE WHEN clears_at IS NULL OR clears_at <= $1 THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS cleared, \
+         CAST(COALESCE(SUM(CASE WHEN clears_at > $2 THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS held, \
+         CAST(MAX(CASE WHEN clears_at > $3 THEN clears_at END) AS BIGINT) AS held_until \
+         FROM ledger_entries WHERE seller_id = $4 GROUP BY kind",
+    )
+    .bind(now())
+    .bind(now())
+    .bind(now())
+    .bind(seller_id)
+    .fetch_all(store.pool())
+    .await?;
     let mut sums = Vec::new();
+    let (mut held, mut held_until) = (0, None::<i64>);
     for r in rows {
         let kind: String = r.try_get("kind")?;
         let kind = EntryKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("ledger kind {kind}")))?;
-        sums.push((kind, UsdCents(r.try_get("total")?)));
+        sums.push((kind, UsdCents(r.try_get("cleared")?)));
+        held += r.try_get::<i64, _>("held")?;
+        held_until = held_until.max(r.try_get::<Option<i64>, _>("held_until")?);
     }
-    Ok(Balances::from_entries(sums))
+    Ok(Balances {
+        held: UsdCents(held),
+        held_until: held_until.filter(|_| held != 0),
+        ..Balances::from_entries(sums)
+    })
 }
 
 /// The seller's latest entries, newest first.

@@ -56,6 +56,8 @@ pub struct Store {
     outbox_queued: Arc<Notify>,
     /// The admins' chats: a message queued for `Recipient::Admins` goes to each of them.
     admins: Arc<[i64]>,
+    /// Seconds a sale's credit is held before it can be paid out (the refund window).
+    sale_hold: i64,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -181,6 +183,7 @@ impl Store {
             write_lane: Arc::new(Mutex::new(())),
             outbox_queued: Arc::new(Notify::new()),
             admins: Arc::from([]),
+            sale_hold: 0,
         })
     }
 
@@ -195,6 +198,19 @@ impl Store {
     /// The admins' chats.
     pub fn admins(&self) -> &[i64] {
         &self.admins
+    }
+
+    /// The same store, whose sales' credits are held `days` before they can be paid out.
+    pub fn with_sale_hold(self, days: u32) -> Store {
+        Store {
+            sale_hold: i64::from(days) * 86_400,
+            ..self
+        }
+    }
+
+    /// Seconds a sale's credit is held before it can be paid out.
+    pub fn sale_hold(&self) -> i64 {
+        self.sale_hold
     }
 
     /// Notified after each commit that queued outbox messages.

@@ -281,6 +281,7 @@ impl Payer {
                 amount: p.amount,
                 order_id: None,
                 reference: format!("payout:{}", p.id),
+                clears_at: None,
             })
             .collect();
         ledger::append(&mut tx, &debits).await?;

@@ -40,6 +40,7 @@ pub fn reversal(p: &Payout) -> NewEntry {
         amount: p.amount,
         order_id: None,
         reference: format!("payout_reversal:{}", p.id),
+        clears_at: None,
     }
 }
 

@@ -138,6 +138,15 @@ pub(super) async fn settle_batch(
     for m in &moves {
         tracing::info!(order_id = m.order_id, from = %m.from, to = %m.to, "order moved");
     }
+    // The refund window: a sale's credit is held, and a refund of a held sale is held with it.
+    let hold = store.sale_hold();
+    if hold > 0 {
+        let until = crate::store::now() + hold;
+        for e in entries.iter_mut().filter(|e| e.kind == EntryKind::Sale) {
+            e.clears_at = Some(until);
+        }
+    }
+    ledger::hold_refunds(&mut tx, &mut entries).await?;
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
     ledger::append(&mut tx, &entries).await?;
     outbox::enqueue(&mut tx, &queued).await?;
@@ -183,7 +192,10 @@ async fn seller_notes(
     let mut notes = Vec::with_capacity(entries.len());
     for e in entries {
         let balance = balances.entry(e.seller_id).or_insert(UsdCents(0));
-        balance.0 += e.kind.signed(e.amount).0;
+        // A held entry does not move what can be paid out.
+        if e.clears_at.is_none() {
+            balance.0 += e.kind.signed(e.amount).0;
+        }
         let order_id = e.order_id.unwrap_or_default();
         let title = pending
             .iter()
@@ -195,6 +207,11 @@ async fn seller_notes(
             ("order", order_id.to_string()),
             ("amount", e.amount.to_string()),
             ("balance", balance.to_string()),
+            (
+                "clears",
+                e.clears_at
+                    .map_or_else(|| "now".to_string(), crate::i18n::date),
+            ),
         ];
         let (what, key) = match e.kind {
             EntryKind::Refund => ("refund_debited", "seller-refund"),

@@ -121,6 +121,7 @@ fn ledger_entry(order: &orders::Order, next: OrderStatus) -> Option<NewEntry> {
         amount: order.price,
         order_id: Some(order.id),
         reference: format!("{}:{}", kind.as_str(), order.id),
+        clears_at: None,
     })
 }
 

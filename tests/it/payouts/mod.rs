@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod crash;
+mod holds;
 pub use crash::{output, souk_payout};
 
 pub const TRON: &str = "TEmGwPeRTPiLFLVfBxXkSP91yc5GMNQhfS";
