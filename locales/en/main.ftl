@@ -221,6 +221,10 @@ earnings-summary = 💰 Your earnings
         [none] {""}
        *[other] {""}
         Held for the refund window: { USD($held) }, until { $until }
+    }{ $frozen ->
+        [none] {""}
+       *[other] {""}
+        Frozen by a dispute: { USD($frozen) }
     }
     Paid out: { USD($paid) }
 earnings-no-entries = No entries yet: your first sale will show here.
@@ -591,3 +595,40 @@ items-duplicates-skipped = { $count ->
     [one] 1 duplicate skipped: each item is sold once.
    *[other] { $count } duplicates skipped: each item is sold once.
 }
+
+## Disputes
+button-problem = ⚠ Problem
+button-dispute-reply = 💬 Reply
+button-dispute-refund = ↩ Refund in full
+button-dispute-part = ➗ Refund part
+button-dispute-close = ✅ Close for the seller
+dispute-ask = What is wrong with order #{ $order }? Describe the problem in one message: the seller and the admins will read it.
+dispute-opened = Dispute #{ $dispute } about order #{ $order } is open. The seller and the admins are told, and their answers come here. The seller is not paid for this order until it is settled.
+dispute-not-finished = Order #{ $order } is not delivered yet: only a delivered order can be disputed. Use /paysupport for a payment problem.
+dispute-window-closed = The refund window of order #{ $order } has passed. Use /paysupport to write to the admins.
+dispute-already-opened = Order #{ $order } already has dispute #{ $dispute }: answer in it with its Reply button.
+dispute-not-yours = This dispute is not yours.
+dispute-already-settled = Dispute #{ $dispute } is settled already.
+dispute-opened-seller = ⚠ Dispute #{ $dispute } about your sale “{ $title }” (order #{ $order }, { USD($total) }). The buyer writes:
+    { $text }
+    This sale's credit is frozen until an admin settles the dispute. Answer with the button below.
+admin-dispute-opened = ⚠ Dispute #{ $dispute }: order #{ $order } (“{ $title }”, { USD($total) }), buyer { $buyer }, seller { $seller }. The buyer writes:
+    { $text }
+dispute-message = 💬 Dispute #{ $dispute } (order #{ $order }), { $role ->
+        [buyer] the buyer writes
+        [seller] the seller writes
+       *[admin] the admins write
+    }:
+    { $text }
+dispute-reply-ask = Write your message for dispute #{ $dispute }: it goes to the other parties.
+dispute-message-sent = Sent to the other parties of dispute #{ $dispute }.
+dispute-part-ask = How much of order #{ $order } ({ USD($price) }) goes back to the buyer? Type an amount in dollars below the price, for example 12.50. Make the refund in the provider's dashboard: this records it and takes it from the seller's credit.
+dispute-part-invalid = Type an amount in dollars, more than $0.00 and less than { USD($price) }, for example 12.50.
+dispute-stars-in-full = Telegram gives Stars back only in full: use Refund in full for this order.
+dispute-settled = Dispute #{ $dispute } is settled; the buyer and the seller are told.
+dispute-part-buyer = ✅ Dispute #{ $dispute } (order #{ $order }) is settled: { USD($amount) } is refunded to you, and you keep what you bought.
+dispute-part-seller = Dispute #{ $dispute } (order #{ $order }) is settled: { USD($amount) } goes back to the buyer and is taken from this sale's credit.
+dispute-closed-buyer = Dispute #{ $dispute } (order #{ $order }) is closed by the admins without a refund.
+dispute-closed-seller = ✅ Dispute #{ $dispute } (order #{ $order }) is closed in your favour: this sale's credit is no longer frozen.
+dispute-full-buyer = ✅ Dispute #{ $dispute } (order #{ $order }) is settled: the order is refunded in full.
+dispute-full-seller = Dispute #{ $dispute } (order #{ $order }) is settled: the order is refunded in full, and its price is taken back.

@@ -219,6 +219,10 @@ earnings-summary = 💰 Vos gains
         [none] {""}
        *[other] {""}
         Retenu pour le délai de remboursement : { USD($held) }, jusqu'au { $until }
+    }{ $frozen ->
+        [none] {""}
+       *[other] {""}
+        Gelé par un litige : { USD($frozen) }
     }
     Versé : { USD($paid) }
 earnings-no-entries = Aucune écriture pour l'instant : votre première vente apparaîtra ici.
@@ -602,3 +606,40 @@ items-duplicates-skipped = { $count ->
     [one] { $count } doublon ignoré : chaque article n'est vendu qu'une fois.
    *[other] { $count } doublons ignorés : chaque article n'est vendu qu'une fois.
 }
+
+## Litiges
+button-problem = ⚠ Problème
+button-dispute-reply = 💬 Répondre
+button-dispute-refund = ↩ Rembourser tout
+button-dispute-part = ➗ Rembourser une partie
+button-dispute-close = ✅ Clore pour le vendeur
+dispute-ask = Quel est le problème avec la commande n°{ $order } ? Décrivez-le en un message : le vendeur et les admins le liront.
+dispute-opened = Le litige n°{ $dispute } sur la commande n°{ $order } est ouvert. Le vendeur et les admins sont prévenus, et leurs réponses arriveront ici. Le vendeur n'est pas payé pour cette commande tant que le litige n'est pas réglé.
+dispute-not-finished = La commande n°{ $order } n'est pas encore livrée : seule une commande livrée peut faire l'objet d'un litige. Pour un problème de paiement, utilisez /paysupport.
+dispute-window-closed = Le délai de remboursement de la commande n°{ $order } est passé. Utilisez /paysupport pour écrire aux admins.
+dispute-already-opened = La commande n°{ $order } a déjà le litige n°{ $dispute } : répondez-y avec son bouton Répondre.
+dispute-not-yours = Ce litige ne vous concerne pas.
+dispute-already-settled = Le litige n°{ $dispute } est déjà réglé.
+dispute-opened-seller = ⚠ Litige n°{ $dispute } sur votre vente « { $title } » (commande n°{ $order }, { USD($total) }). L'acheteur écrit :
+    { $text }
+    Le crédit de cette vente est gelé jusqu'à ce qu'un admin règle le litige. Répondez avec le bouton ci-dessous.
+admin-dispute-opened = ⚠ Litige n°{ $dispute } : commande n°{ $order } (« { $title } », { USD($total) }), acheteur { $buyer }, vendeur { $seller }. L'acheteur écrit :
+    { $text }
+dispute-message = 💬 Litige n°{ $dispute } (commande n°{ $order }), { $role ->
+        [buyer] l'acheteur écrit
+        [seller] le vendeur écrit
+       *[admin] les admins écrivent
+    } :
+    { $text }
+dispute-reply-ask = Écrivez votre message pour le litige n°{ $dispute } : il ira aux autres parties.
+dispute-message-sent = Envoyé aux autres parties du litige n°{ $dispute }.
+dispute-part-ask = Quelle part de la commande n°{ $order } ({ USD($price) }) revient à l'acheteur ? Tapez un montant en dollars inférieur au prix, par exemple 12,50. Faites le remboursement dans le tableau de bord du prestataire : ceci l'enregistre et le reprend sur le crédit du vendeur.
+dispute-part-invalid = Tapez un montant en dollars, supérieur à 0,00 $ et inférieur à { USD($price) }, par exemple 12,50.
+dispute-stars-in-full = Telegram ne rend les Stars qu'en totalité : utilisez Rembourser tout pour cette commande.
+dispute-settled = Le litige n°{ $dispute } est réglé ; l'acheteur et le vendeur sont prévenus.
+dispute-part-buyer = ✅ Le litige n°{ $dispute } (commande n°{ $order }) est réglé : { USD($amount) } vous sont remboursés, et vous gardez votre achat.
+dispute-part-seller = Le litige n°{ $dispute } (commande n°{ $order }) est réglé : { USD($amount) } reviennent à l'acheteur et sont repris sur le crédit de cette vente.
+dispute-closed-buyer = Le litige n°{ $dispute } (commande n°{ $order }) est clos par les admins sans remboursement.
+dispute-closed-seller = ✅ Le litige n°{ $dispute } (commande n°{ $order }) est clos en votre faveur : le crédit de cette vente n'est plus gelé.
+dispute-full-buyer = ✅ Le litige n°{ $dispute } (commande n°{ $order }) est réglé : la commande vous est remboursée en totalité.
+dispute-full-seller = Le litige n°{ $dispute } (commande n°{ $order }) est réglé : la commande est remboursée en totalité, et son prix est repris.

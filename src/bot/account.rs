@@ -154,6 +154,13 @@ pub async fn earnings(bot: Bot, who: Who, deps: Arc<Deps>) -> HandlerResult {
                 },
             ),
             (
+                "frozen",
+                match balances.frozen.0 {
+                    0 => "none".to_string(),
+                    _ => balances.frozen.to_string(),
+                },
+            ),
+            (
                 "until",
                 balances.held_until.map(i18n::date).unwrap_or_default(),
             ),

@@ -34,6 +34,14 @@ pub enum Action {
     /// /sell's category choice, page n.
     SellCategories(i64),
     PickKind(ProductKind),
+    /// "Problem with this order": a dispute about a purchase.
+    DisputeOpen(i64),
+    /// Write in a dispute's thread.
+    DisputeReply(i64),
+    /// Admins settle a dispute: refund in full, in part, or close it.
+    DisputeRefund(i64),
+    DisputePart(i64),
+    DisputeClose(i64),
     /// /sell without a cover photo.
     SkipPhoto,
     /// /myproducts: the cover photo removed.
@@ -120,6 +128,11 @@ impl Action {
             Action::PickCategory(id) => format!("pcat:{id}"),
             Action::SellCategories(page) => format!("pcats:{page}"),
             Action::PickKind(kind) => format!("kind:{}", kind.as_str()),
+            Action::DisputeOpen(id) => format!("dspo:{id}"),
+            Action::DisputeReply(id) => format!("dspr:{id}"),
+            Action::DisputeRefund(id) => format!("dspf:{id}"),
+            Action::DisputePart(id) => format!("dspp:{id}"),
+            Action::DisputeClose(id) => format!("dspc:{id}"),
             Action::SkipPhoto => "nophoto".into(),
             Action::RemovePhoto(id) => format!("rmphoto:{id}"),
             Action::Publish => "publish".into(),
@@ -210,6 +223,11 @@ impl Action {
             "pcat" => Action::PickCategory(id()?),
             "pcats" => Action::SellCategories(id()?),
             "kind" => Action::PickKind(ProductKind::parse(parts.next()?)?),
+            "dspo" => Action::DisputeOpen(id()?),
+            "dspr" => Action::DisputeReply(id()?),
+            "dspf" => Action::DisputeRefund(id()?),
+            "dspp" => Action::DisputePart(id()?),
+            "dspc" => Action::DisputeClose(id()?),
             "nophoto" => Action::SkipPhoto,
             "rmphoto" => Action::RemovePhoto(id()?),
             "publish" => Action::Publish,
@@ -288,6 +306,18 @@ pub fn order_keyboard(
             OrderButton::Open { order } => ("button-open-order", Action::AdminPayment(order)),
             OrderButton::Refund { order } => ("button-refund", Action::AskRefund(order)),
             OrderButton::MarkPaid { order } => ("button-mark-paid", Action::AskMarkPaid(order)),
+            OrderButton::DisputeReply { dispute } => {
+                ("button-dispute-reply", Action::DisputeReply(dispute))
+            }
+            OrderButton::DisputeRefund { dispute } => {
+                ("button-dispute-refund", Action::DisputeRefund(dispute))
+            }
+            OrderButton::DisputePart { dispute } => {
+                ("button-dispute-part", Action::DisputePart(dispute))
+            }
+            OrderButton::DisputeClose { dispute } => {
+                ("button-dispute-close", Action::DisputeClose(dispute))
+            }
         };
         InlineKeyboardButton::callback(crate::i18n::t(lang, key), action.encode())
     };
@@ -332,6 +362,11 @@ mod tests {
             Action::PickKind(ProductKind::Items),
             Action::SkipPhoto,
             Action::RemovePhoto(i64::MAX),
+            Action::DisputeOpen(i64::MAX),
+            Action::DisputeReply(3),
+            Action::DisputeRefund(3),
+            Action::DisputePart(3),
+            Action::DisputeClose(3),
             Action::Edit(4, EditField::Photo),
             Action::Publish,
             Action::DiscardDraft,

@@ -9,6 +9,7 @@ pub mod card;
 pub mod catalog;
 pub mod chart;
 pub mod commands;
+pub mod dispute;
 pub mod gate;
 pub mod menu;
 pub mod moderation;
@@ -329,6 +330,14 @@ async fn on_press(
         Action::Support(order_id) => {
             bot.answer_callback_query(q.id.clone()).await?;
             support::request(bot, who, q.from.username.clone(), deps, dialogue, order_id).await
+        }
+        Action::DisputeOpen(_)
+        | Action::DisputeReply(_)
+        | Action::DisputeRefund(_)
+        | Action::DisputePart(_)
+        | Action::DisputeClose(_) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            dispute::on_press(bot, who, deps, dialogue, action).await
         }
         Action::SupportWrite(_) | Action::SupportReply(..) => {
             bot.answer_callback_query(q.id.clone()).await?;

@@ -39,6 +39,14 @@ pub async fn purchases(
         return screen::show(&bot, &who, place, who.html(key, &[]), None).await;
     }
     let links = matches!(*deps.files, crate::files::FileStore::S3(_));
+    // "⚠ Problem" for purchases still in their refund window and not disputed yet.
+    let mut disputable = std::collections::HashSet::new();
+    for p in list.iter().take(PAGE_SIZE as usize) {
+        let may = crate::services::disputes::may_open(&deps.core.store, p.order_id, who.id).await?;
+        if matches!(may, crate::services::disputes::Opening::Opened(_)) {
+            disputable.insert(p.order_id);
+        }
+    }
     let mut rows: Vec<Vec<InlineKeyboardButton>> = list
         .iter()
         .take(PAGE_SIZE as usize)
@@ -59,6 +67,9 @@ pub async fn purchases(
                     who.t("button-link"),
                     Action::Link(p.order_id).encode(),
                 ));
+            }
+            if disputable.contains(&p.order_id) {
+                row.push(super::dispute::problem_button(&who, p.order_id));
             }
             row
         })

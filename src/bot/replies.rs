@@ -4,7 +4,7 @@
 use super::screen::Place;
 use super::state::State;
 use super::{BoxError, ChatDialogue, Deps, HandlerResult, Who};
-use super::{account, broadcast, catalog, pay, seller, shop, support};
+use super::{account, broadcast, catalog, dispute, pay, seller, shop, support};
 use std::sync::Arc;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree::case;
@@ -29,6 +29,9 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .branch(case![State::SearchQuery].endpoint(search_words))
         .branch(case![State::SupportQuestion { order_id }].endpoint(support::question))
         .branch(case![State::SupportAnswer { order_id, buyer_id }].endpoint(support::answer))
+        .branch(case![State::DisputeWrite { order_id }].endpoint(dispute::write))
+        .branch(case![State::DisputeMessage { dispute_id }].endpoint(dispute::message))
+        .branch(case![State::DisputePart { dispute_id }].endpoint(dispute::part))
         .branch(seller::steps())
 }
 

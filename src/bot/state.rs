@@ -59,6 +59,18 @@ pub enum State {
         order_id: i64,
         buyer_id: i64,
     },
+    /// "Problem with this order": waits for the buyer's description.
+    DisputeWrite {
+        order_id: i64,
+    },
+    /// Waits for a message to a dispute's thread.
+    DisputeMessage {
+        dispute_id: i64,
+    },
+    /// An admin's partial refund: waits for the amount.
+    DisputePart {
+        dispute_id: i64,
+    },
     /// Mobile money: waits for the buyer's phone number (shared or typed).
     PayPhone {
         product_id: i64,

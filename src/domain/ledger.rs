@@ -57,6 +57,8 @@ pub struct Balances {
     pub held: UsdCents,
     /// When the last of the held money clears.
     pub held_until: Option<i64>,
+    /// Sales an open dispute freezes, whatever their window.
+    pub frozen: UsdCents,
 }
 
 impl Balances {
@@ -67,6 +69,7 @@ impl Balances {
             .fold(Balances::default(), |b, (kind, amount)| Balances {
                 held: b.held,
                 held_until: b.held_until,
+                frozen: b.frozen,
                 available: UsdCents(b.available.0 + amount.0),
                 paid_out: match kind {
                     EntryKind::Payout | EntryKind::PayoutReversal => {

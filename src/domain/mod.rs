@@ -1,5 +1,6 @@
 //! Pure marketplace rules: money, commission, the order and payout state machines. No I/O here.
 
+pub mod dispute;
 pub mod ledger;
 pub mod money;
 pub mod order;

@@ -3,6 +3,7 @@
 
 pub mod broadcast;
 pub mod checkout;
+pub mod disputes;
 pub mod moderation;
 pub mod payouts;
 pub mod settlement;

@@ -94,8 +94,9 @@ pub async fn available_in(
     }
     let sql = format!(
         "SELECT seller_id, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total FROM ledger_entries \
-         WHERE {} AND seller_id IN {} GROUP BY seller_id",
+         WHERE {} AND {} AND seller_id IN {} GROUP BY seller_id",
         cleared(1),
+        super::disputes::not_frozen("ledger_entries"),
         placeholders(2, 1, sellers.len())
     );
     let mut query = sqlx::query(&sql).bind(now());
@@ -110,34 +111,41 @@ pub async fn available_in(
     Ok(out)
 }
 
-/// A seller's balances, derived from the entries: what cleared, and what is held.
+/// A seller's balances, derived from the entries: what cleared, what is held for the refund
+/// window, and what an open dispute freezes.
 pub async fn balances(store: &Store, seller_id: i64) -> Result<Balances, StoreError> {
-    let rows = sqlx::query(
+    let frozen = format!("NOT {}", super::disputes::not_frozen("ledger_entries"));
+    let sql = format!(
         "SELECT kind, \
-         CAST(COALESCE(SUM(CASE WHEN clears_at IS NULL OR clears_at <= $1 THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS cleared, \
-         CAST(COALESCE(SUM(CASE WHEN clears_at > $2 THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS held, \
-         CAST(MAX(CASE WHEN clears_at > $3 THEN clears_at END) AS BIGINT) AS held_until \
-         FROM ledger_entries WHERE seller_id = $4 GROUP BY kind",
-    )
-    .bind(now())
-    .bind(now())
-    .bind(now())
-    .bind(seller_id)
-    .fetch_all(store.pool())
-    .await?;
+         CAST(COALESCE(SUM(CASE WHEN {frozen} THEN 0 WHEN clears_at IS NULL OR clears_at <= $1 THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS cleared, \
+         CAST(COALESCE(SUM(CASE WHEN {frozen} THEN 0 WHEN clears_at > $2 THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS held, \
+         CAST(COALESCE(SUM(CASE WHEN {frozen} THEN amount_cents ELSE 0 END), 0) AS BIGINT) AS frozen, \
+         CAST(MAX(CASE WHEN {frozen} THEN NULL WHEN clears_at > $3 THEN clears_at END) AS BIGINT) AS held_until \
+         FROM ledger_entries WHERE seller_id = $4 GROUP BY kind"
+    );
+    let t = now();
+    let rows = sqlx::query(&sql)
+        .bind(t)
+        .bind(t)
+        .bind(t)
+        .bind(seller_id)
+        .fetch_all(store.pool())
+        .await?;
     let mut sums = Vec::new();
-    let (mut held, mut held_until) = (0, None::<i64>);
+    let (mut held, mut frozen, mut held_until) = (0, 0, None::<i64>);
     for r in rows {
         let kind: String = r.try_get("kind")?;
         let kind = EntryKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("ledger kind {kind}")))?;
         sums.push((kind, UsdCents(r.try_get("cleared")?)));
         held += r.try_get::<i64, _>("held")?;
+        frozen += r.try_get::<i64, _>("frozen")?;
         held_until = held_until.max(r.try_get::<Option<i64>, _>("held_until")?);
     }
     Ok(Balances {
         held: UsdCents(held),
         held_until: held_until.filter(|_| held != 0),
+        frozen: UsdCents(frozen),
         ..Balances::from_entries(sums)
     })
 }

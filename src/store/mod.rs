@@ -10,6 +10,7 @@ pub mod categories;
 pub mod conversions;
 pub mod cursors;
 pub mod dialogues;
+pub mod disputes;
 pub mod ipn_events;
 pub mod job_runs;
 pub mod lease;

@@ -45,6 +45,14 @@ pub enum OrderButton {
     Refund { order: i64 },
     /// `/markpaid`, confirmation first.
     MarkPaid { order: i64 },
+    /// Write in a dispute's thread (any party).
+    DisputeReply { dispute: i64 },
+    /// Settle a dispute by refunding its order in full (admins).
+    DisputeRefund { dispute: i64 },
+    /// Settle a dispute by refunding part of the price (admins).
+    DisputePart { dispute: i64 },
+    /// Settle a dispute in the seller's favour (admins).
+    DisputeClose { dispute: i64 },
 }
 
 impl OutboxMessage {

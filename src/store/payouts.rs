@@ -83,17 +83,19 @@ fn payout_from(r: &AnyRow) -> Result<Payout, StoreError> {
 /// Sellers with a wallet, their available balance (the sum of their ledger entries that cleared:
 /// sales still in the refund window wait) and whether they are banned.
 pub async fn candidates_in(conn: &mut Conn) -> Result<Vec<Candidate>, StoreError> {
-    let rows = sqlx::query(
+    let sql = format!(
         "SELECT w.seller_id, w.currency, w.address, \
          CAST(COALESCE((SELECT SUM(l.amount_cents) FROM ledger_entries l WHERE l.seller_id = w.seller_id \
-         AND (l.clears_at IS NULL OR l.clears_at <= $1)), 0) AS BIGINT) AS available, \
+         AND (l.clears_at IS NULL OR l.clears_at <= $1) AND {}), 0) AS BIGINT) AS available, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = w.seller_id AND u.banned_at IS NOT NULL) \
          THEN 1 ELSE 0 END AS BIGINT) AS banned \
          FROM wallets w ORDER BY w.seller_id",
-    )
-    .bind(super::now())
-    .fetch_all(&mut *conn)
-    .await?;
+        super::disputes::not_frozen("l")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(super::now())
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Candidate {

@@ -8,7 +8,7 @@ use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with};
 use souk::services::payouts::RunOutcome;
 
-async fn spawn_app_holding(days: &str) -> TestApp {
+pub async fn spawn_app_holding(days: &str) -> TestApp {
     let mut env = custody_env();
     env.push(("SALE_HOLD_DAYS", days.into()));
     spawn_app_with(Options {
@@ -18,7 +18,7 @@ async fn spawn_app_holding(days: &str) -> TestApp {
     .await
 }
 
-async fn ledger_sum(app: &TestApp, seller: i64) -> i64 {
+pub async fn ledger_sum(app: &TestApp, seller: i64) -> i64 {
     app.scalar(&format!(
         "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM ledger_entries WHERE seller_id = {seller}"
     ))
@@ -33,7 +33,7 @@ async fn first_order(app: &TestApp, seller: i64) -> i64 {
 }
 
 /// The window passes: every held entry of the seller clears now.
-async fn window_passes(app: &TestApp, seller: i64) {
+pub async fn window_passes(app: &TestApp, seller: i64) {
     sqlx::query(
         "UPDATE ledger_entries SET clears_at = $1 WHERE seller_id = $2 AND clears_at IS NOT NULL",
     )

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod crash;
+mod disputes;
 mod holds;
 pub use crash::{output, souk_payout};
 
