@@ -632,3 +632,10 @@ dispute-closed-buyer = Dispute #{ $dispute } (order #{ $order }) is closed by th
 dispute-closed-seller = ✅ Dispute #{ $dispute } (order #{ $order }) is closed in your favour: this sale's credit is no longer frozen.
 dispute-full-buyer = ✅ Dispute #{ $dispute } (order #{ $order }) is settled: the order is refunded in full.
 dispute-full-seller = Dispute #{ $dispute } (order #{ $order }) is settled: the order is refunded in full, and its price is taken back.
+
+## Restock alerts
+button-notify-me = 🔔 Notify me when it is back
+notify-subscribed = You will be told once when “{ $title }” is back in stock.
+notify-in-stock = “{ $title }” is in stock: you can buy it now.
+restock-alert = 🔔 “{ $title }” is back in stock.
+button-view-product = 🛒 See it

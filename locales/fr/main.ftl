@@ -643,3 +643,10 @@ dispute-closed-buyer = Le litige n°{ $dispute } (commande n°{ $order }) est cl
 dispute-closed-seller = ✅ Le litige n°{ $dispute } (commande n°{ $order }) est clos en votre faveur : le crédit de cette vente n'est plus gelé.
 dispute-full-buyer = ✅ Le litige n°{ $dispute } (commande n°{ $order }) est réglé : la commande vous est remboursée en totalité.
 dispute-full-seller = Le litige n°{ $dispute } (commande n°{ $order }) est réglé : la commande est remboursée en totalité, et son prix est repris.
+
+## Alertes de réassort
+button-notify-me = 🔔 Me prévenir quand il revient
+notify-subscribed = Vous serez prévenu une fois, quand « { $title } » sera de nouveau en stock.
+notify-in-stock = « { $title } » est en stock : vous pouvez l'acheter maintenant.
+restock-alert = 🔔 « { $title } » est de nouveau en stock.
+button-view-product = 🛒 Le voir

@@ -42,6 +42,8 @@ pub enum Action {
     DisputeRefund(i64),
     DisputePart(i64),
     DisputeClose(i64),
+    /// "Notify me" when a sold-out product is back.
+    NotifyMe(i64),
     /// /sell without a cover photo.
     SkipPhoto,
     /// /myproducts: the cover photo removed.
@@ -133,6 +135,7 @@ impl Action {
             Action::DisputeRefund(id) => format!("dspf:{id}"),
             Action::DisputePart(id) => format!("dspp:{id}"),
             Action::DisputeClose(id) => format!("dspc:{id}"),
+            Action::NotifyMe(id) => format!("ntf:{id}"),
             Action::SkipPhoto => "nophoto".into(),
             Action::RemovePhoto(id) => format!("rmphoto:{id}"),
             Action::Publish => "publish".into(),
@@ -228,6 +231,7 @@ impl Action {
             "dspf" => Action::DisputeRefund(id()?),
             "dspp" => Action::DisputePart(id()?),
             "dspc" => Action::DisputeClose(id()?),
+            "ntf" => Action::NotifyMe(id()?),
             "nophoto" => Action::SkipPhoto,
             "rmphoto" => Action::RemovePhoto(id()?),
             "publish" => Action::Publish,
@@ -318,6 +322,7 @@ pub fn order_keyboard(
             OrderButton::DisputeClose { dispute } => {
                 ("button-dispute-close", Action::DisputeClose(dispute))
             }
+            OrderButton::Product { product } => ("button-view-product", Action::Product(product)),
         };
         InlineKeyboardButton::callback(crate::i18n::t(lang, key), action.encode())
     };
@@ -361,6 +366,7 @@ mod tests {
             Action::PickCategory(3),
             Action::PickKind(ProductKind::Items),
             Action::SkipPhoto,
+            Action::NotifyMe(i64::MAX),
             Action::RemovePhoto(i64::MAX),
             Action::DisputeOpen(i64::MAX),
             Action::DisputeReply(3),

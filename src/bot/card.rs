@@ -82,13 +82,18 @@ pub async fn show_product(
         Some(0) => who.t("buy-button-sold-out"),
         _ => who.tr("buy-button", &[("price", quote.total.to_string())]),
     };
-    let keyboard = InlineKeyboardMarkup::new([
-        vec![InlineKeyboardButton::callback(
-            label,
-            Action::Buy(product.id).encode(),
-        )],
-        vec![back(&who, Action::Categories(0))],
-    ]);
+    let mut rows = vec![vec![InlineKeyboardButton::callback(
+        label,
+        Action::Buy(product.id).encode(),
+    )]];
+    if left == Some(0) {
+        rows.push(vec![InlineKeyboardButton::callback(
+            who.t("button-notify-me"),
+            Action::NotifyMe(product.id).encode(),
+        )]);
+    }
+    rows.push(vec![back(&who, Action::Categories(0))]);
+    let keyboard = InlineKeyboardMarkup::new(rows);
     match &product.photo {
         Some(photo) => screen::show_photo(&bot, &who, place, photo, text, Some(keyboard)).await,
         None => screen::show(&bot, &who, place, text, Some(keyboard)).await,
@@ -126,6 +131,34 @@ pub(super) async fn buyable(
         screen::show(bot, who, place, text, Some(keyboard)).await?;
     }
     Ok(product)
+}
+
+/// "Notify me" under a sold-out card: the user waits for the restock (told once); a toast says so.
+pub async fn notify_me(
+    bot: Bot,
+    who: Who,
+    q: CallbackQuery,
+    deps: Arc<Deps>,
+    id: i64,
+) -> HandlerResult {
+    let answer = bot.answer_callback_query(q.id.clone());
+    let Some(product) = products::get(&deps.core.store, id)
+        .await?
+        .filter(Product::is_buyable)
+    else {
+        answer.text(who.t("product-unavailable")).await?;
+        return Ok(());
+    };
+    let key = if stock::available(&deps.core.store, id).await? > 0 {
+        "notify-in-stock"
+    } else {
+        crate::store::restock_alerts::subscribe(&deps.core.store, id, who.id).await?;
+        "notify-subscribed"
+    };
+    answer
+        .text(who.tr(key, &[("title", product.title)]))
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -355,6 +355,7 @@ async fn on_press(
             bot.answer_callback_query(q.id.clone()).await?;
             moderation::mark_paid(bot, who, deps, &order_id.to_string()).await
         }
+        Action::NotifyMe(product_id) => card::notify_me(bot, who, q, deps, product_id).await,
         Action::Pay(product_id, code) => {
             bot.answer_callback_query(q.id.clone()).await?;
             pay::pay_pressed(bot, who, q, deps, dialogue, product_id, code).await

@@ -345,6 +345,7 @@ pub async fn receive_edit(
             dialogue.exit().await?;
             if added > 0 {
                 crate::services::sold_out::deliver_after_restock(&deps.core.settler, id).await?;
+                crate::services::restock::alert_waiting(&deps.core.store, id).await?;
             }
             let refused = upload.items.len() as u64 - added + upload.repeated as u64;
             bot.send_message(

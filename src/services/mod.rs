@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod disputes;
 pub mod moderation;
 pub mod payouts;
+pub mod restock;
 pub mod settlement;
 pub mod sold_out;
 pub mod stars;

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod payouts;
 pub mod products;
 pub mod reports;
+pub mod restock_alerts;
 pub mod retention;
 pub mod send_slots;
 pub mod star_refunds;

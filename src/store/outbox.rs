@@ -33,7 +33,8 @@ pub enum OutboxMessage {
     },
 }
 
-/// A button under an admin's alert: what they can do about the order it names.
+/// A button under an outbox message: what an admin can do about the order it names, a dispute's
+/// actions, or a product to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum OrderButton {
@@ -53,6 +54,8 @@ pub enum OrderButton {
     DisputePart { dispute: i64 },
     /// Settle a dispute in the seller's favour (admins).
     DisputeClose { dispute: i64 },
+    /// Open a product's card (a restock alert).
+    Product { product: i64 },
 }
 
 impl OutboxMessage {

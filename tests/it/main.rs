@@ -19,6 +19,7 @@ mod operations;
 mod payout_races;
 mod payouts;
 mod replicas;
+mod restock;
 mod safety;
 mod sandbox;
 mod sellers;
