@@ -44,7 +44,8 @@ impl Core {
         let store = open_store(&config.database_url)
             .await?
             .with_admins(&config.admin_ids)
-            .with_sale_hold(config.payouts.sale_hold_days);
+            .with_sale_hold(config.payouts.sale_hold_days)
+            .with_review_delay(config.review_invite_minutes);
         let (gateway, simulator) = gateway(config, sandbox);
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
             simulator

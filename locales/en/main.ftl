@@ -639,3 +639,84 @@ notify-subscribed = You will be told once when “{ $title }” is back in stock
 notify-in-stock = “{ $title }” is in stock: you can buy it now.
 restock-alert = 🔔 “{ $title }” is back in stock.
 button-view-product = 🛒 See it
+
+## Reviews
+review-invite = How was “{ $title }”? Rate it for other buyers:
+button-rate = { $stars }★
+review-rated = Thank you: { $stars }. Add a comment for other buyers in one message, or carry on with anything else.
+review-changed = Your rating is now { $stars }. Send a new comment in one message, or carry on with anything else.
+review-saved = ✅ Your review is saved. You can change it any time with the stars above.
+review-not-a-buyer = Only the buyer of a delivered order can review it.
+seller-new-review = ⭐ New review on “{ $title }” (order #{ $order }): { $stars }. Its comment shows with the product's reviews; you may answer it once.
+button-review-answer = 💬 Answer
+review-answer-ask = Write your answer to this review (once; it shows under it).
+review-answer-saved = ✅ Your answer is saved; the buyer is told.
+review-answered-already = This review has an answer already.
+review-not-yours = This review is not about one of your products.
+review-answered = 💬 The seller of “{ $title }” answered your review: { $text }
+card-rating = ⭐ { $average } ({ $count ->
+    [one] 1 review
+   *[other] { $count } reviews
+})
+button-reviews = 💬 Reviews ({ $count })
+button-seller = 👤 Seller
+reviews-header = <b>Reviews of { $title }</b>: ⭐ { $average } ({ $count ->
+    [one] 1 review
+   *[other] { $count } reviews
+})
+reviews-line = { $stars } { $comment } <i>#{ $id }</i>
+reviews-answer = ↳ <i>Seller: { $text }</i>
+seller-profile = 👤 <b>{ $seller }</b>
+    ⭐ { $average } ({ $count ->
+        [one] 1 review
+       *[other] { $count } reviews
+    }) · { $sales ->
+        [one] 1 sale
+       *[other] { $sales } sales
+    }
+    { $products ->
+        [one] 1 product in the shop:
+       *[other] { $products } products in the shop:
+    }
+seller-unknown = This seller has no product in the shop.
+review-hidden = Review #{ $id } is hidden.
+review-unknown = There is no review #{ $id }.
+hide-review-usage = Usage: /hide_review <review id> (the number after # in a product's reviews)
+command-hide_review = Hide a review: /hide_review <id>
+
+## Coupons
+button-have-a-code = 🏷 Have a code?
+coupon-line = 🏷 Code <b>{ $code }</b>: { USD($discount) } off, included.
+coupon-ask = Type your code.
+coupon-applied = 🏷 Code { $code } applied.
+coupon-unknown = There is no such code. Check its spelling, or carry on without one.
+coupon-expired = This code has expired.
+coupon-used-up = This code has been used as many times as it can be. The price without it is shown when you choose again.
+coupon-not-for-this = This code is not for this product.
+coupon-already-used = You have used this code already.
+coupon-created = 🏷 Code created:
+coupon-item = { $code }: { $kind ->
+        [percent] { PERCENT($value) }
+       *[fixed] { USD($value) }
+    } off, { $product ->
+        [all] every product
+       *[other] product #{ $product }
+    }{ $platform ->
+        [yes] {" "}(platform's, out of the commission)
+       *[no] {""}
+    }, used { $uses }{ $max ->
+        [none] {""}
+       *[other] /{ $max }
+    }{ $until ->
+        [none] {""}
+       *[other] , until { $until }
+    }
+coupon-usage = Usage: /coupon CODE DISCOUNT [product=<id>] [uses=<n>] [days=<n>], for example /coupon SPRING 10% uses=50 days=30 (DISCOUNT is a percentage like 10% or an amount like 5.00). Admins add "platform" for a code on every product, paid out of the commission.
+coupon-bad-code = A code is 3 to 32 letters, digits, - or _.
+coupon-bad-discount = The discount is a percentage such as 10% or an amount in dollars such as 5.00.
+coupon-bad-number = uses= and days= take a whole number from 1.
+coupon-code-taken = This code exists already: choose another.
+coupons-none = You have no codes yet. Make one with /coupon.
+coupons-header = 🏷 Your codes:
+command-coupon = Make a discount code
+command-coupons = Your discount codes

@@ -650,3 +650,87 @@ notify-subscribed = Vous serez prévenu une fois, quand « { $title } » sera 
 notify-in-stock = « { $title } » est en stock : vous pouvez l'acheter maintenant.
 restock-alert = 🔔 « { $title } » est de nouveau en stock.
 button-view-product = 🛒 Le voir
+
+## Avis
+review-invite = Comment était « { $title } » ? Notez-le pour les autres acheteurs :
+button-rate = { $stars }★
+review-rated = Merci : { $stars }. Ajoutez un commentaire pour les autres acheteurs en un message, ou passez à autre chose.
+review-changed = Votre note est maintenant { $stars }. Envoyez un nouveau commentaire en un message, ou passez à autre chose.
+review-saved = ✅ Votre avis est enregistré. Vous pouvez le changer à tout moment avec les étoiles ci-dessus.
+review-not-a-buyer = Seul l'acheteur d'une commande livrée peut donner son avis.
+seller-new-review = ⭐ Nouvel avis sur « { $title } » (commande n°{ $order }) : { $stars }. Son commentaire s'affiche avec les avis du produit ; vous pouvez y répondre une fois.
+button-review-answer = 💬 Répondre
+review-answer-ask = Écrivez votre réponse à cet avis (une seule fois ; elle s'affiche dessous).
+review-answer-saved = ✅ Votre réponse est enregistrée ; l'acheteur est prévenu.
+review-answered-already = Cet avis a déjà une réponse.
+review-not-yours = Cet avis ne porte pas sur l'un de vos produits.
+review-answered = 💬 Le vendeur de « { $title } » a répondu à votre avis : { $text }
+card-rating = ⭐ { $average } ({ $count ->
+    [one] 1 avis
+   *[other] { $count } avis
+})
+button-reviews = 💬 Avis ({ $count })
+button-seller = 👤 Vendeur
+reviews-header = <b>Avis sur { $title }</b> : ⭐ { $average } ({ $count ->
+    [one] 1 avis
+   *[other] { $count } avis
+})
+reviews-line = { $stars } { $comment } <i>n°{ $id }</i>
+reviews-answer = ↳ <i>Vendeur : { $text }</i>
+seller-profile = 👤 <b>{ $seller }</b>
+    ⭐ { $average } ({ $count ->
+        [one] 1 avis
+       *[other] { $count } avis
+    }) · { $sales ->
+        [one] 1 vente
+       *[other] { $sales } ventes
+    }
+    { $products ->
+        [one] 1 produit en vente :
+       *[other] { $products } produits en vente :
+    }
+seller-unknown = Ce vendeur n'a aucun produit en vente.
+review-hidden = L'avis n°{ $id } est masqué.
+review-unknown = Il n'y a pas d'avis n°{ $id }.
+hide-review-usage = Utilisation : /hide_review <numéro de l'avis> (le numéro après n° dans les avis d'un produit)
+command-hide_review = Masquer un avis : /hide_review <numéro>
+
+## Codes promo
+button-have-a-code = 🏷 Un code promo ?
+coupon-line = 🏷 Code <b>{ $code }</b> : { USD($discount) } de remise, déjà déduits.
+coupon-ask = Tapez votre code.
+coupon-applied = 🏷 Code { $code } appliqué.
+coupon-unknown = Ce code n'existe pas. Vérifiez son orthographe, ou continuez sans code.
+coupon-expired = Ce code a expiré.
+coupon-used-up = Ce code a atteint son nombre d'utilisations. Le prix sans code s'affiche quand vous choisissez à nouveau.
+coupon-not-for-this = Ce code n'est pas valable pour ce produit.
+coupon-already-used = Vous avez déjà utilisé ce code.
+coupon-created = 🏷 Code créé :
+coupon-item = { $code } : { $kind ->
+        [percent] { PERCENT($value) }
+       *[fixed] { USD($value) }
+    } de remise, { $product ->
+        [all] sur tous les produits
+       *[other] sur le produit n°{ $product }
+    }{ $platform ->
+        [yes] {" "}(de la plateforme, pris sur la commission)
+       *[no] {""}
+    }, { $uses ->
+        [one] utilisé 1 fois
+       *[other] utilisé { $uses } fois
+    }{ $max ->
+        [none] {""}
+       *[other] {" "}sur { $max }
+    }{ $until ->
+        [none] {""}
+       *[other] , jusqu'au { $until }
+    }
+coupon-usage = Utilisation : /coupon CODE REMISE [product=<n°>] [uses=<n>] [days=<n>], par exemple /coupon PRINTEMPS 10% uses=50 days=30 (REMISE est un pourcentage comme 10% ou un montant comme 5.00). Les admins ajoutent « platform » pour un code valable sur tous les produits, pris sur la commission.
+coupon-bad-code = Un code fait de 3 à 32 lettres, chiffres, - ou _.
+coupon-bad-discount = La remise est un pourcentage comme 10% ou un montant en dollars comme 5.00.
+coupon-bad-number = uses= et days= prennent un nombre entier à partir de 1.
+coupon-code-taken = Ce code existe déjà : choisissez-en un autre.
+coupons-none = Vous n'avez pas encore de code. Créez-en un avec /coupon.
+coupons-header = 🏷 Vos codes :
+command-coupon = Créer un code promo
+command-coupons = Vos codes promo

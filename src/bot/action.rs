@@ -42,6 +42,16 @@ pub enum Action {
     DisputeRefund(i64),
     DisputePart(i64),
     DisputeClose(i64),
+    /// A buyer rates an order's product (1 to 5 stars).
+    Rate(i64, i64),
+    /// A product's reviews, page n.
+    Reviews(i64, i64),
+    /// The seller answers a review.
+    ReviewAnswer(i64),
+    /// A seller's profile.
+    Seller(i64),
+    /// "Have a code?" on the menu of ways to pay.
+    CouponAsk(i64),
     /// "Notify me" when a sold-out product is back.
     NotifyMe(i64),
     /// /sell without a cover photo.
@@ -136,6 +146,11 @@ impl Action {
             Action::DisputePart(id) => format!("dspp:{id}"),
             Action::DisputeClose(id) => format!("dspc:{id}"),
             Action::NotifyMe(id) => format!("ntf:{id}"),
+            Action::CouponAsk(id) => format!("cpn:{id}"),
+            Action::Rate(order, stars) => format!("rate:{order}:{stars}"),
+            Action::Reviews(product, page) => format!("revs:{product}:{page}"),
+            Action::ReviewAnswer(id) => format!("rans:{id}"),
+            Action::Seller(id) => format!("slr:{id}"),
             Action::SkipPhoto => "nophoto".into(),
             Action::RemovePhoto(id) => format!("rmphoto:{id}"),
             Action::Publish => "publish".into(),
@@ -232,6 +247,17 @@ impl Action {
             "dspp" => Action::DisputePart(id()?),
             "dspc" => Action::DisputeClose(id()?),
             "ntf" => Action::NotifyMe(id()?),
+            "cpn" => Action::CouponAsk(id()?),
+            "rate" => {
+                let order = id()?;
+                Action::Rate(order, id().filter(|s| (1..=5).contains(s))?)
+            }
+            "revs" => {
+                let product = id()?;
+                Action::Reviews(product, id().filter(|p| *p <= MAX_PAGE)?)
+            }
+            "rans" => Action::ReviewAnswer(id()?),
+            "slr" => Action::Seller(id()?),
             "nophoto" => Action::SkipPhoto,
             "rmphoto" => Action::RemovePhoto(id()?),
             "publish" => Action::Publish,
@@ -323,11 +349,27 @@ pub fn order_keyboard(
                 ("button-dispute-close", Action::DisputeClose(dispute))
             }
             OrderButton::Product { product } => ("button-view-product", Action::Product(product)),
+            OrderButton::ReviewAnswer { review } => {
+                ("button-review-answer", Action::ReviewAnswer(review))
+            }
+            OrderButton::Rate { order, stars } => {
+                let label = crate::i18n::tr(lang, "button-rate", &[("stars", stars.to_string())]);
+                return InlineKeyboardButton::callback(label, Action::Rate(order, stars).encode());
+            }
         };
         InlineKeyboardButton::callback(crate::i18n::t(lang, key), action.encode())
     };
-    let buttons: Vec<InlineKeyboardButton> = buttons.iter().map(button).collect();
-    teloxide::types::InlineKeyboardMarkup::new(buttons.chunks(2).map(<[_]>::to_vec))
+    // The stars of a rating on one row; other buttons two by two.
+    let (stars, others): (Vec<&OrderButton>, Vec<&OrderButton>) = buttons
+        .iter()
+        .partition(|b| matches!(b, OrderButton::Rate { .. }));
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
+    if !stars.is_empty() {
+        rows.push(stars.into_iter().map(button).collect());
+    }
+    let others: Vec<InlineKeyboardButton> = others.into_iter().map(button).collect();
+    rows.extend(others.chunks(2).map(<[_]>::to_vec));
+    teloxide::types::InlineKeyboardMarkup::new(rows)
 }
 
 #[cfg(test)]
@@ -367,6 +409,11 @@ mod tests {
             Action::PickKind(ProductKind::Items),
             Action::SkipPhoto,
             Action::NotifyMe(i64::MAX),
+            Action::CouponAsk(i64::MAX),
+            Action::Rate(i64::MAX, 5),
+            Action::Reviews(i64::MAX, 3),
+            Action::ReviewAnswer(i64::MAX),
+            Action::Seller(i64::MAX),
             Action::RemovePhoto(i64::MAX),
             Action::DisputeOpen(i64::MAX),
             Action::DisputeReply(3),

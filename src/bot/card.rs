@@ -50,6 +50,13 @@ pub async fn show_product(
         ProductKind::Items => Some(stock::available(&deps.core.store, product.id).await?),
         _ => None,
     };
+    let rating = crate::store::reviews::of_product_rating(&deps.core.store, product.id).await?;
+    let rating_line = rating.average().map(|average| {
+        who.html(
+            "card-rating",
+            &[("average", average), ("count", rating.count.to_string())],
+        )
+    });
     let card = |description: String| {
         let text = who.html(
             "product-card",
@@ -64,6 +71,10 @@ pub async fn show_product(
                 ("stars", stars.clone()),
             ],
         );
+        let text = match &rating_line {
+            Some(line) => format!("{text}\n{line}"),
+            None => text,
+        };
         match left.filter(|n| *n > 0) {
             Some(n) => format!(
                 "{text}\n{}",
@@ -92,6 +103,19 @@ pub async fn show_product(
             Action::NotifyMe(product.id).encode(),
         )]);
     }
+    let mut more = Vec::new();
+    if rating.count > 0 {
+        let label = who.tr("button-reviews", &[("count", rating.count.to_string())]);
+        more.push(InlineKeyboardButton::callback(
+            label,
+            Action::Reviews(product.id, 0).encode(),
+        ));
+    }
+    more.push(InlineKeyboardButton::callback(
+        who.t("button-seller"),
+        Action::Seller(product.seller_id).encode(),
+    ));
+    rows.push(more);
     rows.push(vec![back(&who, Action::Categories(0))]);
     let keyboard = InlineKeyboardMarkup::new(rows);
     match &product.photo {

@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 /// What everyone can do, in the order the menu shows it.
-pub const EVERYONE: [&str; 13] = [
+pub const EVERYONE: [&str; 15] = [
     "start",
     "browse",
     "search",
@@ -17,6 +17,8 @@ pub const EVERYONE: [&str; 13] = [
     "paysupport",
     "sell",
     "myproducts",
+    "coupon",
+    "coupons",
     "wallet",
     "earnings",
     "language",
@@ -26,7 +28,7 @@ pub const EVERYONE: [&str; 13] = [
 ];
 
 /// What admins can do besides.
-pub const ADMINS: [&str; 16] = [
+pub const ADMINS: [&str; 17] = [
     "stats",
     "payments",
     "payouts",
@@ -38,6 +40,7 @@ pub const ADMINS: [&str; 16] = [
     "unban",
     "hide",
     "unhide",
+    "hide_review",
     "payout_now",
     "categories",
     "category_add",

@@ -168,10 +168,6 @@ async fn admin_dispute(
     party_dispute(bot, who, deps, id).await
 }
 
-fn text_of(msg: &Message) -> Option<&str> {
-    msg.text().map(str::trim).filter(|t| !t.is_empty())
-}
-
 /// The buyer's description: the dispute opens.
 pub async fn write(
     bot: Bot,
@@ -181,8 +177,8 @@ pub async fn write(
     dialogue: ChatDialogue,
     order_id: i64,
 ) -> HandlerResult {
-    let Some(text) = text_of(&msg) else {
-        return say(&bot, &who, who.t("support-text-only")).await;
+    let Some(text) = super::typed::required_text(&bot, &who, &msg).await? else {
+        return Ok(());
     };
     dialogue.exit().await?;
     let text = match disputes::open(&deps.core.store, order_id, who.id, text).await? {
@@ -204,8 +200,8 @@ pub async fn message(
     dialogue: ChatDialogue,
     dispute_id: i64,
 ) -> HandlerResult {
-    let Some(text) = text_of(&msg) else {
-        return say(&bot, &who, who.t("support-text-only")).await;
+    let Some(text) = super::typed::required_text(&bot, &who, &msg).await? else {
+        return Ok(());
     };
     dialogue.exit().await?;
     let Some(d) = party_dispute(&bot, &who, &deps, dispute_id).await? else {

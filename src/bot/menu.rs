@@ -32,6 +32,9 @@ pub async fn command(
                 .await?;
             Ok(())
         }
+        Command::Coupon(args) => super::coupons::create(bot, who, deps, &args).await,
+        Command::Coupons => super::coupons::list(bot, who, deps).await,
+        Command::HideReview(args) => super::reviews::hide(bot, who, deps, &args).await,
         Command::Terms => {
             let terms = deps.terms.clone().unwrap_or_else(|| who.t("terms-default"));
             bot.send_message(who.chat(), terms).await?;
@@ -95,6 +98,16 @@ pub async fn command(
 
 /// `/start` shows the main menu; `/start p_<id>` opens a product card.
 async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerResult {
+    if let Some(id) = payload.strip_prefix("s_") {
+        return match id.parse::<i64>() {
+            Ok(id) => super::reviews::seller_profile(bot, who, deps, id, Place::New).await,
+            Err(_) => {
+                bot.send_message(who.chat(), who.t("seller-unknown"))
+                    .await?;
+                Ok(())
+            }
+        };
+    }
     if let Some(id) = payload.strip_prefix("p_") {
         return match id.parse::<i64>() {
             Ok(id) => card::show_product(bot, who, deps, id, Place::New).await,

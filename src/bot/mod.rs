@@ -9,6 +9,7 @@ pub mod card;
 pub mod catalog;
 pub mod chart;
 pub mod commands;
+pub mod coupons;
 pub mod dispute;
 pub mod gate;
 pub mod menu;
@@ -20,12 +21,14 @@ pub mod qr;
 pub mod ratelimit;
 pub mod replies;
 pub mod reports;
+pub mod reviews;
 pub mod screen;
 pub mod seller;
 pub mod shop;
 pub mod stars;
 pub mod state;
 pub mod support;
+pub mod typed;
 pub mod uploads;
 
 use crate::domain::UsdCents;
@@ -142,6 +145,10 @@ pub enum Command {
     Broadcast,
     Paysupport,
     Terms,
+    #[command(rename = "hide_review")]
+    HideReview(String),
+    Coupon(String),
+    Coupons,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).
@@ -268,6 +275,8 @@ async fn on_press(
             | Action::Product(_)
             | Action::Buy(_)
             | Action::MyProducts(_)
+            | Action::Reviews(..)
+            | Action::Seller(_)
     ) {
         menu::end_flow(&bot, &who, &dialogue, &state).await?;
     }
@@ -356,6 +365,28 @@ async fn on_press(
             moderation::mark_paid(bot, who, deps, &order_id.to_string()).await
         }
         Action::NotifyMe(product_id) => card::notify_me(bot, who, q, deps, product_id).await,
+        Action::CouponAsk(product_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            coupons::ask(bot, who, dialogue, product_id).await
+        }
+        Action::Rate(order_id, stars) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            reviews::rate(bot, who, deps, dialogue, order_id, stars).await
+        }
+        Action::ReviewAnswer(review_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            reviews::ask_answer(bot, who, deps, dialogue, review_id).await
+        }
+        Action::Reviews(product_id, page) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let place = screen::Place::of(&q);
+            reviews::page(bot, who, deps, product_id, page, place).await
+        }
+        Action::Seller(seller_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let place = screen::Place::of(&q);
+            reviews::seller_profile(bot, who, deps, seller_id, place).await
+        }
         Action::Pay(product_id, code) => {
             bot.answer_callback_query(q.id.clone()).await?;
             pay::pay_pressed(bot, who, q, deps, dialogue, product_id, code).await

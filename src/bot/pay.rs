@@ -97,7 +97,7 @@ pub async fn on_press(
     }
 }
 
-async fn choose_currency(
+pub(super) async fn choose_currency(
     bot: Bot,
     who: Who,
     deps: Arc<Deps>,
@@ -149,11 +149,25 @@ async fn choose_currency(
             .map(|row| row.iter().map(|c| button(c)).collect()),
     );
     rows.push(vec![back(&who, Action::Product(product.id))]);
-    let total = deps.checkout.quote(&product).total;
-    let text = who.html(
+    let (quote, coupon) = deps.checkout.quote_for(who.id, &product).await?;
+    let mut text = who.html(
         "choose-currency",
-        &[("title", product.title), ("total", total.to_string())],
+        &[("title", product.title), ("total", quote.total.to_string())],
     );
+    if let Some(c) = coupon {
+        let line = who.html(
+            "coupon-line",
+            &[("code", c.code), ("discount", quote.discount.to_string())],
+        );
+        text = format!("{text}\n{line}");
+    }
+    let have_a_code = InlineKeyboardButton::callback(
+        who.t("button-have-a-code"),
+        Action::CouponAsk(product.id).encode(),
+    );
+    let back_row = rows.pop();
+    rows.push(vec![have_a_code]);
+    rows.extend(back_row);
     let keyboard = Some(InlineKeyboardMarkup::new(rows));
     screen::below_photo(&bot, &who, place, text, keyboard).await
 }
@@ -262,6 +276,7 @@ async fn pay(
                     GatewayError::Unavailable(_) | GatewayError::BadResponse(_),
                 ) => who.t("provider-down"),
                 CheckoutError::Provider(_) => who.t("provider-refused"),
+                CheckoutError::Coupon(reason) => who.t(refusal_key(*reason)),
                 CheckoutError::Store(_) => who.t("error-generic"),
             };
             tracing::warn!(product_id, coin, error = %e, "checkout failed");
@@ -299,4 +314,16 @@ async fn pay(
         screen::remove(&bot, &who, menu).await;
     }
     Ok(())
+}
+
+/// The message key for a code that cannot be used.
+pub(super) fn refusal_key(reason: crate::domain::coupon::Unusable) -> &'static str {
+    use crate::domain::coupon::Unusable;
+    match reason {
+        Unusable::Unknown => "coupon-unknown",
+        Unusable::Expired => "coupon-expired",
+        Unusable::UsedUp => "coupon-used-up",
+        Unusable::NotForThis => "coupon-not-for-this",
+        Unusable::AlreadyUsed => "coupon-already-used",
+    }
 }

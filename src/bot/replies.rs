@@ -4,7 +4,7 @@
 use super::screen::Place;
 use super::state::State;
 use super::{BoxError, ChatDialogue, Deps, HandlerResult, Who};
-use super::{account, broadcast, catalog, dispute, pay, seller, shop, support};
+use super::{account, broadcast, catalog, coupons, dispute, pay, reviews, seller, shop, support};
 use std::sync::Arc;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::dptree::case;
@@ -32,6 +32,9 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .branch(case![State::DisputeWrite { order_id }].endpoint(dispute::write))
         .branch(case![State::DisputeMessage { dispute_id }].endpoint(dispute::message))
         .branch(case![State::DisputePart { dispute_id }].endpoint(dispute::part))
+        .branch(case![State::CouponCode { product_id }].endpoint(coupons::typed))
+        .branch(case![State::ReviewComment { order_id }].endpoint(reviews::comment))
+        .branch(case![State::ReviewAnswer { review_id }].endpoint(reviews::answer))
         .branch(seller::steps())
 }
 

@@ -71,6 +71,18 @@ pub enum State {
     DisputePart {
         dispute_id: i64,
     },
+    /// "Have a code?": waits for the buyer's coupon code for a product.
+    CouponCode {
+        product_id: i64,
+    },
+    /// A rating given: waits for the buyer's comment.
+    ReviewComment {
+        order_id: i64,
+    },
+    /// Waits for the seller's answer to a review.
+    ReviewAnswer {
+        review_id: i64,
+    },
     /// Mobile money: waits for the buyer's phone number (shared or typed).
     PayPhone {
         product_id: i64,

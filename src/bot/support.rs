@@ -161,9 +161,7 @@ pub async fn question(
     dialogue: ChatDialogue,
     order_id: i64,
 ) -> HandlerResult {
-    let Some(text) = msg.text().map(str::trim).filter(|t| !t.is_empty()) else {
-        bot.send_message(who.chat(), who.t("support-text-only"))
-            .await?;
+    let Some(text) = super::typed::required_text(&bot, &who, &msg).await? else {
         return Ok(());
     };
     dialogue.exit().await?;
@@ -192,9 +190,7 @@ pub async fn answer(
     dialogue: ChatDialogue,
     (order_id, buyer_id): (i64, i64),
 ) -> HandlerResult {
-    let Some(text) = msg.text().map(str::trim).filter(|t| !t.is_empty()) else {
-        bot.send_message(who.chat(), who.t("support-text-only"))
-            .await?;
+    let Some(text) = super::typed::required_text(&bot, &who, &msg).await? else {
         return Ok(());
     };
     dialogue.exit().await?;

@@ -55,6 +55,8 @@ pub struct Config {
     pub take_over_webhook: bool,
     /// What /terms shows (`TERMS_TEXT`, `\n` for a new line); a default text when unset.
     pub terms: Option<String>,
+    /// `REVIEW_INVITE_MINUTES`: how long after a delivery its buyer is invited to review it.
+    pub review_invite_minutes: u32,
     /// How many Telegram Stars one US dollar costs; Stars are offered when set.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
@@ -350,6 +352,20 @@ impl Config {
                 })
             }
         };
+        let review_invite_minutes = match get("REVIEW_INVITE_MINUTES") {
+            None => 60,
+            Some(m) => m
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|m| *m <= 43_200)
+                .ok_or_else(|| {
+                    err(
+                        "REVIEW_INVITE_MINUTES",
+                        "must be a whole number of minutes from 0 to 43200 (30 days)",
+                    )
+                })?,
+        };
         let stars_per_usd = match get("STARS_PER_USD") {
             None => None,
             Some(v) => Some(
@@ -402,6 +418,7 @@ impl Config {
             ipn_secret,
             ipn_callback_url,
             public_url,
+            review_invite_minutes,
             commission,
             minimum_price,
             accepted_currencies,

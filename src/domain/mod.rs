@@ -1,5 +1,6 @@
 //! Pure marketplace rules: money, commission, the order and payout state machines. No I/O here.
 
+pub mod coupon;
 pub mod dispute;
 pub mod ledger;
 pub mod money;
@@ -9,6 +10,7 @@ pub mod phone;
 pub mod price;
 pub mod product;
 pub mod report;
+pub mod review;
 pub mod stats;
 
 pub use money::UsdCents;

@@ -5,9 +5,13 @@ use super::money::{CommissionRate, UsdCents};
 /// The breakdown shown to the buyer and sent to NOWPayments as `price_amount`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quote {
+    /// What the seller is credited.
     pub price: UsdCents,
+    /// What the platform keeps.
     pub commission: UsdCents,
     pub total: UsdCents,
+    /// What a coupon took off (0 without one).
+    pub discount: UsdCents,
 }
 
 impl Quote {
@@ -17,6 +21,40 @@ impl Quote {
             price,
             commission,
             total: UsdCents(price.0 + commission.0),
+            discount: UsdCents(0),
+        }
+    }
+
+    /// The quote with a coupon: a seller's code lowers the price (the commission is then taken
+    /// on the lower price, and the seller is credited the lower price); the platform's code is
+    /// paid out of the commission and never lowers what the seller is credited. A discount
+    /// never takes the price (or the commission) below nothing: a seller's code leaves at least
+    /// a cent to pay.
+    pub fn with_coupon(
+        price: UsdCents,
+        rate: CommissionRate,
+        discount: super::coupon::Discount,
+        funding: super::coupon::Funding,
+    ) -> Quote {
+        use super::coupon::Funding;
+        match funding {
+            Funding::Seller => {
+                let off = discount.of(price).0.min(price.0 - 1).max(0);
+                Quote {
+                    discount: UsdCents(off),
+                    ..Quote::for_price(UsdCents(price.0 - off), rate)
+                }
+            }
+            Funding::Platform => {
+                let full = Quote::for_price(price, rate);
+                let off = discount.of(full.total).0.min(full.commission.0).max(0);
+                Quote {
+                    price,
+                    commission: UsdCents(full.commission.0 - off),
+                    total: UsdCents(full.total.0 - off),
+                    discount: UsdCents(off),
+                }
+            }
         }
     }
 }

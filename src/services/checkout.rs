@@ -1,12 +1,14 @@
 //! Checkout: the buyer picks a way to pay; souk records the order first (reserving its item),
 //! then asks that payment rail to bill it. Every rail goes through here.
 
+use crate::domain::coupon::Unusable;
 use crate::domain::money::CommissionRate;
 use crate::domain::price::Quote;
 use crate::domain::product::ProductKind;
 use crate::payments::GatewayError;
 use crate::payments::rail::{Bill, Choice, Presentation, Refused, Started};
 use crate::payments::rails::Rails;
+use crate::store::coupons::{self, Coupon};
 use crate::store::orders::{self, AttachedPayment, Order};
 use crate::store::outbox::{self, OutboxMessage, Queued, Recipient};
 use crate::store::products::{self, Product};
@@ -59,6 +61,9 @@ pub enum CheckoutError {
     /// The total is below what the provider accepts in that coin (USD minimum given).
     #[error("below the provider's minimum of {minimum_usd} USD")]
     BelowMinimum { minimum_usd: String },
+    /// The buyer's code cannot be used (any more): it is dropped, the next try pays full price.
+    #[error("coupon refused: {0:?}")]
+    Coupon(Unusable),
     #[error(transparent)]
     Provider(#[from] GatewayError),
     #[error(transparent)]
@@ -77,6 +82,46 @@ impl From<Refused> for CheckoutError {
 impl Checkout {
     pub fn quote(&self, product: &Product) -> Quote {
         Quote::for_price(product.price, self.commission)
+    }
+
+    /// What this buyer pays for the product: with the code they picked for it while it can be
+    /// used (a code that no longer can is ignored here, and refused at checkout).
+    pub async fn quote_for(
+        &self,
+        buyer_id: i64,
+        product: &Product,
+    ) -> Result<(Quote, Option<Coupon>), StoreError> {
+        match self.picked(buyer_id, product).await? {
+            Some(Ok(coupon)) => Ok((self.with_coupon(product, &coupon), Some(coupon))),
+            _ => Ok((self.quote(product), None)),
+        }
+    }
+
+    fn with_coupon(&self, product: &Product, coupon: &Coupon) -> Quote {
+        Quote::with_coupon(
+            product.price,
+            self.commission,
+            coupon.discount,
+            coupon.funding(),
+        )
+    }
+
+    /// The code the buyer picked for the product, and whether it can still be used.
+    async fn picked(
+        &self,
+        buyer_id: i64,
+        product: &Product,
+    ) -> Result<Option<Result<Coupon, Unusable>>, StoreError> {
+        let Some(coupon) = coupons::picked(&self.store, buyer_id, product.id).await? else {
+            return Ok(None);
+        };
+        if let Err(reason) = coupon.check(product.id, product.seller_id, crate::store::now()) {
+            return Ok(Some(Err(reason)));
+        }
+        if coupons::used_by(&self.store, coupon.id, buyer_id).await? {
+            return Ok(Some(Err(Unusable::AlreadyUsed)));
+        }
+        Ok(Some(Ok(coupon)))
     }
 
     /// The product, if this buyer may buy it now (not banned; the product in the shop).
@@ -116,17 +161,38 @@ impl Checkout {
             stars,
             qr_png,
         };
-        let reused = orders::find_unpaid(&self.store, buyer.id, product_id, code).await?;
+        // A code picked that can no longer be used is refused, not silently dropped: the
+        // buyer sees the price change before paying it.
+        let (quote, coupon) = match self.picked(buyer.id, &product).await? {
+            Some(Err(reason)) => {
+                coupons::unpick(&self.store, buyer.id, product_id).await?;
+                return Err(CheckoutError::Coupon(reason));
+            }
+            Some(Ok(c)) => (self.with_coupon(&product, &c), Some(c)),
+            None => (self.quote(&product), None),
+        };
+        let coupon_id = coupon.as_ref().map(|c| c.id);
+        let mut reused = orders::find_unpaid(&self.store, buyer.id, product_id, code).await?;
+        if let Some(open) = &reused
+            && coupons::of_order(&self.store, open.id).await? != coupon_id
+        {
+            // A code picked (or dropped) since: a new order replaces it.
+            reused = None;
+        }
         let order = match reused {
             // Already billed: shown again as it is.
             Some(open) if open.payment_id.is_some() => return Ok(payable(open, None, None)),
             Some(open) => open,
             None => {
-                let quote = self.quote(&product);
                 rail.admits(code, quote.total).await?;
-                let id = self
-                    .create_order(buyer.id, &product, quote, code, rail.simulated())
-                    .await?;
+                let created = self
+                    .create_order(buyer.id, &product, quote, code, rail.simulated(), coupon_id)
+                    .await;
+                if let Err(CheckoutError::Coupon(reason)) = &created {
+                    tracing::info!(?reason, "coupon refused at checkout");
+                    coupons::unpick(&self.store, buyer.id, product_id).await?;
+                }
+                let id = created?;
                 orders::get(&self.store, id)
                     .await?
                     .ok_or(CheckoutError::ProductUnavailable)?
@@ -187,6 +253,7 @@ impl Checkout {
         quote: Quote,
         coin: &str,
         simulated: bool,
+        coupon_id: Option<i64>,
     ) -> Result<i64, CheckoutError> {
         let mut tx = self.store.write().await?;
         let replaced = orders::cancel_unpaid_in(&mut tx, buyer_id, product.id).await?;
@@ -200,8 +267,15 @@ impl Checkout {
             product.seller_id,
             quote,
             coin,
+            coupon_id,
         )
         .await?;
+        // The code's use, taken with the order: never past its limit, once per buyer.
+        if let Some(coupon) = coupon_id
+            && let Err(reason) = coupons::take_use_in(&mut tx, coupon, buyer_id, order_id).await?
+        {
+            return Err(CheckoutError::Coupon(reason));
+        }
         if simulated {
             orders::mark_sandbox_in(&mut tx, order_id).await?;
         }

@@ -3,10 +3,12 @@
 
 pub mod broadcast;
 pub mod checkout;
+pub mod coupons;
 pub mod disputes;
 pub mod moderation;
 pub mod payouts;
 pub mod restock;
+pub mod reviews;
 pub mod settlement;
 pub mod sold_out;
 pub mod stars;

@@ -8,6 +8,7 @@
 pub mod broadcasts;
 pub mod categories;
 pub mod conversions;
+pub mod coupons;
 pub mod cursors;
 pub mod dialogues;
 pub mod disputes;
@@ -22,6 +23,7 @@ pub mod products;
 pub mod reports;
 pub mod restock_alerts;
 pub mod retention;
+pub mod reviews;
 pub mod send_slots;
 pub mod star_refunds;
 pub mod stock;
@@ -60,6 +62,8 @@ pub struct Store {
     admins: Arc<[i64]>,
     /// Seconds a sale's credit is held before it can be paid out (the refund window).
     sale_hold: i64,
+    /// Seconds after a delivery before its buyer is invited to review it.
+    review_delay: i64,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -186,6 +190,7 @@ impl Store {
             outbox_queued: Arc::new(Notify::new()),
             admins: Arc::from([]),
             sale_hold: 0,
+            review_delay: 0,
         })
     }
 
@@ -213,6 +218,19 @@ impl Store {
     /// Seconds a sale's credit is held before it can be paid out.
     pub fn sale_hold(&self) -> i64 {
         self.sale_hold
+    }
+
+    /// The same store, whose buyers are invited to review `minutes` after a delivery.
+    pub fn with_review_delay(self, minutes: u32) -> Store {
+        Store {
+            review_delay: i64::from(minutes) * 60,
+            ..self
+        }
+    }
+
+    /// Seconds after a delivery before its buyer is invited to review it.
+    pub fn review_delay(&self) -> i64 {
+        self.review_delay
     }
 
     /// Notified after each commit that queued outbox messages.

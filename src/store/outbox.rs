@@ -56,6 +56,10 @@ pub enum OrderButton {
     DisputeClose { dispute: i64 },
     /// Open a product's card (a restock alert).
     Product { product: i64 },
+    /// Rate a purchase (the review invitation's stars).
+    Rate { order: i64, stars: i64 },
+    /// Answer a review (its seller).
+    ReviewAnswer { review: i64 },
 }
 
 impl OutboxMessage {
@@ -207,6 +211,15 @@ pub async fn enqueue_now(store: &Store, items: &[Queued]) -> Result<(), StoreErr
 /// "each message at most once per order and status" hold, however often an IPN repeats. The
 /// delivery worker is woken once the transaction commits.
 pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreError> {
+    enqueue_at(tx, items, now()).await
+}
+
+/// Queues messages as `enqueue` does, to be sent from `not_before` (unix seconds) on.
+pub async fn enqueue_at(
+    tx: &mut WriteTx,
+    items: &[Queued],
+    not_before: i64,
+) -> Result<(), StoreError> {
     if items.is_empty() {
         return Ok(());
     }
@@ -230,7 +243,7 @@ pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreErro
             .bind(dedupe_key)
             .bind(chat_id)
             .bind(payload)
-            .bind(t)
+            .bind(not_before.max(t))
             .bind(t);
     }
     query.execute(conn).await?;

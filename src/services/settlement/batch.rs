@@ -137,6 +137,10 @@ pub(super) async fn settle_batch(
     }
     for m in &moves {
         tracing::info!(order_id = m.order_id, from = %m.from, to = %m.to, "order moved");
+        // An order that will not be paid gives its coupon's use back.
+        if matches!(m.to, OrderStatus::Failed | OrderStatus::Expired) {
+            crate::store::coupons::release_in(&mut tx, m.order_id).await?;
+        }
     }
     // The refund window: a sale's credit is held, and a refund of a held sale is held with it.
     let hold = store.sale_hold();
@@ -148,6 +152,19 @@ pub(super) async fn settle_batch(
     }
     ledger::hold_refunds(&mut tx, &mut entries).await?;
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
+    // Each sale's buyer is invited to rate it, a while after its delivery.
+    let invites: Vec<_> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Sale)
+        .filter_map(|e| pending.iter().find(|p| Some(p.row.order.id) == e.order_id))
+        .map(|p| super::messages::review_invite(&p.row))
+        .collect();
+    outbox::enqueue_at(
+        &mut tx,
+        &invites,
+        crate::store::now() + store.review_delay(),
+    )
+    .await?;
     ledger::append(&mut tx, &entries).await?;
     outbox::enqueue(&mut tx, &queued).await?;
     ipn_events::record(&mut tx, &records).await?;

@@ -107,6 +107,7 @@ pub async fn insert_created(
         seller_id,
         quote,
         pay_currency,
+        None,
     )
     .await?;
     tx.commit().await?;
@@ -121,11 +122,13 @@ pub async fn insert_created_in(
     seller_id: i64,
     quote: Quote,
     pay_currency: &str,
+    coupon_id: Option<i64>,
 ) -> Result<i64, StoreError> {
     let t = now();
     let row = sqlx::query(
         "INSERT INTO orders (buyer_id, product_id, seller_id, price_cents, commission_cents, total_cents, \
-         pay_currency, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $8) RETURNING id",
+         pay_currency, status, created_at, updated_at, coupon_id, discount_cents) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $8, $9, $10) RETURNING id",
     )
     .bind(buyer_id)
     .bind(product_id)
@@ -135,6 +138,8 @@ pub async fn insert_created_in(
     .bind(quote.total.0)
     .bind(pay_currency)
     .bind(t)
+    .bind(coupon_id)
+    .bind(quote.discount.0)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -248,6 +253,7 @@ async fn cancel_in(conn: &mut Conn, order_id: i64, buyer_id: i64) -> Result<bool
     let cancelled = done.rows_affected() == 1;
     if cancelled {
         super::stock::release(conn, order_id).await?;
+        super::coupons::release_in(conn, order_id).await?;
     }
     Ok(cancelled)
 }

@@ -67,7 +67,7 @@ async fn order_paying(
     payment: &str,
 ) -> (i64, Option<String>) {
     let mut tx = store.write().await.unwrap();
-    let order = orders::insert_created_in(&mut tx, 2, product, 1, quote, "btc")
+    let order = orders::insert_created_in(&mut tx, 2, product, 1, quote, "btc", None)
         .await
         .unwrap();
     let item = stock::reserve(&mut tx, product, order).await.unwrap();
