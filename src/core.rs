@@ -45,7 +45,8 @@ impl Core {
             .await?
             .with_admins(&config.admin_ids)
             .with_sale_hold(config.payouts.sale_hold_days)
-            .with_review_delay(config.review_invite_minutes);
+            .with_review_delay(config.growth.review_invite_minutes)
+            .with_referrals(config.growth.referral_days, config.growth.referral_share);
         let (gateway, simulator) = gateway(config, sandbox);
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {
             simulator

@@ -720,3 +720,17 @@ coupons-none = You have no codes yet. Make one with /coupon.
 coupons-header = 🏷 Your codes:
 command-coupon = Make a discount code
 command-coupons = Your discount codes
+
+## Referrals
+invite = 🤝 Invite people with your link:
+    { $link }
+    For { $days } days after someone arrives through it, you earn { PERCENT($share) } of the platform's fee on each of their purchases, paid with the weekly payouts once the refund window has passed (set a wallet with /wallet).
+    Signups: { $signups } · Purchases: { $purchases } · Earned: { USD($earned) }
+referral-earned = 🤝 A buyer you invited bought “{ $title }” (order #{ $order }): { USD($amount) } earned. { $clears ->
+        [now] Available balance: { USD($balance) }.
+       *[other] It is held until { $clears } (the refund window), then paid with the weekly payouts.
+    }
+referral-reversed = ↩ Order #{ $order } (“{ $title }”) of a buyer you invited was refunded: the { USD($amount) } it earned you is taken back.
+command-invite = Your invitation link and what it earned
+ledger-referral = referral
+ledger-referral_reversal = referral refunded

@@ -734,3 +734,17 @@ coupons-none = Vous n'avez pas encore de code. Créez-en un avec /coupon.
 coupons-header = 🏷 Vos codes :
 command-coupon = Créer un code promo
 command-coupons = Vos codes promo
+
+## Parrainage
+invite = 🤝 Invitez des gens avec votre lien :
+    { $link }
+    Pendant { $days } jours après l'arrivée de quelqu'un par ce lien, vous gagnez { PERCENT($share) } des frais de la plateforme sur chacun de ses achats, versés avec les versements hebdomadaires une fois le délai de remboursement passé (indiquez un portefeuille avec /wallet).
+    Inscriptions : { $signups } · Achats : { $purchases } · Gagné : { USD($earned) }
+referral-earned = 🤝 Un acheteur que vous avez invité a acheté « { $title } » (commande n°{ $order }) : { USD($amount) } gagnés. { $clears ->
+        [now] Solde disponible : { USD($balance) }.
+       *[other] Ils sont retenus jusqu'au { $clears } (le délai de remboursement), puis versés avec les versements hebdomadaires.
+    }
+referral-reversed = ↩ La commande n°{ $order } (« { $title } ») d'un acheteur que vous avez invité a été remboursée : les { USD($amount) } qu'elle vous avait rapportés sont repris.
+command-invite = Votre lien d'invitation et ce qu'il a rapporté
+ledger-referral = parrainage
+ledger-referral_reversal = parrainage remboursé

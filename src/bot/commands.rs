@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 /// What everyone can do, in the order the menu shows it.
-pub const EVERYONE: [&str; 15] = [
+pub const EVERYONE: [&str; 16] = [
     "start",
     "browse",
     "search",
@@ -19,6 +19,7 @@ pub const EVERYONE: [&str; 15] = [
     "myproducts",
     "coupon",
     "coupons",
+    "invite",
     "wallet",
     "earnings",
     "language",

@@ -34,6 +34,7 @@ pub async fn command(
         }
         Command::Coupon(args) => super::coupons::create(bot, who, deps, &args).await,
         Command::Coupons => super::coupons::list(bot, who, deps).await,
+        Command::Invite => super::invite::invite(bot, who, deps).await,
         Command::HideReview(args) => super::reviews::hide(bot, who, deps, &args).await,
         Command::Terms => {
             let terms = deps.terms.clone().unwrap_or_else(|| who.t("terms-default"));
@@ -98,6 +99,10 @@ pub async fn command(
 
 /// `/start` shows the main menu; `/start p_<id>` opens a product card.
 async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerResult {
+    if let Some(code) = payload.strip_prefix("r_") {
+        super::invite::arrived(&deps, &who, code).await?;
+        return menu(bot, who, deps, Place::New).await;
+    }
     if let Some(id) = payload.strip_prefix("s_") {
         return match id.parse::<i64>() {
             Ok(id) => super::reviews::seller_profile(bot, who, deps, id, Place::New).await,

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod coupons;
 pub mod dispute;
 pub mod gate;
+pub mod invite;
 pub mod menu;
 pub mod moderation;
 pub mod pay;
@@ -149,6 +150,7 @@ pub enum Command {
     HideReview(String),
     Coupon(String),
     Coupons,
+    Invite,
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).

@@ -161,13 +161,16 @@ pub(super) async fn choose_currency(
         );
         text = format!("{text}\n{line}");
     }
-    let have_a_code = InlineKeyboardButton::callback(
-        who.t("button-have-a-code"),
-        Action::CouponAsk(product.id).encode(),
-    );
-    let back_row = rows.pop();
-    rows.push(vec![have_a_code]);
-    rows.extend(back_row);
+    // "Have a code?" only when some code could apply to this product.
+    if crate::store::coupons::any_for(&deps.core.store, product.id, product.seller_id).await? {
+        let have_a_code = InlineKeyboardButton::callback(
+            who.t("button-have-a-code"),
+            Action::CouponAsk(product.id).encode(),
+        );
+        let back_row = rows.pop();
+        rows.push(vec![have_a_code]);
+        rows.extend(back_row);
+    }
     let keyboard = Some(InlineKeyboardMarkup::new(rows));
     screen::below_photo(&bot, &who, place, text, keyboard).await
 }

@@ -5,9 +5,11 @@ use crate::domain::money::CommissionRate;
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 
+mod growth;
 mod nexpay;
 mod payouts;
 mod s3;
+pub use growth::GrowthConfig;
 pub use nexpay::NexpayConfig;
 use nexpay::nexpay_config;
 pub use payouts::{DEFAULT_PAYOUT_CRON, PayoutConfig, two_factor_secret};
@@ -55,8 +57,8 @@ pub struct Config {
     pub take_over_webhook: bool,
     /// What /terms shows (`TERMS_TEXT`, `\n` for a new line); a default text when unset.
     pub terms: Option<String>,
-    /// `REVIEW_INVITE_MINUTES`: how long after a delivery its buyer is invited to review it.
-    pub review_invite_minutes: u32,
+    /// Reviews and referrals (`config::growth`).
+    pub growth: GrowthConfig,
     /// How many Telegram Stars one US dollar costs; Stars are offered when set.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
@@ -352,20 +354,6 @@ impl Config {
                 })
             }
         };
-        let review_invite_minutes = match get("REVIEW_INVITE_MINUTES") {
-            None => 60,
-            Some(m) => m
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|m| *m <= 43_200)
-                .ok_or_else(|| {
-                    err(
-                        "REVIEW_INVITE_MINUTES",
-                        "must be a whole number of minutes from 0 to 43200 (30 days)",
-                    )
-                })?,
-        };
         let stars_per_usd = match get("STARS_PER_USD") {
             None => None,
             Some(v) => Some(
@@ -418,7 +406,7 @@ impl Config {
             ipn_secret,
             ipn_callback_url,
             public_url,
-            review_invite_minutes,
+            growth: growth::growth_config(&get)?,
             commission,
             minimum_price,
             accepted_currencies,

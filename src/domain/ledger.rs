@@ -13,14 +13,20 @@ pub enum EntryKind {
     PayoutReversal,
     /// A refunded order takes its price back (debit).
     Refund,
+    /// A referred buyer's purchase earns their referrer a share of the commission.
+    Referral,
+    /// That share taken back when the purchase is refunded.
+    ReferralReversal,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 4] = [
+    pub const ALL: [EntryKind; 6] = [
         EntryKind::Sale,
         EntryKind::Payout,
         EntryKind::PayoutReversal,
         EntryKind::Refund,
+        EntryKind::Referral,
+        EntryKind::ReferralReversal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +35,8 @@ impl EntryKind {
             EntryKind::Payout => "payout",
             EntryKind::PayoutReversal => "payout_reversal",
             EntryKind::Refund => "refund",
+            EntryKind::Referral => "referral",
+            EntryKind::ReferralReversal => "referral_reversal",
         }
     }
 
@@ -39,8 +47,12 @@ impl EntryKind {
     /// The signed amount an entry of this kind records for `amount` (given positive).
     pub fn signed(self, amount: UsdCents) -> UsdCents {
         match self {
-            EntryKind::Sale | EntryKind::PayoutReversal => UsdCents(amount.0.abs()),
-            EntryKind::Payout | EntryKind::Refund => UsdCents(-amount.0.abs()),
+            EntryKind::Sale | EntryKind::PayoutReversal | EntryKind::Referral => {
+                UsdCents(amount.0.abs())
+            }
+            EntryKind::Payout | EntryKind::Refund | EntryKind::ReferralReversal => {
+                UsdCents(-amount.0.abs())
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! so several souk processes sharing one database never run the same slot twice.
 
 pub mod convert;
+pub mod invites;
 pub mod monitor;
 pub mod reconcile;
 pub mod stars;
@@ -17,6 +18,8 @@ use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 pub const RECONCILE_CRON: &str = "0 */5 * * * *";
 /// Hourly, at minute 35: unfinished payouts are checked.
 pub const PAYOUT_POLL_CRON: &str = "0 35 * * * *";
+/// Every minute: review invitations that came due.
+pub const INVITES_CRON: &str = "0 * * * * *";
 /// Daily at 02:00 UTC.
 pub const CONVERT_CRON: &str = "0 0 2 * * *";
 /// Daily pruning of what the growing tables no longer need, at 03:10 UTC.
@@ -146,6 +149,14 @@ pub async fn prune_slot(store: &Store, now: chrono::DateTime<Utc>) -> bool {
     .await
 }
 
+/// Queues the review invitations due in the minute of `now`, if no process did it yet.
+pub async fn invites_slot(store: &Store, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(store, "review-invites", &minute_slot(now), || {
+        invites::run(store)
+    })
+    .await
+}
+
 /// Runs the Stars ledger check of the minute of `now`, if no process ran it yet.
 pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> bool {
     run_claimed(s.settler.store(), "stars-ledger", &minute_slot(now), || {
@@ -196,9 +207,15 @@ where
 pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
     let scheduler = JobScheduler::new().await?;
     let settler = jobs.reconciler.settler.clone();
+    let store = settler.store().clone();
     add(&scheduler, PRUNE_CRON, move |now| {
         let settler = settler.clone();
         async move { prune_slot(settler.store(), now).await }
+    })
+    .await?;
+    add(&scheduler, INVITES_CRON, move |now| {
+        let store = store.clone();
+        async move { invites_slot(&store, now).await }
     })
     .await?;
     let r = jobs.reconciler;

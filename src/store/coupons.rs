@@ -133,6 +133,22 @@ pub async fn of_owner(store: &Store, seller_id: Option<i64>) -> Result<Vec<Coupo
     rows.iter().map(from_row).collect()
 }
 
+/// Whether any code could apply to the product now (its seller's, or the platform's, not
+/// expired nor used up): "Have a code?" is offered only then.
+pub async fn any_for(store: &Store, product_id: i64, seller_id: i64) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM coupons WHERE (seller_id = $1 OR seller_id IS NULL) \
+         AND (product_id IS NULL OR product_id = $2) AND (expires_at IS NULL OR expires_at > $3) \
+         AND (max_uses IS NULL OR uses < max_uses)",
+    )
+    .bind(seller_id)
+    .bind(product_id)
+    .bind(now())
+    .fetch_one(store.pool())
+    .await?;
+    Ok(n > 0)
+}
+
 /// Whether the buyer used this code already (an order of theirs holds a use).
 pub async fn used_by(store: &Store, coupon_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
     let n: i64 = sqlx::query_scalar(

@@ -20,6 +20,7 @@ pub mod orders;
 pub mod outbox;
 pub mod payouts;
 pub mod products;
+pub mod referrals;
 pub mod reports;
 pub mod restock_alerts;
 pub mod retention;
@@ -64,6 +65,17 @@ pub struct Store {
     sale_hold: i64,
     /// Seconds after a delivery before its buyer is invited to review it.
     review_delay: i64,
+    /// How referrals earn: for how long after the referred user arrived, and what share of
+    /// the commission.
+    referrals: Referrals,
+}
+
+/// What a referral earns its referrer (`REFERRAL_DAYS`, `REFERRAL_SHARE_PERCENT`).
+#[derive(Debug, Clone, Copy)]
+pub struct Referrals {
+    /// Seconds after the referred user's arrival during which their purchases count.
+    pub window: i64,
+    pub share: crate::domain::money::CommissionRate,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -191,6 +203,10 @@ impl Store {
             admins: Arc::from([]),
             sale_hold: 0,
             review_delay: 0,
+            referrals: Referrals {
+                window: 0,
+                share: crate::domain::money::CommissionRate::parse("0").expect("0 is a rate"),
+            },
         })
     }
 
@@ -231,6 +247,22 @@ impl Store {
     /// Seconds after a delivery before its buyer is invited to review it.
     pub fn review_delay(&self) -> i64 {
         self.review_delay
+    }
+
+    /// The same store, whose referred buyers' purchases earn their referrer `share` of the
+    /// commission for `days` after they arrived.
+    pub fn with_referrals(self, days: u32, share: crate::domain::money::CommissionRate) -> Store {
+        Store {
+            referrals: Referrals {
+                window: i64::from(days) * 86_400,
+                share,
+            },
+            ..self
+        }
+    }
+
+    pub fn referrals(&self) -> Referrals {
+        self.referrals
     }
 
     /// Notified after each commit that queued outbox messages.

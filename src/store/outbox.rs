@@ -211,15 +211,6 @@ pub async fn enqueue_now(store: &Store, items: &[Queued]) -> Result<(), StoreErr
 /// "each message at most once per order and status" hold, however often an IPN repeats. The
 /// delivery worker is woken once the transaction commits.
 pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreError> {
-    enqueue_at(tx, items, now()).await
-}
-
-/// Queues messages as `enqueue` does, to be sent from `not_before` (unix seconds) on.
-pub async fn enqueue_at(
-    tx: &mut WriteTx,
-    items: &[Queued],
-    not_before: i64,
-) -> Result<(), StoreError> {
     if items.is_empty() {
         return Ok(());
     }
@@ -243,7 +234,7 @@ pub async fn enqueue_at(
             .bind(dedupe_key)
             .bind(chat_id)
             .bind(payload)
-            .bind(not_before.max(t))
+            .bind(t)
             .bind(t);
     }
     query.execute(conn).await?;

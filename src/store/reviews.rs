@@ -174,3 +174,50 @@ pub async fn of_product_rating(store: &Store, product_id: i64) -> Result<Rating,
 pub async fn of_seller_rating(store: &Store, seller_id: i64) -> Result<Rating, StoreError> {
     rating(store, "seller_id", seller_id).await
 }
+
+/// A sale whose buyer is owed the invitation to review it.
+#[derive(Debug, Clone)]
+pub struct DueInvitation {
+    pub order_id: i64,
+    pub buyer_id: i64,
+    pub title: String,
+}
+
+/// Sales credited at or before `sold_before` whose buyer was not invited yet, oldest first.
+pub async fn due_invitations(
+    store: &Store,
+    sold_before: i64,
+    limit: i64,
+) -> Result<Vec<DueInvitation>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.buyer_id, p.title FROM ledger_entries l \
+         JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = o.product_id \
+         WHERE l.kind = 'sale' AND l.created_at <= $1 AND o.review_invited_at IS NULL \
+         AND o.status = 'finished' ORDER BY l.id LIMIT $2",
+    )
+    .bind(sold_before)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DueInvitation {
+                order_id: r.try_get("id")?,
+                buyer_id: r.try_get("buyer_id")?,
+                title: r.try_get("title")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks the order's invitation queued; false when another process did it first.
+pub async fn mark_invited_in(conn: &mut super::Conn, order_id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE orders SET review_invited_at = $1 WHERE id = $2 AND review_invited_at IS NULL",
+    )
+    .bind(now())
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

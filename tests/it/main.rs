@@ -19,6 +19,7 @@ mod nexpay;
 mod operations;
 mod payout_races;
 mod payouts;
+mod referrals;
 mod replicas;
 mod restock;
 mod reviews;

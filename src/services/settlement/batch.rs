@@ -151,20 +151,9 @@ pub(super) async fn settle_batch(
         }
     }
     ledger::hold_refunds(&mut tx, &mut entries).await?;
+    let owed = super::referrals::referral_entries(&mut tx, &pending, &entries, store.referrals());
+    entries.extend(owed.await?);
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
-    // Each sale's buyer is invited to rate it, a while after its delivery.
-    let invites: Vec<_> = entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::Sale)
-        .filter_map(|e| pending.iter().find(|p| Some(p.row.order.id) == e.order_id))
-        .map(|p| super::messages::review_invite(&p.row))
-        .collect();
-    outbox::enqueue_at(
-        &mut tx,
-        &invites,
-        crate::store::now() + store.review_delay(),
-    )
-    .await?;
     ledger::append(&mut tx, &entries).await?;
     outbox::enqueue(&mut tx, &queued).await?;
     ipn_events::record(&mut tx, &records).await?;
@@ -232,6 +221,8 @@ async fn seller_notes(
         ];
         let (what, key) = match e.kind {
             EntryKind::Refund => ("refund_debited", "seller-refund"),
+            EntryKind::Referral => ("referral", "referral-earned"),
+            EntryKind::ReferralReversal => ("referral_reversed", "referral-reversed"),
             _ if !paid_somewhere.contains(&e.seller_id) => ("sold", "seller-sale-no-wallet"),
             _ => ("sold", "seller-sale"),
         };

@@ -225,17 +225,3 @@ fn short_hash(raw: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(&Sha256::digest(raw.as_bytes())[..8])
 }
-
-/// The buyer's invitation to rate what they bought, once per order, after its delivery: one
-/// per sale the batch credits (a sandbox order or a sold-out one is not a sale).
-pub(super) fn review_invite(row: &SettlementRow) -> Queued {
-    let order = row.order.id;
-    let stars = (1..=5)
-        .map(|stars| OrderButton::Rate { order, stars })
-        .collect();
-    Queued {
-        dedupe_key: format!("order:{order}:review-invite"),
-        to: Recipient::Chat(row.order.buyer_id),
-        message: OutboxMessage::alert("review-invite", &[("title", row.title.clone())], stars),
-    }
-}

@@ -11,6 +11,7 @@ mod batch;
 mod decide;
 mod messages;
 mod notice;
+mod referrals;
 mod settler;
 
 pub use settler::Settler;
