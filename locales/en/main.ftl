@@ -734,3 +734,11 @@ referral-reversed = ↩ Order #{ $order } (“{ $title }”) of a buyer you invi
 command-invite = Your invitation link and what it earned
 ledger-referral = referral
 ledger-referral_reversal = referral refunded
+
+## Exports
+export-caption = 📄 Orders, ledger entries and payouts: { $rows ->
+    [one] 1 row
+   *[other] { $rows } rows
+}, dollars and UTC times.
+export-usage = Usage: /export for your own orders, entries and payouts. Admins: /export [from] [to] with UTC days such as /export 2026-11-01 2026-11-30 (the last 30 days by default).
+command-export = Your orders, earnings and payouts as a CSV file

@@ -748,3 +748,11 @@ referral-reversed = ↩ La commande n°{ $order } (« { $title } ») d'un ache
 command-invite = Votre lien d'invitation et ce qu'il a rapporté
 ledger-referral = parrainage
 ledger-referral_reversal = parrainage remboursé
+
+## Exports
+export-caption = 📄 Commandes, écritures et versements : { $rows ->
+    [one] 1 ligne
+   *[other] { $rows } lignes
+}, en dollars et en heures UTC.
+export-usage = Utilisation : /export pour vos commandes, écritures et versements. Admins : /export [du] [au] avec des jours UTC comme /export 2026-11-01 2026-11-30 (les 30 derniers jours par défaut).
+command-export = Vos commandes, gains et versements en fichier CSV

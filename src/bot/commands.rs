@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
 /// What everyone can do, in the order the menu shows it.
-pub const EVERYONE: [&str; 16] = [
+pub const EVERYONE: [&str; 17] = [
     "start",
     "browse",
     "search",
@@ -22,6 +22,7 @@ pub const EVERYONE: [&str; 16] = [
     "invite",
     "wallet",
     "earnings",
+    "export",
     "language",
     "terms",
     "help",

@@ -35,6 +35,7 @@ pub async fn command(
         Command::Coupon(args) => super::coupons::create(bot, who, deps, &args).await,
         Command::Coupons => super::coupons::list(bot, who, deps).await,
         Command::Invite => super::invite::invite(bot, who, deps).await,
+        Command::Export(args) => super::export::export(bot, who, deps, &args).await,
         Command::HideReview(args) => super::reviews::hide(bot, who, deps, &args).await,
         Command::Terms => {
             let terms = deps.terms.clone().unwrap_or_else(|| who.t("terms-default"));

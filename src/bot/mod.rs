@@ -11,6 +11,7 @@ pub mod chart;
 pub mod commands;
 pub mod coupons;
 pub mod dispute;
+pub mod export;
 pub mod gate;
 pub mod invite;
 pub mod menu;
@@ -151,6 +152,7 @@ pub enum Command {
     Coupon(String),
     Coupons,
     Invite,
+    Export(String),
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).

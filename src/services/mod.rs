@@ -5,6 +5,7 @@ pub mod broadcast;
 pub mod checkout;
 pub mod coupons;
 pub mod disputes;
+pub mod export;
 pub mod moderation;
 pub mod payouts;
 pub mod restock;

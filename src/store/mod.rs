@@ -12,6 +12,7 @@ pub mod coupons;
 pub mod cursors;
 pub mod dialogues;
 pub mod disputes;
+pub mod exports;
 pub mod ipn_events;
 pub mod job_runs;
 pub mod lease;

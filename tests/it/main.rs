@@ -8,6 +8,7 @@ mod chaos;
 mod conversations;
 mod coupons;
 mod deploy;
+mod exports;
 mod fakes_selftest;
 mod files;
 mod jobs;
