@@ -321,57 +321,6 @@ impl Action {
     }
 }
 
-/// The buttons under an admin's alert, labelled in `lang`, two to a row.
-pub fn order_keyboard(
-    lang: &str,
-    buttons: &[crate::store::outbox::OrderButton],
-) -> teloxide::types::InlineKeyboardMarkup {
-    use crate::store::outbox::OrderButton;
-    use teloxide::types::InlineKeyboardButton;
-    let button = |b: &OrderButton| {
-        let (key, action) = match *b {
-            OrderButton::Reply { order, buyer } => {
-                ("button-support-reply", Action::SupportReply(order, buyer))
-            }
-            OrderButton::Open { order } => ("button-open-order", Action::AdminPayment(order)),
-            OrderButton::Refund { order } => ("button-refund", Action::AskRefund(order)),
-            OrderButton::MarkPaid { order } => ("button-mark-paid", Action::AskMarkPaid(order)),
-            OrderButton::DisputeReply { dispute } => {
-                ("button-dispute-reply", Action::DisputeReply(dispute))
-            }
-            OrderButton::DisputeRefund { dispute } => {
-                ("button-dispute-refund", Action::DisputeRefund(dispute))
-            }
-            OrderButton::DisputePart { dispute } => {
-                ("button-dispute-part", Action::DisputePart(dispute))
-            }
-            OrderButton::DisputeClose { dispute } => {
-                ("button-dispute-close", Action::DisputeClose(dispute))
-            }
-            OrderButton::Product { product } => ("button-view-product", Action::Product(product)),
-            OrderButton::ReviewAnswer { review } => {
-                ("button-review-answer", Action::ReviewAnswer(review))
-            }
-            OrderButton::Rate { order, stars } => {
-                let label = crate::i18n::tr(lang, "button-rate", &[("stars", stars.to_string())]);
-                return InlineKeyboardButton::callback(label, Action::Rate(order, stars).encode());
-            }
-        };
-        InlineKeyboardButton::callback(crate::i18n::t(lang, key), action.encode())
-    };
-    // The stars of a rating on one row; other buttons two by two.
-    let (stars, others): (Vec<&OrderButton>, Vec<&OrderButton>) = buttons
-        .iter()
-        .partition(|b| matches!(b, OrderButton::Rate { .. }));
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
-    if !stars.is_empty() {
-        rows.push(stars.into_iter().map(button).collect());
-    }
-    let others: Vec<InlineKeyboardButton> = others.into_iter().map(button).collect();
-    rows.extend(others.chunks(2).map(<[_]>::to_vec));
-    teloxide::types::InlineKeyboardMarkup::new(rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod gate;
 pub mod invite;
 pub mod menu;
 pub mod moderation;
+pub mod outbox_buttons;
 pub mod pay;
 pub mod payment_message;
 pub mod purchases;

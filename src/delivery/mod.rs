@@ -165,7 +165,7 @@ impl Deliverer {
                     // The buttons go under the last piece.
                     if i == last && !buttons.is_empty() {
                         send =
-                            send.reply_markup(crate::bot::action::order_keyboard(&lang, buttons));
+                            send.reply_markup(crate::bot::outbox_buttons::keyboard(&lang, buttons));
                     }
                     send.await?;
                 }

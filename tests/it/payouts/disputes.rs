@@ -170,3 +170,34 @@ async fn a_payout_skips_held_and_frozen_credits_and_pays_them_once_released() {
     assert_eq!(ledger_sum(&app, seller.id).await, 2500);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_dispute_refunded_in_full_goes_through_refund_and_leaves_nothing_credited() {
+    let mut app = spawn_app_holding("7").await;
+    let (seller, admin) = (TgUser::new(13_121, "en"), TgUser::new(ADMIN, "en"));
+    seller_with_sales(&app, &seller, 1).await;
+    let buyer = TgUser::new(seller.id * 100, "en");
+    let order = order_of(&app, buyer.id).await;
+    app.tg.press(&buyer, &format!("dspo:{order}"), 1);
+    app.tg
+        .wait_for_text(buyer.id, "What is wrong with order")
+        .await;
+    app.tg.send_text(&buyer, "Nothing arrived.");
+    let to_admin = app.tg.wait_for_text(ADMIN, "⚠ Dispute #1").await;
+
+    app.tg.press_button(&admin, &to_admin, "Refund in full");
+    app.tg.wait_for_text(ADMIN, "is marked refunded").await;
+    app.tg.wait_for_text(ADMIN, "Dispute #1 is settled").await;
+    app.tg.wait_for_text(buyer.id, "refunded in full").await;
+    app.tg.wait_for_text(seller.id, "refunded in full").await;
+    assert_eq!(app.order_status(order).await, "refunded");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM disputes WHERE status = 'refunded'")
+            .await,
+        1
+    );
+    let b = balances(&app, seller.id).await;
+    assert_eq!((b.available.0, b.held.0, b.frozen.0), (0, 0, 0));
+    assert_eq!(ledger_sum(&app, seller.id).await, 0);
+    app.stop().await;
+}
