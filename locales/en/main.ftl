@@ -742,3 +742,24 @@ export-caption = 📄 Orders, ledger entries and payouts: { $rows ->
 }, dollars and UTC times.
 export-usage = Usage: /export for your own orders, entries and payouts. Admins: /export [from] [to] with UTC days such as /export 2026-11-01 2026-11-30 (the last 30 days by default).
 command-export = Your orders, earnings and payouts as a CSV file
+
+## Reconciliation
+reconcile-usage = Usage: /reconcile [from] [to] with UTC days such as /reconcile 2026-11-01 2026-11-30 (the last 7 days by default).
+reconcile-needs-login = Reconciliation reads NOWPayments' payment list, which needs the account's login: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET.
+reconcile-failed = NOWPayments could not be read just now: try /reconcile again in a moment.
+reconcile-header = 🧾 Reconciliation with NOWPayments: { $payments } payments and { $payouts } payouts checked, { $differences ->
+    [0] no difference.
+    [one] 1 difference:
+   *[other] { $differences } differences:
+}
+reconcile-clean = Every cent is accounted for.
+reconcile-unsettled = • Payment { $payment } ({ $status }, ${ $price }) holds money souk never settled (order { $order }).
+reconcile-unknown = • Order #{ $order } was settled by souk, but NOWPayments does not list its payment { $payment }.
+reconcile-amount = • Order #{ $order }: souk's total is { USD($souk) }, NOWPayments' price for payment { $payment } is ${ $provider }.
+reconcile-payout = • Payout #{ $payout } (withdrawal { $withdrawal }): souk has { $souk }, NOWPayments has { $provider }.
+admin-books-summary = 🧾 Before the payout run, reconciliation with NOWPayments checked { $payments } payments and { $payouts } payouts: { $differences ->
+    [0] no difference.
+    [one] 1 difference. See /reconcile.
+   *[other] { $differences } differences. See /reconcile.
+}
+command-reconcile = Match souk's books against NOWPayments: /reconcile [from] [to]

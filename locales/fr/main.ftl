@@ -756,3 +756,24 @@ export-caption = 📄 Commandes, écritures et versements : { $rows ->
 }, en dollars et en heures UTC.
 export-usage = Utilisation : /export pour vos commandes, écritures et versements. Admins : /export [du] [au] avec des jours UTC comme /export 2026-11-01 2026-11-30 (les 30 derniers jours par défaut).
 command-export = Vos commandes, gains et versements en fichier CSV
+
+## Rapprochement
+reconcile-usage = Utilisation : /reconcile [du] [au] avec des jours UTC comme /reconcile 2026-11-01 2026-11-30 (les 7 derniers jours par défaut).
+reconcile-needs-login = Le rapprochement lit la liste des paiements de NOWPayments, qui demande l'identifiant du compte : renseignez NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD et NOWPAYMENTS_2FA_SECRET.
+reconcile-failed = NOWPayments n'a pas pu être lu pour l'instant : réessayez /reconcile dans un moment.
+reconcile-header = 🧾 Rapprochement avec NOWPayments : { $payments } paiements et { $payouts } versements vérifiés, { $differences ->
+    [0] aucun écart.
+    [one] 1 écart :
+   *[other] { $differences } écarts :
+}
+reconcile-clean = Chaque centime est justifié.
+reconcile-unsettled = • Le paiement { $payment } ({ $status }, { $price } $) contient de l'argent que souk n'a jamais réglé (commande { $order }).
+reconcile-unknown = • La commande n°{ $order } a été réglée par souk, mais NOWPayments ne connaît pas son paiement { $payment }.
+reconcile-amount = • Commande n°{ $order } : le total de souk est { USD($souk) }, le prix de NOWPayments pour le paiement { $payment } est { $provider } $.
+reconcile-payout = • Versement n°{ $payout } (retrait { $withdrawal }) : souk a { $souk }, NOWPayments a { $provider }.
+admin-books-summary = 🧾 Avant les versements, le rapprochement avec NOWPayments a vérifié { $payments } paiements et { $payouts } versements : { $differences ->
+    [0] aucun écart.
+    [one] 1 écart. Voir /reconcile.
+   *[other] { $differences } écarts. Voir /reconcile.
+}
+command-reconcile = Rapprocher les comptes de souk de ceux de NOWPayments : /reconcile [du] [au]

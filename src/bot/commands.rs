@@ -30,7 +30,7 @@ pub const EVERYONE: [&str; 17] = [
 ];
 
 /// What admins can do besides.
-pub const ADMINS: [&str; 17] = [
+pub const ADMINS: [&str; 18] = [
     "stats",
     "payments",
     "payouts",
@@ -44,6 +44,7 @@ pub const ADMINS: [&str; 17] = [
     "unhide",
     "hide_review",
     "payout_now",
+    "reconcile",
     "categories",
     "category_add",
     "category_rename",

@@ -36,6 +36,7 @@ pub async fn command(
         Command::Coupons => super::coupons::list(bot, who, deps).await,
         Command::Invite => super::invite::invite(bot, who, deps).await,
         Command::Export(args) => super::export::export(bot, who, deps, &args).await,
+        Command::Reconcile(args) => super::books::reconcile(bot, who, deps, &args).await,
         Command::HideReview(args) => super::reviews::hide(bot, who, deps, &args).await,
         Command::Terms => {
             let terms = deps.terms.clone().unwrap_or_else(|| who.t("terms-default"));

@@ -4,6 +4,7 @@ pub mod account;
 pub mod action;
 pub mod admin;
 pub mod apology;
+pub mod books;
 pub mod broadcast;
 pub mod card;
 pub mod catalog;
@@ -154,6 +155,7 @@ pub enum Command {
     Coupons,
     Invite,
     Export(String),
+    Reconcile(String),
 }
 
 /// Longest text accepted in any message (Telegram allows 4096).

@@ -7,6 +7,7 @@ pub mod monitor;
 pub mod reconcile;
 pub mod stars;
 
+use crate::payments::rails::Rails;
 use crate::services::payouts::Payer;
 use crate::store::outbox;
 use crate::store::{Store, job_runs};
@@ -165,12 +166,36 @@ pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> b
     .await
 }
 
-/// Runs the payout run of the minute of `now` (the cron's firing time), if no process ran it yet.
-pub async fn payout_slot(p: &Payer, now: chrono::DateTime<Utc>) -> bool {
+/// Runs the payout run of the minute of `now` (the cron's firing time), if no process ran it
+/// yet: the week's books are reconciled with NOWPayments first, and the admins told the result.
+pub async fn payout_slot(p: &Payer, rails: &Rails, now: chrono::DateTime<Utc>) -> bool {
     // A payout run tells the admins how it ended itself.
-    claim_and_run(&p.store, "payout", &minute_slot(now), || p.run("schedule"))
-        .await
-        .is_some()
+    claim_and_run(&p.store, "payout", &minute_slot(now), || async {
+        books_before_payout(p, rails, now.timestamp()).await;
+        p.run("schedule").await
+    })
+    .await
+    .is_some()
+}
+
+/// The week's reconciliation before a payout run, summed up for the admins (details with
+/// /reconcile). A failure to read NOWPayments is logged: the payout run goes on.
+async fn books_before_payout(p: &Payer, rails: &Rails, now: i64) {
+    let from = now - 8 * 86_400;
+    match crate::services::books::reconcile(&p.store, rails, &p.api, from, now + 1).await {
+        Ok(report) => {
+            let args = [
+                ("payments", report.payments.to_string()),
+                ("payouts", report.payouts.to_string()),
+                ("differences", report.differences.len().to_string()),
+            ];
+            let note = outbox::to_admins(&format!("books:{now}"), "admin-books-summary", &args);
+            if let Err(e) = outbox::enqueue_now(&p.store, &[note]).await {
+                tracing::error!(error = %e, "could not queue the reconciliation summary");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reconciliation before the payout run failed"),
+    }
 }
 
 /// Runs the hourly payout check for the hour of `now`, if no process ran it yet.
@@ -219,6 +244,7 @@ pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
     })
     .await?;
     let r = jobs.reconciler;
+    let rails = r.rails.clone();
     add(&scheduler, RECONCILE_CRON, move |now| {
         let r = r.clone();
         async move { reconcile_slot(&r, now).await }
@@ -228,7 +254,8 @@ pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
         let p = payer.clone();
         add(&scheduler, &cron, move |now| {
             let p = p.clone();
-            async move { payout_slot(&p, now).await }
+            let rails = rails.clone();
+            async move { payout_slot(&p, &rails, now).await }
         })
         .await?;
         add(&scheduler, PAYOUT_POLL_CRON, move |now| {

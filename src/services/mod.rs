@@ -1,6 +1,7 @@
 //! Use cases that tie the domain to the store and the payment rail: checkout, settlement,
 //! payouts, moderation.
 
+pub mod books;
 pub mod broadcast;
 pub mod checkout;
 pub mod coupons;

@@ -407,3 +407,21 @@ pub async fn recent(store: &Store, limit: i64) -> Result<Vec<Payout>, StoreError
         .map(payout_from)
         .collect()
 }
+
+/// Payouts NOWPayments took (a withdrawal id) created in `[from, to)`, oldest first.
+pub async fn with_withdrawals_between(
+    store: &Store,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Payout>, StoreError> {
+    let sql = format!(
+        "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE withdrawal_id IS NOT NULL \
+         AND created_at >= $1 AND created_at < $2 ORDER BY id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(payout_from).collect()
+}

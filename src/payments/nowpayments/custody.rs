@@ -250,6 +250,35 @@ impl Custody {
         Ok(parse::<PayoutList>(&text)?.payouts)
     }
 
+    /// `GET /payment/` (JWT): every payment created in `[from, to]` (unix seconds), page by page.
+    pub async fn list_payments(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ListedPayment>, GatewayError> {
+        let day = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%S.000Z").to_string())
+                .unwrap_or_default()
+        };
+        let mut all = Vec::new();
+        for page in 0.. {
+            let path = format!(
+                "/payment/?limit=500&page={page}&sortBy=created_at&orderBy=asc&dateFrom={}&dateTo={}",
+                day(from),
+                day(to)
+            );
+            let text = self.authed(Method::GET, &path, None).await?;
+            let list: PaymentList = parse(&text)?;
+            let pages = list.pages_count;
+            all.extend(list.data.iter().filter_map(ListedPayment::read));
+            if page + 1 >= pages.max(1) {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
     /// `POST /conversion`: converts `amount` (exact decimal text) of one custody coin into another.
     pub async fn create_conversion(
         &self,
@@ -326,5 +355,47 @@ mod tests {
         assert_eq!(ipn.error_text().as_deref(), Some(r#"{"code":"X"}"#));
         assert!(is_plain_ok("OK") && is_plain_ok("\"OK\"\n") && !is_plain_ok("FAIL"));
         assert!(path_id("12/verify").is_err());
+    }
+}
+
+#[derive(Deserialize)]
+struct PaymentList {
+    /// Each payment's fields as the raw JSON sent, so that numbers keep their exact text.
+    data: Vec<std::collections::HashMap<String, Box<serde_json::value::RawValue>>>,
+    #[serde(rename = "pagesCount", default)]
+    pages_count: u32,
+}
+
+/// A payment as NOWPayments lists it: amounts as the exact text it sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPayment {
+    pub payment_id: String,
+    pub status: String,
+    pub order_id: Option<String>,
+    /// The fiat price (USD), as sent.
+    pub price_amount: String,
+    pub pay_currency: String,
+}
+
+impl ListedPayment {
+    fn read(
+        v: &std::collections::HashMap<String, Box<serde_json::value::RawValue>>,
+    ) -> Option<ListedPayment> {
+        // Ids and amounts come as numbers or strings: kept as the text sent.
+        let text = |key: &str| {
+            let raw = v.get(key)?.get();
+            match raw.chars().next()? {
+                '"' => serde_json::from_str::<String>(raw).ok(),
+                'n' => None,
+                _ => Some(raw.to_string()),
+            }
+        };
+        Some(ListedPayment {
+            payment_id: text("payment_id")?,
+            status: text("payment_status")?,
+            order_id: text("order_id"),
+            price_amount: text("price_amount")?,
+            pay_currency: text("pay_currency").unwrap_or_default(),
+        })
     }
 }

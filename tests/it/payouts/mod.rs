@@ -12,6 +12,7 @@ use souk::services::payouts::{Payer, RunOutcome};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod books;
 mod crash;
 mod disputes;
 mod holds;

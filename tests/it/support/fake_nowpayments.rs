@@ -22,6 +22,7 @@ use serde_json::{Value, value::RawValue};
 
 mod api;
 pub mod custody;
+mod listing;
 mod wire;
 
 use api::*;
@@ -77,6 +78,8 @@ struct NpState {
     faults: Vec<Fault>,
     delays: Vec<(String, Duration)>,
     requests: Vec<String>,
+    /// Payments `GET /payment/` no longer lists (`forget_payment`).
+    forgotten: std::collections::HashSet<String>,
 }
 
 struct Fault {
@@ -108,6 +111,7 @@ impl FakeNowPayments {
                 faults: Vec::new(),
                 delays: Vec::new(),
                 requests: Vec::new(),
+                forgotten: Default::default(),
             }),
             custody: Mutex::new(custody::CustodyState::default()),
         }));

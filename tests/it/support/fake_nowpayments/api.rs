@@ -186,30 +186,34 @@ impl FakeNowPayments {
             .find(|payment| payment.payment_id == payment_id);
         let payment =
             payment.ok_or_else(|| np_error(404, "PAYMENT_NOT_FOUND", "Payment not found"))?;
-        let paid = parse_units(&payment.actually_paid).expect("checked by set_status");
-        let body = JsonObject::new()
-            .raw("payment_id", &payment.payment_id)
-            .str("payment_status", &payment.status)
-            .str("pay_address", &payment.pay_address)
-            .raw("payin_extra_id", "null")
-            .raw("price_amount", &payment.price_amount)
-            .str("price_currency", &payment.price_currency)
-            .raw("pay_amount", &payment.pay_amount)
-            .raw("actually_paid", &format_units(paid))
-            .str("pay_currency", &payment.pay_currency)
-            .opt_str("order_id", payment.order_id.as_deref())
-            .opt_str("order_description", payment.order_description.as_deref())
-            .str("purchase_id", &purchase_id(&payment.payment_id))
-            .raw("outcome_amount", &outcome(paid))
-            .str("outcome_currency", &payment.pay_currency)
-            .raw("payout_hash", "null")
-            .raw("payin_hash", "null")
-            .str("created_at", &payment.created_at)
-            .str("updated_at", &payment.updated_at)
-            .str("type", "crypto2crypto")
-            .finish();
-        Ok(json_response(200, body))
+        Ok(json_response(200, payment_json(payment)))
     }
+}
+
+/// A payment as `GET /payment/{id}` (and each item of `GET /payment/`) shows it.
+pub(super) fn payment_json(payment: &FakePayment) -> String {
+    let paid = parse_units(&payment.actually_paid).expect("checked by set_status");
+    JsonObject::new()
+        .raw("payment_id", &payment.payment_id)
+        .str("payment_status", &payment.status)
+        .str("pay_address", &payment.pay_address)
+        .raw("payin_extra_id", "null")
+        .raw("price_amount", &payment.price_amount)
+        .str("price_currency", &payment.price_currency)
+        .raw("pay_amount", &payment.pay_amount)
+        .raw("actually_paid", &format_units(paid))
+        .str("pay_currency", &payment.pay_currency)
+        .opt_str("order_id", payment.order_id.as_deref())
+        .opt_str("order_description", payment.order_description.as_deref())
+        .str("purchase_id", &purchase_id(&payment.payment_id))
+        .raw("outcome_amount", &outcome(paid))
+        .str("outcome_currency", &payment.pay_currency)
+        .raw("payout_hash", "null")
+        .raw("payin_hash", "null")
+        .str("created_at", &payment.created_at)
+        .str("updated_at", &payment.updated_at)
+        .str("type", "crypto2crypto")
+        .finish()
 }
 
 pub(super) fn purchase_id(payment_id: &str) -> String {

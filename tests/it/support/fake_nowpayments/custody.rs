@@ -158,6 +158,18 @@ impl FakeNowPayments {
         self.custody().batches.clone()
     }
 
+    /// NOWPayments shows this withdrawal with another amount (a difference to reconcile).
+    pub fn set_withdrawal_amount(&self, id: &str, amount: &str) {
+        let mut c = self.custody();
+        let w = c
+            .batches
+            .iter_mut()
+            .flat_map(|b| b.withdrawals.iter_mut())
+            .find(|w| w.id == id)
+            .expect("a known withdrawal");
+        w.amount = amount.to_owned();
+    }
+
     pub fn withdrawals(&self) -> Vec<FakeWithdrawal> {
         self.custody()
             .batches

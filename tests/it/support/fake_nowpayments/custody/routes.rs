@@ -35,6 +35,9 @@ impl FakeNowPayments {
         let result = match (method, segments) {
             (&Method::POST, ["v1", "auth"]) => self.auth(body),
             (&Method::GET, ["v1", "balance"]) => Ok(self.balances()),
+            (&Method::GET, ["v1", "payment"]) => self
+                .check_jwt(headers)
+                .and_then(|()| self.list_payments(query)),
             (&Method::POST, ["v1", "payout"]) => self
                 .check_jwt(headers)
                 .and_then(|()| self.create_payout(body)),
