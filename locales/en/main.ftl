@@ -753,8 +753,15 @@ reconcile-header = 🧾 Reconciliation with NOWPayments: { $payments } payments 
    *[other] { $differences } differences:
 }
 reconcile-clean = Every cent is accounted for.
-reconcile-unsettled = • Payment { $payment } ({ $status }, ${ $price }) holds money souk never settled (order { $order }).
-reconcile-unknown = • Order #{ $order } was settled by souk, but NOWPayments does not list its payment { $payment }.
+reconcile-unsettled = • { $rail ->
+        [stars] Telegram Stars charge { $payment } ({ $price } Stars)
+       *[other] Payment { $payment } ({ $status }, ${ $price })
+    } holds money souk never settled (order { $order }).
+reconcile-unknown = • Order #{ $order } was settled by souk, but { $rail ->
+        [stars] Telegram does not list its Stars charge
+       *[other] NOWPayments does not list its payment
+    } { $payment }.
+reconcile-stars = • Order #{ $order } asked { $souk } Stars, but Telegram's charge { $charge } is for { $telegram } Stars.
 reconcile-amount = • Order #{ $order }: souk's total is { USD($souk) }, NOWPayments' price for payment { $payment } is ${ $provider }.
 reconcile-payout = • Payout #{ $payout } (withdrawal { $withdrawal }): souk has { $souk }, NOWPayments has { $provider }.
 admin-books-summary = 🧾 Before the payout run, reconciliation with NOWPayments checked { $payments } payments and { $payouts } payouts: { $differences ->

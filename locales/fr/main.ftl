@@ -767,8 +767,15 @@ reconcile-header = 🧾 Rapprochement avec NOWPayments : { $payments } paiement
    *[other] { $differences } écarts :
 }
 reconcile-clean = Chaque centime est justifié.
-reconcile-unsettled = • Le paiement { $payment } ({ $status }, { $price } $) contient de l'argent que souk n'a jamais réglé (commande { $order }).
-reconcile-unknown = • La commande n°{ $order } a été réglée par souk, mais NOWPayments ne connaît pas son paiement { $payment }.
+reconcile-unsettled = • { $rail ->
+        [stars] Le paiement en Stars { $payment } ({ $price } Stars)
+       *[other] Le paiement { $payment } ({ $status }, { $price } $)
+    } contient de l'argent que souk n'a jamais réglé (commande { $order }).
+reconcile-unknown = • La commande n°{ $order } a été réglée par souk, mais { $rail ->
+        [stars] Telegram ne connaît pas son paiement en Stars
+       *[other] NOWPayments ne connaît pas son paiement
+    } { $payment }.
+reconcile-stars = • La commande n°{ $order } demandait { $souk } Stars, mais le paiement Telegram { $charge } est de { $telegram } Stars.
 reconcile-amount = • Commande n°{ $order } : le total de souk est { USD($souk) }, le prix de NOWPayments pour le paiement { $payment } est { $provider } $.
 reconcile-payout = • Versement n°{ $payout } (retrait { $withdrawal }) : souk a { $souk }, NOWPayments a { $provider }.
 admin-books-summary = 🧾 Avant les versements, le rapprochement avec NOWPayments a vérifié { $payments } paiements et { $payouts } versements : { $differences ->

@@ -32,15 +32,39 @@ pub async fn reconcile(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Handl
         _ => return usage(&bot, &who).await,
     };
     let store = &deps.core.store;
-    let text = match books::reconcile(store, &deps.core.rails, &payer.api, from, to).await {
-        Ok(report) => report_text(&who, &report),
+    let mut report = match books::reconcile(store, &deps.core.rails, &payer.api, from, to).await {
+        Ok(report) => report,
         Err(e) => {
             tracing::warn!(error = %e, "reconciliation failed");
-            who.t("reconcile-failed")
+            bot.send_message(who.chat(), who.t("reconcile-failed"))
+                .await?;
+            return Ok(());
         }
     };
+    // With Stars on, the bot's own Star transactions too.
+    if deps.stars_per_usd.is_some() {
+        let charges = star_charges(&bot).await?;
+        books::stars_against(store, &charges, from, to, &mut report).await?;
+    }
+    let text = report_text(&who, &report);
     crate::delivery::send_long_text(&bot, who.chat(), &text).await?;
     Ok(())
+}
+
+/// Every incoming Star payment the bot's ledger lists, oldest first.
+async fn star_charges(
+    bot: &Bot,
+) -> Result<Vec<crate::payments::stars::IncomingCharge>, teloxide::RequestError> {
+    let mut all = Vec::new();
+    let mut offset = 0u32;
+    loop {
+        let (count, charges) = crate::payments::stars::ledger_page(bot, offset, 100).await?;
+        all.extend(charges);
+        if count < 100 {
+            return Ok(all);
+        }
+        offset += 100;
+    }
 }
 
 async fn usage(bot: &Bot, who: &Who) -> HandlerResult {
@@ -70,6 +94,7 @@ pub fn report_text(who: &Who, report: &Report) -> String {
 fn line(who: &Who, d: &Difference) -> String {
     match d {
         Difference::Unsettled {
+            rail,
             payment,
             order,
             price,
@@ -77,15 +102,38 @@ fn line(who: &Who, d: &Difference) -> String {
         } => who.tr(
             "reconcile-unsettled",
             &[
+                ("rail", rail.to_string()),
                 ("payment", payment.clone()),
                 ("order", order.map_or_else(|| "-".into(), |o| o.to_string())),
                 ("price", price.clone()),
                 ("status", status.clone()),
             ],
         ),
-        Difference::Unknown { order, payment } => who.tr(
+        Difference::Unknown {
+            rail,
+            order,
+            payment,
+        } => who.tr(
             "reconcile-unknown",
-            &[("order", order.to_string()), ("payment", payment.clone())],
+            &[
+                ("rail", rail.to_string()),
+                ("order", order.to_string()),
+                ("payment", payment.clone()),
+            ],
+        ),
+        Difference::StarsDiffer {
+            order,
+            charge,
+            souk,
+            telegram,
+        } => who.tr(
+            "reconcile-stars",
+            &[
+                ("order", order.to_string()),
+                ("charge", charge.clone()),
+                ("souk", souk.clone()),
+                ("telegram", telegram.to_string()),
+            ],
         ),
         Difference::AmountDiffers {
             order,

@@ -1,8 +1,8 @@
-//! Reconciliation (`/reconcile`): souk's books matched against NOWPayments' own, its payment
-//! list and its payouts, every difference listed: money NOWPayments has that souk never
-//! settled, an order souk settled that NOWPayments does not know, a price that differs, a
-//! payout whose amount or outcome differs. An empty report is the proof that every cent is
-//! accounted for.
+//! Reconciliation (`/reconcile`): souk's books matched against each provider's own:
+//! NOWPayments' payment list and payouts, and the bot's Star transactions. Every difference is
+//! listed: money a provider has that souk never settled, an order souk settled that the
+//! provider does not know, a price that differs, a payout whose amount or outcome differs. An
+//! empty report is the proof that every cent is accounted for.
 
 use crate::domain::{OrderStatus, UsdCents};
 use crate::payments::GatewayError;
@@ -13,15 +13,27 @@ use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Difference {
-    /// NOWPayments holds money for a payment souk never settled.
+    /// A provider holds money for a payment souk never settled.
     Unsettled {
+        rail: &'static str,
         payment: String,
         order: Option<i64>,
         price: String,
         status: String,
     },
-    /// Souk settled an order NOWPayments does not list.
-    Unknown { order: i64, payment: String },
+    /// Souk settled an order its provider does not list.
+    Unknown {
+        rail: &'static str,
+        order: i64,
+        payment: String,
+    },
+    /// Telegram's charge is for another number of Stars than the order asked.
+    StarsDiffer {
+        order: i64,
+        charge: String,
+        souk: String,
+        telegram: u32,
+    },
     /// NOWPayments' price differs from the order's total.
     AmountDiffers {
         order: i64,
@@ -72,15 +84,7 @@ pub async fn reconcile(
             continue;
         }
         let booked = books::by_payment(store, &p.payment_id).await?;
-        let settled = booked.as_ref().is_some_and(|b| {
-            matches!(
-                b.status,
-                OrderStatus::Finished
-                    | OrderStatus::PaidSoldOut
-                    | OrderStatus::Refunded
-                    | OrderStatus::PartiallyPaid
-            )
-        });
+        let settled = booked.as_ref().is_some_and(|b| is_settled(b.status));
         match booked {
             Some(b) if settled => {
                 if cents_of(&p.price_amount) != Some(b.total.0) {
@@ -93,6 +97,7 @@ pub async fn reconcile(
                 }
             }
             other => report.differences.push(Difference::Unsettled {
+                rail: "nowpayments",
                 payment: p.payment_id.clone(),
                 order: other.map(|b| b.order_id),
                 price: p.price_amount.clone(),
@@ -105,6 +110,7 @@ pub async fn reconcile(
             rails.for_code(&b.pay_currency).map(|r| r.name()) == Some("nowpayments");
         if on_nowpayments && !listed.iter().any(|p| p.payment_id == b.payment_id) {
             report.differences.push(Difference::Unknown {
+                rail: "nowpayments",
                 order: b.order_id,
                 payment: b.payment_id,
             });
@@ -112,6 +118,62 @@ pub async fn reconcile(
     }
     payouts_against(store, custody, from, to, &mut report).await?;
     Ok(report)
+}
+
+/// Whether souk took the money of an order (delivered, waiting for stock, refunded, or part paid).
+fn is_settled(status: OrderStatus) -> bool {
+    matches!(
+        status,
+        OrderStatus::Finished
+            | OrderStatus::PaidSoldOut
+            | OrderStatus::Refunded
+            | OrderStatus::PartiallyPaid
+    )
+}
+
+/// The bot's incoming Star payments (all of them: Telegram lists no dates here) against souk's
+/// Stars orders credited in `[from, to)`.
+pub async fn stars_against(
+    store: &Store,
+    charges: &[crate::payments::stars::IncomingCharge],
+    from: i64,
+    to: i64,
+    report: &mut Report,
+) -> Result<(), BooksError> {
+    report.payments += charges.len();
+    for c in charges {
+        match books::by_payment(store, &c.charge).await? {
+            Some(b) if is_settled(b.status) => {
+                let asked = b.pay_amount.clone().unwrap_or_default();
+                if asked.parse::<u32>().ok() != Some(c.stars) {
+                    report.differences.push(Difference::StarsDiffer {
+                        order: b.order_id,
+                        charge: c.charge.clone(),
+                        souk: asked,
+                        telegram: c.stars,
+                    });
+                }
+            }
+            other => report.differences.push(Difference::Unsettled {
+                rail: "stars",
+                payment: c.charge.clone(),
+                order: other.map(|b| b.order_id),
+                price: c.stars.to_string(),
+                status: "paid".into(),
+            }),
+        }
+    }
+    for b in books::settled_between(store, from, to).await? {
+        let stars = b.pay_currency == crate::payments::rail::STARS;
+        if stars && !charges.iter().any(|c| c.charge == b.payment_id) {
+            report.differences.push(Difference::Unknown {
+                rail: "stars",
+                order: b.order_id,
+                payment: b.payment_id,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Each payout souk sent in the period against NOWPayments' withdrawal of the same id.

@@ -13,6 +13,8 @@ pub struct Booked {
     pub pay_currency: String,
     pub status: OrderStatus,
     pub total: UsdCents,
+    /// What the rail asked, as sent (a coin amount, or Stars).
+    pub pay_amount: Option<String>,
 }
 
 fn booked(r: &sqlx::any::AnyRow) -> Result<Booked, StoreError> {
@@ -25,13 +27,15 @@ fn booked(r: &sqlx::any::AnyRow) -> Result<Booked, StoreError> {
             .parse::<OrderStatus>()
             .map_err(|_| StoreError::Corrupt(format!("order status {status}")))?,
         total: UsdCents(r.try_get("total_cents")?),
+        pay_amount: r.try_get("pay_amount")?,
     })
 }
 
 /// The order a provider's payment belongs to, by its payment id.
 pub async fn by_payment(store: &Store, payment_id: &str) -> Result<Option<Booked>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, payment_id, pay_currency, status, total_cents FROM orders WHERE payment_id = $1",
+        "SELECT id, payment_id, pay_currency, status, total_cents, pay_amount FROM orders \
+         WHERE payment_id = $1",
     )
     .bind(payment_id)
     .fetch_optional(store.pool())
@@ -42,7 +46,7 @@ pub async fn by_payment(store: &Store, payment_id: &str) -> Result<Option<Booked
 /// Orders souk credited (a `sale` entry) in `[from, to)`, not simulated, with their payment.
 pub async fn settled_between(store: &Store, from: i64, to: i64) -> Result<Vec<Booked>, StoreError> {
     let rows = sqlx::query(
-        "SELECT o.id, o.payment_id, o.pay_currency, o.status, o.total_cents FROM orders o \
+        "SELECT o.id, o.payment_id, o.pay_currency, o.status, o.total_cents, o.pay_amount FROM orders o \
          JOIN ledger_entries l ON l.order_id = o.id AND l.kind = 'sale' \
          WHERE o.payment_id IS NOT NULL AND l.created_at >= $1 AND l.created_at < $2 ORDER BY o.id",
     )

@@ -205,7 +205,7 @@ async fn a_pre_checkout_for_a_sold_out_item_is_refused() {
 }
 
 /// A buyer pays `product` in Stars with `charge`; returns the order id once the file arrived.
-async fn paid_in_stars(
+pub async fn paid_in_stars(
     app: &TestApp,
     buyer: &TgUser,
     product: i64,

@@ -2,8 +2,8 @@
 //! report nothing; each planted difference is found: money souk never settled, an order
 //! NOWPayments does not know, a price that differs, a payout that differs.
 
-use super::{payer, seller_with_sales, spawn_payout_app};
-use crate::support::app::ADMIN;
+use super::{custody_env, payer, seller_with_sales, spawn_payout_app};
+use crate::support::app::{ADMIN, Options, spawn_app_with};
 use crate::support::fake_telegram::TgUser;
 use souk::services::payouts::RunOutcome;
 
@@ -80,5 +80,60 @@ async fn reconciliation_reports_nothing_on_clean_books_and_finds_each_planted_di
             "Before the payout run, reconciliation with NOWPayments",
         )
         .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn with_stars_the_bots_star_ledger_is_reconciled_too() {
+    let mut env = custody_env();
+    env.push(("STARS_PER_USD", "75".into()));
+    let mut app = spawn_app_with(Options {
+        extra_env: env,
+        ..Options::default()
+    })
+    .await;
+    let (seller, admin) = (TgUser::new(19_101, "en"), TgUser::new(ADMIN, "en"));
+    let product =
+        crate::support::flows::publish(&app, &seller, "Star guide", "25", "BQACAgStarG").await;
+    let buyers: Vec<TgUser> = (0..2).map(|i| TgUser::new(19_110 + i, "en")).collect();
+    let mut orders = Vec::new();
+    for (i, b) in buyers.iter().enumerate() {
+        let charge = format!("charge-{i}");
+        orders.push(crate::stars::paid_in_stars(&app, b, product, "BQACAgStarG", &charge).await);
+    }
+    app.tg.send_text(&admin, "/reconcile");
+    let clean = app.tg.wait_for_text(ADMIN, "no difference.").await;
+    assert!(
+        clean.text().unwrap().contains("2 payments"),
+        "{:?}",
+        clean.text()
+    );
+
+    // A charge souk never settled, one Telegram no longer lists, one for another amount.
+    app.tg
+        .successful_payment_lost(&buyers[0], "souk-order-424242", 100, "charge-stray");
+    app.tg.forget_star_charge("charge-0");
+    app.tg.set_star_amount("charge-1", 5);
+    app.tg.send_text(&admin, "/reconcile");
+    let report = app.tg.wait_for_text(ADMIN, "3 differences:").await;
+    let text = report.text().unwrap();
+    assert!(
+        text.contains(
+            "Telegram Stars charge charge-stray (100 Stars) holds money souk never settled"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Order #{} was settled by souk, but Telegram does not list its Stars charge charge-0",
+            orders[0]
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Order #{} asked ", orders[1]))
+            && text.contains("Telegram's charge charge-1 is for 5 Stars"),
+        "{text}"
+    );
     app.stop().await;
 }

@@ -1,4 +1,4 @@
-//! Telegram's rules for Stars invoices.
+//! Telegram's rules for Stars invoices, and the bot's Star ledger as a test changes it.
 
 use super::*;
 
@@ -29,4 +29,22 @@ pub(super) fn check_stars_invoice(p: &Map<String, Value>) -> Result<(), ApiError
         }
     }
     Ok(())
+}
+
+impl FakeTelegram {
+    /// The bot's Star ledger no longer lists this charge (a difference to reconcile).
+    pub fn forget_star_charge(&self, charge_id: &str) {
+        self.state().star_ledger.retain(|t| t["id"] != charge_id);
+    }
+
+    /// The bot's Star ledger shows this charge for another number of Stars.
+    pub fn set_star_amount(&self, charge_id: &str, stars: u32) {
+        let mut state = self.state();
+        let t = state
+            .star_ledger
+            .iter_mut()
+            .find(|t| t["id"] == charge_id)
+            .expect("a known charge");
+        t["amount"] = json!(stars);
+    }
 }
