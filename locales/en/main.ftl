@@ -770,3 +770,4 @@ admin-books-summary = 🧾 Before the payout run, reconciliation with NOWPayment
    *[other] { $differences } differences. See /reconcile.
 }
 command-reconcile = Match souk's books against NOWPayments: /reconcile [from] [to]
+button-hide-review = 🙈 Hide #{ $id }

@@ -784,3 +784,4 @@ admin-books-summary = 🧾 Avant les versements, le rapprochement avec NOWPaymen
    *[other] { $differences } écarts. Voir /reconcile.
 }
 command-reconcile = Rapprocher les comptes de souk de ceux de NOWPayments : /reconcile [du] [au]
+button-hide-review = 🙈 Masquer n°{ $id }

@@ -48,6 +48,8 @@ pub enum Action {
     Reviews(i64, i64),
     /// The seller answers a review.
     ReviewAnswer(i64),
+    /// An admin hides a review from its product's page.
+    HideReview(i64),
     /// A seller's profile.
     Seller(i64),
     /// "Have a code?" on the menu of ways to pay.
@@ -150,6 +152,7 @@ impl Action {
             Action::Rate(order, stars) => format!("rate:{order}:{stars}"),
             Action::Reviews(product, page) => format!("revs:{product}:{page}"),
             Action::ReviewAnswer(id) => format!("rans:{id}"),
+            Action::HideReview(id) => format!("rhide:{id}"),
             Action::Seller(id) => format!("slr:{id}"),
             Action::SkipPhoto => "nophoto".into(),
             Action::RemovePhoto(id) => format!("rmphoto:{id}"),
@@ -257,6 +260,7 @@ impl Action {
                 Action::Reviews(product, id().filter(|p| *p <= MAX_PAGE)?)
             }
             "rans" => Action::ReviewAnswer(id()?),
+            "rhide" => Action::HideReview(id()?),
             "slr" => Action::Seller(id()?),
             "nophoto" => Action::SkipPhoto,
             "rmphoto" => Action::RemovePhoto(id()?),
@@ -362,6 +366,7 @@ mod tests {
             Action::Rate(i64::MAX, 5),
             Action::Reviews(i64::MAX, 3),
             Action::ReviewAnswer(i64::MAX),
+            Action::HideReview(i64::MAX),
             Action::Seller(i64::MAX),
             Action::RemovePhoto(i64::MAX),
             Action::DisputeOpen(i64::MAX),

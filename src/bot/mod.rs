@@ -384,6 +384,11 @@ async fn on_press(
             bot.answer_callback_query(q.id.clone()).await?;
             reviews::ask_answer(bot, who, deps, dialogue, review_id).await
         }
+        Action::HideReview(review_id) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let place = screen::Place::of(&q);
+            reviews::hide_pressed(bot, who, deps, review_id, place).await
+        }
         Action::Reviews(product_id, page) => {
             bot.answer_callback_query(q.id.clone()).await?;
             let place = screen::Place::of(&q);

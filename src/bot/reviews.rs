@@ -159,6 +159,18 @@ pub async fn page(
         text = format!("{text}\n\n{line}");
     }
     let mut rows = Vec::new();
+    // Admins hide a review from here.
+    if deps.core.admins().contains(&who.id) {
+        let hide: Vec<InlineKeyboardButton> = list
+            .iter()
+            .take(PAGE_SIZE as usize)
+            .map(|r| {
+                let label = who.tr("button-hide-review", &[("id", r.id.to_string())]);
+                InlineKeyboardButton::callback(label, Action::HideReview(r.id).encode())
+            })
+            .collect();
+        rows.extend(hide.chunks(3).map(<[_]>::to_vec));
+    }
     let has_next = list.len() as i64 > PAGE_SIZE;
     screen::pager(&who, &mut rows, page, has_next, |p| {
         Action::Reviews(product_id, p)
@@ -244,4 +256,23 @@ pub async fn hide(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerRes
     let text = who.tr(key, &[("id", args.trim().to_string())]);
     bot.send_message(who.chat(), text).await?;
     Ok(())
+}
+
+/// "🙈 Hide #n" under a product's reviews (admins): hidden, and the page shown again.
+pub async fn hide_pressed(
+    bot: Bot,
+    who: Who,
+    deps: Arc<Deps>,
+    review_id: i64,
+    place: Place,
+) -> HandlerResult {
+    if !super::admin::is_admin(&bot, &who, &deps).await? {
+        return Ok(());
+    }
+    let Some(review) = stored::get(&deps.core.store, review_id).await? else {
+        return Ok(());
+    };
+    stored::set_hidden(&deps.core.store, review_id, true).await?;
+    tracing::info!(review = review_id, admin = who.id, "review hidden");
+    page(bot, who, deps, review.product_id, 0, place).await
 }

@@ -113,10 +113,29 @@ async fn only_a_buyer_reviews_once_per_order_and_the_card_shows_it() {
         profile.buttons()
     );
 
-    // An admin hides it: gone from the card.
+    // Admins see a Hide button under each review; an admin hides it: gone from the card.
     let id = app.scalar("SELECT id FROM reviews").await;
+    app.tg.send_text(&admin, &format!("/start p_{product}"));
+    let card = app.tg.wait_for_text(ADMIN, "⭐ 2.0 (1 review)").await;
+    app.tg.press_button(&admin, &card, "Reviews (1)");
+    let page = app.tg.wait_for_text(ADMIN, "Reviews of Bread book").await;
+    assert!(
+        page.button_data(&format!("Hide #{id}")).is_some(),
+        "{:?}",
+        page.buttons()
+    );
+    assert!(
+        app.tg
+            .calls()
+            .iter()
+            .filter(|c| c.chat_id() == Some(reader.id))
+            .all(|c| !c.buttons().iter().any(|(label, _)| label.contains("Hide"))),
+        "buyers see no Hide button"
+    );
     app.tg.send_text(&admin, &format!("/hide_review {id}"));
     app.tg.wait_for_text(ADMIN, "is hidden").await;
+    app.tg.press_button(&admin, &page, &format!("Hide #{id}"));
+    app.tg.wait_for_text(ADMIN, "Reviews of Bread book").await;
     app.tg.send_text(&reader, &format!("/start p_{product}"));
     let card = app.tg.wait_for_text(reader.id, "Bread book").await;
     let text = card.text().unwrap();
