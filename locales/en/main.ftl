@@ -771,3 +771,4 @@ admin-books-summary = 🧾 Before the payout run, reconciliation with NOWPayment
 }
 command-reconcile = Match souk's books against NOWPayments: /reconcile [from] [to]
 button-hide-review = 🙈 Hide #{ $id }
+reviews-header-none = <b>Reviews of { $title }</b>: none to show.

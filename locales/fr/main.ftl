@@ -785,3 +785,4 @@ admin-books-summary = 🧾 Avant les versements, le rapprochement avec NOWPaymen
 }
 command-reconcile = Rapprocher les comptes de souk de ceux de NOWPayments : /reconcile [du] [au]
 button-hide-review = 🙈 Masquer n°{ $id }
+reviews-header-none = <b>Avis sur { $title }</b> : aucun à afficher.

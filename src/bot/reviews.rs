@@ -133,14 +133,17 @@ pub async fn page(
     };
     let rating = stored::of_product_rating(store, product_id).await?;
     let list = stored::of_product(store, product_id, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
-    let mut text = who.html(
-        "reviews-header",
-        &[
-            ("title", product.title.clone()),
-            ("average", rating.average().unwrap_or_default()),
-            ("count", rating.count.to_string()),
-        ],
-    );
+    let mut text = match rating.average() {
+        Some(average) => who.html(
+            "reviews-header",
+            &[
+                ("title", product.title.clone()),
+                ("average", average),
+                ("count", rating.count.to_string()),
+            ],
+        ),
+        None => who.html("reviews-header-none", &[("title", product.title.clone())]),
+    };
     for r in list.iter().take(PAGE_SIZE as usize) {
         let mut line = who.html(
             "reviews-line",

@@ -135,7 +135,9 @@ async fn only_a_buyer_reviews_once_per_order_and_the_card_shows_it() {
     app.tg.send_text(&admin, &format!("/hide_review {id}"));
     app.tg.wait_for_text(ADMIN, "is hidden").await;
     app.tg.press_button(&admin, &page, &format!("Hide #{id}"));
-    app.tg.wait_for_text(ADMIN, "Reviews of Bread book").await;
+    app.tg
+        .wait_for_text(ADMIN, "Reviews of Bread book: none to show.")
+        .await;
     app.tg.send_text(&reader, &format!("/start p_{product}"));
     let card = app.tg.wait_for_text(reader.id, "Bread book").await;
     let text = card.text().unwrap();
