@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+mod chats;
 mod nowpayments;
 mod telegram;
 

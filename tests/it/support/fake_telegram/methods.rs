@@ -10,7 +10,11 @@ impl TgState {
         p: &Map<String, Value>,
         uploads: &[Upload],
     ) -> Result<Value, ApiError> {
-        match method.to_ascii_lowercase().as_str() {
+        let lower = method.to_ascii_lowercase();
+        if chats::METHODS.contains(&lower.as_str()) {
+            return self.chats_answer(&lower, p);
+        }
+        match lower.as_str() {
             "getme" => Ok(me()),
             "sendmessage" => {
                 let (text, entities) = checked(p, "text", 4096)?

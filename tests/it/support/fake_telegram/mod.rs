@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 use tokio::{sync::Notify, time::Instant};
 
 mod calls;
+mod chats;
 mod files;
 mod http;
 mod media;
@@ -142,6 +143,8 @@ struct TgState {
     commands: HashMap<(String, String), Value>,
     /// Descriptions by (field, language).
     descriptions: HashMap<(String, String), String>,
+    /// Channels and groups, invite links, join requests, Stars subscriptions.
+    group: chats::ChatsState,
 }
 
 struct Failure {
