@@ -71,6 +71,7 @@ async fn main() {
             category_id: None,
             text_content: None,
             photo: None,
+            access_chat: None,
         },
         &[],
     )

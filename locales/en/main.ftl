@@ -106,6 +106,7 @@ payment-caption = Order #{ $order }: <b>{ $title }</b>
     { $kind ->
         [file] Your file is sent here as soon as the payment is confirmed.
         [items] Your key is sent here as soon as the payment is confirmed.
+        [access] Your join link is sent here as soon as the payment is confirmed.
        *[text] Your text is sent here as soon as the payment is confirmed.
     }
 expiry-unknown = Expires in about 7 days if nothing is sent.
@@ -144,6 +145,7 @@ status-unavailable = The payment provider is not answering; please try again sho
 payment-detected = 💸 Payment detected for order #{ $order } ({ $title }). Waiting for network confirmations; your { $kind ->
         [file] file follows
         [items] key follows
+        [access] join link follows
        *[text] text follows
     } as soon as it settles.
 delivery-receipt = ✅ Receipt, order #{ $order }
@@ -772,3 +774,25 @@ admin-books-summary = 🧾 Before the payout run, reconciliation with NOWPayment
 command-reconcile = Match souk's books against NOWPayments: /reconcile [from] [to]
 button-hide-review = 🙈 Hide #{ $id }
 reviews-header-none = <b>Reviews of { $title }</b>: none to show.
+
+## Access to channels and groups
+kind-access = 🔐 Access to a channel or group
+kind-name-access = access to a chat
+sell-access-pick = Pick the channel or group buyers join, with the buttons below. Telegram asks you to add the bot as an administrator that can invite users and ban members.
+button-pick-channel = 📢 Pick a channel
+button-pick-group = 👥 Pick a group
+sell-access-not-admin = The bot is not an administrator of that chat yet. Add it as an administrator that can invite users and ban members, then pick the chat again.
+sell-access-no-invite = The bot cannot invite users there. Give it the right to invite users, then pick the chat again.
+sell-access-no-ban = The bot cannot ban members there (it needs that right to remove an access that ends). Give it that right, then pick the chat again.
+sell-access-ok = ✅ The bot administers “{ $chat }” with the rights it needs.
+card-receives-access = You receive access to “{ $chat }”: a join link only you can use
+delivers-access = access to “{ $chat }”
+delivery-access = ✅ Receipt, order #{ $order }
+    { $title }
+    Paid: { USD($total) } ({ $amount } { $coin })
+
+    Your join link (it works for you only: Telegram asks, and souk lets you in):
+    { $link }
+button-join = 🔐 Join
+redelivery-access = { $title }: a fresh join link, for you only:
+    { $link }

@@ -106,6 +106,7 @@ payment-caption = Commande n°{ $order } : <b>{ $title }</b>
     { $kind ->
         [file] Votre fichier est envoyé ici dès que le paiement est confirmé.
         [items] Votre clé est envoyée ici dès que le paiement est confirmé.
+        [access] Votre lien pour rejoindre est envoyé ici dès que le paiement est confirmé.
        *[text] Votre texte est envoyé ici dès que le paiement est confirmé.
     }
 expiry-unknown = Expire dans 7 jours environ si rien n'est envoyé.
@@ -144,6 +145,7 @@ status-unavailable = Le prestataire de paiement ne répond pas ; réessayez sou
 payment-detected = 💸 Paiement détecté pour la commande n°{ $order } ({ $title }). En attente des confirmations du réseau ; votre { $kind ->
         [file] fichier suit
         [items] clé suit
+        [access] lien pour rejoindre suit
        *[text] texte suit
     } dès qu'il est réglé.
 delivery-receipt = ✅ Reçu, commande n°{ $order }
@@ -786,3 +788,25 @@ admin-books-summary = 🧾 Avant les versements, le rapprochement avec NOWPaymen
 command-reconcile = Rapprocher les comptes de souk de ceux de NOWPayments : /reconcile [du] [au]
 button-hide-review = 🙈 Masquer n°{ $id }
 reviews-header-none = <b>Avis sur { $title }</b> : aucun à afficher.
+
+## Accès aux chaînes et groupes
+kind-access = 🔐 Un accès à une chaîne ou un groupe
+kind-name-access = accès à un chat
+sell-access-pick = Choisissez la chaîne ou le groupe que les acheteurs rejoignent, avec les boutons ci-dessous. Telegram vous demande d'ajouter le bot comme administrateur pouvant inviter des utilisateurs et bannir des membres.
+button-pick-channel = 📢 Choisir une chaîne
+button-pick-group = 👥 Choisir un groupe
+sell-access-not-admin = Le bot n'est pas encore administrateur de ce chat. Ajoutez-le comme administrateur pouvant inviter des utilisateurs et bannir des membres, puis choisissez le chat à nouveau.
+sell-access-no-invite = Le bot ne peut pas inviter d'utilisateurs dans ce chat. Donnez-lui ce droit, puis choisissez le chat à nouveau.
+sell-access-no-ban = Le bot ne peut pas bannir de membres dans ce chat (il lui faut ce droit pour retirer un accès qui se termine). Donnez-lui ce droit, puis choisissez le chat à nouveau.
+sell-access-ok = ✅ Le bot administre « { $chat } » avec les droits qu'il lui faut.
+card-receives-access = Vous recevez un accès à « { $chat } » : un lien pour rejoindre que vous seul pouvez utiliser
+delivers-access = un accès à « { $chat } »
+delivery-access = ✅ Reçu, commande n°{ $order }
+    { $title }
+    Payé : { USD($total) } ({ $amount } { $coin })
+
+    Votre lien pour rejoindre (il ne marche que pour vous : Telegram demande, et souk vous laisse entrer) :
+    { $link }
+button-join = 🔐 Rejoindre
+redelivery-access = { $title } : un nouveau lien pour rejoindre, pour vous seul :
+    { $link }

@@ -40,6 +40,13 @@ pub async fn show_product(
         ),
         ProductKind::Items => who.html("card-receives-items", &[]),
         ProductKind::Text => who.html("card-receives-text", &[]),
+        ProductKind::Access => who.html(
+            "card-receives-access",
+            &[(
+                "chat",
+                product.access_chat.clone().map(|c| c.1).unwrap_or_default(),
+            )],
+        ),
     };
     let stars = deps
         .stars_per_usd

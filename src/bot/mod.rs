@@ -9,6 +9,7 @@ pub mod broadcast;
 pub mod card;
 pub mod catalog;
 pub mod chart;
+pub mod chat_access;
 pub mod commands;
 pub mod coupons;
 pub mod dispute;
@@ -186,6 +187,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .enter_dialogue::<CallbackQuery, DialogueStorage, State>()
         .endpoint(on_press);
     let inline = Update::filter_inline_query().endpoint(catalog::inline_query);
+    let join_requests = Update::filter_chat_join_request().endpoint(chat_access::join_request);
     let pre_checkout = Update::filter_pre_checkout_query().endpoint(stars::pre_checkout);
     apology::on_error()
         .branch(payments)
@@ -193,6 +195,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .branch(messages)
         .branch(callbacks)
         .branch(inline)
+        .branch(join_requests)
 }
 
 async fn who(deps: &Deps, user: &teloxide::types::User) -> Option<Who> {

@@ -156,6 +156,24 @@ pub(super) async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64
         return Ok(());
     };
     match p.kind {
+        ProductKind::Access => {
+            let chat = p.access_chat.clone().map(|c| c.0).unwrap_or_default();
+            let link = crate::delivery::access::join_link(
+                &bot,
+                &deps.core.store,
+                order_id,
+                p.id,
+                who.id,
+                chat,
+            )
+            .await?;
+            bot.send_message(
+                who.chat(),
+                who.tr("redelivery-access", &[("title", p.title), ("link", link)]),
+            )
+            .link_preview_options(super::screen::no_preview())
+            .await?;
+        }
         ProductKind::File => {
             let sent = bot
                 .send_document(who.chat(), InputFile::file_id(FileId(p.file_id.clone())))

@@ -118,9 +118,19 @@ async fn manage(
         "button-resume"
     };
     let content = match p.kind {
-        ProductKind::File => button("button-edit-file", Action::Edit(p.id, EditField::File)),
-        ProductKind::Items => button("button-restock", Action::Edit(p.id, EditField::Restock)),
-        ProductKind::Text => button("button-edit-text", Action::Edit(p.id, EditField::Text)),
+        ProductKind::File => Some(button(
+            "button-edit-file",
+            Action::Edit(p.id, EditField::File),
+        )),
+        ProductKind::Items => Some(button(
+            "button-restock",
+            Action::Edit(p.id, EditField::Restock),
+        )),
+        ProductKind::Text => Some(button(
+            "button-edit-text",
+            Action::Edit(p.id, EditField::Text),
+        )),
+        ProductKind::Access => None,
     };
     let keyboard = InlineKeyboardMarkup::new([
         vec![
@@ -134,10 +144,13 @@ async fn manage(
                 Action::Edit(p.id, EditField::Description),
             ),
         ],
-        vec![
-            content,
-            button("button-edit-cover", Action::Edit(p.id, EditField::Photo)),
-        ],
+        content
+            .into_iter()
+            .chain([button(
+                "button-edit-cover",
+                Action::Edit(p.id, EditField::Photo),
+            )])
+            .collect(),
         vec![
             button("button-delete", Action::Delete(p.id)),
             button("button-back", Action::MyProducts(0)),

@@ -164,4 +164,9 @@ pub enum Content {
     },
     Items(Vec<String>),
     Text(String),
+    /// A channel or group the bot administers: its id and title.
+    Access {
+        chat_id: i64,
+        title: String,
+    },
 }

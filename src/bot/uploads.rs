@@ -53,6 +53,7 @@ pub async fn read_content(
             }
             None => None,
         },
+        ProductKind::Access => super::chat_access::read_chat(bot, who, msg).await?,
         ProductKind::Text => match msg.text().map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => Some(Content::Text(t.to_string())),
             None => {

@@ -11,9 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{FileId, InputFile};
+use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 use tokio::sync::{Notify, watch};
 
+pub mod access;
 pub mod budget;
 pub mod edit;
 mod lanes;
@@ -206,6 +207,33 @@ impl Deliverer {
                     }
                     (Err(e), _) => return Err(e),
                 }
+            }
+            OutboxMessage::Access {
+                order_id,
+                product_id,
+                chat_id,
+                key,
+                args,
+            } => {
+                let link = access::join_link(
+                    &self.bot,
+                    &self.store,
+                    *order_id,
+                    *product_id,
+                    item.chat_id,
+                    *chat_id,
+                )
+                .await?;
+                let mut args = borrowed(args);
+                args.push(("link", link.clone()));
+                let text = i18n::tr(&lang, key, &args);
+                self.budget.wait_turn().await;
+                let mut send = self.bot.send_message(chat, text);
+                if let Ok(url) = link.parse() {
+                    let join = InlineKeyboardButton::url(i18n::t(&lang, "button-join"), url);
+                    send = send.reply_markup(InlineKeyboardMarkup::new([[join]]));
+                }
+                send.await?;
             }
             OutboxMessage::Edit {
                 message_id,

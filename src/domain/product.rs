@@ -11,6 +11,8 @@ pub enum ProductKind {
     Items,
     /// The same text for every buyer (a link, instructions).
     Text,
+    /// Access to a private channel or group: a join link only the buyer can use.
+    Access,
 }
 
 impl ProductKind {
@@ -19,13 +21,19 @@ impl ProductKind {
             ProductKind::File => "file",
             ProductKind::Items => "items",
             ProductKind::Text => "text",
+            ProductKind::Access => "access",
         }
     }
 
     pub fn parse(s: &str) -> Option<ProductKind> {
-        [ProductKind::File, ProductKind::Items, ProductKind::Text]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            ProductKind::File,
+            ProductKind::Items,
+            ProductKind::Text,
+            ProductKind::Access,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -145,7 +153,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for k in [ProductKind::File, ProductKind::Items, ProductKind::Text] {
+        for k in [
+            ProductKind::File,
+            ProductKind::Items,
+            ProductKind::Text,
+            ProductKind::Access,
+        ] {
             assert_eq!(ProductKind::parse(k.as_str()), Some(k));
         }
     }

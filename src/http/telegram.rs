@@ -59,6 +59,7 @@ pub async fn setup(
             AllowedUpdate::CallbackQuery,
             AllowedUpdate::InlineQuery,
             AllowedUpdate::PreCheckoutQuery,
+            AllowedUpdate::ChatJoinRequest,
         ])
         .await
         .map_err(|e| anyhow::anyhow!("TELEGRAM_WEBHOOK_URL: Telegram refused the webhook ({e})"))?;

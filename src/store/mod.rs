@@ -5,6 +5,7 @@
 //! of a step that also exists on its own, or whose name would not say it (`cancel_in`,
 //! `release_in`, `available_in`).
 
+pub mod accesses;
 pub mod books;
 pub mod broadcasts;
 pub mod categories;

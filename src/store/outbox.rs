@@ -24,6 +24,15 @@ pub enum OutboxMessage {
         #[serde(default)]
         product_id: Option<i64>,
     },
+    /// Access to a chat: a join-request link made for this order at sending time, given in
+    /// the text `key` (its `link` argument) and as a Join button.
+    Access {
+        order_id: i64,
+        product_id: i64,
+        chat_id: i64,
+        key: String,
+        args: Vec<(String, String)>,
+    },
     /// One of the bot's earlier messages in the chat, rewritten (its text or caption) and its
     /// buttons removed: a payment message once its order is closed.
     Edit {

@@ -26,6 +26,8 @@ pub struct Product {
     pub text_content: Option<String>,
     /// The cover photo's Telegram `file_id`, when the seller gave one.
     pub photo: Option<String>,
+    /// The channel or group an access product opens (its id and title).
+    pub access_chat: Option<(i64, String)>,
     /// Where a copy of the file is kept (S3 key or local path), once copied.
     pub storage_key: Option<String>,
     /// active, paused (hidden, not buyable) or deleted (gone from the shop, still re-deliverable).
@@ -63,10 +65,11 @@ pub struct NewProduct {
     pub file_size: Option<i64>,
     pub text_content: Option<String>,
     pub photo: Option<String>,
+    pub access_chat: Option<(i64, String)>,
 }
 
 pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents, kind, category_id, \
-    file_id, file_unique_id, file_name, file_size, text_content, photo_file_id, storage_key, status, hidden_at, \
+    file_id, file_unique_id, file_name, file_size, text_content, photo_file_id, access_chat_id, access_chat_title, storage_key, status, hidden_at, \
     (SELECT u.banned_at FROM users u WHERE u.id = products.seller_id) AS seller_banned_at";
 
 /// The shop shows only products neither hidden nor of a banned seller (a key lookup per
@@ -91,6 +94,14 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
         file_size: r.try_get("file_size")?,
         text_content: r.try_get("text_content")?,
         photo: r.try_get("photo_file_id")?,
+        access_chat: match r.try_get::<Option<i64>, _>("access_chat_id")? {
+            Some(id) => Some((
+                id,
+                r.try_get::<Option<String>, _>("access_chat_title")?
+                    .unwrap_or_default(),
+            )),
+            None => None,
+        },
         storage_key: r.try_get("storage_key")?,
         status: r.try_get("status")?,
         hidden: r.try_get::<Option<i64>, _>("hidden_at")?.is_some(),
@@ -132,8 +143,8 @@ pub async fn refold_search(store: &Store) -> Result<usize, StoreError> {
 async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO products (seller_id, title, description, price_cents, kind, category_id, file_id, file_unique_id, \
-         file_name, text_content, search_text, status, created_at, file_size, photo_file_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14) RETURNING id",
+         file_name, text_content, search_text, status, created_at, file_size, photo_file_id, access_chat_id, access_chat_title) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(p.seller_id)
     .bind(&p.title)
@@ -149,6 +160,8 @@ async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     .bind(now())
     .bind(p.file_size)
     .bind(&p.photo)
+    .bind(p.access_chat.as_ref().map(|c| c.0))
+    .bind(p.access_chat.as_ref().map(|c| c.1.clone()))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)

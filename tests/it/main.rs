@@ -1,5 +1,6 @@
 //! Integration tests of souk, run against in-process fakes of Telegram and NOWPayments.
 
+mod access;
 mod admin_views;
 mod binary;
 mod broadcast;

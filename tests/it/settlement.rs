@@ -41,6 +41,7 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
             category_id: None,
             text_content: None,
             photo: None,
+            access_chat: None,
         },
         &[],
     )

@@ -270,6 +270,10 @@ async fn ask_kind(
             who.t("kind-text"),
             Action::PickKind(ProductKind::Text).encode(),
         )],
+        vec![InlineKeyboardButton::callback(
+            who.t("kind-access"),
+            Action::PickKind(ProductKind::Access).encode(),
+        )],
     ]);
     bot.send_message(who.chat(), who.t("sell-ask-kind"))
         .reply_markup(keyboard)
@@ -307,6 +311,12 @@ pub async fn on_press(
                 ProductKind::File => "sell-ask-file",
                 ProductKind::Items => "sell-ask-items",
                 ProductKind::Text => "sell-ask-text",
+                ProductKind::Access => {
+                    bot.send_message(who.chat(), who.t("sell-access-pick"))
+                        .reply_markup(super::chat_access::picker(&who))
+                        .await?;
+                    return Ok(());
+                }
             };
             bot.send_message(who.chat(), who.t(key)).await?;
             Ok(())
@@ -355,6 +365,7 @@ async fn publish(
         content,
         photo,
     } = draft;
+    let mut access_chat = None;
     let (kind, file, text, items) = match content {
         Content::File {
             file_id,
@@ -369,6 +380,10 @@ async fn publish(
         ),
         Content::Items(items) => (ProductKind::Items, Default::default(), None, items),
         Content::Text(t) => (ProductKind::Text, Default::default(), Some(t), vec![]),
+        Content::Access { chat_id, title } => {
+            access_chat = Some((chat_id, title));
+            (ProductKind::Access, Default::default(), None, vec![])
+        }
     };
     let new = NewProduct {
         seller_id: who.id,
@@ -383,6 +398,7 @@ async fn publish(
         file_size: file.3,
         text_content: text,
         photo,
+        access_chat,
     };
     let id = products::insert(&deps.core.store, &new, &items).await?;
     dialogue.exit().await?;

@@ -222,6 +222,7 @@ mod tests {
                 file_id: "F".into(),
                 text: None,
                 item: None,
+                access_chat: None,
             },
             loaded_status: status,
             actually_paid: None,

@@ -111,6 +111,19 @@ fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>)
                     OutboxMessage::text("delivery-text", &args),
                 )]
             }
+            ProductKind::Access => vec![to_buyer(
+                "delivered",
+                OutboxMessage::Access {
+                    order_id: order.id,
+                    product_id: order.product_id,
+                    chat_id: row.access_chat.unwrap_or_default(),
+                    key: "delivery-access".into(),
+                    args: receipt(row)
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect(),
+                },
+            )],
             // An item reserved at checkout goes now; one released since (the payment came
             // late) is reserved again when the batch writes (`StockEffect::ReserveLate`).
             ProductKind::Items => row

@@ -17,6 +17,8 @@ pub struct SettlementRow {
     pub text: Option<String>,
     /// The unique item reserved by (or sold to) this order.
     pub item: Option<String>,
+    /// The chat an access product opens.
+    pub access_chat: Option<i64>,
 }
 
 /// Loads, in one query, the orders carrying these payment ids and the orders with these ids
@@ -47,7 +49,7 @@ pub async fn load_for_settlement(
     }
     let sql = format!(
         "SELECT {}, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
-         p.text_content AS product_text, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
+         p.text_content AS product_text, p.access_chat_id AS product_access_chat, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
          AND s.status IN ('reserved', 'sold')) AS item FROM orders o \
          JOIN products p ON p.id = o.product_id WHERE {}",
         columns.join(", "),
@@ -72,6 +74,7 @@ pub async fn load_for_settlement(
                 file_id: r.try_get("product_file_id")?,
                 text: r.try_get("product_text")?,
                 item: r.try_get("item")?,
+                access_chat: r.try_get("product_access_chat")?,
             })
         })
         .collect()

@@ -50,6 +50,7 @@ async fn one_key_shop(key: &str) -> (Store, i64, Quote, Option<tempfile::TempDir
         category_id: None,
         text_content: None,
         photo: None,
+        access_chat: None,
     };
     let product = products::insert(&store, &product, &[key.to_string()])
         .await

@@ -1,0 +1,110 @@
+//! Access to a channel (issue 16, lifetime): /sell picks the chat with Telegram's picker and
+//! checks the bot's rights; a buyer's payment brings a join link only they can use: their join
+//! request approved, anyone else's through the same link declined.
+
+use crate::support::app::spawn_app;
+use crate::support::fake_telegram::TgUser;
+use crate::support::flows::{open_currencies, pay_with, sell_up_to_price, skip_cover};
+
+const CHANNEL: i64 = -100_777;
+
+#[tokio::test]
+async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
+    let mut app = spawn_app().await;
+    let (seller, buyer, friend) = (
+        TgUser::new(20_001, "en"),
+        TgUser::new(20_002, "en"),
+        TgUser::new(20_003, "en"),
+    );
+    app.tg.add_chat(CHANNEL, "channel", "Signals", &seller);
+    sell_up_to_price(&app.tg, &seller, "Signals club", "Daily signals.", "30").await;
+    let kinds = app
+        .tg
+        .wait_for_text(seller.id, "What do buyers receive")
+        .await;
+    app.tg
+        .press_button(&seller, &kinds, "Access to a channel or group");
+    let pick = app
+        .tg
+        .wait_for_text(seller.id, "Pick the channel or group")
+        .await;
+    let keyboard = &pick.params["reply_markup"]["keyboard"];
+    assert_eq!(
+        keyboard[0][0]["request_chat"]["chat_is_channel"], true,
+        "{keyboard}"
+    );
+    assert_eq!(
+        keyboard[0][0]["request_chat"]["bot_administrator_rights"]["can_invite_users"],
+        true
+    );
+
+    // The bot's rights are checked, and what is missing said.
+    app.tg.share_chat(&seller, 1, CHANNEL);
+    app.tg
+        .wait_for_text(seller.id, "not an administrator of that chat yet")
+        .await;
+    app.tg.set_bot_rights(CHANNEL, Some((true, false)));
+    app.tg.share_chat(&seller, 1, CHANNEL);
+    app.tg
+        .wait_for_text(seller.id, "cannot ban members there")
+        .await;
+    app.tg.set_bot_rights(CHANNEL, Some((true, true)));
+    app.tg.share_chat(&seller, 1, CHANNEL);
+    app.tg
+        .wait_for_text(seller.id, "administers “Signals”")
+        .await;
+    skip_cover(&app.tg, &seller).await;
+    let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
+    assert!(
+        summary
+            .text()
+            .unwrap()
+            .contains("Delivers: access to “Signals”")
+    );
+    app.tg.press_button(&seller, &summary, "Publish");
+    let done = app.tg.wait_for_text(seller.id, "start=p_").await;
+    let product: i64 = done
+        .text()
+        .unwrap()
+        .rsplit("start=p_")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+
+    // The buyer pays in crypto and receives a join link.
+    let coins = open_currencies(&app, &buyer, product).await;
+    assert!(coins.text().is_some());
+    let (order, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
+    app.report(&payment, "finished").await;
+    let delivered = app.tg.wait_for_text(buyer.id, "Your join link").await;
+    let link = delivered.button_data("Join").expect("a Join button");
+    assert!(link.starts_with("https://t.me/+"), "{link}");
+    let recorded = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM accesses WHERE order_id = {order}"
+        ))
+        .await;
+    assert_eq!(recorded, 1);
+
+    // The link passed to a friend lets them nowhere; the buyer gets in.
+    app.tg.request_join(&friend, CHANNEL, &link);
+    app.tg
+        .wait_for("the friend declined", |c| {
+            c.method == "declineChatJoinRequest"
+        })
+        .await;
+    app.tg.request_join(&buyer, CHANNEL, &link);
+    app.tg
+        .wait_for("the buyer approved", |c| {
+            c.method == "approveChatJoinRequest"
+        })
+        .await;
+    assert_eq!(
+        app.tg.member_status(CHANNEL, buyer.id).as_deref(),
+        Some("member")
+    );
+    assert_eq!(app.tg.member_status(CHANNEL, friend.id), None);
+    app.stop().await;
+}
