@@ -796,3 +796,4 @@ delivery-access = ✅ Receipt, order #{ $order }
 button-join = 🔐 Join
 redelivery-access = { $title }: a fresh join link, for you only:
     { $link }
+access-ended-refund = Order #{ $order } (“{ $title }”) was refunded, so its access has ended: you have left the chat, and your join link no longer works.

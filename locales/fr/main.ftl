@@ -810,3 +810,4 @@ delivery-access = ✅ Reçu, commande n°{ $order }
 button-join = 🔐 Rejoindre
 redelivery-access = { $title } : un nouveau lien pour rejoindre, pour vous seul :
     { $link }
+access-ended-refund = La commande n°{ $order } (« { $title } ») a été remboursée, donc son accès a pris fin : vous avez quitté le chat, et votre lien pour rejoindre ne marche plus.

@@ -235,6 +235,17 @@ impl Deliverer {
                 }
                 send.await?;
             }
+            OutboxMessage::EndAccess {
+                order_id,
+                chat_id,
+                key,
+                args,
+            } => {
+                access::remove(&self.bot, &self.store, *order_id, *chat_id, item.chat_id).await?;
+                let text = i18n::tr(&lang, key, &borrowed(args));
+                self.budget.wait_turn().await;
+                self.bot.send_message(chat, text).await?;
+            }
             OutboxMessage::Edit {
                 message_id,
                 key,

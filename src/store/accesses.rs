@@ -67,3 +67,24 @@ pub async fn joined(store: &Store, order_id: i64) -> Result<(), StoreError> {
         .await?;
     Ok(())
 }
+
+/// An order's access: its link, and whether the buyer joined through it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Granted {
+    pub invite_link: String,
+    pub joined: bool,
+}
+
+pub async fn of_order(store: &Store, order_id: i64) -> Result<Option<Granted>, StoreError> {
+    let row = sqlx::query("SELECT invite_link, joined_at FROM accesses WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| {
+        Ok(Granted {
+            invite_link: r.try_get("invite_link")?,
+            joined: r.try_get::<Option<i64>, _>("joined_at")?.is_some(),
+        })
+    })
+    .transpose()
+}

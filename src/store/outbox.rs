@@ -33,6 +33,14 @@ pub enum OutboxMessage {
         key: String,
         args: Vec<(String, String)>,
     },
+    /// An access that ends: the buyer is removed from the chat souk let them into (ban, then
+    /// unban so they may come back), then told with the text `key`.
+    EndAccess {
+        order_id: i64,
+        chat_id: i64,
+        key: String,
+        args: Vec<(String, String)>,
+    },
     /// One of the bot's earlier messages in the chat, rewritten (its text or caption) and its
     /// buttons removed: a payment message once its order is closed.
     Edit {

@@ -1,6 +1,6 @@
 //! Access to a channel (issue 16, lifetime): /sell picks the chat with Telegram's picker and
 //! checks the bot's rights; a buyer's payment brings a join link only they can use: their join
-//! request approved, anyone else's through the same link declined.
+//! request approved, anyone else's through the same link declined; a refund ends the access.
 
 use crate::support::app::spawn_app;
 use crate::support::fake_telegram::TgUser;
@@ -106,5 +106,20 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
         Some("member")
     );
     assert_eq!(app.tg.member_status(CHANNEL, friend.id), None);
+
+    // A refund ends the access: the buyer leaves the chat (and may come back some day).
+    let admin = TgUser::new(crate::support::app::ADMIN, "en");
+    app.tg.send_text(&admin, &format!("/refund {order}"));
+    app.tg.wait_for_text(admin.id, "is marked refunded").await;
+    app.tg.wait_for_text(buyer.id, "its access has ended").await;
+    assert_eq!(
+        app.tg.member_status(CHANNEL, buyer.id).as_deref(),
+        Some("left")
+    );
+    // The seller, an owner who joined without a paid order, is never touched.
+    assert_eq!(
+        app.tg.member_status(CHANNEL, seller.id).as_deref(),
+        Some("creator")
+    );
     app.stop().await;
 }

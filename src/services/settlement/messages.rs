@@ -159,11 +159,30 @@ fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>)
                 OutboxMessage::text("payment-partially-paid", &args),
             )]
         }
-        OrderStatus::Failed | OrderStatus::Expired | OrderStatus::Refunded => {
+        OrderStatus::Failed | OrderStatus::Expired => {
             vec![to_buyer(
                 next.as_str(),
                 OutboxMessage::text(&format!("payment-{}", next.as_str()), &base),
             )]
+        }
+        OrderStatus::Refunded => {
+            let mut owed = vec![to_buyer(
+                next.as_str(),
+                OutboxMessage::text("payment-refunded", &base),
+            )];
+            // A refunded access ends: the buyer leaves the chat souk let them into.
+            if let (ProductKind::Access, Some(chat_id)) = (row.kind, row.access_chat) {
+                owed.push(to_buyer(
+                    "access-ended",
+                    OutboxMessage::EndAccess {
+                        order_id: order.id,
+                        chat_id,
+                        key: "access-ended-refund".into(),
+                        args: own(&base),
+                    },
+                ));
+            }
+            owed
         }
         // A paid order with nothing left is told by the stock step (`apply_stock`).
         OrderStatus::Waiting
@@ -237,4 +256,10 @@ pub(super) fn item_delivery(row: &SettlementRow, item: &str) -> Queued {
 fn short_hash(raw: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(&Sha256::digest(raw.as_bytes())[..8])
+}
+
+fn own(args: &[(&str, String)]) -> Vec<(String, String)> {
+    args.iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
