@@ -797,3 +797,5 @@ button-join = 🔐 Join
 redelivery-access = { $title }: a fresh join link, for you only:
     { $link }
 access-ended-refund = Order #{ $order } (“{ $title }”) was refunded, so its access has ended: you have left the chat, and your join link no longer works.
+access-rights-lost = ⚠ The bot can no longer invite buyers into “{ $chat }”: it was removed or lost its administrator rights. “{ $title }” is paused, and paid buyers get their link once the bot is an administrator again that can invite users and ban members; then resume it in /myproducts.
+admin-access-rights-lost = ⚠ Product #{ $product } (“{ $title }”): the bot can no longer invite buyers into “{ $chat }” ({ $chat_id }). The product is paused; its paid deliveries wait for the rights to come back.

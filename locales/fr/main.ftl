@@ -811,3 +811,5 @@ button-join = 🔐 Rejoindre
 redelivery-access = { $title } : un nouveau lien pour rejoindre, pour vous seul :
     { $link }
 access-ended-refund = La commande n°{ $order } (« { $title } ») a été remboursée, donc son accès a pris fin : vous avez quitté le chat, et votre lien pour rejoindre ne marche plus.
+access-rights-lost = ⚠ Le bot ne peut plus inviter d'acheteurs dans « { $chat } » : il a été retiré ou a perdu ses droits d'administrateur. « { $title } » est en pause, et les acheteurs qui ont payé reçoivent leur lien dès que le bot est de nouveau administrateur avec le droit d'inviter et de bannir ; relancez-le ensuite dans /myproducts.
+admin-access-rights-lost = ⚠ Produit n°{ $product } (« { $title } ») : le bot ne peut plus inviter d'acheteurs dans « { $chat } » ({ $chat_id }). Le produit est en pause ; ses livraisons payées attendent le retour des droits.

@@ -17,11 +17,22 @@ pub async fn join_link(
     buyer_id: i64,
     chat_id: i64,
 ) -> Result<String, RequestError> {
-    let link = bot
+    let made = bot
         .create_chat_invite_link(ChatId(chat_id))
         .creates_join_request(true)
         .name(format!("souk order {order_id}"))
-        .await?;
+        .await;
+    let link = match made {
+        Ok(link) => link,
+        Err(RequestError::Api(e)) if lost_rights(&e) => {
+            // The delivery is retried; no new sale is taken meanwhile.
+            if let Err(why) = pause_and_tell(store, product_id, chat_id).await {
+                tracing::error!(product_id, error = %why, "could not pause an access product");
+            }
+            return Err(RequestError::Api(e));
+        }
+        Err(e) => return Err(e),
+    };
     if let Err(e) = accesses::record(
         store,
         order_id,
@@ -72,5 +83,54 @@ pub async fn remove(
             .await?;
         tracing::info!(order_id, chat_id, "access ended: the buyer left the chat");
     }
+    Ok(())
+}
+
+/// Telegram says the bot can no longer invite users into the chat (removed, or its rights
+/// taken away).
+fn lost_rights(e: &teloxide::ApiError) -> bool {
+    let text = e.to_string().to_ascii_lowercase();
+    [
+        "not enough rights",
+        "not a member",
+        "chat not found",
+        "was kicked",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// Pauses the product (no new sale) and tells its seller and the admins, once an hour at most.
+async fn pause_and_tell(
+    store: &Store,
+    product_id: i64,
+    chat_id: i64,
+) -> Result<(), crate::store::StoreError> {
+    use crate::store::outbox::{self, OutboxMessage, Queued};
+    let Some(product) = crate::store::products::get(store, product_id).await? else {
+        return Ok(());
+    };
+    crate::store::products::pause(store, product_id).await?;
+    let chat = product.access_chat.map(|c| c.1).unwrap_or_default();
+    let args = [
+        ("title", product.title.clone()),
+        ("chat", chat),
+        ("product", product_id.to_string()),
+        ("chat_id", chat_id.to_string()),
+    ];
+    let hour = crate::store::now() / 3600;
+    let dedupe = format!("access-rights:{product_id}:{hour}");
+    let to_seller = Queued::to_chat(
+        product.seller_id,
+        dedupe.clone(),
+        OutboxMessage::text("access-rights-lost", &args),
+    );
+    let to_admins = outbox::to_admins(&dedupe, "admin-access-rights-lost", &args);
+    outbox::enqueue_now(store, &[to_seller, to_admins]).await?;
+    tracing::warn!(
+        product_id,
+        chat_id,
+        "the bot lost its rights in a sold chat; product paused"
+    );
     Ok(())
 }

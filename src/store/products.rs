@@ -400,6 +400,17 @@ pub async fn missing_copies(store: &Store) -> Result<Vec<i64>, StoreError> {
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
+/// Pauses an active product (nothing sells until its seller resumes it); false if it was not
+/// active.
+pub async fn pause(store: &Store, id: i64) -> Result<bool, StoreError> {
+    let done =
+        sqlx::query("UPDATE products SET status = 'paused' WHERE id = $1 AND status = 'active'")
+            .bind(id)
+            .execute(store.pool())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Hides a product from the shop (or shows it again); false if there is no such product.
 pub async fn set_hidden(store: &Store, id: i64, hidden: bool) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE products SET hidden_at = $1 WHERE id = $2")

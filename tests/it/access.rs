@@ -2,28 +2,23 @@
 //! checks the bot's rights; a buyer's payment brings a join link only they can use: their join
 //! request approved, anyone else's through the same link declined; a refund ends the access.
 
-use crate::support::app::spawn_app;
+use crate::support::app::{ADMIN, TestApp, spawn_app};
 use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with, sell_up_to_price, skip_cover};
 
 const CHANNEL: i64 = -100_777;
 
-#[tokio::test]
-async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
-    let mut app = spawn_app().await;
-    let (seller, buyer, friend) = (
-        TgUser::new(20_001, "en"),
-        TgUser::new(20_002, "en"),
-        TgUser::new(20_003, "en"),
-    );
-    app.tg.add_chat(CHANNEL, "channel", "Signals", &seller);
-    sell_up_to_price(&app.tg, &seller, "Signals club", "Daily signals.", "30").await;
+/// The seller's channel, sold as lifetime access: the bot's rights checked (missing ones said)
+/// on the way. Returns the product.
+async fn publish_access(app: &TestApp, seller: &TgUser) -> i64 {
+    app.tg.add_chat(CHANNEL, "channel", "Signals", seller);
+    sell_up_to_price(&app.tg, seller, "Signals club", "Daily signals.", "30").await;
     let kinds = app
         .tg
         .wait_for_text(seller.id, "What do buyers receive")
         .await;
     app.tg
-        .press_button(&seller, &kinds, "Access to a channel or group");
+        .press_button(seller, &kinds, "Access to a channel or group");
     let pick = app
         .tg
         .wait_for_text(seller.id, "Pick the channel or group")
@@ -39,21 +34,21 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
     );
 
     // The bot's rights are checked, and what is missing said.
-    app.tg.share_chat(&seller, 1, CHANNEL);
+    app.tg.share_chat(seller, 1, CHANNEL);
     app.tg
         .wait_for_text(seller.id, "not an administrator of that chat yet")
         .await;
     app.tg.set_bot_rights(CHANNEL, Some((true, false)));
-    app.tg.share_chat(&seller, 1, CHANNEL);
+    app.tg.share_chat(seller, 1, CHANNEL);
     app.tg
         .wait_for_text(seller.id, "cannot ban members there")
         .await;
     app.tg.set_bot_rights(CHANNEL, Some((true, true)));
-    app.tg.share_chat(&seller, 1, CHANNEL);
+    app.tg.share_chat(seller, 1, CHANNEL);
     app.tg
         .wait_for_text(seller.id, "administers “Signals”")
         .await;
-    skip_cover(&app.tg, &seller).await;
+    skip_cover(&app.tg, seller).await;
     let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
     assert!(
         summary
@@ -61,7 +56,7 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
             .unwrap()
             .contains("Delivers: access to “Signals”")
     );
-    app.tg.press_button(&seller, &summary, "Publish");
+    app.tg.press_button(seller, &summary, "Publish");
     let done = app.tg.wait_for_text(seller.id, "start=p_").await;
     let product: i64 = done
         .text()
@@ -72,6 +67,19 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
         .trim()
         .parse()
         .unwrap();
+
+    product
+}
+
+#[tokio::test]
+async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
+    let mut app = spawn_app().await;
+    let (seller, buyer, friend) = (
+        TgUser::new(20_001, "en"),
+        TgUser::new(20_002, "en"),
+        TgUser::new(20_003, "en"),
+    );
+    let product = publish_access(&app, &seller).await;
 
     // The buyer pays in crypto and receives a join link.
     let coins = open_currencies(&app, &buyer, product).await;
@@ -121,5 +129,39 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
         app.tg.member_status(CHANNEL, seller.id).as_deref(),
         Some("creator")
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_bot_that_lost_its_rights_pauses_the_product_and_alerts_the_seller_and_admins() {
+    let mut app = spawn_app().await;
+    let (seller, buyer, later) = (
+        TgUser::new(20_011, "en"),
+        TgUser::new(20_012, "en"),
+        TgUser::new(20_013, "en"),
+    );
+    let product = publish_access(&app, &seller).await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    let (_, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
+    // The seller removes the bot from the channel before the payment settles.
+    app.tg.set_bot_rights(CHANNEL, None);
+    app.report(&payment, "finished").await;
+    app.tg
+        .wait_for_text(seller.id, "can no longer invite buyers into “Signals”")
+        .await;
+    app.tg
+        .wait_for_text(ADMIN, "the bot can no longer invite buyers")
+        .await;
+    assert_eq!(
+        souk::store::products::get(&app.store, product)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "paused"
+    );
+    // No new sale meanwhile.
+    app.tg.send_text(&later, &format!("/start p_{product}"));
+    app.tg.wait_for_text(later.id, "no longer available").await;
     app.stop().await;
 }
