@@ -308,7 +308,19 @@ async fn pay(
     // Remembered so that closing the order (paid, expired, cancelled) edits it.
     if let Some(message) = &message {
         let (order_id, message_id) = (payable.order.id, i64::from(message.id.0));
-        orders::set_payment_message(&deps.core.store, order_id, message_id).await?;
+        // Settled already (a payment faster than this message): closed here and now.
+        let settled = orders::set_payment_message(&deps.core.store, order_id, message_id).await?;
+        if let Some(key) = settled.and_then(crate::services::settlement::closed_key) {
+            let args = [
+                ("title", payable.product.title.clone()),
+                ("order", order_id.to_string()),
+            ];
+            let text = who.tr(key, &args);
+            if let Err(e) = crate::delivery::edit::rewrite(&bot, who.chat(), message_id, text).await
+            {
+                tracing::warn!(order_id, error = %e, "could not close the payment message");
+            }
+        }
     }
     // The menu of ways to pay has done its job: the payment message replaces it.
     if let Place::Edit(menu) | Place::Photo(menu) = place

@@ -135,6 +135,22 @@ pub(super) async fn settle_batch(
     if orders::transition_many(&mut tx, &moves).await? != moves.len() as u64 {
         return Err(BatchError::Conflict);
     }
+    // Payment messages are closed with the ids read after the compare-and-set.
+    let closing: Vec<i64> = moves
+        .iter()
+        .filter(|m| super::messages::closed_key(m.to).is_some())
+        .map(|m| m.order_id)
+        .collect();
+    for (order_id, message_id) in orders::payment_messages_in(&mut tx, &closing).await? {
+        let Some(p) = pending.iter().find(|p| p.row.order.id == order_id) else {
+            continue;
+        };
+        queued.extend(super::messages::closed_payment(
+            &p.row,
+            p.row.order.status,
+            message_id,
+        ));
+    }
     for m in &moves {
         tracing::info!(order_id = m.order_id, from = %m.from, to = %m.to, "order moved");
         // An order that will not be paid gives its coupon's use back.

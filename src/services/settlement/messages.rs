@@ -37,7 +37,6 @@ pub(super) fn messages_for(
         ("order", order.id.to_string()),
     ];
     let mut messages = buyer_messages(row, next, paid);
-    messages.extend(closed_payment(row, next));
     if next == OrderStatus::Finished && order.sandbox {
         // The seller hears of the simulated sale; nothing reaches their balance.
         messages.push(Queued {
@@ -50,17 +49,16 @@ pub(super) fn messages_for(
 }
 
 /// The buyer's payment message once the order is closed: its address marked void, its buttons
-/// ("Check status", "Cancel") gone. Once per order: the first close is the one shown.
-fn closed_payment(row: &SettlementRow, next: OrderStatus) -> Option<Queued> {
+/// ("Check status", "Cancel") gone. Once per order: the first close is the one shown. The
+/// message id is read after the batch's compare-and-set (`orders::payment_messages_in`), so a
+/// message id stored while the order was settling is never missed.
+pub(super) fn closed_payment(
+    row: &SettlementRow,
+    next: OrderStatus,
+    message_id: i64,
+) -> Option<Queued> {
     let order = &row.order;
-    let message_id = order.payment_message_id?;
-    let key = match next {
-        OrderStatus::Finished => "payment-closed-paid",
-        OrderStatus::Expired => "payment-closed-expired",
-        OrderStatus::Failed => "payment-closed-failed",
-        OrderStatus::Refunded => "payment-closed-refunded",
-        _ => return None,
-    };
+    let key = closed_key(next)?;
     let args = [
         ("title", row.title.clone()),
         ("order", order.id.to_string()),
@@ -70,6 +68,17 @@ fn closed_payment(row: &SettlementRow, next: OrderStatus) -> Option<Queued> {
         format!("order:{}:closed", order.id),
         OutboxMessage::edit(message_id, key, &args),
     ))
+}
+
+/// What a closed payment message says for an order that moved to `status`, if it closes it.
+pub fn closed_key(status: OrderStatus) -> Option<&'static str> {
+    Some(match status {
+        OrderStatus::Finished => "payment-closed-paid",
+        OrderStatus::Expired => "payment-closed-expired",
+        OrderStatus::Failed => "payment-closed-failed",
+        OrderStatus::Refunded => "payment-closed-refunded",
+        _ => return None,
+    })
 }
 
 /// What the move to `next` owes the buyer.

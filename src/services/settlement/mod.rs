@@ -14,6 +14,7 @@ mod notice;
 mod referrals;
 mod settler;
 
+pub use messages::closed_key;
 pub use settler::Settler;
 
 use crate::domain::OrderStatus;

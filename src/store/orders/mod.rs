@@ -146,18 +146,52 @@ pub async fn insert_created_in(
 }
 
 /// Remembers the buyer's payment message, so that closing the order can edit it.
+/// Only an open order takes it: `None` then; when the order was settled meanwhile, its status
+/// (settlement did not know the message, so the caller closes it).
 pub async fn set_payment_message(
     store: &Store,
     order_id: i64,
     message_id: i64,
-) -> Result<(), StoreError> {
+) -> Result<Option<OrderStatus>, StoreError> {
     let mut tx = store.write().await?;
-    sqlx::query("UPDATE orders SET payment_message_id = $1 WHERE id = $2")
-        .bind(message_id)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+    let done = sqlx::query(&format!(
+        "UPDATE orders SET payment_message_id = $1 WHERE id = $2 AND {}",
+        super::status_in("status", OrderStatus::is_open)
+    ))
+    .bind(message_id)
+    .bind(order_id)
+    .execute(&mut *tx)
+    .await?;
+    let settled = if done.rows_affected() == 1 {
+        None
+    } else {
+        get_in(&mut tx, order_id).await?.map(|o| o.status)
+    };
+    tx.commit().await?;
+    Ok(settled)
+}
+
+/// The payment message ids of these orders, read inside the caller's transaction (after its
+/// compare-and-set, so that an id stored meanwhile is seen).
+pub async fn payment_messages_in(
+    conn: &mut Conn,
+    order_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, payment_message_id FROM orders WHERE payment_message_id IS NOT NULL AND id IN {}",
+        super::placeholders(1, 1, order_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in order_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("payment_message_id")?)))
+        .collect()
 }
 
 /// The product's orders paid after it sold out, oldest first.

@@ -193,3 +193,35 @@ async fn purchases_page_through_every_purchase_in_place() {
     assert_eq!(labels, ["#1 Weekly issue", "◀ Previous"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_payment_settled_before_its_message_was_stored_still_closes_the_message() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(8031, "en"), TgUser::new(8032, "en"));
+    let product = publish(&app, &seller, "Quick guide", "25", "BQACAgQuick").await;
+    let coins = crate::support::flows::open_currencies(&app, &buyer, product).await;
+    // Telegram is slow to answer the payment message; the payment settles meanwhile.
+    app.tg
+        .delay_next("sendPhoto", std::time::Duration::from_millis(1500));
+    app.tg.press_button(&buyer, &coins, "BTC");
+    let payment = loop {
+        if let Some(p) = app.np.payments().pop() {
+            break p;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    app.report(&payment, "finished").await;
+    app.tg
+        .wait_for("the file", |c| is_delivery(c, buyer.id, "BQACAgQuick"))
+        .await;
+    let photo = app
+        .tg
+        .wait_for("the payment message", |c| {
+            c.method == "sendPhoto" && c.chat_id() == Some(buyer.id)
+        })
+        .await;
+    let closed = app.tg.wait_for_text(buyer.id, "Payment received").await;
+    assert_eq!(closed.message_id(), photo.message_id());
+    assert!(closed.buttons().is_empty());
+    app.stop().await;
+}

@@ -116,6 +116,15 @@ pub(super) async fn api(
             }));
         }
     };
+    // A slow Telegram: the answer to this method waits (`delay_next`).
+    let delay = fake
+        .state()
+        .delays
+        .get_mut(&method.to_ascii_lowercase())
+        .and_then(VecDeque::pop_front);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let injected = {
         let mut state = fake.state();
         state

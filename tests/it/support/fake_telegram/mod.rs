@@ -145,6 +145,8 @@ struct TgState {
     descriptions: HashMap<(String, String), String>,
     /// Channels and groups, invite links, join requests, Stars subscriptions.
     group: chats::ChatsState,
+    /// Answers that wait, by method (lower case).
+    delays: HashMap<String, VecDeque<std::time::Duration>>,
 }
 
 struct Failure {
@@ -269,6 +271,13 @@ impl FakeTelegram {
 
     /// The next `times` calls of `method` answer `{"ok":false,...}` with HTTP status `error_code`.
     /// A 429 also carries `parameters.retry_after = 1`. Beware: teloxide sleeps 10 s on any 5xx.
+    /// The next call of `method` is answered only after `delay` (a slow Telegram).
+    pub fn delay_next(&self, method: &str, delay: std::time::Duration) {
+        let mut state = self.state();
+        let queue = state.delays.entry(method.to_ascii_lowercase()).or_default();
+        queue.push_back(delay);
+    }
+
     pub fn fail_next(&self, method: &str, times: usize, error_code: u16, description: &str) {
         let mut state = self.state();
         let queue = state
