@@ -3,8 +3,8 @@
 //! The rules are in `services::books`.
 
 use super::{Deps, HandlerResult, Who};
+use crate::domain::stats::days_between;
 use crate::services::books::{self, Difference, Report};
-use crate::services::export::day_start;
 use std::sync::Arc;
 use teloxide::prelude::*;
 
@@ -17,19 +17,10 @@ pub async fn reconcile(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> Handl
             .await?;
         return Ok(());
     };
-    let now = crate::store::now();
-    let words: Vec<&str> = args.split_whitespace().collect();
-    let (from, to) = match words.as_slice() {
-        [] => (now - 7 * 86_400, now + 1),
-        [from] => match day_start(from) {
-            Some(f) => (f, now + 1),
-            None => return usage(&bot, &who).await,
-        },
-        [from, to] => match (day_start(from), day_start(to)) {
-            (Some(f), Some(t)) if f <= t => (f, t + 86_400),
-            _ => return usage(&bot, &who).await,
-        },
-        _ => return usage(&bot, &who).await,
+    let Some((from, to)) = days_between(args, 7, crate::store::now()) else {
+        bot.send_message(who.chat(), who.t("reconcile-usage"))
+            .await?;
+        return Ok(());
     };
     let store = &deps.core.store;
     let mut report = match books::reconcile(store, &deps.core.rails, &payer.api, from, to).await {
@@ -65,12 +56,6 @@ async fn star_charges(
         }
         offset += 100;
     }
-}
-
-async fn usage(bot: &Bot, who: &Who) -> HandlerResult {
-    bot.send_message(who.chat(), who.t("reconcile-usage"))
-        .await?;
-    Ok(())
 }
 
 /// The report as the admin reads it.

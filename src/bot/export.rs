@@ -3,7 +3,8 @@
 //! the last 30 days by default).
 
 use super::{Deps, HandlerResult, Who};
-use crate::services::export::{csv, day_start};
+use crate::domain::stats::days_between;
+use crate::services::export::csv;
 use crate::store::exports;
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -12,19 +13,14 @@ use teloxide::types::InputFile;
 pub async fn export(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerResult {
     let admin = deps.core.admins().contains(&who.id);
     let now = crate::store::now();
-    let words: Vec<&str> = args.split_whitespace().collect();
-    let (from, to) = match (admin, words.as_slice()) {
-        (false, []) => (0, now + 1),
-        (true, []) => (now - 30 * 86_400, now + 1),
-        (true, [from]) => match day_start(from) {
-            Some(f) => (f, now + 1),
-            None => return usage(&bot, &who).await,
-        },
-        (true, [from, to]) => match (day_start(from), day_start(to)) {
-            (Some(f), Some(t)) if f <= t => (f, t + 86_400),
-            _ => return usage(&bot, &who).await,
-        },
-        _ => return usage(&bot, &who).await,
+    // A seller gets everything so far; an admin a period (the last 30 days by default).
+    let period = match admin {
+        true => days_between(args, 30, now),
+        false => args.trim().is_empty().then_some((0, now + 1)),
+    };
+    let Some((from, to)) = period else {
+        bot.send_message(who.chat(), who.t("export-usage")).await?;
+        return Ok(());
     };
     let seller = (!admin).then_some(who.id);
     let lines = exports::lines(&deps.core.store, from, to, seller).await?;
@@ -36,10 +32,5 @@ pub async fn export(bot: Bot, who: Who, deps: Arc<Deps>, args: &str) -> HandlerR
     )
     .caption(caption)
     .await?;
-    Ok(())
-}
-
-async fn usage(bot: &Bot, who: &Who) -> HandlerResult {
-    bot.send_message(who.chat(), who.t("export-usage")).await?;
     Ok(())
 }

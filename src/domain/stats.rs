@@ -101,6 +101,27 @@ fn div_half_up(sum: i64, n: i64) -> i64 {
     if n == 0 { 0 } else { (2 * sum + n) / (2 * n) }
 }
 
+/// A day argument (`2026-11-29`, UTC) as unix seconds at its start.
+pub fn day_start(text: &str) -> Option<i64> {
+    let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+}
+
+/// An admin's `[from] [to]` (UTC days, both included) as `[start, end)` unix seconds: none given
+/// is the last `default_days` up to `now`; one is from that day to `now`. `None` when a day
+/// does not read or the days are in the wrong order.
+pub fn days_between(args: &str, default_days: i64, now: i64) -> Option<(i64, i64)> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    match words.as_slice() {
+        [] => Some((now - default_days * 86_400, now + 1)),
+        [from] => Some((day_start(from)?, now + 1)),
+        [from, to] => {
+            let (from, to) = (day_start(from)?, day_start(to)?);
+            (from <= to).then_some((from, to + 86_400))
+        }
+        _ => None,
+    }
+}
 /// NOWPayments' fee for a sale, in cents: the share of the coin it kept, applied to the total.
 pub fn fee_cents(total: UsdCents, actually_paid: Decimal, outcome: Decimal) -> Option<UsdCents> {
     if actually_paid <= Decimal::ZERO || outcome < Decimal::ZERO || outcome > actually_paid {
@@ -172,6 +193,20 @@ pub fn compute(sales: &[Sale], period: Period, start: i64) -> Stats {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn admin_periods_are_utc_days_both_included() {
+        let now = 1_795_219_200 + 3_600;
+        assert_eq!(day_start("2026-11-21"), Some(1_795_219_200));
+        assert_eq!(day_start("21/11/2026"), None);
+        assert_eq!(days_between("", 7, now), Some((now - 7 * 86_400, now + 1)));
+        assert_eq!(
+            days_between("2026-11-20 2026-11-21", 7, now),
+            Some((1_795_219_200 - 86_400, 1_795_219_200 + 86_400))
+        );
+        assert_eq!(days_between("2026-11-21 2026-11-20", 7, now), None);
+        assert_eq!(days_between("a b c", 7, now), None);
+    }
+
     use super::*;
     use std::str::FromStr;
 

@@ -55,12 +55,6 @@ fn quoted(field: &str) -> String {
     }
 }
 
-/// A day argument (`2026-11-29`, UTC) as unix seconds at its start.
-pub fn day_start(text: &str) -> Option<i64> {
-    let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
-    Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,7 +85,5 @@ mod tests {
             row,
             "ledger,3,2026-11-21 00:00:00,7,,42,,refund,USD,,,,,-25.70,,\"a,\"\"b\"\"\""
         );
-        assert_eq!(day_start("2026-11-21"), Some(1_795_219_200));
-        assert_eq!(day_start("21/11/2026"), None);
     }
 }
