@@ -66,18 +66,12 @@ mod tests {
             id: 3,
             at: 1_795_219_200,
             order_id: Some(7),
-            product_id: None,
             seller_id: 42,
-            buyer_id: None,
             status: "refund".into(),
             currency: "USD".into(),
-            price: None,
-            commission: None,
-            total: None,
-            discount: None,
             amount: Some(-2570),
-            sold_at: None,
             reference: "a,\"b\"".into(),
+            ..Line::default()
         };
         let text = csv(&[line]);
         let row = text.lines().nth(1).unwrap();

@@ -5,7 +5,7 @@ use super::{Store, StoreError};
 use sqlx::Row;
 
 /// One line of an export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Line {
     /// `order`, `ledger` or `payout`.
     pub record: &'static str,
@@ -100,18 +100,12 @@ pub async fn lines(
             id: r.try_get("id")?,
             at: r.try_get("created_at")?,
             order_id: r.try_get("order_id")?,
-            product_id: None,
             seller_id: r.try_get("seller_id")?,
-            buyer_id: None,
             status: r.try_get("kind")?,
             currency: "USD".into(),
-            price: None,
-            commission: None,
-            total: None,
-            discount: None,
             amount: Some(r.try_get("amount_cents")?),
-            sold_at: None,
             reference: r.try_get("reference")?,
+            ..Line::default()
         });
     }
     let payouts = sqlx::query(&format!(
@@ -129,21 +123,14 @@ pub async fn lines(
             record: "payout",
             id: r.try_get("id")?,
             at: r.try_get("created_at")?,
-            order_id: None,
-            product_id: None,
             seller_id: r.try_get("seller_id")?,
-            buyer_id: None,
             status: r.try_get("status")?,
             currency: r.try_get("currency")?,
-            price: None,
-            commission: None,
-            total: None,
-            discount: None,
             amount: Some(r.try_get("amount_cents")?),
-            sold_at: None,
             reference: r
                 .try_get::<Option<String>, _>("withdrawal_id")?
                 .unwrap_or_default(),
+            ..Line::default()
         });
     }
     Ok(lines)
