@@ -40,13 +40,13 @@ pub async fn purchases(
     }
     let links = matches!(*deps.files, crate::files::FileStore::S3(_));
     // "⚠ Problem" for purchases still in their refund window and not disputed yet.
-    let mut disputable = std::collections::HashSet::new();
-    for p in list.iter().take(PAGE_SIZE as usize) {
-        let may = crate::services::disputes::may_open(&deps.core.store, p.order_id, who.id).await?;
-        if matches!(may, crate::services::disputes::Opening::Opened(_)) {
-            disputable.insert(p.order_id);
-        }
-    }
+    let shown: Vec<i64> = list
+        .iter()
+        .take(PAGE_SIZE as usize)
+        .map(|p| p.order_id)
+        .collect();
+    let disputable =
+        crate::store::disputes::openable_among(&deps.core.store, who.id, &shown).await?;
     let mut rows: Vec<Vec<InlineKeyboardButton>> = list
         .iter()
         .take(PAGE_SIZE as usize)

@@ -159,6 +159,32 @@ pub async fn in_window(store: &Store, order_id: i64) -> Result<bool, StoreError>
     Ok(held.is_some())
 }
 
+/// Which of these orders their buyer may dispute now (finished, still in the refund window, no
+/// dispute yet): one query for a page of purchases.
+pub async fn openable_among(
+    store: &Store,
+    buyer_id: i64,
+    order_ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    if order_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!(
+        "SELECT o.id FROM orders o JOIN ledger_entries l ON l.order_id = o.id AND l.kind = 'sale' \
+         WHERE o.buyer_id = $1 AND o.status = 'finished' AND l.clears_at > $2 \
+         AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id) AND o.id IN {}",
+        super::placeholders(3, 1, order_ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(buyer_id).bind(now());
+    for id in order_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(store.pool()).await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<i64, _>("id")?))
+        .collect()
+}
+
 /// The SQL test that a ledger entry (table alias `alias`) is not frozen by an open dispute.
 pub(super) fn not_frozen(alias: &str) -> String {
     format!(
