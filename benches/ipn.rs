@@ -72,6 +72,7 @@ async fn main() {
             text_content: None,
             photo: None,
             access_chat: None,
+            access_days: None,
         },
         &[],
     )

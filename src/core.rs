@@ -46,6 +46,7 @@ impl Core {
             .with_admins(&config.admin_ids)
             .with_sale_hold(config.payouts.sale_hold_days)
             .with_review_delay(config.growth.review_invite_minutes)
+            .with_access_grace(config.growth.access_grace_hours)
             .with_referrals(config.growth.referral_days, config.growth.referral_share);
         let (gateway, simulator) = gateway(config, sandbox);
         let ipn_callback_url = config.ipn_callback_url.clone().or_else(|| {

@@ -785,13 +785,22 @@ sell-access-not-admin = The bot is not an administrator of that chat yet. Add it
 sell-access-no-invite = The bot cannot invite users there. Give it the right to invite users, then pick the chat again.
 sell-access-no-ban = The bot cannot ban members there (it needs that right to remove an access that ends). Give it that right, then pick the chat again.
 sell-access-ok = ✅ The bot administers “{ $chat }” with the rights it needs.
-card-receives-access = You receive access to “{ $chat }”: a join link only you can use
-delivers-access = access to “{ $chat }”
+card-receives-access = { $days ->
+        [0] You receive access to “{ $chat }” for life: a join link only you can use
+       *[other] Each payment gives { $days } days of access to “{ $chat }” (paid before the end, it extends it): a join link only you can use
+    }
+delivers-access = { $days ->
+        [0] access to “{ $chat }”, for life
+       *[other] access to “{ $chat }”, { $days } days per payment (the price is per period)
+    }
 delivery-access = ✅ Receipt, order #{ $order }
     { $title }
     Paid: { USD($total) } ({ $amount } { $coin })
 
-    Your join link (it works for you only: Telegram asks, and souk lets you in):
+    { $until ->
+        [none] Your join link (it works for you only: Telegram asks, and souk lets you in):
+       *[other] Your access runs until { $until }. Your join link (it works for you only: Telegram asks, and souk lets you in):
+    }
     { $link }
 button-join = 🔐 Join
 redelivery-access = { $title }: a fresh join link, for you only:
@@ -799,3 +808,17 @@ redelivery-access = { $title }: a fresh join link, for you only:
 access-ended-refund = Order #{ $order } (“{ $title }”) was refunded, so its access has ended: you have left the chat, and your join link no longer works.
 access-rights-lost = ⚠ The bot can no longer invite buyers into “{ $chat }”: it was removed or lost its administrator rights. “{ $title }” is paused, and paid buyers get their link once the bot is an administrator again that can invite users and ban members; then resume it in /myproducts.
 admin-access-rights-lost = ⚠ Product #{ $product } (“{ $title }”): the bot can no longer invite buyers into “{ $chat }” ({ $chat_id }). The product is paused; its paid deliveries wait for the rights to come back.
+sell-access-term = How long does one payment give access? The price you set is for one period.
+term-lifetime = ♾ For life
+term-days = { $days } days
+delivery-access-renewed = ✅ Receipt, order #{ $order }
+    { $title }
+    Paid: { USD($total) } ({ $amount } { $coin })
+
+    Your access is renewed: it now runs until { $until }.
+button-renew = 🔄 Renew
+access-reminder = ⏳ Your access to “{ $title }” ends { $days ->
+        [one] tomorrow
+       *[other] in { $days } days
+    }, on { $until }. Renew it to stay: a renewal paid now extends it from that day.
+access-expired = Your access to “{ $title }” has ended, so you have left the chat. Renew it any time to come back: you get a fresh join link.

@@ -799,13 +799,22 @@ sell-access-not-admin = Le bot n'est pas encore administrateur de ce chat. Ajout
 sell-access-no-invite = Le bot ne peut pas inviter d'utilisateurs dans ce chat. Donnez-lui ce droit, puis choisissez le chat à nouveau.
 sell-access-no-ban = Le bot ne peut pas bannir de membres dans ce chat (il lui faut ce droit pour retirer un accès qui se termine). Donnez-lui ce droit, puis choisissez le chat à nouveau.
 sell-access-ok = ✅ Le bot administre « { $chat } » avec les droits qu'il lui faut.
-card-receives-access = Vous recevez un accès à « { $chat } » : un lien pour rejoindre que vous seul pouvez utiliser
-delivers-access = un accès à « { $chat } »
+card-receives-access = { $days ->
+        [0] Vous recevez un accès à vie à « { $chat } » : un lien pour rejoindre que vous seul pouvez utiliser
+       *[other] Chaque paiement donne { $days } jours d'accès à « { $chat } » (payé avant la fin, il la prolonge) : un lien pour rejoindre que vous seul pouvez utiliser
+    }
+delivers-access = { $days ->
+        [0] un accès à « { $chat } », à vie
+       *[other] un accès à « { $chat } », { $days } jours par paiement (le prix est celui d'une période)
+    }
 delivery-access = ✅ Reçu, commande n°{ $order }
     { $title }
     Payé : { USD($total) } ({ $amount } { $coin })
 
-    Votre lien pour rejoindre (il ne marche que pour vous : Telegram demande, et souk vous laisse entrer) :
+    { $until ->
+        [none] Votre lien pour rejoindre (il ne marche que pour vous : Telegram demande, et souk vous laisse entrer) :
+       *[other] Votre accès court jusqu'au { $until }. Votre lien pour rejoindre (il ne marche que pour vous : Telegram demande, et souk vous laisse entrer) :
+    }
     { $link }
 button-join = 🔐 Rejoindre
 redelivery-access = { $title } : un nouveau lien pour rejoindre, pour vous seul :
@@ -813,3 +822,17 @@ redelivery-access = { $title } : un nouveau lien pour rejoindre, pour vous seul
 access-ended-refund = La commande n°{ $order } (« { $title } ») a été remboursée, donc son accès a pris fin : vous avez quitté le chat, et votre lien pour rejoindre ne marche plus.
 access-rights-lost = ⚠ Le bot ne peut plus inviter d'acheteurs dans « { $chat } » : il a été retiré ou a perdu ses droits d'administrateur. « { $title } » est en pause, et les acheteurs qui ont payé reçoivent leur lien dès que le bot est de nouveau administrateur avec le droit d'inviter et de bannir ; relancez-le ensuite dans /myproducts.
 admin-access-rights-lost = ⚠ Produit n°{ $product } (« { $title } ») : le bot ne peut plus inviter d'acheteurs dans « { $chat } » ({ $chat_id }). Le produit est en pause ; ses livraisons payées attendent le retour des droits.
+sell-access-term = Combien de temps un paiement donne-t-il accès ? Le prix que vous avez fixé vaut pour une période.
+term-lifetime = ♾ À vie
+term-days = { $days } jours
+delivery-access-renewed = ✅ Reçu, commande n°{ $order }
+    { $title }
+    Payé : { USD($total) } ({ $amount } { $coin })
+
+    Votre accès est renouvelé : il court désormais jusqu'au { $until }.
+button-renew = 🔄 Renouveler
+access-reminder = ⏳ Votre accès à « { $title } » se termine { $days ->
+        [one] demain
+       *[other] dans { $days } jours
+    }, le { $until }. Renouvelez-le pour rester : un renouvellement payé maintenant le prolonge à partir de ce jour.
+access-expired = Votre accès à « { $title } » a pris fin, vous avez donc quitté le chat. Renouvelez-le quand vous voulez pour revenir : vous recevrez un nouveau lien pour rejoindre.

@@ -34,6 +34,8 @@ pub enum Action {
     /// /sell's category choice, page n.
     SellCategories(i64),
     PickKind(ProductKind),
+    /// An access product's period in days (0: lifetime).
+    PickTerm(i64),
     /// "Problem with this order": a dispute about a purchase.
     DisputeOpen(i64),
     /// Write in a dispute's thread.
@@ -142,6 +144,7 @@ impl Action {
             Action::PickCategory(id) => format!("pcat:{id}"),
             Action::SellCategories(page) => format!("pcats:{page}"),
             Action::PickKind(kind) => format!("kind:{}", kind.as_str()),
+            Action::PickTerm(days) => format!("term:{days}"),
             Action::DisputeOpen(id) => format!("dspo:{id}"),
             Action::DisputeReply(id) => format!("dspr:{id}"),
             Action::DisputeRefund(id) => format!("dspf:{id}"),
@@ -244,6 +247,9 @@ impl Action {
             "pcat" => Action::PickCategory(id()?),
             "pcats" => Action::SellCategories(id()?),
             "kind" => Action::PickKind(ProductKind::parse(parts.next()?)?),
+            "term" => {
+                Action::PickTerm(id().filter(|d| *d == 0 || crate::domain::access::is_period(*d))?)
+            }
             "dspo" => Action::DisputeOpen(id()?),
             "dspr" => Action::DisputeReply(id()?),
             "dspf" => Action::DisputeRefund(id()?),
@@ -360,6 +366,8 @@ mod tests {
             Action::Sell,
             Action::PickCategory(3),
             Action::PickKind(ProductKind::Items),
+            Action::PickTerm(0),
+            Action::PickTerm(365),
             Action::SkipPhoto,
             Action::NotifyMe(i64::MAX),
             Action::CouponAsk(i64::MAX),

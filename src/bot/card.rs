@@ -42,10 +42,13 @@ pub async fn show_product(
         ProductKind::Text => who.html("card-receives-text", &[]),
         ProductKind::Access => who.html(
             "card-receives-access",
-            &[(
-                "chat",
-                product.access_chat.clone().map(|c| c.1).unwrap_or_default(),
-            )],
+            &[
+                (
+                    "chat",
+                    product.access_chat.clone().map(|c| c.1).unwrap_or_default(),
+                ),
+                ("days", product.access_days.unwrap_or(0).to_string()),
+            ],
         ),
     };
     let stars = deps

@@ -4,14 +4,16 @@
 //! approved for the buyer only (declined for anyone the link was passed to; a link souk did not
 //! make is none of its business).
 
+use super::action::Action;
 use super::state::Content;
 use super::{BoxError, Deps, HandlerResult, Who};
-use crate::store::accesses;
+use crate::store::{accesses, memberships};
 use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ButtonRequest, ChatAdministratorRights, ChatJoinRequest, ChatMemberKind, KeyboardButton,
-    KeyboardButtonRequestChat, KeyboardMarkup, KeyboardRemove, RequestId,
+    ButtonRequest, ChatAdministratorRights, ChatJoinRequest, ChatMemberKind, ChatMemberUpdated,
+    InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardButtonRequestChat,
+    KeyboardMarkup, KeyboardRemove, RequestId,
 };
 
 /// The rights the bot needs in a chat it sells access to (and that the seller must have).
@@ -51,6 +53,19 @@ pub fn picker(who: &Who) -> KeyboardMarkup {
     ])
     .resize_keyboard()
     .one_time_keyboard()
+}
+
+/// How long a payment gives access: for life, or one period of 7, 30, 90 or 365 days.
+pub fn terms(who: &Who) -> InlineKeyboardMarkup {
+    let button = |days: i64| {
+        let label = match days {
+            0 => who.t("term-lifetime"),
+            d => who.tr("term-days", &[("days", d.to_string())]),
+        };
+        InlineKeyboardButton::callback(label, Action::PickTerm(days).encode())
+    };
+    let periods = crate::domain::access::PERIODS.map(button);
+    InlineKeyboardMarkup::new([vec![button(0)], periods.to_vec()])
 }
 
 /// The chat the seller picked, once the bot is an administrator there with both rights; else
@@ -103,20 +118,26 @@ pub async fn read_chat(bot: &Bot, who: &Who, msg: &Message) -> Result<Option<Con
     }))
 }
 
-/// A join request: approved when it comes from the buyer whose link it used, declined when the
-/// link was passed to someone else, left alone when the link is not souk's.
+/// A join request: approved when it comes from the buyer whose link it used while their access
+/// runs, declined when the link was passed to someone else or the access ended, left alone when
+/// the link is not souk's.
 pub async fn join_request(bot: Bot, request: ChatJoinRequest, deps: Arc<Deps>) -> HandlerResult {
     let Some(link) = &request.invite_link else {
         return Ok(());
     };
-    let Some(access) = accesses::by_link(&deps.core.store, &link.invite_link).await? else {
+    let store = &deps.core.store;
+    let Some(access) = accesses::by_link(store, &link.invite_link).await? else {
         return Ok(());
     };
     let user = i64::try_from(request.from.id.0).unwrap_or_default();
-    if user == access.buyer_id {
+    let running = memberships::get(store, access.product_id, access.buyer_id)
+        .await?
+        .is_some_and(|m| !m.ended);
+    if user == access.buyer_id && running {
         bot.approve_chat_join_request(request.chat.id, request.from.id)
             .await?;
-        accesses::joined(&deps.core.store, access.order_id).await?;
+        accesses::joined(store, access.order_id).await?;
+        memberships::joined(store, access.product_id, user).await?;
         tracing::info!(order_id = access.order_id, "buyer joined their chat");
     } else {
         bot.decline_chat_join_request(request.chat.id, request.from.id)
@@ -124,8 +145,30 @@ pub async fn join_request(bot: Bot, request: ChatJoinRequest, deps: Arc<Deps>) -
         tracing::warn!(
             order_id = access.order_id,
             user,
-            "a join link was used by someone else"
+            running,
+            "a join link was used by someone else, or after its access ended"
         );
+    }
+    Ok(())
+}
+
+/// A member's status changed in a chat the bot administers: one who left or was removed is no
+/// longer counted in, so /purchases offers them a fresh link while their access runs.
+pub async fn member_changed(update: ChatMemberUpdated, deps: Arc<Deps>) -> HandlerResult {
+    let gone = matches!(
+        update.new_chat_member.kind,
+        ChatMemberKind::Left | ChatMemberKind::Banned(_)
+    );
+    if gone {
+        let user = i64::try_from(update.new_chat_member.user.id.0).unwrap_or_default();
+        let left = memberships::left(&deps.core.store, update.chat.id.0, user).await?;
+        if left > 0 {
+            tracing::info!(
+                chat_id = update.chat.id.0,
+                user,
+                "a member left a sold chat"
+            );
+        }
     }
     Ok(())
 }

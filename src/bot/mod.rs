@@ -188,6 +188,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .endpoint(on_press);
     let inline = Update::filter_inline_query().endpoint(catalog::inline_query);
     let join_requests = Update::filter_chat_join_request().endpoint(chat_access::join_request);
+    let members = Update::filter_chat_member().endpoint(chat_access::member_changed);
     let pre_checkout = Update::filter_pre_checkout_query().endpoint(stars::pre_checkout);
     apology::on_error()
         .branch(payments)
@@ -196,6 +197,7 @@ pub fn schema() -> UpdateHandler<BoxError> {
         .branch(callbacks)
         .branch(inline)
         .branch(join_requests)
+        .branch(members)
 }
 
 async fn who(deps: &Deps, user: &teloxide::types::User) -> Option<Who> {
@@ -299,6 +301,7 @@ async fn on_press(
         Action::Sell
         | Action::PickCategory(_)
         | Action::PickKind(_)
+        | Action::PickTerm(_)
         | Action::SkipPhoto
         | Action::Publish
         | Action::DiscardDraft => {

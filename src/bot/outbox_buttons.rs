@@ -29,6 +29,7 @@ pub fn keyboard(lang: &str, buttons: &[OrderButton]) -> InlineKeyboardMarkup {
                 ("button-dispute-close", Action::DisputeClose(dispute))
             }
             OrderButton::Product { product } => ("button-view-product", Action::Product(product)),
+            OrderButton::Renew { product } => ("button-renew", Action::Product(product)),
             OrderButton::ReviewAnswer { review } => {
                 ("button-review-answer", Action::ReviewAnswer(review))
             }

@@ -139,6 +139,9 @@ pub struct Listing {
     pub description: String,
     pub price_cents: i64,
     pub category_id: Option<i64>,
+    /// An access product's period in days (`None`: lifetime); the price is per period.
+    #[serde(default)]
+    pub access_days: Option<i64>,
 }
 
 /// A product the seller has described but not yet published.

@@ -1,5 +1,6 @@
-//! The growth settings: when buyers are invited to review (`REVIEW_INVITE_MINUTES`) and what a
-//! referral earns (`REFERRAL_DAYS`, `REFERRAL_SHARE_PERCENT`).
+//! The growth settings: when buyers are invited to review (`REVIEW_INVITE_MINUTES`), what a
+//! referral earns (`REFERRAL_DAYS`, `REFERRAL_SHARE_PERCENT`), and how long an ended
+//! subscription's member stays in its chat (`ACCESS_GRACE_HOURS`).
 
 use super::{ConfigError, err};
 use crate::domain::money::CommissionRate;
@@ -12,6 +13,9 @@ pub struct GrowthConfig {
     pub referral_days: u32,
     /// The referrer's share of the platform's commission on those purchases.
     pub referral_share: CommissionRate,
+    /// Hours a member stays in a sold chat after their access ended, while a renewal paid in
+    /// crypto is still being confirmed.
+    pub access_grace_hours: u32,
 }
 
 /// A whole number from 0 to `max`, or `default` when unset.
@@ -45,6 +49,7 @@ pub(super) fn growth_config(
     Ok(GrowthConfig {
         review_invite_minutes: whole(get, "REVIEW_INVITE_MINUTES", 60, 43_200, "minutes")?,
         referral_days: whole(get, "REFERRAL_DAYS", 90, 3_650, "days")?,
+        access_grace_hours: whole(get, "ACCESS_GRACE_HOURS", 24, 720, "hours")?,
         referral_share: CommissionRate::parse(&share).ok_or_else(|| {
             err(
                 "REFERRAL_SHARE_PERCENT",

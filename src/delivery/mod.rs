@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+use teloxide::types::{FileId, InputFile};
 use tokio::sync::{Notify, watch};
 
 pub mod access;
@@ -215,36 +215,32 @@ impl Deliverer {
                 key,
                 args,
             } => {
-                let link = access::join_link(
-                    &self.bot,
-                    &self.store,
-                    *order_id,
-                    *product_id,
-                    item.chat_id,
-                    *chat_id,
-                )
-                .await?;
-                let mut args = borrowed(args);
-                args.push(("link", link.clone()));
-                let text = i18n::tr(&lang, key, &args);
-                self.budget.wait_turn().await;
-                let mut send = self.bot.send_message(chat, text);
-                if let Ok(url) = link.parse() {
-                    let join = InlineKeyboardButton::url(i18n::t(&lang, "button-join"), url);
-                    send = send.reply_markup(InlineKeyboardMarkup::new([[join]]));
-                }
-                send.await?;
+                let owed = access::Owed {
+                    order_id: *order_id,
+                    product_id: *product_id,
+                    chat_id: *chat_id,
+                    key,
+                    args,
+                };
+                access::deliver(self, &lang, item.chat_id, owed).await?;
             }
             OutboxMessage::EndAccess {
                 order_id,
+                product_id,
                 chat_id,
+                ends_at,
                 key,
                 args,
             } => {
-                access::remove(&self.bot, &self.store, *order_id, *chat_id, item.chat_id).await?;
-                let text = i18n::tr(&lang, key, &borrowed(args));
-                self.budget.wait_turn().await;
-                self.bot.send_message(chat, text).await?;
+                let ending = access::Ending {
+                    order_id: *order_id,
+                    product_id: *product_id,
+                    chat_id: *chat_id,
+                    ends_at: *ends_at,
+                    key,
+                    args,
+                };
+                access::end(self, item.id, item.chat_id, ending).await?;
             }
             OutboxMessage::Edit {
                 message_id,

@@ -1,5 +1,6 @@
 //! Pure marketplace rules: money, commission, the order and payout state machines. No I/O here.
 
+pub mod access;
 pub mod coupon;
 pub mod dispute;
 pub mod ledger;

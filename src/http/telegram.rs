@@ -60,6 +60,7 @@ pub async fn setup(
             AllowedUpdate::InlineQuery,
             AllowedUpdate::PreCheckoutQuery,
             AllowedUpdate::ChatJoinRequest,
+            AllowedUpdate::ChatMember,
         ])
         .await
         .map_err(|e| anyhow::anyhow!("TELEGRAM_WEBHOOK_URL: Telegram refused the webhook ({e})"))?;

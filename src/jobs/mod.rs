@@ -1,6 +1,7 @@
 //! Scheduled work (tokio-cron-scheduler, UTC). Each run claims its slot in the database first,
 //! so several souk processes sharing one database never run the same slot twice.
 
+pub mod access;
 pub mod convert;
 pub mod invites;
 pub mod monitor;
@@ -21,6 +22,8 @@ pub const RECONCILE_CRON: &str = "0 */5 * * * *";
 pub const PAYOUT_POLL_CRON: &str = "0 35 * * * *";
 /// Every minute: review invitations that came due.
 pub const INVITES_CRON: &str = "0 * * * * *";
+/// Every minute, on the half: reminders and removals of subscriptions to chats.
+pub const ACCESS_CRON: &str = "30 * * * * *";
 /// Daily at 02:00 UTC.
 pub const CONVERT_CRON: &str = "0 0 2 * * *";
 /// Daily pruning of what the growing tables no longer need, at 03:10 UTC.
@@ -158,6 +161,15 @@ pub async fn invites_slot(store: &Store, now: chrono::DateTime<Utc>) -> bool {
     .await
 }
 
+/// Queues the reminders and removals of subscriptions due in the minute of `now`, if no process
+/// did it yet.
+pub async fn access_slot(store: &Store, now: chrono::DateTime<Utc>) -> bool {
+    run_claimed(store, "access", &minute_slot(now), || {
+        access::run(store, now.timestamp())
+    })
+    .await
+}
+
 /// Runs the Stars ledger check of the minute of `now`, if no process ran it yet.
 pub async fn stars_slot(s: &stars::StarsLedger, now: chrono::DateTime<Utc>) -> bool {
     run_claimed(s.settler.store(), "stars-ledger", &minute_slot(now), || {
@@ -238,9 +250,15 @@ pub async fn start(jobs: Jobs) -> Result<JobScheduler, JobSchedulerError> {
         async move { prune_slot(settler.store(), now).await }
     })
     .await?;
+    let access_store = store.clone();
     add(&scheduler, INVITES_CRON, move |now| {
         let store = store.clone();
         async move { invites_slot(&store, now).await }
+    })
+    .await?;
+    add(&scheduler, ACCESS_CRON, move |now| {
+        let store = access_store.clone();
+        async move { access_slot(&store, now).await }
     })
     .await?;
     let r = jobs.reconciler;

@@ -8,6 +8,7 @@ use sqlx::Row;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
     pub order_id: i64,
+    pub product_id: i64,
     pub buyer_id: i64,
     pub chat_id: i64,
 }
@@ -43,14 +44,16 @@ pub async fn record(
 
 /// The access a join link belongs to; `None` for a link souk did not make (the seller's own).
 pub async fn by_link(store: &Store, invite_link: &str) -> Result<Option<Access>, StoreError> {
-    let row =
-        sqlx::query("SELECT order_id, buyer_id, chat_id FROM accesses WHERE invite_link = $1")
-            .bind(invite_link)
-            .fetch_optional(store.pool())
-            .await?;
+    let row = sqlx::query(
+        "SELECT order_id, product_id, buyer_id, chat_id FROM accesses WHERE invite_link = $1",
+    )
+    .bind(invite_link)
+    .fetch_optional(store.pool())
+    .await?;
     row.map(|r| {
         Ok(Access {
             order_id: r.try_get("order_id")?,
+            product_id: r.try_get("product_id")?,
             buyer_id: r.try_get("buyer_id")?,
             chat_id: r.try_get("chat_id")?,
         })
@@ -87,4 +90,20 @@ pub async fn of_order(store: &Store, order_id: i64) -> Result<Option<Granted>, S
         })
     })
     .transpose()
+}
+
+/// The join links souk made for a buyer of a product (revoked when their access ends).
+pub async fn links_of(
+    store: &Store,
+    product_id: i64,
+    buyer_id: i64,
+) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT invite_link FROM accesses WHERE product_id = $1 AND buyer_id = $2 ORDER BY order_id",
+    )
+    .bind(product_id)
+    .bind(buyer_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("invite_link")?)).collect()
 }

@@ -19,6 +19,7 @@ pub mod ipn_events;
 pub mod job_runs;
 pub mod lease;
 pub mod ledger;
+pub mod memberships;
 pub mod orders;
 pub mod outbox;
 pub mod payouts;
@@ -71,6 +72,8 @@ pub struct Store {
     /// How referrals earn: for how long after the referred user arrived, and what share of
     /// the commission.
     referrals: Referrals,
+    /// Seconds a member stays in a sold chat after their access ended (`ACCESS_GRACE_HOURS`).
+    access_grace: i64,
 }
 
 /// What a referral earns its referrer (`REFERRAL_DAYS`, `REFERRAL_SHARE_PERCENT`).
@@ -206,6 +209,7 @@ impl Store {
             admins: Arc::from([]),
             sale_hold: 0,
             review_delay: 0,
+            access_grace: 0,
             referrals: Referrals {
                 window: 0,
                 share: crate::domain::money::CommissionRate::parse("0").expect("0 is a rate"),
@@ -250,6 +254,19 @@ impl Store {
     /// Seconds after a delivery before its buyer is invited to review it.
     pub fn review_delay(&self) -> i64 {
         self.review_delay
+    }
+
+    /// The same store, whose members of sold chats stay `hours` after their access ended.
+    pub fn with_access_grace(self, hours: u32) -> Store {
+        Store {
+            access_grace: i64::from(hours) * 3600,
+            ..self
+        }
+    }
+
+    /// Seconds a member stays in a sold chat after their access ended.
+    pub fn access_grace(&self) -> i64 {
+        self.access_grace
     }
 
     /// The same store, whose referred buyers' purchases earn their referrer `share` of the

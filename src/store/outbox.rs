@@ -33,11 +33,19 @@ pub enum OutboxMessage {
         key: String,
         args: Vec<(String, String)>,
     },
-    /// An access that ends: the buyer is removed from the chat souk let them into (ban, then
-    /// unban so they may come back), then told with the text `key`.
+    /// An access that ends (a refund, the seller, or its end passed): the buyer is removed from
+    /// the chat souk let them into (ban, then unban so they may come back), at least once, then
+    /// told with the text `key`, at most once (a message of its own).
     EndAccess {
+        /// The refunded order (0 when none).
         order_id: i64,
+        /// 0 in messages queued before memberships: read from the order.
+        #[serde(default)]
+        product_id: i64,
         chat_id: i64,
+        /// An expiry: removed only if the membership still ends then (not renewed since).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ends_at: Option<i64>,
         key: String,
         args: Vec<(String, String)>,
     },
@@ -77,6 +85,8 @@ pub enum OrderButton {
     Rate { order: i64, stars: i64 },
     /// Answer a review (its seller).
     ReviewAnswer { review: i64 },
+    /// Renew an access: the product's card, with its ways to pay.
+    Renew { product: i64 },
 }
 
 impl OutboxMessage {
@@ -177,14 +187,18 @@ pub struct OutboxItem {
     pub chat_id: i64,
     pub message: OutboxMessage,
     pub attempts: i64,
-    /// An order's goods (`order:<id>:delivered`): sent at least once, so a send cut short by a
-    /// crash is repeated. Every other message is a notice: sent at most once.
+    /// An order's goods (`order:<id>:delivered`) or an access's end (`access-end:…`, or
+    /// `order:<id>:access-ended`): done at least once, so a send cut short by a crash is
+    /// repeated. Every other message is a notice: sent at most once.
     pub goods: bool,
 }
 
-/// Whether a message under this dedupe key hands over an order's goods.
+/// Whether a message under this dedupe key must happen at least once: it hands over an order's
+/// goods, or removes a member whose access ended.
 pub fn is_goods(dedupe_key: &str) -> bool {
-    dedupe_key.starts_with("order:") && dedupe_key.ends_with(":delivered")
+    let order_owed = dedupe_key.starts_with("order:")
+        && (dedupe_key.ends_with(":delivered") || dedupe_key.ends_with(":access-ended"));
+    order_owed || dedupe_key.starts_with("access-end:")
 }
 
 /// A message to queue: its dedupe key, who it goes to, and the message.

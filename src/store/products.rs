@@ -28,6 +28,8 @@ pub struct Product {
     pub photo: Option<String>,
     /// The channel or group an access product opens (its id and title).
     pub access_chat: Option<(i64, String)>,
+    /// An access product's period in days (`None`: lifetime access).
+    pub access_days: Option<i64>,
     /// Where a copy of the file is kept (S3 key or local path), once copied.
     pub storage_key: Option<String>,
     /// active, paused (hidden, not buyable) or deleted (gone from the shop, still re-deliverable).
@@ -66,10 +68,11 @@ pub struct NewProduct {
     pub text_content: Option<String>,
     pub photo: Option<String>,
     pub access_chat: Option<(i64, String)>,
+    pub access_days: Option<i64>,
 }
 
 pub(super) const COLUMNS: &str = "id, seller_id, title, description, price_cents, kind, category_id, \
-    file_id, file_unique_id, file_name, file_size, text_content, photo_file_id, access_chat_id, access_chat_title, storage_key, status, hidden_at, \
+    file_id, file_unique_id, file_name, file_size, text_content, photo_file_id, access_chat_id, access_chat_title, access_days, storage_key, status, hidden_at, \
     (SELECT u.banned_at FROM users u WHERE u.id = products.seller_id) AS seller_banned_at";
 
 /// The shop shows only products neither hidden nor of a banned seller (a key lookup per
@@ -102,6 +105,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Product, StoreError> {
             )),
             None => None,
         },
+        access_days: r.try_get::<Option<i32>, _>("access_days")?.map(i64::from),
         storage_key: r.try_get("storage_key")?,
         status: r.try_get("status")?,
         hidden: r.try_get::<Option<i64>, _>("hidden_at")?.is_some(),
@@ -143,8 +147,8 @@ pub async fn refold_search(store: &Store) -> Result<usize, StoreError> {
 async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO products (seller_id, title, description, price_cents, kind, category_id, file_id, file_unique_id, \
-         file_name, text_content, search_text, status, created_at, file_size, photo_file_id, access_chat_id, access_chat_title) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14, $15, $16) RETURNING id",
+         file_name, text_content, search_text, status, created_at, file_size, photo_file_id, access_chat_id, access_chat_title, access_days) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(p.seller_id)
     .bind(&p.title)
@@ -162,6 +166,7 @@ async fn insert_in(conn: &mut Conn, p: &NewProduct) -> Result<i64, StoreError> {
     .bind(&p.photo)
     .bind(p.access_chat.as_ref().map(|c| c.0))
     .bind(p.access_chat.as_ref().map(|c| c.1.clone()))
+    .bind(p.access_days.and_then(|d| i32::try_from(d).ok()))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)

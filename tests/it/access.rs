@@ -8,9 +8,9 @@ use crate::support::flows::{open_currencies, pay_with, sell_up_to_price, skip_co
 
 const CHANNEL: i64 = -100_777;
 
-/// The seller's channel, sold as lifetime access: the bot's rights checked (missing ones said)
-/// on the way. Returns the product.
-async fn publish_access(app: &TestApp, seller: &TgUser) -> i64 {
+/// The seller's channel, sold for life or by the period (`term`, the button's label): the bot's
+/// rights checked (missing ones said) on the way. Returns the product.
+pub(crate) async fn publish_access(app: &TestApp, seller: &TgUser, term: &str) -> i64 {
     app.tg.add_chat(CHANNEL, "channel", "Signals", seller);
     sell_up_to_price(&app.tg, seller, "Signals club", "Daily signals.", "30").await;
     let kinds = app
@@ -19,6 +19,11 @@ async fn publish_access(app: &TestApp, seller: &TgUser) -> i64 {
         .await;
     app.tg
         .press_button(seller, &kinds, "Access to a channel or group");
+    let terms = app
+        .tg
+        .wait_for_text(seller.id, "How long does one payment")
+        .await;
+    app.tg.press_button(seller, &terms, term);
     let pick = app
         .tg
         .wait_for_text(seller.id, "Pick the channel or group")
@@ -49,12 +54,16 @@ async fn publish_access(app: &TestApp, seller: &TgUser) -> i64 {
         .wait_for_text(seller.id, "administers “Signals”")
         .await;
     skip_cover(&app.tg, seller).await;
+    let delivers = match term {
+        "For life" => "for life".to_string(),
+        days => format!("{} per payment", days),
+    };
     let summary = app.tg.wait_for_text(seller.id, "Ready to publish").await;
     assert!(
         summary
             .text()
             .unwrap()
-            .contains("Delivers: access to “Signals”")
+            .contains(&format!("Delivers: access to “Signals”, {delivers}"))
     );
     app.tg.press_button(seller, &summary, "Publish");
     let done = app.tg.wait_for_text(seller.id, "start=p_").await;
@@ -79,7 +88,7 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
         TgUser::new(20_002, "en"),
         TgUser::new(20_003, "en"),
     );
-    let product = publish_access(&app, &seller).await;
+    let product = publish_access(&app, &seller, "For life").await;
 
     // The buyer pays in crypto and receives a join link.
     let coins = open_currencies(&app, &buyer, product).await;
@@ -140,7 +149,7 @@ async fn a_bot_that_lost_its_rights_pauses_the_product_and_alerts_the_seller_and
         TgUser::new(20_012, "en"),
         TgUser::new(20_013, "en"),
     );
-    let product = publish_access(&app, &seller).await;
+    let product = publish_access(&app, &seller, "For life").await;
     let coins = open_currencies(&app, &buyer, product).await;
     let (_, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
     // The seller removes the bot from the channel before the payment settles.

@@ -310,6 +310,7 @@ async fn coeur_finds_coeur_with_its_ligature_even_in_a_shop_folded_the_old_way()
         text_content: None,
         photo: None,
         access_chat: None,
+        access_days: None,
     };
     let id = products::insert(&store, &product, &[]).await.unwrap();
     let found = |store: Store, query: &'static str| async move {

@@ -42,6 +42,7 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
             text_content: None,
             photo: None,
             access_chat: None,
+            access_days: None,
         },
         &[],
     )

@@ -57,7 +57,13 @@ async fn summary(who: &Who, deps: &Deps, draft: &Draft) -> Result<String, BoxErr
         ),
         Content::Items(items) => who.tr("delivers-items", &[("count", items.len().to_string())]),
         Content::Text(t) => who.tr("delivers-text", &[("text", t.chars().take(200).collect())]),
-        Content::Access { title, .. } => who.tr("delivers-access", &[("chat", title.clone())]),
+        Content::Access { title, .. } => who.tr(
+            "delivers-access",
+            &[
+                ("chat", title.clone()),
+                ("days", draft.listing.access_days.unwrap_or(0).to_string()),
+            ],
+        ),
     };
     let price = UsdCents(draft.listing.price_cents);
     let quote = crate::domain::price::Quote::for_price(price, deps.checkout.commission);

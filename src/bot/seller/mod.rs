@@ -135,6 +135,7 @@ async fn price_step(
         description,
         price_cents: price.0,
         category_id: None,
+        access_days: None,
     };
     let cats = categories::list(&deps.core.store).await?;
     if cats.is_empty() {
@@ -312,13 +313,30 @@ pub async fn on_press(
                 ProductKind::Items => "sell-ask-items",
                 ProductKind::Text => "sell-ask-text",
                 ProductKind::Access => {
-                    bot.send_message(who.chat(), who.t("sell-access-pick"))
-                        .reply_markup(super::chat_access::picker(&who))
+                    bot.send_message(who.chat(), who.t("sell-access-term"))
+                        .reply_markup(super::chat_access::terms(&who))
                         .await?;
                     return Ok(());
                 }
             };
             bot.send_message(who.chat(), who.t(key)).await?;
+            Ok(())
+        }
+        (
+            Action::PickTerm(days),
+            State::SellContent {
+                mut listing,
+                kind: ProductKind::Access,
+            },
+        ) => {
+            listing.access_days = (days > 0).then_some(days);
+            let kind = ProductKind::Access;
+            dialogue
+                .update(State::SellContent { listing, kind })
+                .await?;
+            bot.send_message(who.chat(), who.t("sell-access-pick"))
+                .reply_markup(super::chat_access::picker(&who))
+                .await?;
             Ok(())
         }
         (Action::SkipPhoto, State::SellPhoto { draft }) => {
@@ -398,6 +416,7 @@ async fn publish(
         file_size: file.3,
         text_content: text,
         photo,
+        access_days: listing.access_days.filter(|_| access_chat.is_some()),
         access_chat,
     };
     let id = products::insert(&deps.core.store, &new, &items).await?;

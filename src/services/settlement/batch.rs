@@ -158,6 +158,7 @@ pub(super) async fn settle_batch(
             crate::store::coupons::release_in(&mut tx, m.order_id).await?;
         }
     }
+    super::access::memberships_in(&mut tx, &pending, &moves).await?;
     // The refund window: a sale's credit is held, and a refund of a held sale is held with it.
     let hold = store.sale_hold();
     if hold > 0 {

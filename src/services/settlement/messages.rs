@@ -185,7 +185,9 @@ fn buyer_messages(row: &SettlementRow, next: OrderStatus, paid: Option<&Amount>)
                     "access-ended",
                     OutboxMessage::EndAccess {
                         order_id: order.id,
+                        product_id: order.product_id,
                         chat_id,
+                        ends_at: None,
                         key: "access-ended-refund".into(),
                         args: own(&base),
                     },

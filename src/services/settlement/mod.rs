@@ -7,6 +7,7 @@
 //! (compare-and-set), the queued messages and the inbox rows with a handful of statements. A
 //! batch that loses a race with another process is rolled back and settled report by report.
 
+mod access;
 mod batch;
 mod decide;
 mod messages;

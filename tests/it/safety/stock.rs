@@ -51,6 +51,7 @@ async fn one_key_shop(key: &str) -> (Store, i64, Quote, Option<tempfile::TempDir
         text_content: None,
         photo: None,
         access_chat: None,
+        access_days: None,
     };
     let product = products::insert(&store, &product, &[key.to_string()])
         .await

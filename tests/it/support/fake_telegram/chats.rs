@@ -10,12 +10,55 @@ pub(super) struct ChatsState {
     chats: HashMap<i64, FakeChat>,
     /// Invite links the bot made: `ChatInviteLink` objects, with the chat they open.
     links: Vec<(i64, Value)>,
-    /// Join requests not answered yet: (chat, user).
-    pending: HashSet<(i64, i64)>,
+    /// Join requests not answered yet: (chat, user) → the invite link they used.
+    pending: HashMap<(i64, i64), Value>,
     /// Stars subscriptions: charge id → (user, cancelled).
     subscriptions: HashMap<String, (i64, bool)>,
     /// `createInvoiceLink` requests, as sent.
     invoice_links: Vec<Map<String, Value>>,
+    /// `chat_member` updates owed (a member's status changed), queued after the answer.
+    pub(super) member_updates: Vec<Value>,
+}
+
+impl ChatsState {
+    /// Sets a user's status in a chat; a change owes a `chat_member` update, made by `by`
+    /// (through `invite_link` for a join).
+    fn set_status(
+        &mut self,
+        chat_id: i64,
+        user: i64,
+        new: &str,
+        by: Value,
+        invite_link: Option<Value>,
+    ) {
+        let chat = self.chats.get_mut(&chat_id).expect("a known chat");
+        let old = chat
+            .members
+            .insert(user, new.to_owned())
+            .unwrap_or_else(|| "left".into());
+        if old == new {
+            return;
+        }
+        let member = |status: &str| {
+            let mut m = json!({
+                "status": status,
+                "user": { "id": user, "is_bot": false, "first_name": format!("User {user}") },
+            });
+            if status == "kicked" {
+                m["until_date"] = json!(0);
+            }
+            m
+        };
+        let mut update = json!({
+            "chat": chat.json(chat_id), "from": by, "date": now_unix(),
+            "old_chat_member": member(&old), "new_chat_member": member(new),
+        });
+        if let Some(link) = invite_link {
+            update["invite_link"] = link;
+            update["via_join_request"] = json!(true);
+        }
+        self.member_updates.push(update);
+    }
 }
 
 struct FakeChat {
@@ -194,12 +237,12 @@ impl TgState {
                 if !can_invite {
                     return Err(bad_request("not enough rights"));
                 }
-                if !self.group.pending.remove(&(chat_id, user)) {
+                let Some(link) = self.group.pending.remove(&(chat_id, user)) else {
                     return Err(bad_request("HIDE_REQUESTER_MISSING"));
-                }
+                };
                 if method == "approvechatjoinrequest" {
-                    let chat = self.group.chats.get_mut(&chat_id).expect("checked above");
-                    chat.members.insert(user, "member".into());
+                    self.group
+                        .set_status(chat_id, user, "member", bot_user(), Some(link));
                 }
                 Ok(json!(true))
             }
@@ -219,10 +262,12 @@ impl TgState {
                     return Err(bad_request("can't remove chat owner"));
                 }
                 if method == "banchatmember" {
-                    chat.members.insert(user, "kicked".into());
+                    self.group
+                        .set_status(chat_id, user, "kicked", bot_user(), None);
                 } else if status == "kicked" || !flag(p, "only_if_banned") {
                     // Unbanning a member who is in the chat removes them, unless only_if_banned.
-                    chat.members.insert(user, "left".into());
+                    self.group
+                        .set_status(chat_id, user, "left", bot_user(), None);
                 }
                 Ok(json!(true))
             }
@@ -306,12 +351,24 @@ impl FakeTelegram {
             .get(&chat_id)
             .expect("a known chat")
             .json(chat_id);
-        state.group.pending.insert((chat_id, user.id));
+        state.group.pending.insert((chat_id, user.id), link.clone());
         let request = json!({
             "chat": chat, "from": user.json(), "user_chat_id": user.id,
             "date": now_unix(), "invite_link": link,
         });
         self.queue_update(&mut state, "chat_join_request", request);
+    }
+
+    /// `user` leaves the chat on their own: a `chat_member` update.
+    pub fn leave(&self, user: &TgUser, chat_id: i64) {
+        let mut state = self.state();
+        state
+            .group
+            .set_status(chat_id, user.id, "left", user.json(), None);
+        let owed = std::mem::take(&mut state.group.member_updates);
+        for update in owed {
+            self.queue_update(&mut state, "chat_member", update);
+        }
     }
 
     /// The user's status in the chat (`member`, `kicked`, `left`, …).

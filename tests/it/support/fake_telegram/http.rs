@@ -174,6 +174,10 @@ pub(super) async fn api(
         (None, Some(updates)) => Ok(updates),
         (None, None) => state.answer(&method, &params, &uploads),
     };
+    // Members whose status the call changed: `chat_member` updates, as Telegram sends them.
+    for update in std::mem::take(&mut state.group.member_updates) {
+        fake.queue_update(&mut state, "chat_member", update);
+    }
     state.calls.push(Call {
         method,
         params: Value::Object(params),

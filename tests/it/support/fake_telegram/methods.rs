@@ -229,6 +229,15 @@ impl TgState {
                     ));
                 }
                 self.webhook_url = url.to_owned();
+                // Like getUpdates: the kinds to deliver hold until changed.
+                if let Some(Value::Array(allowed)) = p.get("allowed_updates").map(json_value) {
+                    let allowed: Vec<String> = allowed
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect();
+                    self.allowed_updates = (!allowed.is_empty()).then_some(allowed);
+                }
                 Ok(json!(true))
             }
             "deletewebhook" => {

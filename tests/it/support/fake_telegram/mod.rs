@@ -129,7 +129,8 @@ struct TgState {
     callback_queries: HashSet<String>,
     /// Pre-checkout queries not answered yet (Telegram takes one answer each).
     pre_checkout_queries: HashSet<String>,
-    /// The last non-empty `allowed_updates` of `getUpdates`: like Telegram, it holds until changed.
+    /// The last non-empty `allowed_updates` of `getUpdates` or `setWebhook`: like Telegram, it
+    /// holds until changed.
     allowed_updates: Option<Vec<String>>,
     /// Chats whose user blocked the bot: sending there answers 403.
     blocked: HashSet<i64>,

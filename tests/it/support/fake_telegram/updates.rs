@@ -214,8 +214,14 @@ impl FakeTelegram {
             let queued = self.0.updates_queued.notified();
             tokio::pin!(queued);
             queued.as_mut().enable();
-            if let Some(update) = self.state().pending.pop_front() {
-                return update;
+            {
+                let mut state = self.state();
+                let allowed = state.allowed_updates.clone();
+                while let Some(update) = state.pending.pop_front() {
+                    if wanted(allowed.as_deref(), &update) {
+                        return update;
+                    }
+                }
             }
             queued.await;
         }
@@ -259,11 +265,10 @@ impl FakeTelegram {
                         .retain(|update| update["update_id"].as_i64().unwrap_or(0) >= offset);
                 }
                 // Telegram never delivers update kinds the bot did not ask for.
-                if let Some(allowed) = state.allowed_updates.clone() {
-                    state.pending.retain(|update| {
-                        update_kind(update).is_some_and(|kind| allowed.iter().any(|a| a == kind))
-                    });
-                }
+                let allowed = state.allowed_updates.clone();
+                state
+                    .pending
+                    .retain(|update| wanted(allowed.as_deref(), update));
                 let batch: Vec<Value> = state
                     .pending
                     .iter()
@@ -278,5 +283,17 @@ impl FakeTelegram {
                 return json!([]);
             }
         }
+    }
+}
+
+/// Whether Telegram delivers the update: a kind in `allowed_updates`, or, with none given, any
+/// kind but those a bot must ask for by name (`chat_member` and reactions).
+fn wanted(allowed: Option<&[String]>, update: &Value) -> bool {
+    let Some(kind) = update_kind(update) else {
+        return false;
+    };
+    match allowed {
+        Some(allowed) => allowed.iter().any(|a| a == kind),
+        None => !["chat_member", "message_reaction", "message_reaction_count"].contains(&kind),
     }
 }
