@@ -6,7 +6,7 @@ use crate::support::app::{ADMIN, TestApp, spawn_app};
 use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with, sell_up_to_price, skip_cover};
 
-const CHANNEL: i64 = -100_777;
+pub(crate) const CHANNEL: i64 = -100_777;
 
 /// The seller's channel, sold for life or by the period (`term`, the button's label): the bot's
 /// rights checked (missing ones said) on the way. Returns the product.

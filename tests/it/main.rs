@@ -31,4 +31,5 @@ mod sellers;
 mod settlement;
 mod stars;
 mod stock;
+mod subscriptions;
 mod support;

@@ -1,0 +1,118 @@
+//! Subscriptions to a channel (issue 16): a period per payment, reminders 3 days and 1 day
+//! before the end with a Renew button, an early renewal that extends from the current end (a
+//! repeated report extends nothing), and the member removed once at the end, after the grace.
+
+use crate::access::{CHANNEL, publish_access};
+use crate::support::app::spawn_app;
+use crate::support::fake_telegram::TgUser;
+use crate::support::flows::{open_currencies, pay_with};
+use souk::domain::access::DAY;
+use souk::store::memberships;
+
+#[tokio::test]
+async fn a_weekly_subscription_reminds_renews_from_its_end_and_removes_the_member_once() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(21_001, "en"), TgUser::new(21_002, "en"));
+    let product = publish_access(&app, &seller, "7 days").await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    let (order, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
+    let paid_at = souk::store::now();
+    app.report(&payment, "finished").await;
+    let delivered = app
+        .tg
+        .wait_for_text(buyer.id, "Your access runs until")
+        .await;
+    let link = delivered.button_data("Join").expect("a Join button");
+    app.tg.request_join(&buyer, CHANNEL, &link);
+    app.tg
+        .wait_for("the buyer approved", |c| {
+            c.method == "approveChatJoinRequest"
+        })
+        .await;
+    let member = |app: &crate::support::app::TestApp| {
+        let store = app.store.clone();
+        let buyer = buyer.id;
+        async move {
+            memberships::get(&store, product, buyer)
+                .await
+                .unwrap()
+                .expect("a membership")
+        }
+    };
+    let first = member(&app).await;
+    let end = first.ends_at.expect("a subscription ends");
+    assert!(
+        (paid_at + 7 * DAY..=paid_at + 7 * DAY + 60).contains(&end),
+        "{end}"
+    );
+    // The same report again extends nothing.
+    app.report(&payment, "finished").await;
+    app.report(&payment, "finished").await;
+    assert_eq!(member(&app).await.ends_at, Some(end));
+    let periods = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM membership_periods WHERE order_id = {order}"
+        ))
+        .await;
+    assert_eq!(periods, 1);
+
+    // Three days before the end, then one day before: one reminder each, with Renew.
+    let jobs = |at: i64| {
+        let store = app.store.clone();
+        async move { souk::jobs::access::run(&store, at).await.unwrap() }
+    };
+    assert_eq!(jobs(end - 4 * DAY).await.reminders, 0);
+    assert_eq!(jobs(end - 3 * DAY + 60).await.reminders, 1);
+    assert_eq!(jobs(end - 3 * DAY + 120).await.reminders, 0);
+    let three = app.tg.wait_for_text(buyer.id, "ends in 3 days").await;
+    assert!(three.button_data("Renew").is_some());
+    assert_eq!(jobs(end - DAY + 60).await.reminders, 1);
+    let one = app.tg.wait_for_text(buyer.id, "ends tomorrow").await;
+
+    // Renewed a day early: the new week runs from the old end, not from the payment.
+    app.tg.press_button(&buyer, &one, "Renew");
+    app.tg
+        .wait_for("the card again", |c| {
+            c.chat_id() == Some(buyer.id) && c.button_data("Buy").is_some()
+        })
+        .await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    let (renewal, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
+    assert_ne!(renewal, order);
+    app.report(&payment, "finished").await;
+    app.tg
+        .wait_for_text(buyer.id, "Your access is renewed")
+        .await;
+    let renewed = member(&app).await;
+    assert_eq!(renewed.ends_at, Some(end + 7 * DAY));
+    assert!(renewed.joined, "still in the chat");
+
+    // Nothing is removed at the old end; at the new end, after the grace, the member is.
+    assert_eq!(jobs(end + 2 * DAY).await.removals, 0);
+    let new_end = end + 7 * DAY;
+    let grace = app.store.access_grace();
+    assert_eq!(jobs(new_end + grace - 60).await.removals, 0);
+    assert_eq!(jobs(new_end + grace + 60).await.removals, 1);
+    app.tg.wait_for_text(buyer.id, "has ended").await;
+    assert_eq!(
+        app.tg.member_status(CHANNEL, buyer.id).as_deref(),
+        Some("left")
+    );
+    let bans = app
+        .tg
+        .calls()
+        .iter()
+        .filter(|c| c.method == "banChatMember")
+        .count();
+    assert_eq!(bans, 1);
+    let ended = member(&app).await;
+    assert!(ended.ended && !ended.joined);
+    // Queued again, it changes nothing.
+    assert_eq!(jobs(new_end + grace + 120).await.removals, 0);
+    // The seller, who joined without a paid order, is never touched.
+    assert_eq!(
+        app.tg.member_status(CHANNEL, seller.id).as_deref(),
+        Some("creator")
+    );
+    app.stop().await;
+}
