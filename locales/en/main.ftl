@@ -822,3 +822,5 @@ access-reminder = ⏳ Your access to “{ $title }” ends { $days ->
        *[other] in { $days } days
     }, on { $until }. Renew it to stay: a renewal paid now extends it from that day.
 access-expired = Your access to “{ $title }” has ended, so you have left the chat. Renew it any time to come back: you get a fresh join link.
+stars-subscribe = ⭐ { $title }: { $stars } Stars every 30 days. Telegram renews it by itself; cancel it any time in Telegram.
+button-stars-subscribe = ⭐ Subscribe: { $stars } Stars / 30 days

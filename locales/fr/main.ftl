@@ -836,3 +836,5 @@ access-reminder = ⏳ Votre accès à « { $title } » se termine { $days ->
        *[other] dans { $days } jours
     }, le { $until }. Renouvelez-le pour rester : un renouvellement payé maintenant le prolonge à partir de ce jour.
 access-expired = Votre accès à « { $title } » a pris fin, vous avez donc quitté le chat. Renouvelez-le quand vous voulez pour revenir : vous recevrez un nouveau lien pour rejoindre.
+stars-subscribe = ⭐ { $title } : { $stars } Stars tous les 30 jours. Telegram le renouvelle tout seul ; résiliez-le quand vous voulez dans Telegram.
+button-stars-subscribe = ⭐ S'abonner : { $stars } Stars / 30 jours

@@ -25,6 +25,11 @@ pub async fn send_invoice(
         return Ok(());
     };
     let description: String = product.description.chars().take(255).collect();
+    let monthly = product.kind == crate::domain::product::ProductKind::Access
+        && product.access_days == Some(crate::domain::access::STARS_PERIOD_DAYS);
+    if monthly {
+        return subscribe(bot, who, payable, stars, description, public_url).await;
+    }
     let label = who.tr("stars-price-label", &[("order", order.id.to_string())]);
     let mut invoice = bot.send_invoice(
         who.chat(),
@@ -45,6 +50,58 @@ pub async fn send_invoice(
     }
     invoice.await?;
     tracing::info!(order_id = order.id, stars, "Stars invoice sent");
+    Ok(())
+}
+
+/// A 30-day access billed as a Stars subscription: Telegram renews it every 30 days by itself
+/// (each renewal a `successful_payment` souk turns into an order), until the buyer cancels it
+/// in Telegram or an admin's refund does.
+async fn subscribe(
+    bot: &Bot,
+    who: &Who,
+    payable: &Payable,
+    stars: u32,
+    description: String,
+    public_url: Option<&url::Url>,
+) -> HandlerResult {
+    use teloxide::payloads::CreateInvoiceLinkSetters;
+    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, Seconds};
+    let (order, product) = (&payable.order, &payable.product);
+    let label = who.tr("stars-price-label", &[("order", order.id.to_string())]);
+    let title: String = product.title.chars().take(32).collect();
+    let description = if description.is_empty() {
+        product.title.clone()
+    } else {
+        description
+    };
+    let mut link = bot
+        .create_invoice_link(
+            title,
+            description,
+            invoice_payload(order.id),
+            "XTR",
+            vec![LabeledPrice::new(label, stars)],
+        )
+        .subscription_period(Seconds::from_seconds(
+            u32::try_from(crate::domain::access::STARS_PERIOD_DAYS * crate::domain::access::DAY)
+                .unwrap_or(u32::MAX),
+        ));
+    let cover = product.photo.as_ref().and(public_url);
+    if let Some(url) = cover.and_then(|base| crate::http::covers::cover_url(base, product.id)) {
+        link = link.photo_url(url);
+    }
+    let link = link.await?;
+    let args = [
+        ("title", product.title.clone()),
+        ("stars", stars.to_string()),
+    ];
+    let mut message = bot.send_message(who.chat(), who.tr("stars-subscribe", &args));
+    if let Ok(url) = link.parse() {
+        let pay = InlineKeyboardButton::url(who.tr("button-stars-subscribe", &args), url);
+        message = message.reply_markup(InlineKeyboardMarkup::new([[pay]]));
+    }
+    message.await?;
+    tracing::info!(order_id = order.id, stars, "Stars subscription link sent");
     Ok(())
 }
 
@@ -110,6 +167,8 @@ pub async fn paid(bot: Bot, msg: Message, deps: Arc<Deps>) -> HandlerResult {
             .unwrap_or(msg.chat.id.0),
         payload: payment.invoice_payload.clone(),
         stars: payment.total_amount,
+        recurring: payment.is_recurring,
+        expires_at: payment.subscription_expiration_date.map(|d| d.timestamp()),
     };
     let mut wait = std::time::Duration::from_millis(200);
     for attempt in 1..=ATTEMPTS {

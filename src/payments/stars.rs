@@ -78,6 +78,10 @@ pub struct IncomingCharge {
     pub buyer: i64,
     pub payload: String,
     pub stars: u32,
+    /// A Stars subscription's payment (the first, or a renewal Telegram made by itself).
+    pub recurring: bool,
+    /// The subscription's end Telegram gave with the payment (`successful_payment` only).
+    pub expires_at: Option<i64>,
 }
 
 /// One page of the bot's Star transactions from `offset` (oldest first): how many entries it
@@ -106,6 +110,8 @@ pub async fn ledger_page(
                     buyer: i64::try_from(user.user.id.0).ok()?,
                     payload: invoice.invoice_payload?,
                     stars: t.amount,
+                    recurring: invoice.subscription_period.is_some(),
+                    expires_at: None,
                 }),
                 _ => None,
             },

@@ -161,6 +161,9 @@ pub async fn take_charge(
     bot: &teloxide::Bot,
     c: &IncomingCharge,
 ) -> Result<Paid, StoreError> {
+    if c.recurring {
+        return subscription(settler, c).await;
+    }
     let paid = settle_paid(settler, &c.payload, &c.charge, c.stars).await?;
     if paid != Paid::PaidTwice {
         return Ok(paid);
@@ -171,6 +174,54 @@ pub async fn take_charge(
         order_id: order_of(&c.payload),
     };
     give_back(settler, bot, &owed).await
+}
+
+/// A Stars subscription's charge. The first settled its order like any payment; a renewal
+/// Telegram billed by itself (the first order paid by another charge) is an order of its own,
+/// settled once. Either way the membership is marked renewed by Telegram, and takes the end
+/// Telegram gave when it is later than souk's.
+async fn subscription(settler: &Settler, c: &IncomingCharge) -> Result<Paid, StoreError> {
+    let store = settler.store();
+    let Some(first) = order_of(&c.payload) else {
+        return Ok(Paid::UnknownOrder);
+    };
+    let Some(first) = orders::get(store, first).await? else {
+        return Ok(Paid::UnknownOrder);
+    };
+    if first.paid_by_another(&c.charge) {
+        let stars = c.stars.to_string();
+        let renewal = orders::renewals::of_renewal(store, first.id, &c.charge, &stars).await?;
+        let report = PaymentReport::own(
+            renewal,
+            &c.charge,
+            OrderStatus::Finished,
+            Amount::parse(&stars),
+            "telegram-stars-renewal",
+            None,
+        );
+        let settled = settler.settle(report).await?;
+        tracing::info!(
+            order_id = renewal,
+            first = first.id,
+            outcome = settled.outcome.as_str(),
+            "Stars subscription renewed"
+        );
+    } else {
+        let paid = settle_paid(settler, &c.payload, &c.charge, c.stars).await?;
+        if paid != Paid::Settled {
+            return Ok(paid);
+        }
+    }
+    let first_charge = first.payment_id.as_deref().unwrap_or(&c.charge);
+    crate::store::memberships::by_stars(
+        store,
+        first.product_id,
+        first.buyer_id,
+        first_charge,
+        c.expires_at,
+    )
+    .await?;
+    Ok(Paid::Settled)
 }
 
 /// Refunds a second charge; when Telegram refuses, it is kept owed (`star_refunds_owed`) for the

@@ -191,7 +191,7 @@ pub async fn by_stars(
     product_id: i64,
     buyer_id: i64,
     first_charge: &str,
-    expires_at: i64,
+    expires_at: Option<i64>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE memberships SET star_charge = COALESCE(star_charge, $1), \

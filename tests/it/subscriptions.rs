@@ -116,3 +116,107 @@ async fn a_weekly_subscription_reminds_renews_from_its_end_and_removes_the_membe
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_thirty_day_access_on_stars_is_a_telegram_subscription_renewed_by_telegram() {
+    let mut app = crate::stars::spawn_stars_app().await;
+    let (seller, buyer) = (TgUser::new(21_101, "en"), TgUser::new(21_102, "en"));
+    let product = publish_access(&app, &seller, "30 days").await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    app.tg.press_button(&buyer, &coins, "Stars");
+    let offer = app.tg.wait_for_text(buyer.id, "every 30 days").await;
+    assert!(offer.button_data("Subscribe").is_some(), "{offer:?}");
+    let links = app.tg.invoice_links();
+    assert_eq!(links.len(), 1);
+    let invoice = &links[0];
+    assert_eq!(invoice["currency"], "XTR");
+    assert_eq!(invoice["subscription_period"].as_i64(), Some(2_592_000));
+    let payload = invoice["payload"].as_str().unwrap().to_string();
+    let stars = invoice["prices"][0]["amount"].as_u64().unwrap() as u32;
+
+    // The first payment: Telegram asks, souk agrees, the buyer gets their link.
+    app.tg.pre_checkout(&buyer, &payload, stars);
+    app.tg
+        .wait_for("the pre-checkout answer", |c| {
+            c.method == "answerPreCheckoutQuery" && c.params["ok"] == true
+        })
+        .await;
+    let now = souk::store::now();
+    let expires = now + 30 * DAY;
+    app.tg
+        .subscription_payment(&buyer, &payload, stars, "sub-first", expires, true);
+    let delivered = app
+        .tg
+        .wait_for_text(buyer.id, "Your access runs until")
+        .await;
+    let link = delivered.button_data("Join").expect("a Join button");
+    app.tg.request_join(&buyer, CHANNEL, &link);
+    app.tg
+        .wait_for("the buyer approved", |c| {
+            c.method == "approveChatJoinRequest"
+        })
+        .await;
+    let first = memberships::get(&app.store, product, buyer.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.star_charge.as_deref(), Some("sub-first"));
+    assert!(first.ends_at.unwrap() >= expires);
+    // Telegram renews by itself: souk sends no reminder.
+    let reminders = souk::jobs::access::run(&app.store, expires - 3 * DAY + 60)
+        .await
+        .unwrap();
+    assert_eq!(reminders.reminders, 0);
+
+    // Thirty days on, Telegram bills the renewal: an order of its own, settled once.
+    let renewed_until = expires + 30 * DAY;
+    for _ in 0..2 {
+        app.tg.subscription_payment(
+            &buyer,
+            &payload,
+            stars,
+            "sub-renewal-1",
+            renewed_until,
+            false,
+        );
+    }
+    app.tg
+        .wait_for_text(buyer.id, "Your access is renewed")
+        .await;
+    let orders = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM orders WHERE product_id = {product} AND status = 'finished'"
+        ))
+        .await;
+    let sales = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM ledger_entries l JOIN orders o ON o.id = l.order_id \
+             WHERE o.product_id = {product} AND l.kind = 'sale'"
+        ))
+        .await;
+    assert_eq!((orders, sales), (2, 2));
+    let renewed = memberships::get(&app.store, product, buyer.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(renewed.ends_at, Some(renewed_until));
+    assert_eq!(renewed.star_charge.as_deref(), Some("sub-first"));
+
+    // An admin refunds the renewal: the Stars go back, the subscription is cancelled in
+    // Telegram, and the access ends.
+    let renewal = app
+        .scalar("SELECT id FROM orders WHERE payment_id = 'sub-renewal-1'")
+        .await;
+    let admin = TgUser::new(crate::support::app::ADMIN, "en");
+    app.tg.send_text(&admin, &format!("/refund {renewal}"));
+    app.tg
+        .wait_for_text(crate::support::app::ADMIN, "Telegram gave the Stars back")
+        .await;
+    app.tg.wait_for_text(buyer.id, "its access has ended").await;
+    assert_eq!(app.tg.subscription_cancelled("sub-first"), Some(true));
+    assert_eq!(
+        app.tg.member_status(CHANNEL, buyer.id).as_deref(),
+        Some("left")
+    );
+    app.stop().await;
+}

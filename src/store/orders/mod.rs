@@ -6,6 +6,7 @@ use crate::domain::{OrderStatus, UsdCents};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+pub mod renewals;
 mod settle;
 pub use settle::{Move, SettlementRow, load_for_settlement, transition_many};
 
@@ -46,6 +47,13 @@ impl Order {
         self.payment_id
             .clone()
             .unwrap_or_else(|| unbilled_payment_id(self.id))
+    }
+
+    /// Whether a payment other than `payment_id` paid this order already.
+    pub fn paid_by_another(&self, payment_id: &str) -> bool {
+        self.payment_id
+            .as_deref()
+            .is_some_and(|p| p != payment_id && p != unbilled_payment_id(self.id))
     }
 
     /// Whether the rail's expiry date is behind `now` (false without one).
