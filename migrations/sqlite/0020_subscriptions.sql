@@ -1,7 +1,8 @@
 -- Subscriptions to chats. An access product's period in days (NULL: lifetime); each buyer's
--- membership of a product's chat: until when, whether they joined through souk's link (and
--- have not left since), the last reminder sent before its end, when it ended, and the Stars
--- subscription Telegram renews by itself (its first charge). Each paid period is one order.
+-- membership of a product's chat: until when, when souk let them in (through its link), when
+-- they were seen leaving, when souk began removing them (its ban, before the unban), the last
+-- reminder sent before its end, when it ended, and the Stars subscription Telegram renews by
+-- itself (its first charge). Each paid period is one order.
 ALTER TABLE products ADD COLUMN access_days INTEGER;
 CREATE TABLE memberships (
     product_id   BIGINT NOT NULL REFERENCES products(id),
@@ -9,6 +10,8 @@ CREATE TABLE memberships (
     chat_id      BIGINT NOT NULL,
     ends_at      BIGINT,
     joined_at    BIGINT,
+    left_at      BIGINT,
+    banned_at    BIGINT,
     reminded     INTEGER,
     ended_at     BIGINT,
     star_charge  TEXT,

@@ -153,33 +153,35 @@ async fn remove(
             tracing::info!(product_id, error = %e, "a join link could not be revoked");
         }
     }
-    let joined = member.as_ref().is_some_and(|m| m.joined) || by_order.is_some_and(|a| a.joined);
+    let let_in = member.as_ref().is_some_and(|m| m.let_in) || by_order.is_some_and(|a| a.joined);
     let user = UserId(u64::try_from(buyer).unwrap_or_default());
-    if joined {
+    if let_in {
         let chat = ChatId(chat_id);
         d.budget.wait_turn().await;
         let status = d.bot.get_chat_member(chat, user).await?.kind;
-        match status {
+        let unban = match status {
             ChatMemberKind::Member(_) | ChatMemberKind::Restricted(_) => {
+                memberships::banning(&d.store, product_id, buyer)
+                    .await
+                    .map_err(unread)?;
                 d.budget.wait_turn().await;
                 d.bot.ban_chat_member(chat, user).await?;
-                d.budget.wait_turn().await;
-                d.bot
-                    .unban_chat_member(chat, user)
-                    .only_if_banned(true)
-                    .await?;
+                true
             }
-            // Banned by a removal cut short: only the unban is left.
-            ChatMemberKind::Banned(_) => {
-                d.budget.wait_turn().await;
-                d.bot
-                    .unban_chat_member(chat, user)
-                    .only_if_banned(true)
-                    .await?;
+            // Banned by a removal cut short: only its unban is left (a seller's ban stays).
+            ChatMemberKind::Banned(_) => member.as_ref().is_some_and(|m| m.banning),
+            ChatMemberKind::Left | ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_) => {
+                false
             }
-            ChatMemberKind::Left | ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_) => {}
+        };
+        if unban {
+            d.budget.wait_turn().await;
+            d.bot
+                .unban_chat_member(chat, user)
+                .only_if_banned(true)
+                .await?;
         }
-        memberships::left(&d.store, chat_id, buyer)
+        memberships::removed(&d.store, product_id, buyer)
             .await
             .map_err(unread)?;
         tracing::info!(product_id, chat_id, "access ended: the buyer left the chat");

@@ -14,8 +14,12 @@ pub struct Membership {
     pub chat_id: i64,
     /// `None`: lifetime.
     pub ends_at: Option<i64>,
-    /// Joined through souk's link and not seen leaving since: souk may remove them.
+    /// In the chat through souk's link: let in, and not seen leaving since.
     pub joined: bool,
+    /// Souk let them in (through its link) at some point: souk may remove them.
+    pub let_in: bool,
+    /// Souk banned them to remove them and has not unbanned them yet (a removal cut short).
+    pub banning: bool,
     /// The last reminder sent before `ends_at`, in days (3, then 1).
     pub reminded: Option<i64>,
     pub ended: bool,
@@ -23,16 +27,20 @@ pub struct Membership {
     pub star_charge: Option<String>,
 }
 
-const COLUMNS: &str =
-    "product_id, buyer_id, chat_id, ends_at, joined_at, reminded, ended_at, star_charge";
+const COLUMNS: &str = "product_id, buyer_id, chat_id, ends_at, joined_at, left_at, banned_at, \
+    reminded, ended_at, star_charge";
 
 fn from_row(r: &AnyRow) -> Result<Membership, StoreError> {
+    let let_in = r.try_get::<Option<i64>, _>("joined_at")?.is_some();
+    let left = r.try_get::<Option<i64>, _>("left_at")?.is_some();
     Ok(Membership {
         product_id: r.try_get("product_id")?,
         buyer_id: r.try_get("buyer_id")?,
         chat_id: r.try_get("chat_id")?,
         ends_at: r.try_get("ends_at")?,
-        joined: r.try_get::<Option<i64>, _>("joined_at")?.is_some(),
+        joined: let_in && !left,
+        let_in,
+        banning: r.try_get::<Option<i64>, _>("banned_at")?.is_some(),
         reminded: r.try_get::<Option<i32>, _>("reminded")?.map(i64::from),
         ended: r.try_get::<Option<i64>, _>("ended_at")?.is_some(),
         star_charge: r.try_get("star_charge")?,
@@ -103,19 +111,17 @@ pub async fn extend_in(
     } else {
         ends
     };
-    let still_in = current.as_ref().is_some_and(|m| m.joined && !m.ended);
     sqlx::query(
         "INSERT INTO memberships (product_id, buyer_id, chat_id, ends_at, created_at) \
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (product_id, buyer_id) DO UPDATE SET chat_id = $3, ends_at = $4, \
-         reminded = NULL, ended_at = NULL, joined_at = CASE WHEN $6 = 1 THEN memberships.joined_at END",
+         reminded = NULL, ended_at = NULL",
     )
     .bind(product_id)
     .bind(buyer_id)
     .bind(chat_id)
     .bind(ends)
     .bind(t)
-    .bind(i32::from(still_in))
     .execute(&mut *conn)
     .await?;
     Ok(ends)
@@ -162,7 +168,37 @@ pub async fn period_of(
 
 /// The buyer joined the chat through souk's link.
 pub async fn joined(store: &Store, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE memberships SET joined_at = $1 WHERE product_id = $2 AND buyer_id = $3")
+    sqlx::query(
+        "UPDATE memberships SET joined_at = $1, left_at = NULL, banned_at = NULL \
+         WHERE product_id = $2 AND buyer_id = $3",
+    )
+    .bind(now())
+    .bind(product_id)
+    .bind(buyer_id)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// The user was seen leaving the chat (they left, or were removed): souk no longer counts
+/// them in, and a fresh link brings them back while their access runs.
+pub async fn left(store: &Store, chat_id: i64, user_id: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE memberships SET left_at = $1 WHERE chat_id = $2 AND buyer_id = $3 \
+         AND joined_at IS NOT NULL AND left_at IS NULL",
+    )
+    .bind(now())
+    .bind(chat_id)
+    .bind(user_id)
+    .execute(store.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Souk is about to ban the member to remove them: until `removed`, a removal cut short knows
+/// the ban is its own to lift (a ban by the seller is never lifted).
+pub async fn banning(store: &Store, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE memberships SET banned_at = $1 WHERE product_id = $2 AND buyer_id = $3")
         .bind(now())
         .bind(product_id)
         .bind(buyer_id)
@@ -171,17 +207,18 @@ pub async fn joined(store: &Store, product_id: i64, buyer_id: i64) -> Result<(),
     Ok(())
 }
 
-/// The user is no longer in the chat (they left, were removed, or souk removed them): souk no
-/// longer counts them in, and a fresh link brings them back while their access runs.
-pub async fn left(store: &Store, chat_id: i64, user_id: i64) -> Result<u64, StoreError> {
-    let done = sqlx::query(
-        "UPDATE memberships SET joined_at = NULL WHERE chat_id = $1 AND buyer_id = $2 AND joined_at IS NOT NULL",
+/// Souk removed the member (banned and unbanned, or found gone).
+pub async fn removed(store: &Store, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE memberships SET left_at = COALESCE(left_at, $1), banned_at = NULL \
+         WHERE product_id = $2 AND buyer_id = $3",
     )
-    .bind(chat_id)
-    .bind(user_id)
+    .bind(now())
+    .bind(product_id)
+    .bind(buyer_id)
     .execute(store.pool())
     .await?;
-    Ok(done.rows_affected())
+    Ok(())
 }
 
 /// A Stars subscription pays this membership: Telegram renews it, and its end is the one

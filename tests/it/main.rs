@@ -9,6 +9,7 @@ mod chaos;
 mod conversations;
 mod coupons;
 mod deploy;
+mod expiry_crash;
 mod exports;
 mod fakes_selftest;
 mod files;

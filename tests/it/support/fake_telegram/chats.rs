@@ -359,6 +359,13 @@ impl FakeTelegram {
         self.queue_update(&mut state, "chat_join_request", request);
     }
 
+    /// `user_id` is in the chat already (joined through the seller's own invite, say).
+    pub fn add_member(&self, chat_id: i64, user_id: i64) {
+        let mut state = self.state();
+        let chat = state.group.chats.get_mut(&chat_id).expect("a known chat");
+        chat.members.insert(user_id, "member".into());
+    }
+
     /// `user` leaves the chat on their own: a `chat_member` update.
     pub fn leave(&self, user: &TgUser, chat_id: i64) {
         let mut state = self.state();
