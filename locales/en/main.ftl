@@ -824,3 +824,24 @@ access-reminder = ⏳ Your access to “{ $title }” ends { $days ->
 access-expired = Your access to “{ $title }” has ended, so you have left the chat. Renew it any time to come back: you get a fresh join link.
 stars-subscribe = ⭐ { $title }: { $stars } Stars every 30 days. Telegram renews it by itself; cancel it any time in Telegram.
 button-stars-subscribe = ⭐ Subscribe: { $stars } Stars / 30 days
+access-until = until { $date }
+access-for-life = for life
+manage-members = 👥 { $members } { $members ->
+        [one] member
+       *[other] members
+    } with access · last 30 days: { USD($income) }
+button-members = 👥 Members
+members-header = <b>Members of { $title }</b>: { $members } with access
+members-line = • { $name }, { $until }{ $state ->
+        [in] {""}
+       *[out] , not in the chat now
+    }
+members-more = … and { $more } more
+button-end-member = ✖ End access: { $name }
+button-end-member-confirm = ✖ End the access
+end-member-confirm = End this member's access to <b>{ $title }</b>? They leave the chat now, and get no refund.
+member-ended = Done: that access has ended, and the member leaves the chat in a moment.
+access-ended-by-seller = Your access to “{ $title }” was ended by its seller, so you have left the chat. If you think this is a mistake, write to us with /paysupport.
+purchases-access = 🔐 <b>{ $title }</b>: access { $until }
+button-renew-title = 🔄 Renew { $title }
+access-over = Your access to “{ $title }” has ended: renew it from its card to get a fresh join link.

@@ -838,3 +838,24 @@ access-reminder = ⏳ Votre accès à « { $title } » se termine { $days ->
 access-expired = Votre accès à « { $title } » a pris fin, vous avez donc quitté le chat. Renouvelez-le quand vous voulez pour revenir : vous recevrez un nouveau lien pour rejoindre.
 stars-subscribe = ⭐ { $title } : { $stars } Stars tous les 30 jours. Telegram le renouvelle tout seul ; résiliez-le quand vous voulez dans Telegram.
 button-stars-subscribe = ⭐ S'abonner : { $stars } Stars / 30 jours
+access-until = jusqu'au { $date }
+access-for-life = à vie
+manage-members = 👥 { $members } { $members ->
+        [one] membre
+       *[other] membres
+    } avec accès · 30 derniers jours : { USD($income) }
+button-members = 👥 Membres
+members-header = <b>Membres de { $title }</b> : { $members } avec accès
+members-line = • { $name }, { $until }{ $state ->
+        [in] {""}
+       *[out] , n'est plus dans le chat
+    }
+members-more = … et { $more } de plus
+button-end-member = ✖ Retirer l'accès : { $name }
+button-end-member-confirm = ✖ Retirer l'accès
+end-member-confirm = Retirer à ce membre son accès à <b>{ $title }</b> ? Il quitte le chat tout de suite, sans remboursement.
+member-ended = C'est fait : cet accès a pris fin, et le membre quitte le chat dans un instant.
+access-ended-by-seller = Votre accès à « { $title } » a été retiré par son vendeur, vous avez donc quitté le chat. Si vous pensez que c'est une erreur, écrivez-nous avec /paysupport.
+purchases-access = 🔐 <b>{ $title }</b> : accès { $until }
+button-renew-title = 🔄 Renouveler { $title }
+access-over = Votre accès à « { $title } » a pris fin : renouvelez-le depuis sa fiche pour recevoir un nouveau lien pour rejoindre.

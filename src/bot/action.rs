@@ -36,6 +36,11 @@ pub enum Action {
     PickKind(ProductKind),
     /// An access product's period in days (0: lifetime).
     PickTerm(i64),
+    /// /myproducts: an access product's members.
+    Members(i64),
+    /// The seller ends a member's access (product, member): asked first, then done.
+    EndMember(i64, i64),
+    EndMemberConfirmed(i64, i64),
     /// "Problem with this order": a dispute about a purchase.
     DisputeOpen(i64),
     /// Write in a dispute's thread.
@@ -145,6 +150,9 @@ impl Action {
             Action::SellCategories(page) => format!("pcats:{page}"),
             Action::PickKind(kind) => format!("kind:{}", kind.as_str()),
             Action::PickTerm(days) => format!("term:{days}"),
+            Action::Members(id) => format!("mbrs:{id}"),
+            Action::EndMember(product, member) => format!("mend:{product}:{member}"),
+            Action::EndMemberConfirmed(product, member) => format!("mendy:{product}:{member}"),
             Action::DisputeOpen(id) => format!("dspo:{id}"),
             Action::DisputeReply(id) => format!("dspr:{id}"),
             Action::DisputeRefund(id) => format!("dspf:{id}"),
@@ -247,6 +255,9 @@ impl Action {
             "pcat" => Action::PickCategory(id()?),
             "pcats" => Action::SellCategories(id()?),
             "kind" => Action::PickKind(ProductKind::parse(parts.next()?)?),
+            "mbrs" => Action::Members(id()?),
+            "mend" => Action::EndMember(id()?, id()?),
+            "mendy" => Action::EndMemberConfirmed(id()?, id()?),
             "term" => {
                 Action::PickTerm(id().filter(|d| *d == 0 || crate::domain::access::is_period(*d))?)
             }
@@ -368,6 +379,9 @@ mod tests {
             Action::PickKind(ProductKind::Items),
             Action::PickTerm(0),
             Action::PickTerm(365),
+            Action::Members(i64::MAX),
+            Action::EndMember(i64::MAX, i64::MAX),
+            Action::EndMemberConfirmed(1, 2),
             Action::SkipPhoto,
             Action::NotifyMe(i64::MAX),
             Action::CouponAsk(i64::MAX),

@@ -16,6 +16,7 @@ pub mod dispute;
 pub mod export;
 pub mod gate;
 pub mod invite;
+pub mod members;
 pub mod menu;
 pub mod moderation;
 pub mod outbox_buttons;
@@ -314,6 +315,9 @@ async fn on_press(
         }
         Action::MyProducts(_)
         | Action::Manage(_)
+        | Action::Members(_)
+        | Action::EndMember(..)
+        | Action::EndMemberConfirmed(..)
         | Action::Toggle(_)
         | Action::Edit(..)
         | Action::RemovePhoto(_)

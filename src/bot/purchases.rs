@@ -76,7 +76,20 @@ pub async fn purchases(
         .collect();
     let has_next = list.len() as i64 > PAGE_SIZE;
     screen::pager(&who, &mut rows, page, has_next, Action::Purchases);
-    let header = who.html("purchases-header", &[("page", (page + 1).to_string())]);
+    let mut header = who.html("purchases-header", &[("page", (page + 1).to_string())]);
+    // Running accesses first, with their ends and Renew.
+    if page == 0 {
+        let (lines, renew) = super::members::of_buyer(&deps, &who).await?;
+        if !lines.is_empty() {
+            header = format!(
+                "{header}
+
+{}",
+                lines.join("\n")
+            );
+            rows.splice(0..0, renew);
+        }
+    }
     screen::show(
         &bot,
         &who,
@@ -157,6 +170,14 @@ pub(super) async fn redeliver(bot: Bot, who: Who, deps: Arc<Deps>, order_id: i64
     };
     match p.kind {
         ProductKind::Access => {
+            let running = crate::store::memberships::get(&deps.core.store, p.id, who.id)
+                .await?
+                .is_some_and(|m| !m.ended);
+            if !running {
+                bot.send_message(who.chat(), who.tr("access-over", &[("title", p.title)]))
+                    .await?;
+                return Ok(());
+            }
             let chat = p.access_chat.clone().map(|c| c.0).unwrap_or_default();
             let link = crate::delivery::access::join_link(
                 &bot,

@@ -97,6 +97,7 @@ async fn manage(
                 ],
             )
         }
+        ProductKind::Access => super::members::summary(deps, who, &p).await?,
         _ => String::new(),
     };
     let text = who.html(
@@ -130,7 +131,7 @@ async fn manage(
             "button-edit-text",
             Action::Edit(p.id, EditField::Text),
         )),
-        ProductKind::Access => None,
+        ProductKind::Access => Some(button("button-members", Action::Members(p.id))),
     };
     let keyboard = InlineKeyboardMarkup::new([
         vec![
@@ -177,6 +178,13 @@ pub async fn on_press(
     match action {
         Action::MyProducts(page) => list(bot, who, deps, page, place).await,
         Action::Manage(id) => manage(&bot, &who, &deps, id, place, None).await,
+        Action::Members(id) => super::members::list(&bot, &who, &deps, id, place).await,
+        Action::EndMember(id, member) => {
+            super::members::ask_end(&bot, &who, &deps, (id, member), place).await
+        }
+        Action::EndMemberConfirmed(id, member) => {
+            super::members::end(&bot, &who, &deps, (id, member), place).await
+        }
         Action::Toggle(id) => {
             let Some(p) = own(&bot, &who, &deps, id).await? else {
                 return Ok(());

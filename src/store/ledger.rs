@@ -185,3 +185,24 @@ pub async fn pending(store: &Store, seller_id: i64) -> Result<UsdCents, StoreErr
     .await?;
     Ok(UsdCents(row.try_get("total")?))
 }
+
+/// What a product brought its seller since `since`: its sales less their refunds.
+pub async fn product_income_since(
+    store: &Store,
+    seller_id: i64,
+    product_id: i64,
+    since: i64,
+) -> Result<UsdCents, StoreError> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN l.kind = 'sale' THEN l.amount_cents \
+         WHEN l.kind = 'refund' THEN -l.amount_cents ELSE 0 END), 0) AS BIGINT) AS total \
+         FROM ledger_entries l JOIN orders o ON o.id = l.order_id \
+         WHERE l.seller_id = $1 AND o.product_id = $2 AND l.created_at >= $3",
+    )
+    .bind(seller_id)
+    .bind(product_id)
+    .bind(since)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(UsdCents(row.try_get("total")?))
+}

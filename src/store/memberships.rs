@@ -312,22 +312,6 @@ pub async fn close_expired(
     Ok(done.rows_affected() == 1)
 }
 
-/// A product's members whose access runs.
-pub async fn active_of_product(
-    store: &Store,
-    product_id: i64,
-) -> Result<Vec<Membership>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM memberships WHERE product_id = $1 AND ended_at IS NULL \
-         ORDER BY created_at"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(product_id)
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(from_row).collect()
-}
-
 /// A buyer's running accesses.
 pub async fn active_of_buyer(store: &Store, buyer_id: i64) -> Result<Vec<Membership>, StoreError> {
     let sql = format!(
@@ -339,4 +323,61 @@ pub async fn active_of_buyer(store: &Store, buyer_id: i64) -> Result<Vec<Members
         .fetch_all(store.pool())
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// A member as their seller sees them: who, and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub buyer_id: i64,
+    /// `@username`, else their first name.
+    pub name: String,
+    pub ends_at: Option<i64>,
+    pub joined: bool,
+}
+
+/// A product's members whose access runs (the first `limit`, soonest end first) and how many
+/// there are.
+pub async fn members_of(
+    store: &Store,
+    product_id: i64,
+    limit: i64,
+) -> Result<(Vec<Member>, i64), StoreError> {
+    let count = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM memberships WHERE product_id = $1 AND ended_at IS NULL",
+    )
+    .bind(product_id)
+    .fetch_one(store.pool())
+    .await?
+    .try_get("n")?;
+    let rows = sqlx::query(
+        "SELECT m.buyer_id, m.ends_at, m.joined_at, m.left_at, u.username, u.first_name \
+         FROM memberships m LEFT JOIN users u ON u.id = m.buyer_id \
+         WHERE m.product_id = $1 AND m.ended_at IS NULL \
+         ORDER BY CASE WHEN m.ends_at IS NULL THEN 1 ELSE 0 END, m.ends_at, m.buyer_id LIMIT $2",
+    )
+    .bind(product_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    let members = rows
+        .iter()
+        .map(|r| {
+            let buyer_id: i64 = r.try_get("buyer_id")?;
+            let username: Option<String> = r.try_get("username")?;
+            let first: Option<String> = r.try_get("first_name")?;
+            let name = match (username, first) {
+                (Some(u), _) => format!("@{u}"),
+                (None, Some(f)) if !f.is_empty() => f,
+                _ => buyer_id.to_string(),
+            };
+            Ok(Member {
+                buyer_id,
+                name,
+                ends_at: r.try_get("ends_at")?,
+                joined: r.try_get::<Option<i64>, _>("joined_at")?.is_some()
+                    && r.try_get::<Option<i64>, _>("left_at")?.is_none(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((members, count))
 }

@@ -220,3 +220,97 @@ async fn a_thirty_day_access_on_stars_is_a_telegram_subscription_renewed_by_tele
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_seller_sees_members_and_income_and_ends_one_access_without_a_refund() {
+    let mut app = spawn_app().await;
+    let (seller, buyer, stranger) = (
+        TgUser::new(21_201, "en"),
+        TgUser::new(21_202, "en"),
+        TgUser::new(21_203, "en"),
+    );
+    let product = publish_access(&app, &seller, "30 days").await;
+    let coins = open_currencies(&app, &buyer, product).await;
+    let (_, _, payment) = pay_with(&app, &buyer, &coins, "BTC").await;
+    app.report(&payment, "finished").await;
+    let delivered = app
+        .tg
+        .wait_for_text(buyer.id, "Your access runs until")
+        .await;
+    let link = delivered.button_data("Join").expect("a Join button");
+    app.tg.request_join(&buyer, CHANNEL, &link);
+    app.tg
+        .wait_for("the buyer approved", |c| {
+            c.method == "approveChatJoinRequest"
+        })
+        .await;
+    let end = memberships::get(&app.store, product, buyer.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .ends_at
+        .unwrap();
+
+    // The buyer's /purchases: the access, its end, Renew.
+    app.tg.send_text(&buyer, "/purchases");
+    let purchases = app.tg.wait_for_text(buyer.id, "access until").await;
+    assert!(
+        purchases.text().unwrap().contains(&souk::i18n::date(end)),
+        "{purchases:?}"
+    );
+    assert!(purchases.button_data("Renew").is_some());
+
+    // The seller's card: one member, the income of the last 30 days (the sale less the fee).
+    app.tg.send_text(&seller, "/myproducts");
+    let list = app.tg.wait_for_text(seller.id, "Your products").await;
+    app.tg.press_button(&seller, &list, "Signals club");
+    let card = app
+        .tg
+        .wait_for_text(seller.id, "1 member with access")
+        .await;
+    let credited = app
+        .scalar(&format!(
+            "SELECT amount_cents FROM ledger_entries WHERE seller_id = {} AND kind = 'sale'",
+            seller.id
+        ))
+        .await;
+    let income = format!("${}.{:02}", credited / 100, credited % 100);
+    assert!(card.text().unwrap().contains(&income), "{card:?} {income}");
+    app.tg.press_button(&seller, &card, "Members");
+    let members = app.tg.wait_for_text(seller.id, "Members of").await;
+    assert!(
+        members.text().unwrap().contains("@user21202"),
+        "{members:?}"
+    );
+    // A stranger's forged button ends nothing.
+    app.tg
+        .press(&stranger, &format!("mendy:{product}:{}", buyer.id), 1);
+    app.tg.wait_for_text(stranger.id, "not yours").await;
+
+    app.tg.press_button(&seller, &members, "End access");
+    let ask = app.tg.wait_for_text(seller.id, "no refund").await;
+    app.tg.press_button(&seller, &ask, "End the access");
+    app.tg
+        .wait_for_text(seller.id, "that access has ended")
+        .await;
+    app.tg
+        .wait_for_text(buyer.id, "was ended by its seller")
+        .await;
+    assert_eq!(
+        app.tg.member_status(CHANNEL, buyer.id).as_deref(),
+        Some("left")
+    );
+    // The money stays the seller's: no refund entry.
+    let refunds = app
+        .scalar("SELECT COUNT(*) FROM ledger_entries WHERE kind = 'refund'")
+        .await;
+    assert_eq!(refunds, 0);
+    // The old link lets nobody back in.
+    app.tg.request_join(&buyer, CHANNEL, &link);
+    app.tg
+        .wait_for("the ended buyer declined", |c| {
+            c.method == "declineChatJoinRequest"
+        })
+        .await;
+    app.stop().await;
+}
