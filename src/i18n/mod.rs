@@ -254,6 +254,43 @@ mod tests {
     }
 
     #[test]
+    fn access_texts_agree_with_their_numbers_in_both_languages() {
+        let reminder = |lang: &str, days: &str| {
+            tr(
+                lang,
+                "access-reminder",
+                &[
+                    ("title", "Signaux".into()),
+                    ("days", days.into()),
+                    ("until", "2026-12-06".into()),
+                ],
+            )
+        };
+        assert!(reminder("en", "1").contains("ends tomorrow"));
+        assert!(reminder("en", "3").contains("ends in 3 days"));
+        assert!(reminder("fr", "1").contains("se termine demain"));
+        assert!(reminder("fr", "3").contains("dans 3 jours"));
+        assert!(reminder("fr", "3").contains("«\u{a0}Signaux\u{a0}»"));
+        let members = |lang: &str, n: &str| {
+            tr(
+                lang,
+                "manage-members",
+                &[("members", n.into()), ("income", "25.70".into())],
+            )
+        };
+        assert!(members("fr", "1").starts_with("👥 1 membre avec"));
+        assert!(members("fr", "2").starts_with("👥 2 membres avec"));
+        assert!(members("fr", "2").ends_with("jours\u{a0}: 25,70\u{202f}$"));
+        assert!(members("en", "1").starts_with("👥 1 member with"));
+        let term = tr(
+            "fr",
+            "delivers-access",
+            &[("chat", "X".into()), ("days", "0".into())],
+        );
+        assert!(term.ends_with("à vie"), "{term}");
+    }
+
+    #[test]
     fn negotiates_from_telegram_codes() {
         assert_eq!(negotiate(Some("fr-CA"), "en"), "fr");
         assert_eq!(negotiate(Some("de"), "en"), "en");

@@ -39,6 +39,43 @@ async fn a_weekly_subscription_reminds_renews_from_its_end_and_removes_the_membe
                 .expect("a membership")
         }
     };
+    // The buyer leaves on their own (a `chat_member` update, asked for by name): /purchases
+    // then gives a fresh link that lets them back in.
+    let asked = app.tg.calls().into_iter().any(|c| {
+        c.method == "getUpdates"
+            && c.params["allowed_updates"]
+                .to_string()
+                .contains("chat_member")
+    });
+    assert!(asked, "long polling asks for chat_member updates by name");
+    app.tg.leave(&buyer, CHANNEL);
+    for _ in 0..100 {
+        if !member(&app).await.joined {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!member(&app).await.joined, "the leave was recorded");
+    app.tg.send_text(&buyer, "/purchases");
+    let purchases = app.tg.wait_for_text(buyer.id, "access until").await;
+    app.tg
+        .press_button(&buyer, &purchases, &format!("#{order} Signals club"));
+    let fresh = app.tg.wait_for_text(buyer.id, "a fresh join link").await;
+    let again = fresh
+        .text()
+        .unwrap()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    app.tg.request_join(&buyer, CHANNEL, &again);
+    for _ in 0..100 {
+        if member(&app).await.joined {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(member(&app).await.joined, "back in");
     let first = member(&app).await;
     let end = first.ends_at.expect("a subscription ends");
     assert!(
