@@ -45,9 +45,7 @@ pub async fn list(
     product_id: i64,
     place: Place,
 ) -> HandlerResult {
-    let Some(p) = own_access(deps, who, product_id).await? else {
-        bot.send_message(who.chat(), who.t("not-your-product"))
-            .await?;
+    let Some(p) = own_access(bot, deps, who, product_id).await? else {
         return Ok(());
     };
     let (members, count) = memberships::members_of(&deps.core.store, p.id, SHOWN).await?;
@@ -90,9 +88,7 @@ pub async fn ask_end(
     (product_id, member): (i64, i64),
     place: Place,
 ) -> HandlerResult {
-    let Some(p) = own_access(deps, who, product_id).await? else {
-        bot.send_message(who.chat(), who.t("not-your-product"))
-            .await?;
+    let Some(p) = own_access(bot, deps, who, product_id).await? else {
         return Ok(());
     };
     let keyboard = InlineKeyboardMarkup::new([[
@@ -115,9 +111,7 @@ pub async fn end(
     (product_id, member): (i64, i64),
     place: Place,
 ) -> HandlerResult {
-    let Some(p) = own_access(deps, who, product_id).await? else {
-        bot.send_message(who.chat(), who.t("not-your-product"))
-            .await?;
+    let Some(p) = own_access(bot, deps, who, product_id).await? else {
         return Ok(());
     };
     let store = &deps.core.store;
@@ -150,15 +144,21 @@ pub async fn end(
     list(bot, who, deps, p.id, place).await
 }
 
-/// The seller's own access product, else `None`.
+/// The seller's own access product; else they are told it is not theirs, and `None`.
 async fn own_access(
+    bot: &Bot,
     deps: &Deps,
     who: &Who,
     product_id: i64,
-) -> Result<Option<products::Product>, StoreError> {
-    Ok(products::get(&deps.core.store, product_id)
+) -> Result<Option<products::Product>, super::BoxError> {
+    let product = products::get(&deps.core.store, product_id)
         .await?
-        .filter(|p| p.seller_id == who.id && p.access_chat.is_some()))
+        .filter(|p| p.seller_id == who.id && p.access_chat.is_some());
+    if product.is_none() {
+        bot.send_message(who.chat(), who.t("not-your-product"))
+            .await?;
+    }
+    Ok(product)
 }
 
 /// The buyer's running accesses, for the top of /purchases: a line each (until when), and a

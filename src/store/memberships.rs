@@ -127,30 +127,47 @@ pub async fn extend_in(
     Ok(ends)
 }
 
+/// Sets `set` on one membership where `condition` holds, `$1` being the time now; returns
+/// whether it was changed.
+async fn stamp(
+    conn: &mut Conn,
+    (product_id, buyer_id): (i64, i64),
+    set: &str,
+    condition: &str,
+) -> Result<bool, StoreError> {
+    let sql =
+        format!("UPDATE memberships SET {set} WHERE product_id = $2 AND buyer_id = $3{condition}");
+    let done = sqlx::query(&sql)
+        .bind(now())
+        .bind(product_id)
+        .bind(buyer_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// `stamp` on its own.
+async fn stamp_now(
+    store: &Store,
+    member: (i64, i64),
+    set: &str,
+    condition: &str,
+) -> Result<bool, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    stamp(&mut conn, member, set, condition).await
+}
+
+const RUNNING: &str = " AND ended_at IS NULL";
+
 /// A refunded order ends its buyer's membership (the removal follows through the outbox).
 pub async fn end_in(conn: &mut Conn, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE memberships SET ended_at = $1 WHERE product_id = $2 AND buyer_id = $3 AND ended_at IS NULL",
-    )
-    .bind(now())
-    .bind(product_id)
-    .bind(buyer_id)
-    .execute(conn)
-    .await?;
+    stamp(conn, (product_id, buyer_id), "ended_at = $1", RUNNING).await?;
     Ok(())
 }
 
 /// The seller ends one member's access (no refund): true when it was running.
 pub async fn end(store: &Store, product_id: i64, buyer_id: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE memberships SET ended_at = $1 WHERE product_id = $2 AND buyer_id = $3 AND ended_at IS NULL",
-    )
-    .bind(now())
-    .bind(product_id)
-    .bind(buyer_id)
-    .execute(store.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
+    stamp_now(store, (product_id, buyer_id), "ended_at = $1", RUNNING).await
 }
 
 /// The period an order paid for: `(starts, ends)`.
@@ -168,15 +185,8 @@ pub async fn period_of(
 
 /// The buyer joined the chat through souk's link.
 pub async fn joined(store: &Store, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE memberships SET joined_at = $1, left_at = NULL, banned_at = NULL \
-         WHERE product_id = $2 AND buyer_id = $3",
-    )
-    .bind(now())
-    .bind(product_id)
-    .bind(buyer_id)
-    .execute(store.pool())
-    .await?;
+    let set = "joined_at = $1, left_at = NULL, banned_at = NULL";
+    stamp_now(store, (product_id, buyer_id), set, "").await?;
     Ok(())
 }
 
@@ -198,26 +208,14 @@ pub async fn left(store: &Store, chat_id: i64, user_id: i64) -> Result<u64, Stor
 /// Souk is about to ban the member to remove them: until `removed`, a removal cut short knows
 /// the ban is its own to lift (a ban by the seller is never lifted).
 pub async fn banning(store: &Store, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE memberships SET banned_at = $1 WHERE product_id = $2 AND buyer_id = $3")
-        .bind(now())
-        .bind(product_id)
-        .bind(buyer_id)
-        .execute(store.pool())
-        .await?;
+    stamp_now(store, (product_id, buyer_id), "banned_at = $1", "").await?;
     Ok(())
 }
 
 /// Souk removed the member (banned and unbanned, or found gone).
 pub async fn removed(store: &Store, product_id: i64, buyer_id: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE memberships SET left_at = COALESCE(left_at, $1), banned_at = NULL \
-         WHERE product_id = $2 AND buyer_id = $3",
-    )
-    .bind(now())
-    .bind(product_id)
-    .bind(buyer_id)
-    .execute(store.pool())
-    .await?;
+    let set = "left_at = COALESCE(left_at, $1), banned_at = NULL";
+    stamp_now(store, (product_id, buyer_id), set, "").await?;
     Ok(())
 }
 

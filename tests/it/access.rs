@@ -80,6 +80,16 @@ pub(crate) async fn publish_access(app: &TestApp, seller: &TgUser, term: &str) -
     product
 }
 
+/// The buyer asks to join through their link, and souk lets them in.
+pub(crate) async fn join(app: &TestApp, buyer: &TgUser, link: &str) {
+    app.tg.request_join(buyer, CHANNEL, link);
+    app.tg
+        .wait_for("the buyer approved", |c| {
+            c.method == "approveChatJoinRequest" && c.params["user_id"] == buyer.id
+        })
+        .await;
+}
+
 #[tokio::test]
 async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
     let mut app = spawn_app().await;
@@ -112,12 +122,7 @@ async fn a_lifetime_access_sold_in_crypto_lets_the_buyer_in_and_nobody_else() {
             c.method == "declineChatJoinRequest"
         })
         .await;
-    app.tg.request_join(&buyer, CHANNEL, &link);
-    app.tg
-        .wait_for("the buyer approved", |c| {
-            c.method == "approveChatJoinRequest"
-        })
-        .await;
+    join(&app, &buyer, &link).await;
     assert_eq!(
         app.tg.member_status(CHANNEL, buyer.id).as_deref(),
         Some("member")

@@ -7,13 +7,9 @@ use crate::support::app::{API_KEY, Options, spawn_app_with};
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{Call, FakeTelegram, TgUser};
 use crate::support::flows::{buyers_at_payment, open_currencies, publish};
-use crate::support::process::{Deployment, Setup, Souk, post_ipn};
+use crate::support::process::{Deployment, Setup, Souk, on_postgres, post_ipn};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn on_postgres() -> bool {
-    std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ipn_storm_through_two_kills_and_a_failing_telegram_delivers_each_file_once() {
@@ -24,13 +20,7 @@ async fn an_ipn_storm_through_two_kills_and_a_failing_telegram_delivers_each_fil
     let dir = tempfile::tempdir().unwrap();
     let tg = FakeTelegram::start().await;
     let np = FakeNowPayments::start(API_KEY).await;
-    let setup = Setup {
-        tg: tg.clone(),
-        np: np.clone(),
-        database_url: format!("sqlite://{}", dir.path().join("souk.db").display()),
-        dir: dir.path().to_path_buf(),
-        webhook: false,
-    };
+    let setup = Setup::sqlite(&tg, &np, dir.path());
     let souk = Arc::new(Mutex::new(Some(Souk::start(&setup, "first").await)));
     let shop = Deployment {
         tg: tg.clone(),

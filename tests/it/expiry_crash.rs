@@ -5,7 +5,7 @@
 use crate::support::app::API_KEY;
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{FakeTelegram, TgUser};
-use crate::support::process::{Setup, Souk};
+use crate::support::process::{Setup, Souk, on_postgres};
 use souk::domain::UsdCents;
 use souk::domain::access::DAY;
 use souk::domain::product::ProductKind;
@@ -13,10 +13,6 @@ use souk::store::products::{self, NewProduct};
 use std::time::{Duration, Instant};
 
 const CHAT: i64 = -100_555;
-
-fn on_postgres() -> bool {
-    std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
-}
 
 /// Waits (up to `limit`) for `check`.
 async fn until(what: &str, limit: Duration, check: impl Fn() -> bool) {
@@ -36,13 +32,7 @@ async fn expiry_killed_half_way_removes_each_expired_member_once() {
     let dir = tempfile::tempdir().unwrap();
     let tg = FakeTelegram::start().await;
     let np = FakeNowPayments::start(API_KEY).await;
-    let setup = Setup {
-        tg: tg.clone(),
-        np: np.clone(),
-        database_url: format!("sqlite://{}", dir.path().join("souk.db").display()),
-        dir: dir.path().to_path_buf(),
-        webhook: false,
-    };
+    let setup = Setup::sqlite(&tg, &np, dir.path());
     let mut souk = Souk::start(&setup, "first").await;
     let store = souk::store::Store::connect(&setup.database_url)
         .await

@@ -2,7 +2,7 @@
 //! before the end with a Renew button, an early renewal that extends from the current end (a
 //! repeated report extends nothing), and the member removed once at the end, after the grace.
 
-use crate::access::{CHANNEL, publish_access};
+use crate::access::{CHANNEL, join, publish_access};
 use crate::support::app::spawn_app;
 use crate::support::fake_telegram::TgUser;
 use crate::support::flows::{open_currencies, pay_with};
@@ -23,12 +23,7 @@ async fn a_weekly_subscription_reminds_renews_from_its_end_and_removes_the_membe
         .wait_for_text(buyer.id, "Your access runs until")
         .await;
     let link = delivered.button_data("Join").expect("a Join button");
-    app.tg.request_join(&buyer, CHANNEL, &link);
-    app.tg
-        .wait_for("the buyer approved", |c| {
-            c.method == "approveChatJoinRequest"
-        })
-        .await;
+    join(&app, &buyer, &link).await;
     let member = |app: &crate::support::app::TestApp| {
         let store = app.store.clone();
         let buyer = buyer.id;
@@ -187,12 +182,7 @@ async fn a_thirty_day_access_on_stars_is_a_telegram_subscription_renewed_by_tele
         .wait_for_text(buyer.id, "Your access runs until")
         .await;
     let link = delivered.button_data("Join").expect("a Join button");
-    app.tg.request_join(&buyer, CHANNEL, &link);
-    app.tg
-        .wait_for("the buyer approved", |c| {
-            c.method == "approveChatJoinRequest"
-        })
-        .await;
+    join(&app, &buyer, &link).await;
     let first = memberships::get(&app.store, product, buyer.id)
         .await
         .unwrap()
@@ -275,12 +265,7 @@ async fn the_seller_sees_members_and_income_and_ends_one_access_without_a_refund
         .wait_for_text(buyer.id, "Your access runs until")
         .await;
     let link = delivered.button_data("Join").expect("a Join button");
-    app.tg.request_join(&buyer, CHANNEL, &link);
-    app.tg
-        .wait_for("the buyer approved", |c| {
-            c.method == "approveChatJoinRequest"
-        })
-        .await;
+    join(&app, &buyer, &link).await;
     let end = memberships::get(&app.store, product, buyer.id)
         .await
         .unwrap()

@@ -43,6 +43,25 @@ pub struct Setup {
     pub webhook: bool,
 }
 
+/// Whether this suite runs on PostgreSQL (crash tests of the default deployment, SQLite, run
+/// once, in the SQLite suite).
+pub fn on_postgres() -> bool {
+    std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+}
+
+impl Setup {
+    /// The default deployment: one SQLite file in `dir`, long polling.
+    pub fn sqlite(tg: &FakeTelegram, np: &FakeNowPayments, dir: &std::path::Path) -> Setup {
+        Setup {
+            tg: tg.clone(),
+            np: np.clone(),
+            database_url: format!("sqlite://{}", dir.join("souk.db").display()),
+            dir: dir.to_path_buf(),
+            webhook: false,
+        }
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
