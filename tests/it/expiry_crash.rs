@@ -2,10 +2,10 @@
 //! unbanning them; started again, it finishes each removal once (no second ban, no notice
 //! twice), never removes a member who renewed, and never touches a member souk did not let in.
 
-use crate::support::app::API_KEY;
+use crate::support::app::{API_KEY, fresh_database};
 use crate::support::fake_nowpayments::FakeNowPayments;
 use crate::support::fake_telegram::{FakeTelegram, TgUser};
-use crate::support::process::{Setup, Souk, on_postgres};
+use crate::support::process::{Setup, Souk};
 use souk::domain::UsdCents;
 use souk::domain::access::DAY;
 use souk::domain::product::ProductKind;
@@ -25,14 +25,11 @@ async fn until(what: &str, limit: Duration, check: impl Fn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expiry_killed_half_way_removes_each_expired_member_once() {
-    if on_postgres() {
-        eprintln!("the crash runs on the default deployment: this runs in the SQLite suite");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let tg = FakeTelegram::start().await;
     let np = FakeNowPayments::start(API_KEY).await;
-    let setup = Setup::sqlite(&tg, &np, dir.path());
+    let (database_url, _db_dir) = fresh_database().await;
+    let setup = Setup::sqlite(&tg, &np, dir.path()).on_database(database_url);
     let mut souk = Souk::start(&setup, "first").await;
     let store = souk::store::Store::connect(&setup.database_url)
         .await

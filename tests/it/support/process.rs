@@ -60,6 +60,14 @@ impl Setup {
             webhook: false,
         }
     }
+
+    /// The same deployment on another database.
+    pub fn on_database(self, database_url: String) -> Setup {
+        Setup {
+            database_url,
+            ..self
+        }
+    }
 }
 
 fn free_port() -> u16 {
