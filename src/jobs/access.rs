@@ -32,15 +32,22 @@ pub async fn run(store: &Store, at: i64) -> Result<Run, StoreError> {
         let Some(days) = access::reminder_due(ends_at, m.reminded, at) else {
             continue;
         };
-        let title = title_of(store, m.product_id).await?;
+        let Some(product) = products::get(store, m.product_id).await? else {
+            continue;
+        };
+        let title = product.title.clone();
         let args = [
             ("title", title),
             ("days", days.to_string()),
             ("until", crate::i18n::date(ends_at)),
         ];
-        let renew = vec![OrderButton::Renew {
-            product: m.product_id,
-        }];
+        // Renew opens the card: only while the product is in the shop.
+        let renew = match product.is_buyable() {
+            true => vec![OrderButton::Renew {
+                product: m.product_id,
+            }],
+            false => Vec::new(),
+        };
         let reminder = Queued::to_chat(
             m.buyer_id,
             format!(
