@@ -12,6 +12,7 @@ pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod metrics;
+pub mod miniapp;
 pub mod payments;
 pub mod services;
 pub mod store;
