@@ -128,6 +128,7 @@ async fn main() {
         ipn_secret: SecretString::from(SECRET),
         metrics_token: None,
         bot: None,
+        app: None,
     });
     let tcp = std::env::var("BENCH_TCP").is_ok_and(|v| v == "1");
     let base = if tcp {

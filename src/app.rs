@@ -184,6 +184,14 @@ impl Application {
             ipn_secret: config.ipn_secret.clone(),
             metrics_token: config.metrics_token.clone(),
             bot: Some(bot.clone()),
+            app: Some(std::sync::Arc::new(crate::http::app::AppSettings {
+                bot_token: config.telegram_token.clone(),
+                max_age: config.miniapp.auth_max_age,
+                limiter: bot::ratelimit::RateLimiter::new(tuning.rate_limit.0, tuning.rate_limit.1),
+                commission: config.commission,
+                stars_per_usd: config.stars_per_usd,
+                default_language: config.default_language.clone(),
+            })),
         };
         // Every worker is built here; `run_until` only starts them.
         let deliverer = Deliverer {

@@ -6,10 +6,12 @@ use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 
 mod growth;
+mod miniapp;
 mod nexpay;
 mod payouts;
 mod s3;
 pub use growth::GrowthConfig;
+pub use miniapp::MiniAppConfig;
 pub use nexpay::NexpayConfig;
 use nexpay::nexpay_config;
 pub use payouts::{DEFAULT_PAYOUT_CRON, PayoutConfig, two_factor_secret};
@@ -59,6 +61,8 @@ pub struct Config {
     pub terms: Option<String>,
     /// Reviews and referrals (`config::growth`).
     pub growth: GrowthConfig,
+    /// The storefront Mini App (`config::miniapp`).
+    pub miniapp: MiniAppConfig,
     /// How many Telegram Stars one US dollar costs; Stars are offered when set.
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     /// Wave and Orange Money through NexPay, when `NEXPAY_*` is set.
@@ -407,6 +411,7 @@ impl Config {
             ipn_callback_url,
             public_url,
             growth: growth::growth_config(&get)?,
+            miniapp: miniapp::miniapp_config(&get)?,
             commission,
             minimum_price,
             accepted_currencies,

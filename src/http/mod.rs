@@ -1,6 +1,7 @@
 //! The HTTP server (axum): NOWPayments payment and payout IPNs, other rails' webhooks
-//! (`/ipn/{rail}`), the health check and metrics, and products' covers.
+//! (`/ipn/{rail}`), the health check and metrics, products' covers, and the Mini App's API.
 
+pub mod app;
 pub mod covers;
 pub mod health;
 pub mod ipn;
@@ -64,6 +65,8 @@ pub struct HttpState {
     pub metrics_token: Option<SecretString>,
     /// The bot covers are fetched with (none: `/covers` answers 404).
     pub bot: Option<teloxide::Bot>,
+    /// The Mini App's API settings (none: `/api/app` answers 404).
+    pub app: Option<std::sync::Arc<app::AppSettings>>,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -83,5 +86,6 @@ pub fn router(state: HttpState) -> Router {
             "/ipn/{rail}",
             post(ipn::rail).layer(DefaultBodyLimit::max(MAX_IPN_BODY)),
         )
+        .merge(app::routes())
         .with_state(state)
 }

@@ -16,6 +16,7 @@ mod files;
 mod jobs;
 mod marketplace;
 mod migrations;
+mod miniapp;
 mod moderation;
 mod native;
 mod nexpay;

@@ -1,0 +1,126 @@
+//! The Mini App's API (issue 17): every call signed in by Telegram's `initData`; bad, foreign,
+//! expired or missing data answered 401 and changes nothing; banned users refused; the
+//! catalogue, search (accents folded) and product pages read the shop as the chat does.
+
+use crate::support::app::{ADMIN, TestApp, spawn_app};
+use crate::support::fake_telegram::{TgUser, token};
+use crate::support::flows::publish;
+use reqwest::StatusCode;
+use serde_json::Value;
+use souk::miniapp::init_data;
+
+/// `initData` as Telegram signs it for `user`, `age` seconds ago, with `bot_token`.
+fn signed(user: &TgUser, age: i64, bot_token: &str) -> String {
+    let json = serde_json::json!({
+        "id": user.id, "first_name": user.first_name, "username": user.username,
+        "language_code": user.language_code,
+    });
+    init_data::sign(
+        &[
+            ("auth_date", (souk::store::now() - age).to_string()),
+            ("query_id", "AAHdF6IQAAAAAN0XohDhrOrc".into()),
+            ("user", json.to_string()),
+        ],
+        bot_token,
+    )
+}
+
+async fn call(app: &TestApp, path: &str, init_data: Option<&str>) -> (StatusCode, Value) {
+    let mut req = app.http.get(app.url(path));
+    if let Some(data) = init_data {
+        req = req.header("authorization", format!("tma {data}"));
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[tokio::test]
+async fn calls_without_valid_init_data_are_refused_and_change_nothing() {
+    let mut app = spawn_app().await;
+    let visitor = TgUser::new(23_001, "fr");
+    let users = "SELECT COUNT(*) FROM users WHERE id = 23001";
+    for (what, data) in [
+        ("missing", None),
+        ("empty", Some(String::new())),
+        ("expired", Some(signed(&visitor, 2 * 86_400, token()))),
+        (
+            "another bot's",
+            Some(signed(
+                &visitor,
+                0,
+                "999999:AAAnotherBotsTokenXXXXXXXXXXXXXXXXX",
+            )),
+        ),
+        (
+            "tampered",
+            Some(signed(&visitor, 0, token()).replace("23001", "23002")),
+        ),
+    ] {
+        let (status, body) = call(&app, "/api/app/me", data.as_deref()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
+        assert!(!body.to_string().contains(token()), "no secret in {body}");
+    }
+    assert_eq!(app.scalar(users).await, 0, "nothing recorded");
+
+    // Signed by Telegram: the user is who the data says, in their app's language.
+    let (status, me) = call(&app, "/api/app/me", Some(&signed(&visitor, 60, token()))).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["id"], 23_001);
+    assert_eq!(me["language"], "fr");
+    assert_eq!(app.scalar(users).await, 1);
+
+    // A banned user is refused.
+    let admin = TgUser::new(ADMIN, "en");
+    app.tg.send_text(&admin, "/ban 23001");
+    app.tg.wait_for_text(ADMIN, "is banned").await;
+    let (status, _) = call(&app, "/api/app/me", Some(&signed(&visitor, 60, token()))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_catalogue_search_and_product_pages_read_the_shop() {
+    let mut app = spawn_app().await;
+    let (seller, buyer) = (TgUser::new(23_101, "en"), TgUser::new(23_102, "fr"));
+    let recipes = publish(&app, &seller, "Recettes créoles", "12", "BQACAgRecettes").await;
+    let guide = publish(&app, &seller, "Guide du Sénégal", "20", "BQACAgGuide").await;
+    let data = signed(&buyer, 0, token());
+
+    let (status, home) = call(&app, "/api/app/catalog", Some(&data)).await;
+    assert_eq!(status, StatusCode::OK, "{home}");
+    let newest: Vec<i64> = home["newest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(newest, vec![guide, recipes], "newest first");
+
+    // Search as you type: accents and case folded.
+    let (status, found) = call(&app, "/api/app/search?q=CREOLE", Some(&data)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["id"].as_i64(), Some(recipes));
+    let (_, found) = call(&app, "/api/app/search?q=s%C3%A9n%C3%A9gal", Some(&data)).await;
+    assert_eq!(found[0]["id"].as_i64(), Some(guide));
+
+    // The product page: the price and what the buyer pays with the fee, exact.
+    let (status, page) = call(&app, &format!("/api/app/products/{guide}"), Some(&data)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["title"], "Guide du Sénégal");
+    assert_eq!(page["price"], "20.00");
+    assert_eq!(
+        page["total"], "20.56",
+        "20.00 and a 2.78% fee of 0.556, to the cent"
+    );
+    let (status, _) = call(&app, "/api/app/products/999999", Some(&data)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(&app, &format!("/api/app/products/{guide}"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
