@@ -1,5 +1,5 @@
 //! The `souk` command line: `run` (the default), `migrate`, `payout [--dry-run]`, `job NAME`,
-//! `backup PATH` and `healthcheck`.
+//! `backup PATH`, `healthcheck` and `app-link --user ID`.
 
 use clap::{Parser, Subcommand};
 use souk::app::{Application, Tuning, shutdown_signal};
@@ -40,6 +40,16 @@ enum Cmd {
         /// Where the snapshot goes; it must not exist yet.
         path: std::path::PathBuf,
     },
+    /// Print a URL that opens the Mini App outside Telegram as user ID (signed launch data,
+    /// good for MINIAPP_AUTH_MAX_AGE), for local trials in any browser.
+    AppLink {
+        /// The Telegram user id to sign in as.
+        #[arg(long)]
+        user: i64,
+        /// Open a product's page first (its id).
+        #[arg(long)]
+        product: Option<i64>,
+    },
     /// Pay sellers now, as the weekly job does (or resume an unfinished payout run).
     Payout {
         /// Print who would be paid (seller, address, amount) and send nothing.
@@ -70,6 +80,7 @@ async fn main() -> ExitCode {
         Cmd::Job { name } => job(name).await,
         Cmd::Backup { path } => backup(&path).await,
         Cmd::Healthcheck => healthcheck().await,
+        Cmd::AppLink { user, product } => app_link(user, product).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -120,6 +131,36 @@ fn payer(core: &Core) -> anyhow::Result<&Payer> {
             "payouts are off: set NOWPAYMENTS_EMAIL, NOWPAYMENTS_PASSWORD and NOWPAYMENTS_2FA_SECRET"
         )
     })
+}
+
+/// `souk app-link`: the app's address (`MINIAPP_URL`, else this machine's `/app`) with launch
+/// data signed for the user (their name and language when souk knows them).
+async fn app_link(user: i64, product: Option<i64>) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    let config = load_config()?;
+    let base = match &config.miniapp.url {
+        Some(url) => url.clone(),
+        None => url::Url::parse(&format!("http://127.0.0.1:{}/app", config.port))?,
+    };
+    let store = open_store(&config.database_url).await?;
+    let known = souk::store::users::profile(&store, user).await?;
+    let (first_name, language) =
+        known.unwrap_or_else(|| (user.to_string(), config.default_language.clone()));
+    let trial = souk::miniapp::link::TrialUser {
+        id: user,
+        first_name: &first_name,
+        language: &language,
+    };
+    let start = product.map(|p| format!("p_{p}"));
+    let link = souk::miniapp::link::trial_link(
+        &base,
+        config.telegram_token.expose_secret(),
+        &trial,
+        start.as_deref(),
+        souk::store::now(),
+    );
+    println!("{link}");
+    Ok(())
 }
 
 async fn migrate() -> anyhow::Result<()> {

@@ -92,3 +92,13 @@ pub async fn mark_blocked(store: &Store, id: i64) -> Result<(), StoreError> {
         .await?;
     Ok(())
 }
+
+/// A known user's first name and language.
+pub async fn profile(store: &Store, id: i64) -> Result<Option<(String, String)>, StoreError> {
+    let row = sqlx::query("SELECT first_name, language FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| Ok((r.try_get("first_name")?, r.try_get("language")?)))
+        .transpose()
+}

@@ -1,4 +1,5 @@
-//! The `souk` binary as an operator runs it: configuration errors and `souk migrate`.
+//! The `souk` binary as an operator runs it: configuration errors, `souk migrate` and
+//! `souk app-link`.
 
 use std::process::Command;
 
@@ -56,6 +57,39 @@ fn migrate_creates_the_sqlite_database_and_exits() {
         .output()
         .unwrap();
     assert!(again.status.success(), "migrating twice is harmless");
+}
+
+#[test]
+fn app_link_prints_a_signed_link_to_the_mini_app_and_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
+    let out = souk()
+        .current_dir(dir.path())
+        .env("TELOXIDE_TOKEN", token)
+        .env("MINIAPP_URL", "https://shop.example/app")
+        .args(["app-link", "--user", "42", "--product", "7"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!printed.contains(token), "{printed}");
+    let link = url::Url::parse(printed.trim()).unwrap();
+    assert_eq!(
+        link.as_str().split('#').next(),
+        Some("https://shop.example/app")
+    );
+    let data = url::form_urlencoded::parse(link.fragment().unwrap().as_bytes())
+        .find(|(k, _)| k == "tgWebAppData")
+        .map(|(_, v)| v.into_owned())
+        .expect("launch data");
+    let now = souk::store::now();
+    let who = souk::miniapp::init_data::verify(&data, token, now, 3600).unwrap();
+    assert_eq!(who.user.id, 42);
+    assert_eq!(who.start_param.as_deref(), Some("p_7"));
 }
 
 /// The binary as a container runs it: starts on a token alone (sandbox mode), answers /healthz,
