@@ -124,3 +124,38 @@ async fn the_catalogue_search_and_product_pages_read_the_shop() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn purchases_and_order_status_are_the_buyers_own() {
+    let mut app = spawn_app().await;
+    let (seller, buyer, other) = (
+        TgUser::new(23_201, "en"),
+        TgUser::new(23_202, "en"),
+        TgUser::new(23_203, "en"),
+    );
+    let book = publish(&app, &seller, "Field guide", "15", "BQACAgField").await;
+    let coins = crate::support::flows::open_currencies(&app, &buyer, book).await;
+    let (order, _, payment) = crate::support::flows::pay_with(&app, &buyer, &coins, "BTC").await;
+    let mine = signed(&buyer, 0, token());
+    let (status, waiting) = call(&app, &format!("/api/app/orders/{order}"), Some(&mine)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(waiting["status"], "waiting", "{waiting}");
+    assert!(waiting["pay_address"].as_str().is_some());
+
+    app.report(&payment, "finished").await;
+    app.tg.wait_for_text(buyer.id, "Receipt").await;
+    let (_, done) = call(&app, &format!("/api/app/orders/{order}"), Some(&mine)).await;
+    assert_eq!(done["status"], "finished");
+    let (status, bought) = call(&app, "/api/app/purchases", Some(&mine)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bought[0]["order"].as_i64(), Some(order), "{bought}");
+    assert_eq!(bought[0]["title"], "Field guide");
+
+    // Someone else's order is no business of theirs: the same 404 as no order at all.
+    let theirs = signed(&other, 0, token());
+    let (status, body) = call(&app, &format!("/api/app/orders/{order}"), Some(&theirs)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (_, none) = call(&app, "/api/app/purchases", Some(&theirs)).await;
+    assert_eq!(none.as_array().map(Vec::len), Some(0));
+    app.stop().await;
+}

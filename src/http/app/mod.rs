@@ -4,6 +4,7 @@
 //! answered 401 and changes nothing.
 
 mod catalog;
+mod orders;
 
 use super::HttpState;
 use crate::bot::ratelimit::{RateLimiter, Verdict};
@@ -102,4 +103,6 @@ pub fn routes() -> Router<HttpState> {
         .route("/api/app/catalog", get(catalog::home))
         .route("/api/app/search", get(catalog::search))
         .route("/api/app/products/{id}", get(catalog::product))
+        .route("/api/app/purchases", get(orders::purchases))
+        .route("/api/app/orders/{id}", get(orders::order))
 }

@@ -1,0 +1,87 @@
+//! The signed-in buyer's orders as the Mini App reads them: their purchases, and one order's
+//! status (what a checkout page polls until it reads "finished"). Another user's order is
+//! answered 404, exactly as one that does not exist.
+
+use super::{Refused, Session};
+use crate::http::HttpState;
+use crate::store::orders::{self, BuyerOrders};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+
+/// Purchases listed at most.
+const LISTED: i64 = 50;
+
+fn internal(e: crate::store::StoreError) -> Refused {
+    tracing::error!(error = %e, "Mini App call failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "try again shortly")
+}
+
+#[derive(Serialize)]
+pub struct PurchaseView {
+    order: i64,
+    title: String,
+    total: String,
+    /// A download link can be asked for (a file with a stored copy).
+    downloadable: bool,
+}
+
+/// The buyer's finished orders, newest first.
+pub async fn purchases(
+    session: Session,
+    State(state): State<HttpState>,
+) -> Result<Json<Vec<PurchaseView>>, Refused> {
+    let list = orders::of_buyer(
+        &state.core.store,
+        session.user_id,
+        BuyerOrders::Purchases,
+        LISTED,
+        0,
+    )
+    .await
+    .map_err(internal)?;
+    Ok(Json(
+        list.into_iter()
+            .map(|p| PurchaseView {
+                order: p.order_id,
+                title: p.title,
+                total: p.total.to_string(),
+                downloadable: p.has_file_copy,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize)]
+pub struct OrderStatusView {
+    order: i64,
+    status: &'static str,
+    total: String,
+    pay_currency: String,
+    pay_amount: Option<String>,
+    pay_address: Option<String>,
+}
+
+/// One of the buyer's orders, as it stands.
+pub async fn order(
+    session: Session,
+    State(state): State<HttpState>,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderStatusView>, Refused> {
+    let found = orders::get(&state.core.store, id)
+        .await
+        .map_err(internal)?
+        .filter(|o| o.buyer_id == session.user_id);
+    let Some(o) = found else {
+        return Err((StatusCode::NOT_FOUND, "no such order"));
+    };
+    Ok(Json(OrderStatusView {
+        order: o.id,
+        status: o.status.as_str(),
+        total: o.total.to_string(),
+        pay_currency: o.pay_currency,
+        pay_amount: o.pay_amount,
+        pay_address: o.pay_address,
+    }))
+}
