@@ -191,6 +191,12 @@ impl Application {
                 commission: config.commission,
                 stars_per_usd: config.stars_per_usd,
                 default_language: config.default_language.clone(),
+                checkout: Checkout {
+                    store: store.clone(),
+                    rails: core.rails.clone(),
+                    commission: config.commission,
+                },
+                public_url: config.public_url.clone(),
             })),
         };
         // Every worker is built here; `run_until` only starts them.

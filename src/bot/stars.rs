@@ -28,7 +28,7 @@ pub async fn send_invoice(
     let monthly = product.kind == crate::domain::product::ProductKind::Access
         && product.access_days == Some(crate::domain::access::STARS_PERIOD_DAYS);
     if monthly {
-        return subscribe(bot, who, payable, stars, description, public_url).await;
+        return subscribe(bot, who, payable, stars, public_url).await;
     }
     let label = who.tr("stars-price-label", &[("order", order.id.to_string())]);
     let mut invoice = bot.send_invoice(
@@ -61,36 +61,12 @@ async fn subscribe(
     who: &Who,
     payable: &Payable,
     stars: u32,
-    description: String,
     public_url: Option<&url::Url>,
 ) -> HandlerResult {
-    use teloxide::payloads::CreateInvoiceLinkSetters;
-    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, Seconds};
+    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
     let (order, product) = (&payable.order, &payable.product);
     let label = who.tr("stars-price-label", &[("order", order.id.to_string())]);
-    let title: String = product.title.chars().take(32).collect();
-    let description = if description.is_empty() {
-        product.title.clone()
-    } else {
-        description
-    };
-    let mut link = bot
-        .create_invoice_link(
-            title,
-            description,
-            invoice_payload(order.id),
-            "XTR",
-            vec![LabeledPrice::new(label, stars)],
-        )
-        .subscription_period(Seconds::from_seconds(
-            u32::try_from(crate::domain::access::STARS_PERIOD_DAYS * crate::domain::access::DAY)
-                .unwrap_or(u32::MAX),
-        ));
-    let cover = product.photo.as_ref().and(public_url);
-    if let Some(url) = cover.and_then(|base| crate::http::covers::cover_url(base, product.id)) {
-        link = link.photo_url(url);
-    }
-    let link = link.await?;
+    let link = stars::invoice_link(bot, payable, label, public_url).await?;
     let args = [
         ("title", product.title.clone()),
         ("stars", stars.to_string()),

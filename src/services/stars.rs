@@ -23,6 +23,46 @@ pub fn order_of(payload: &str) -> Option<i64> {
     payload.strip_prefix("souk-order-")?.parse().ok()
 }
 
+/// An invoice link for a Stars order (`createInvoiceLink`), opened by Telegram wherever the
+/// buyer taps it (a button in the chat, `openInvoice` in the Mini App). A 30-day access is a
+/// Stars subscription: Telegram renews it every 30 days by itself (`subscription_period`).
+pub async fn invoice_link(
+    bot: &teloxide::Bot,
+    payable: &super::checkout::Payable,
+    label: String,
+    public_url: Option<&url::Url>,
+) -> Result<String, teloxide::RequestError> {
+    use crate::domain::access::{DAY, STARS_PERIOD_DAYS};
+    use teloxide::payloads::CreateInvoiceLinkSetters;
+    use teloxide::prelude::Requester;
+    use teloxide::types::{LabeledPrice, Seconds};
+    let (order, product) = (&payable.order, &payable.product);
+    let stars = payable.stars.unwrap_or_default();
+    let title: String = product.title.chars().take(32).collect();
+    let description: String = product.description.chars().take(255).collect();
+    let description = if description.is_empty() {
+        product.title.clone()
+    } else {
+        description
+    };
+    let mut link = bot.create_invoice_link(
+        title,
+        description,
+        invoice_payload(order.id),
+        "XTR",
+        vec![LabeledPrice::new(label, stars)],
+    );
+    if product.kind == ProductKind::Access && product.access_days == Some(STARS_PERIOD_DAYS) {
+        let period = u32::try_from(STARS_PERIOD_DAYS * DAY).unwrap_or(u32::MAX);
+        link = link.subscription_period(Seconds::from_seconds(period));
+    }
+    let cover = product.photo.as_ref().and(public_url);
+    if let Some(url) = cover.and_then(|base| crate::http::covers::cover_url(base, product.id)) {
+        link = link.photo_url(url);
+    }
+    link.await
+}
+
 /// Why a Stars invoice may not be paid now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

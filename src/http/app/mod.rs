@@ -4,6 +4,7 @@
 //! answered 401 and changes nothing.
 
 mod catalog;
+mod checkout;
 mod orders;
 
 use super::HttpState;
@@ -14,7 +15,7 @@ use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::routing::get;
+use axum::routing::{get, post};
 use secrecy::{ExposeSecret, SecretString};
 
 /// What the API needs besides the store: the bot token `initData` is signed with, how old it
@@ -27,6 +28,10 @@ pub struct AppSettings {
     pub commission: CommissionRate,
     pub stars_per_usd: Option<rust_decimal::Decimal>,
     pub default_language: String,
+    /// The chat's own checkout, on the same rails.
+    pub checkout: crate::services::checkout::Checkout,
+    /// `PUBLIC_URL`, for a Stars invoice's cover picture.
+    pub public_url: Option<url::Url>,
 }
 
 /// The signed-in user of one call.
@@ -105,4 +110,5 @@ pub fn routes() -> Router<HttpState> {
         .route("/api/app/products/{id}", get(catalog::product))
         .route("/api/app/purchases", get(orders::purchases))
         .route("/api/app/orders/{id}", get(orders::order))
+        .route("/api/app/checkout", post(checkout::checkout))
 }
