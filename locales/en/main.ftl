@@ -845,3 +845,24 @@ access-ended-by-seller = Your access to “{ $title }” was ended by its seller
 purchases-access = 🔐 <b>{ $title }</b>: access { $until }
 button-renew-title = 🔄 Renew { $title }
 access-over = Your access to “{ $title }” has ended: renew it from its card to get a fresh join link.
+
+## The Mini App storefront
+app-search = Search the shop
+app-categories = Categories
+app-newest = New in the shop
+app-results = Found
+app-shop = 🛍 Shop
+app-purchases = 📦 My purchases
+app-no-results = Nothing matches yet. Try other words.
+app-no-purchases = No purchases yet: what you buy shows here.
+app-copy = 📋 Copy
+app-copied = ✅ Copied
+app-waiting = Waiting for your payment… This page updates by itself, and the bot tells you in the chat too.
+app-delivered = ✅ Paid: your purchase is in your chat with the bot.
+app-failed = The payment did not go through. Nothing was taken: you may try again.
+app-open-checkout = Open the payment page
+app-error = Something went wrong. Please try again in a moment.
+app-money = { USD($amount) }
+app-stars = Pay { $stars } ⭐
+app-rating = ★ { $rating } ({ $count })
+app-send-exactly = Send exactly { $amount } { $coin } to this address:

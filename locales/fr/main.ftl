@@ -859,3 +859,24 @@ access-ended-by-seller = Votre accès à « { $title } » a été retiré par 
 purchases-access = 🔐 <b>{ $title }</b> : accès { $until }
 button-renew-title = 🔄 Renouveler { $title }
 access-over = Votre accès à « { $title } » a pris fin : renouvelez-le depuis sa fiche pour recevoir un nouveau lien pour rejoindre.
+
+## The Mini App storefront
+app-search = Chercher dans la boutique
+app-categories = Catégories
+app-newest = Nouveautés
+app-results = Résultats
+app-shop = 🛍 Boutique
+app-purchases = 📦 Mes achats
+app-no-results = Rien ne correspond pour l'instant. Essayez d'autres mots.
+app-no-purchases = Aucun achat pour l'instant : ce que vous achetez s'affiche ici.
+app-copy = 📋 Copier
+app-copied = ✅ Copié
+app-waiting = En attente de votre paiement… Cette page se met à jour toute seule, et le bot vous prévient aussi dans la conversation.
+app-delivered = ✅ Payé : votre achat est dans votre conversation avec le bot.
+app-failed = Le paiement n'a pas abouti. Rien n'a été prélevé : vous pouvez réessayer.
+app-open-checkout = Ouvrir la page de paiement
+app-error = Un problème est survenu. Réessayez dans un instant.
+app-money = { USD($amount) }
+app-stars = Payer { $stars } ⭐
+app-rating = ★ { $rating } ({ $count })
+app-send-exactly = Envoyez exactement { $amount } { $coin } à cette adresse :

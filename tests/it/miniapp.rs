@@ -213,6 +213,19 @@ async fn checkout_from_the_app_pays_in_crypto_and_the_chat_gets_the_goods_once()
         "{to_pay}"
     );
     assert!(to_pay["uri"].as_str().unwrap().contains(address));
+    assert!(
+        to_pay["qr"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,")
+    );
+    assert!(
+        to_pay["instructions"]
+            .as_str()
+            .unwrap()
+            .starts_with("Envoyez exactement"),
+        "{to_pay}"
+    );
 
     // The IPN settles it: the chat gets the file, the page's status reads finished.
     let payment = app
@@ -277,5 +290,47 @@ async fn checkout_from_the_app_in_stars_gives_an_invoice_link_the_chat_settles()
     let order = to_pay["order"].as_i64().unwrap();
     let (_, status) = call(&app, &format!("/api/app/orders/{order}"), Some(&data)).await;
     assert_eq!(status["status"], "finished");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_page_is_small_strict_and_speaks_the_readers_language() {
+    let mut app = spawn_app().await;
+    let page = app.http.get(app.url("/app")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' https://telegram.org;"),
+        "{csp}"
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("https://telegram.org/js/telegram-web-app.js"));
+    let mut first_load = html.len();
+    for asset in ["/app/app.js", "/app/app.css"] {
+        let resp = app.http.get(app.url(asset)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{asset}");
+        assert!(resp.headers().contains_key("content-security-policy"));
+        first_load += resp.bytes().await.unwrap().len();
+    }
+    assert_eq!(first_load, souk::http::app::page::first_load_bytes());
+    assert!(first_load < 150 * 1024, "{first_load} bytes");
+    // No secret reaches the page.
+    assert!(!html.contains(token()));
+
+    // The page's texts come in the reader's language, with the ways to pay.
+    let visitor = TgUser::new(23_501, "fr");
+    let data = signed(&visitor, 0, token());
+    let (_, me) = call(&app, "/api/app/me", Some(&data)).await;
+    assert_eq!(me["texts"]["app-shop"], "🛍 Boutique", "{me}");
+    let (status, ways) = call(&app, "/api/app/ways", Some(&data)).await;
+    assert_eq!(status, StatusCode::OK, "{ways}");
+    assert!(
+        ways.as_array().unwrap().iter().any(|w| w["code"] == "btc"),
+        "{ways}"
+    );
     app.stop().await;
 }

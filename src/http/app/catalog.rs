@@ -1,5 +1,6 @@
-//! The shop as the Mini App reads it: who is signed in, the home page (categories, newest and
-//! best-rated products), search as you type, and one product's page.
+//! The shop as the Mini App reads it: who is signed in (with the page's texts in their
+//! language), the home page (categories and newest products), search as you type, one
+//! product's page, and the ways to pay.
 
 use super::{Refused, Session};
 use crate::domain::price::{Quote, stars_for};
@@ -19,19 +20,84 @@ fn internal(e: StoreError) -> Refused {
     (StatusCode::INTERNAL_SERVER_ERROR, "try again shortly")
 }
 
+/// The page's own texts (in `locales/`), sent once in the reader's language.
+const TEXTS: [&str; 15] = [
+    "app-search",
+    "app-categories",
+    "app-newest",
+    "app-results",
+    "app-shop",
+    "app-purchases",
+    "app-no-results",
+    "app-no-purchases",
+    "app-copy",
+    "app-copied",
+    "app-waiting",
+    "app-delivered",
+    "app-failed",
+    "app-open-checkout",
+    "app-error",
+];
+
 #[derive(Serialize)]
 pub struct Me {
     id: i64,
     first_name: String,
     language: String,
+    texts: std::collections::BTreeMap<&'static str, String>,
 }
 
 pub async fn me(session: Session) -> Json<Me> {
+    let texts = TEXTS
+        .iter()
+        .map(|key| (*key, crate::i18n::t(&session.lang, key)))
+        .collect();
     Json(Me {
         id: session.user_id,
         first_name: session.first_name,
         language: session.lang,
+        texts,
     })
+}
+
+/// A sum of US dollars as the reader's language writes it ("$25.70", "25,70 $").
+pub(super) fn money(lang: &str, amount: crate::domain::UsdCents) -> String {
+    crate::i18n::tr(lang, "app-money", &[("amount", amount.to_string())])
+}
+
+#[derive(Serialize)]
+pub struct WayView {
+    code: String,
+    label: String,
+}
+
+/// The ways to pay the rails offer now, labelled in the reader's language.
+pub async fn ways(
+    session: Session,
+    State(state): State<HttpState>,
+) -> Result<Json<Vec<WayView>>, Refused> {
+    let Some(app) = &state.app else {
+        return Err((StatusCode::NOT_FOUND, "the Mini App is not served here"));
+    };
+    let choices = app.checkout.rails.choices().await.map_err(|e| {
+        tracing::warn!(error = %e, "no ways to pay");
+        (
+            StatusCode::BAD_GATEWAY,
+            "the payment provider is unavailable",
+        )
+    })?;
+    Ok(Json(
+        choices
+            .into_iter()
+            .map(|c| WayView {
+                label: match c.label {
+                    crate::payments::rail::Label::Key(key) => crate::i18n::t(&session.lang, key),
+                    crate::payments::rail::Label::Text(text) => text,
+                },
+                code: c.code,
+            })
+            .collect(),
+    ))
 }
 
 /// A product in a list or on its page: prices in US dollars as exact decimal texts.
@@ -49,14 +115,23 @@ pub struct ProductView {
     rating: Option<String>,
     reviews: i64,
     has_cover: bool,
+    /// As the reader's language writes them.
+    total_shown: String,
+    stars_shown: Option<String>,
+    rating_shown: Option<String>,
+    kind_shown: String,
 }
 
-async fn view(state: &HttpState, p: &Product) -> Result<ProductView, StoreError> {
+async fn view(state: &HttpState, lang: &str, p: &Product) -> Result<ProductView, StoreError> {
     let Some(app) = &state.app else {
         return Err(StoreError::Corrupt("the Mini App is off".into()));
     };
     let quote = Quote::for_price(p.price, app.commission);
     let rating = reviews::of_product_rating(&state.core.store, p.id).await?;
+    let stars = app
+        .stars_per_usd
+        .and_then(|per_usd| stars_for(quote.total, per_usd));
+    let average = rating.average();
     Ok(ProductView {
         id: p.id,
         title: p.title.clone(),
@@ -64,19 +139,28 @@ async fn view(state: &HttpState, p: &Product) -> Result<ProductView, StoreError>
         kind: p.kind.as_str(),
         price: p.price.to_string(),
         total: quote.total.to_string(),
-        stars: app
-            .stars_per_usd
-            .and_then(|per_usd| stars_for(quote.total, per_usd)),
-        rating: rating.average(),
+        stars,
+        rating_shown: average.as_ref().map(|avg| {
+            let args = [("rating", avg.clone()), ("count", rating.count.to_string())];
+            crate::i18n::tr(lang, "app-rating", &args)
+        }),
+        rating: average,
         reviews: rating.count,
         has_cover: p.photo.is_some(),
+        total_shown: money(lang, quote.total),
+        stars_shown: stars.map(|n| crate::i18n::tr(lang, "app-stars", &[("stars", n.to_string())])),
+        kind_shown: crate::i18n::t(lang, &format!("kind-name-{}", p.kind.as_str())),
     })
 }
 
-async fn views(state: &HttpState, list: &[Product]) -> Result<Vec<ProductView>, StoreError> {
+async fn views(
+    state: &HttpState,
+    lang: &str,
+    list: &[Product],
+) -> Result<Vec<ProductView>, StoreError> {
     let mut out = Vec::with_capacity(list.len());
     for p in list {
-        out.push(view(state, p).await?);
+        out.push(view(state, lang, p).await?);
     }
     Ok(out)
 }
@@ -94,10 +178,7 @@ pub struct Home {
 }
 
 /// The shop's home: its categories and newest products.
-pub async fn home(
-    _session: Session,
-    State(state): State<HttpState>,
-) -> Result<Json<Home>, Refused> {
+pub async fn home(session: Session, State(state): State<HttpState>) -> Result<Json<Home>, Refused> {
     let store = &state.core.store;
     let cats = categories::list(store).await.map_err(internal)?;
     let newest = products::list(store, &Listing::default(), PAGE, 0)
@@ -111,7 +192,9 @@ pub async fn home(
                 name: c.name,
             })
             .collect(),
-        newest: views(&state, &newest).await.map_err(internal)?,
+        newest: views(&state, &session.lang, &newest)
+            .await
+            .map_err(internal)?,
     }))
 }
 
@@ -125,7 +208,7 @@ pub struct SearchQuery {
 /// Products whose title or description holds every word typed (accents and case folded), or
 /// a category's products.
 pub async fn search(
-    _session: Session,
+    session: Session,
     State(state): State<HttpState>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<ProductView>>, Refused> {
@@ -137,12 +220,16 @@ pub async fn search(
     let found = products::list(&state.core.store, &listing, PAGE, 0)
         .await
         .map_err(internal)?;
-    Ok(Json(views(&state, &found).await.map_err(internal)?))
+    Ok(Json(
+        views(&state, &session.lang, &found)
+            .await
+            .map_err(internal)?,
+    ))
 }
 
 /// One product in the shop.
 pub async fn product(
-    _session: Session,
+    session: Session,
     State(state): State<HttpState>,
     Path(id): Path<i64>,
 ) -> Result<Json<ProductView>, Refused> {
@@ -153,5 +240,7 @@ pub async fn product(
     let Some(p) = found else {
         return Err((StatusCode::NOT_FOUND, "no such product in the shop"));
     };
-    Ok(Json(view(&state, &p).await.map_err(internal)?))
+    Ok(Json(
+        view(&state, &session.lang, &p).await.map_err(internal)?,
+    ))
 }

@@ -39,6 +39,10 @@ pub enum ToPay {
         amount: String,
         address: String,
         uri: String,
+        /// The QR code of the payment URI, as a `data:` PNG.
+        qr: Option<String>,
+        /// "Send exactly … to this address", in the buyer's language.
+        instructions: String,
     },
     Link {
         order: i64,
@@ -153,14 +157,25 @@ pub async fn checkout(
         Presentation::Address => {
             let address = payable.order.pay_address.clone().unwrap_or_default();
             let amount = payable.order.pay_amount.clone().unwrap_or_default();
+            let uri =
+                crate::payments::uri::payment_uri(&payable.order.pay_currency, &address, &amount);
+            let qr = crate::bot::qr::png(&uri).map(|png| {
+                use base64::Engine;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(png);
+                format!("data:image/png;base64,{encoded}")
+            });
+            let coin = payable.choice.unit.clone();
+            let instructions = crate::i18n::tr(
+                &session.lang,
+                "app-send-exactly",
+                &[("amount", amount.clone()), ("coin", coin.clone())],
+            );
             ToPay::Address {
                 order,
-                coin: payable.choice.unit.clone(),
-                uri: crate::payments::uri::payment_uri(
-                    &payable.order.pay_currency,
-                    &address,
-                    &amount,
-                ),
+                coin,
+                uri,
+                qr,
+                instructions,
                 amount,
                 address,
             }

@@ -1,4 +1,5 @@
-//! The Mini App's API (`/api/app/…`, issue 17 in progress): every call signed in by Telegram's
+//! The Mini App (issue 17, in progress): its page at `/app`, and its API (`/api/app/…`),
+//! every call of which is signed in by Telegram's
 //! `initData` in an `Authorization: tma <initData>` header; the user comes from verified data
 //! only, is refused when banned and rate-limited like in the bot. Bad or missing `initData` is
 //! answered 401 and changes nothing.
@@ -6,6 +7,7 @@
 mod catalog;
 mod checkout;
 mod orders;
+pub mod page;
 
 use super::HttpState;
 use crate::bot::ratelimit::{RateLimiter, Verdict};
@@ -104,7 +106,11 @@ impl FromRequestParts<HttpState> for Session {
 
 pub fn routes() -> Router<HttpState> {
     Router::new()
+        .route("/app", get(page::index))
+        .route("/app/app.js", get(page::script))
+        .route("/app/app.css", get(page::style))
         .route("/api/app/me", get(catalog::me))
+        .route("/api/app/ways", get(catalog::ways))
         .route("/api/app/catalog", get(catalog::home))
         .route("/api/app/search", get(catalog::search))
         .route("/api/app/products/{id}", get(catalog::product))

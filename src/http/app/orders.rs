@@ -23,6 +23,7 @@ pub struct PurchaseView {
     order: i64,
     title: String,
     total: String,
+    total_shown: String,
     /// A download link can be asked for (a file with a stored copy).
     downloadable: bool,
 }
@@ -47,6 +48,7 @@ pub async fn purchases(
                 order: p.order_id,
                 title: p.title,
                 total: p.total.to_string(),
+                total_shown: super::catalog::money(&session.lang, p.total),
                 downloadable: p.has_file_copy,
             })
             .collect(),
