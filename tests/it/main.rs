@@ -17,6 +17,7 @@ mod jobs;
 mod marketplace;
 mod migrations;
 mod miniapp;
+mod miniapp_browser;
 mod moderation;
 mod native;
 mod nexpay;

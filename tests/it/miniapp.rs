@@ -10,7 +10,7 @@ use serde_json::Value;
 use souk::miniapp::init_data;
 
 /// `initData` as Telegram signs it for `user`, `age` seconds ago, with `bot_token`.
-fn signed(user: &TgUser, age: i64, bot_token: &str) -> String {
+pub(crate) fn signed(user: &TgUser, age: i64, bot_token: &str) -> String {
     let json = serde_json::json!({
         "id": user.id, "first_name": user.first_name, "username": user.username,
         "language_code": user.language_code,
