@@ -178,6 +178,7 @@ impl Application {
             terms: config.terms.clone(),
             stars_per_usd: config.stars_per_usd,
             public_url: config.public_url.clone(),
+            miniapp_url: config.miniapp.url.clone(),
         });
         let http_state = HttpState {
             core: core.clone(),
@@ -294,6 +295,7 @@ impl Application {
             &self.core.store,
             &admins,
             &self.deps.default_language,
+            self.deps.miniapp_url.as_ref(),
         )
         .await;
         if let Some(monitor) = self.monitor {

@@ -866,3 +866,6 @@ app-money = { USD($amount) }
 app-stars = Pay { $stars } ⭐
 app-rating = ★ { $rating } ({ $count })
 app-send-exactly = Send exactly { $amount } { $coin } to this address:
+menu-open-shop = 🛍 Open the shop
+menu-button-shop = Shop
+button-open-in-app = 🛍 Open in the shop app

@@ -880,3 +880,6 @@ app-money = { USD($amount) }
 app-stars = Payer { $stars } ⭐
 app-rating = ★ { $rating } ({ $count })
 app-send-exactly = Envoyez exactement { $amount } { $coin } à cette adresse :
+menu-open-shop = 🛍 Ouvrir la boutique
+menu-button-shop = Boutique
+button-open-in-app = 🛍 Ouvrir dans l'app de la boutique

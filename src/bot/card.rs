@@ -126,6 +126,9 @@ pub async fn show_product(
         Action::Seller(product.seller_id).encode(),
     ));
     rows.push(more);
+    if let Some(open) = deps.app_button(&who, "button-open-in-app", Some(product.id)) {
+        rows.push(vec![open]);
+    }
     rows.push(vec![back(&who, Action::Categories(0))]);
     let keyboard = InlineKeyboardMarkup::new(rows);
     match &product.photo {

@@ -81,9 +81,23 @@ pub fn help(who: &Who, admin: bool) -> String {
 /// Sets the menus and descriptions: everyone's in the default language (what users of other
 /// languages see) and in each language souk speaks; each admin's, in their language, with the
 /// admin commands. Failures are logged: the bot works without them.
-pub async fn register(bot: &Bot, store: &Store, admins: &[i64], default_language: &str) {
+pub async fn register(
+    bot: &Bot,
+    store: &Store,
+    admins: &[i64],
+    default_language: &str,
+    miniapp_url: Option<&url::Url>,
+) {
     let mut results = Vec::new();
     let mut set = |r: Result<_, teloxide::RequestError>| results.push(r.map(|_| ()));
+    // The menu button opens the storefront Mini App when it is served.
+    if let Some(url) = miniapp_url {
+        let button = teloxide::types::MenuButton::WebApp {
+            text: i18n::t(default_language, "menu-button-shop"),
+            web_app: teloxide::types::WebAppInfo { url: url.clone() },
+        };
+        set(bot.set_chat_menu_button().menu_button(button).await);
+    }
     set(bot.set_my_commands(menu(default_language, &EVERYONE)).await);
     set(bot
         .set_my_description()

@@ -130,7 +130,7 @@ async fn start(bot: Bot, who: Who, deps: Arc<Deps>, payload: &str) -> HandlerRes
 
 /// The welcome menu: browse, search, purchases, sell.
 pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerResult {
-    let keyboard = InlineKeyboardMarkup::new([
+    let mut rows = vec![
         vec![
             InlineKeyboardButton::callback(who.t("menu-browse"), Action::Categories(0).encode()),
             InlineKeyboardButton::callback(who.t("menu-search"), Action::SearchPrompt.encode()),
@@ -143,7 +143,12 @@ pub async fn menu(bot: Bot, who: Who, deps: Arc<Deps>, place: Place) -> HandlerR
             who.t("menu-sell"),
             Action::Sell.encode(),
         )],
-    ]);
+    ];
+    // The storefront Mini App first, when it is served.
+    if let Some(open) = deps.app_button(&who, "menu-open-shop", None) {
+        rows.insert(0, vec![open]);
+    }
+    let keyboard = InlineKeyboardMarkup::new(rows);
     let mut text = who.html("welcome", &[("ways", ways_to_pay(&who, &deps))]);
     if deps.core.simulator.is_some() {
         text = format!("{text}\n\n{}", who.html("sandbox-notice", &[]));

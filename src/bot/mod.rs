@@ -80,6 +80,28 @@ pub struct Deps {
     pub terms: Option<String>,
     /// `PUBLIC_URL`: covers on Stars invoices are served from it.
     pub public_url: Option<url::Url>,
+    /// `MINIAPP_URL`: the storefront Mini App, opened from /start and product cards.
+    pub miniapp_url: Option<url::Url>,
+}
+
+impl Deps {
+    /// A button opening the Mini App (at a product's page when given), when it is served.
+    pub fn app_button(
+        &self,
+        who: &Who,
+        key: &str,
+        product: Option<i64>,
+    ) -> Option<teloxide::types::InlineKeyboardButton> {
+        let mut url = self.miniapp_url.clone()?;
+        if let Some(id) = product {
+            url.query_pairs_mut()
+                .append_pair("product", &id.to_string());
+        }
+        Some(teloxide::types::InlineKeyboardButton::web_app(
+            who.t(key),
+            teloxide::types::WebAppInfo { url },
+        ))
+    }
 }
 
 /// The user behind an update, with the language to answer in.

@@ -334,3 +334,41 @@ async fn the_page_is_small_strict_and_speaks_the_readers_language() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn with_miniapp_url_the_menu_button_start_and_cards_open_the_app() {
+    let mut app = crate::support::app::spawn_app_with(crate::support::app::Options {
+        extra_env: vec![("MINIAPP_URL", "https://shop.example/app".into())],
+        ..Default::default()
+    })
+    .await;
+    let menu = app
+        .tg
+        .wait_for("the menu button", |c| c.method == "setChatMenuButton")
+        .await;
+    assert!(menu.ok, "{:?}", menu.result);
+    let button = app.tg.menu_button().expect("a menu button");
+    assert_eq!(button["type"], "web_app");
+    assert_eq!(button["web_app"]["url"], "https://shop.example/app");
+
+    let (seller, buyer) = (TgUser::new(23_601, "en"), TgUser::new(23_602, "en"));
+    let book = publish(&app, &seller, "Atlas", "15", "BQACAgAtlas").await;
+    app.tg.send_text(&buyer, "/start");
+    let welcome = app.tg.wait_for_text(buyer.id, "Welcome").await;
+    assert_eq!(
+        welcome.button_data("Open the shop").as_deref(),
+        Some("https://shop.example/app")
+    );
+    app.tg.send_text(&buyer, &format!("/start p_{book}"));
+    let card = app
+        .tg
+        .wait_for("the card", |c| {
+            c.chat_id() == Some(buyer.id) && c.button_data("Open in the shop app").is_some()
+        })
+        .await;
+    assert_eq!(
+        card.button_data("Open in the shop app"),
+        Some(format!("https://shop.example/app?product={book}"))
+    );
+    app.stop().await;
+}

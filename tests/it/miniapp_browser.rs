@@ -217,10 +217,8 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
     )
     .await;
     screenshot(c, "home-dark").await;
-    c.find(Locator::Css(&format!("[data-product=\"{guide}\"]")))
-        .await
-        .unwrap()
-        .click()
+    // A card's "Open in the shop app" button opens the product's page directly.
+    c.goto(&app.url(&format!("/app?product={guide}")))
         .await
         .unwrap();
     until(

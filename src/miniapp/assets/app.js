@@ -201,8 +201,11 @@
     document.getElementById("nav-purchases").textContent = t("app-purchases");
     const start = tg && tg.initDataUnsafe ? tg.initDataUnsafe.start_param : null;
     history = [home];
-    const wanted = /^p_(\d+)$/.exec(start || "");
-    if (wanted) go(() => product(Number(wanted[1]))); else home();
+    // A product to open first: a startapp link (p_<id>) or a card's button (?product=<id>).
+    const linked = /^p_(\d+)$/.exec(start || "");
+    const asked = /^\d+$/.exec(new URLSearchParams(location.search).get("product") || "");
+    const wanted = linked ? linked[1] : asked ? asked[0] : null;
+    if (wanted) go(() => product(Number(wanted))); else home();
   }
   start();
 })();

@@ -240,6 +240,27 @@ impl TgState {
                 }
                 Ok(json!(true))
             }
+            "setchatmenubutton" => {
+                let button = p
+                    .get("menu_button")
+                    .map(json_value)
+                    .unwrap_or(json!({"type": "default"}));
+                match button["type"].as_str() {
+                    Some("default" | "commands") => {}
+                    Some("web_app") => {
+                        let url = button["web_app"]["url"].as_str().unwrap_or_default();
+                        if button["text"].as_str().is_none_or(str::is_empty) {
+                            return Err(bad_request("BUTTON_TEXT_INVALID"));
+                        }
+                        if !url.starts_with("https://") {
+                            return Err(bad_request("WEB_APP_URL_INVALID"));
+                        }
+                    }
+                    _ => return Err(bad_request("BUTTON_TYPE_INVALID")),
+                }
+                self.menu_button = Some(button);
+                Ok(json!(true))
+            }
             "deletewebhook" => {
                 self.webhook_url.clear();
                 Ok(json!(true))

@@ -138,6 +138,8 @@ struct TgState {
     star_charges: HashMap<String, (i64, bool)>,
     /// The bot's Star transactions, oldest first, as `getStarTransactions` lists them.
     star_ledger: Vec<Value>,
+    /// The default menu button set with `setChatMenuButton`.
+    menu_button: Option<Value>,
     /// The webhook URL set with `setWebhook` (empty: none; `getUpdates` is then allowed).
     webhook_url: String,
     /// Command menus by (scope, language), as `setMyCommands` left them.
@@ -277,6 +279,11 @@ impl FakeTelegram {
         let mut state = self.state();
         let queue = state.delays.entry(method.to_ascii_lowercase()).or_default();
         queue.push_back(delay);
+    }
+
+    /// The default menu button (`setChatMenuButton`), as set.
+    pub fn menu_button(&self) -> Option<Value> {
+        self.state().menu_button.clone()
     }
 
     pub fn fail_next(&self, method: &str, times: usize, error_code: u16, description: &str) {

@@ -25,6 +25,15 @@ pub(super) fn inline_markup(p: &Map<String, Value>) -> Result<Option<Value>, Api
                 return Err(bad_request("COPY_TEXT_INVALID"));
             }
         }
+        // A Web App button opens an https page only.
+        if let Some(url) = button["web_app"].get("url") {
+            let url = url.as_str().unwrap_or_default();
+            if !url.starts_with("https://") {
+                return Err(bad_request(&format!(
+                    "inline keyboard button Web App URL '{url}' is invalid: Only HTTPS links are allowed"
+                )));
+            }
+        }
         if let Some(url) = button["url"].as_str()
             && !(url.starts_with("https://")
                 || url.starts_with("http://")
