@@ -372,3 +372,52 @@ async fn with_miniapp_url_the_menu_button_start_and_cards_open_the_app() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn checkout_from_the_app_in_mobile_money_wants_a_phone_and_gives_the_providers_page() {
+    let nexpay = crate::support::fake_nexpay::FakeNexpay::start().await;
+    let mut app = crate::support::app::spawn_app_with(crate::support::app::Options {
+        extra_env: nexpay.env(),
+        ..Default::default()
+    })
+    .await;
+    let (seller, buyer) = (TgUser::new(23_701, "en"), TgUser::new(23_702, "en"));
+    let book = publish(&app, &seller, "Wave guide", "25", "BQACAgWave").await;
+    let data = signed(&buyer, 0, token());
+    let (status, refused) = post_checkout(
+        &app,
+        &data,
+        serde_json::json!({ "product": book, "code": "mm_wave" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"], "phone-invalid");
+    let (status, refused) = post_checkout(
+        &app,
+        &data,
+        serde_json::json!({ "product": book, "code": "mm_wave", "phone": "77 123" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(nexpay.sessions().len(), 0, "nothing asked of NexPay");
+
+    let (status, to_pay) = post_checkout(
+        &app,
+        &data,
+        serde_json::json!({ "product": book, "code": "mm_wave", "phone": "+221 77 123 45 67" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{to_pay}");
+    assert_eq!(to_pay["kind"], "link");
+    assert!(
+        to_pay["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://pay.wave.com/c/NEXPAY_TX_"),
+        "{to_pay}"
+    );
+    let sessions = nexpay.sessions();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].request["phone"], "+221771234567");
+    app.stop().await;
+}

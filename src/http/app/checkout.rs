@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Deserialize)]
 pub struct CheckoutRequest {
     product: i64,
-    /// The way to pay, as the chat's buttons name it (`xtr`, `btc`, `usdttrc20`, `wave`, …).
+    /// The way to pay, as `/api/app/ways` names it (`xtr`, `btc`, `mm_wave`, …).
     code: String,
     /// International format, for mobile money.
     #[serde(default)]
