@@ -869,3 +869,5 @@ app-send-exactly = Send exactly { $amount } { $coin } to this address:
 menu-open-shop = 🛍 Open the shop
 menu-button-shop = Shop
 button-open-in-app = 🛍 Open in the shop app
+app-resend = 📨 Send again to the chat
+app-resent = ✅ Sent: look in your chat with the bot

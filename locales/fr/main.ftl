@@ -883,3 +883,5 @@ app-send-exactly = Envoyez exactement { $amount } { $coin } à cette adresse :
 menu-open-shop = 🛍 Ouvrir la boutique
 menu-button-shop = Boutique
 button-open-in-app = 🛍 Ouvrir dans l'app de la boutique
+app-resend = 📨 Renvoyer dans la conversation
+app-resent = ✅ Envoyé : regardez votre conversation avec le bot

@@ -9,6 +9,7 @@ pub mod disputes;
 pub mod export;
 pub mod moderation;
 pub mod payouts;
+pub mod redelivery;
 pub mod restock;
 pub mod reviews;
 pub mod settlement;

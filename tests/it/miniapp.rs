@@ -151,8 +151,45 @@ async fn purchases_and_order_status_are_the_buyers_own() {
     assert_eq!(bought[0]["order"].as_i64(), Some(order), "{bought}");
     assert_eq!(bought[0]["title"], "Field guide");
 
+    // "Send again to the chat": the bot hands the file over once more.
+    let resend = |data: String| {
+        let (http, url) = (
+            app.http.clone(),
+            app.url(&format!("/api/app/purchases/{order}/resend")),
+        );
+        async move {
+            http.post(url)
+                .header("authorization", format!("tma {data}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(resend(mine.clone()).await, StatusCode::ACCEPTED);
+    for _ in 0..100 {
+        let sent = app
+            .tg
+            .calls()
+            .iter()
+            .filter(|c| crate::support::flows::is_delivery(c, buyer.id, "BQACAgField"))
+            .count();
+        if sent == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sent = app
+        .tg
+        .calls()
+        .iter()
+        .filter(|c| crate::support::flows::is_delivery(c, buyer.id, "BQACAgField"))
+        .count();
+    assert_eq!(sent, 2, "the file again, in the chat");
+
     // Someone else's order is no business of theirs: the same 404 as no order at all.
     let theirs = signed(&other, 0, token());
+    assert_eq!(resend(theirs.clone()).await, StatusCode::NOT_FOUND);
     let (status, body) = call(&app, &format!("/api/app/orders/{order}"), Some(&theirs)).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (_, none) = call(&app, "/api/app/purchases", Some(&theirs)).await;

@@ -204,6 +204,31 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
             is_delivery(call, buyer.id, "BQACAgGuide")
         })
         .await;
+    // My purchases: both, and the file sent again to the chat from there.
+    c.find(Locator::Id("nav-purchases"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the purchases",
+        "document.querySelectorAll('[data-resend]').length == 2",
+    )
+    .await;
+    c.find(Locator::Css("[data-resend]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the file sent again",
+        "document.body.innerText.includes('Sent: look in your chat')",
+    )
+    .await;
     drop(chrome);
 
     // The same pages in Telegram's dark theme.

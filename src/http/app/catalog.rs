@@ -21,7 +21,7 @@ fn internal(e: StoreError) -> Refused {
 }
 
 /// The page's own texts (in `locales/`), sent once in the reader's language.
-const TEXTS: [&str; 15] = [
+const TEXTS: [&str; 17] = [
     "app-search",
     "app-categories",
     "app-newest",
@@ -37,6 +37,8 @@ const TEXTS: [&str; 15] = [
     "app-failed",
     "app-open-checkout",
     "app-error",
+    "app-resend",
+    "app-resent",
 ];
 
 #[derive(Serialize)]

@@ -115,6 +115,7 @@ pub fn routes() -> Router<HttpState> {
         .route("/api/app/search", get(catalog::search))
         .route("/api/app/products/{id}", get(catalog::product))
         .route("/api/app/purchases", get(orders::purchases))
+        .route("/api/app/purchases/{id}/resend", post(orders::resend))
         .route("/api/app/orders/{id}", get(orders::order))
         .route("/api/app/checkout", post(checkout::checkout))
 }

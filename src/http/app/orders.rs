@@ -1,6 +1,6 @@
-//! The signed-in buyer's orders as the Mini App reads them: their purchases, and one order's
-//! status (what a checkout page polls until it reads "finished"). Another user's order is
-//! answered 404, exactly as one that does not exist.
+//! The signed-in buyer's orders as the Mini App reads them: their purchases (and their goods
+//! sent again to the chat), and one order's status (what a checkout page polls until it reads
+//! "finished"). Another user's order is answered 404, exactly as one that does not exist.
 
 use super::{Refused, Session};
 use crate::http::HttpState;
@@ -86,4 +86,25 @@ pub async fn order(
         pay_amount: o.pay_amount,
         pay_address: o.pay_address,
     }))
+}
+
+#[derive(Serialize)]
+pub struct ResendView {
+    queued: bool,
+}
+
+/// The goods of one of the buyer's purchases, sent again to the chat by the bot.
+pub async fn resend(
+    session: Session,
+    State(state): State<HttpState>,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<ResendView>), Refused> {
+    use crate::services::redelivery::{Resent, resend};
+    match resend(&state.core.store, session.user_id, id)
+        .await
+        .map_err(internal)?
+    {
+        Resent::Queued => Ok((StatusCode::ACCEPTED, Json(ResendView { queued: true }))),
+        Resent::Nothing => Err((StatusCode::NOT_FOUND, "no such purchase")),
+    }
 }

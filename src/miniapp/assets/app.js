@@ -175,6 +175,13 @@
       const rows = bought.map((b) => el("div", { class: "card" }, [
         el("span", { class: "price", text: b.total_shown }), el("div", { text: b.title }),
         el("div", { class: "meta", text: "#" + b.order }),
+        el("button", { class: "pay second", "data-resend": String(b.order), text: t("app-resend"),
+          onclick: async (ev) => {
+            try {
+              await api("/api/app/purchases/" + b.order + "/resend", { method: "POST" });
+              ev.target.textContent = t("app-resent");
+            } catch (e) { ev.target.textContent = e.message; }
+          } }),
       ]));
       show([el("h1", { text: t("app-purchases") }),
         ...(rows.length ? rows : [el("p", { class: "hint", text: t("app-no-purchases") })])], false);
