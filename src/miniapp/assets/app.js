@@ -110,6 +110,7 @@
         onclick: () => pay(p, w.code),
       }));
       show([
+        ...(p.has_cover ? [el("img", { class: "cover", src: "/covers/" + p.id, alt: "" })] : []),
         el("h1", { text: p.title }),
         el("p", { class: "hint", text: [p.rating_shown, p.kind_shown].filter(Boolean).join(" · ") }),
         el("p", { text: p.description }),
