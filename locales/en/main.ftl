@@ -871,3 +871,4 @@ menu-button-shop = Shop
 button-open-in-app = 🛍 Open in the shop app
 app-resend = 📨 Send again to the chat
 app-resent = ✅ Sent: look in your chat with the bot
+app-best-rated = Best rated

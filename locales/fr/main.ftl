@@ -885,3 +885,4 @@ menu-button-shop = Boutique
 button-open-in-app = 🛍 Ouvrir dans l'app de la boutique
 app-resend = 📨 Renvoyer dans la conversation
 app-resent = ✅ Envoyé : regardez votre conversation avec le bot
+app-best-rated = Les mieux notés

@@ -222,6 +222,21 @@ impl Listing {
     }
 }
 
+/// Products in the shop with visible reviews, best average first (then most reviewed).
+pub async fn best_rated(store: &Store, limit: i64) -> Result<Vec<Product>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM products JOIN (SELECT product_id, AVG(stars * 1.0) AS average, \
+         COUNT(*) AS n FROM reviews WHERE hidden_at IS NULL GROUP BY product_id) r \
+         ON r.product_id = products.id WHERE {IN_SHOP} \
+         ORDER BY r.average DESC, r.n DESC, products.id DESC LIMIT $1"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Active products matching `listing`, newest first.
 pub async fn list(
     store: &Store,

@@ -100,6 +100,32 @@ async fn the_catalogue_search_and_product_pages_read_the_shop() {
         .map(|p| p["id"].as_i64().unwrap())
         .collect();
     assert_eq!(newest, vec![guide, recipes], "newest first");
+    assert_eq!(home["best_rated"].as_array().map(Vec::len), Some(0));
+
+    // A buyer rates the recipes (the chat's review flow is tested in `reviews`): best rated.
+    let rater = TgUser::new(23_103, "en");
+    let coins = crate::support::flows::open_currencies(&app, &rater, recipes).await;
+    let (order, _, payment) = crate::support::flows::pay_with(&app, &rater, &coins, "BTC").await;
+    app.report(&payment, "finished").await;
+    app.tg.wait_for_text(rater.id, "Receipt").await;
+    sqlx::query(
+        "INSERT INTO reviews (order_id, product_id, seller_id, buyer_id, stars, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 5, 1, 1)",
+    )
+    .bind(order)
+    .bind(recipes)
+    .bind(seller.id)
+    .bind(rater.id)
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+    let (_, home) = call(&app, "/api/app/catalog", Some(&data)).await;
+    assert_eq!(
+        home["best_rated"][0]["id"].as_i64(),
+        Some(recipes),
+        "{home}"
+    );
+    assert_eq!(home["best_rated"][0]["rating_shown"], "★ 5.0 (1)");
 
     // Search as you type: accents and case folded.
     let (status, found) = call(&app, "/api/app/search?q=CREOLE", Some(&data)).await;

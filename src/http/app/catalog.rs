@@ -1,5 +1,5 @@
 //! The shop as the Mini App reads it: who is signed in (with the page's texts in their
-//! language), the home page (categories and newest products), search as you type, one
+//! language), the home page (categories, newest and best-rated products), search as you type, one
 //! product's page, and the ways to pay.
 
 use super::{Refused, Session};
@@ -21,7 +21,7 @@ fn internal(e: StoreError) -> Refused {
 }
 
 /// The page's own texts (in `locales/`), sent once in the reader's language.
-const TEXTS: [&str; 17] = [
+const TEXTS: [&str; 18] = [
     "app-search",
     "app-categories",
     "app-newest",
@@ -39,6 +39,7 @@ const TEXTS: [&str; 17] = [
     "app-error",
     "app-resend",
     "app-resent",
+    "app-best-rated",
 ];
 
 #[derive(Serialize)]
@@ -177,6 +178,7 @@ pub struct CategoryView {
 pub struct Home {
     categories: Vec<CategoryView>,
     newest: Vec<ProductView>,
+    best_rated: Vec<ProductView>,
 }
 
 /// The shop's home: its categories and newest products.
@@ -186,6 +188,7 @@ pub async fn home(session: Session, State(state): State<HttpState>) -> Result<Js
     let newest = products::list(store, &Listing::default(), PAGE, 0)
         .await
         .map_err(internal)?;
+    let best = products::best_rated(store, 10).await.map_err(internal)?;
     Ok(Json(Home {
         categories: cats
             .into_iter()
@@ -195,6 +198,9 @@ pub async fn home(session: Session, State(state): State<HttpState>) -> Result<Js
             })
             .collect(),
         newest: views(&state, &session.lang, &newest)
+            .await
+            .map_err(internal)?,
+        best_rated: views(&state, &session.lang, &best)
             .await
             .map_err(internal)?,
     }))

@@ -75,6 +75,7 @@
         el("button", { class: "chip", onclick: () => go(() => category(c)) , text: c.name }));
       show([
         el("h2", { text: t("app-categories") }), el("div", { class: "chips" }, chips),
+        ...(shop.best_rated.length ? [el("h2", { text: t("app-best-rated") }), ...list(shop.best_rated)] : []),
         el("h2", { text: t("app-newest") }), ...list(shop.newest),
       ], false);
     } catch (e) { fail(e); }
