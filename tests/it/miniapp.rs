@@ -126,6 +126,10 @@ async fn the_catalogue_search_and_product_pages_read_the_shop() {
         "{home}"
     );
     assert_eq!(home["best_rated"][0]["rating_shown"], "★ 5.0 (1)");
+    let (_, page) = call(&app, &format!("/api/app/products/{recipes}"), Some(&data)).await;
+    assert_eq!(page["seller"]["name"], "@user23101", "{page}");
+    assert_eq!(page["seller"]["sales"], 1);
+    assert_eq!(page["reviews_list"][0]["stars"], 5);
 
     // Search as you type: accents and case folded.
     let (status, found) = call(&app, "/api/app/search?q=CREOLE", Some(&data)).await;

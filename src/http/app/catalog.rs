@@ -235,20 +235,70 @@ pub async fn search(
     ))
 }
 
-/// One product in the shop.
+/// A review as the product's page shows it.
+#[derive(Serialize)]
+pub struct ReviewView {
+    stars: i64,
+    comment: Option<String>,
+    /// The seller's answer.
+    answer: Option<String>,
+}
+
+/// The seller as the product's page shows them.
+#[derive(Serialize)]
+pub struct SellerView {
+    name: String,
+    sales: i64,
+    rating_shown: Option<String>,
+}
+
+/// A product's page: the product, its seller and its latest visible reviews.
+#[derive(Serialize)]
+pub struct ProductPage {
+    #[serde(flatten)]
+    product: ProductView,
+    seller: SellerView,
+    reviews_list: Vec<ReviewView>,
+}
+
+/// One product in the shop, with its seller and latest reviews.
 pub async fn product(
     session: Session,
     State(state): State<HttpState>,
     Path(id): Path<i64>,
-) -> Result<Json<ProductView>, Refused> {
-    let found = products::get(&state.core.store, id)
+) -> Result<Json<ProductPage>, Refused> {
+    let store = &state.core.store;
+    let found = products::get(store, id)
         .await
         .map_err(internal)?
         .filter(Product::is_buyable);
     let Some(p) = found else {
         return Err((StatusCode::NOT_FOUND, "no such product in the shop"));
     };
-    Ok(Json(
-        view(&state, &session.lang, &p).await.map_err(internal)?,
-    ))
+    let front = products::storefront(store, &p).await.map_err(internal)?;
+    let seller_rating = reviews::of_seller_rating(store, p.seller_id)
+        .await
+        .map_err(internal)?;
+    let latest = reviews::of_product(store, p.id, 10, 0)
+        .await
+        .map_err(internal)?;
+    Ok(Json(ProductPage {
+        product: view(&state, &session.lang, &p).await.map_err(internal)?,
+        seller: SellerView {
+            name: front.seller,
+            sales: front.sales,
+            rating_shown: seller_rating.average().map(|avg| {
+                let args = [("rating", avg), ("count", seller_rating.count.to_string())];
+                crate::i18n::tr(&session.lang, "app-rating", &args)
+            }),
+        },
+        reviews_list: latest
+            .into_iter()
+            .map(|r| ReviewView {
+                stars: r.stars,
+                comment: r.comment,
+                answer: r.answer,
+            })
+            .collect(),
+    }))
 }

@@ -117,6 +117,12 @@
         el("p", { text: p.description }),
         el("p", { class: "done", text: p.total_shown }),
         ...buttons,
+        el("p", { class: "hint", "data-seller": "", text: "👤 " + [p.seller.name, p.seller.rating_shown].filter(Boolean).join(" · ") }),
+        ...p.reviews_list.map((r) => el("div", { class: "box" }, [
+          el("div", { text: "★".repeat(r.stars) + "☆".repeat(5 - r.stars) }),
+          ...(r.comment ? [el("p", { text: r.comment })] : []),
+          ...(r.answer ? [el("p", { class: "hint", text: "↳ " + r.answer })] : []),
+        ])),
       ], true);
     } catch (e) { fail(e); }
   }
