@@ -40,7 +40,7 @@ impl RateLimiter {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
-            let idle = self.refill_every * self.capacity;
+            let idle = self.refill_every.saturating_mul(self.capacity);
             buckets.retain(|_, b| now.duration_since(b.refilled_at) < idle);
         }
         let b = buckets.entry(user).or_insert(Bucket {
@@ -51,7 +51,7 @@ impl RateLimiter {
         let earned = (now.duration_since(b.refilled_at).as_millis()
             / self.refill_every.as_millis().max(1)) as u32;
         if earned > 0 {
-            b.tokens = (b.tokens + earned).min(self.capacity);
+            b.tokens = b.tokens.saturating_add(earned).min(self.capacity);
             b.refilled_at = now;
         }
         if b.tokens > 0 {
@@ -83,5 +83,14 @@ mod tests {
         assert_eq!(rl.check(1), Verdict::Warn);
         assert_eq!(rl.check(1), Verdict::Drop);
         assert_eq!(rl.check(2), Verdict::Allow, "other users are not affected");
+    }
+
+    #[test]
+    fn a_large_bucket_refilled_does_not_overflow() {
+        let rl = RateLimiter::new(u32::MAX, Duration::from_millis(1));
+        assert_eq!(rl.check(1), Verdict::Allow);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(rl.check(1), Verdict::Allow);
+        assert_eq!(rl.check(1), Verdict::Allow);
     }
 }
