@@ -145,7 +145,7 @@ async fn main() {
     let settings = AppSettings {
         bot_token: SecretString::from(TOKEN),
         max_age: 86_400,
-        limiter: souk::bot::ratelimit::RateLimiter::new(u32::MAX, Duration::from_millis(1)),
+        limiter: souk::bot::ratelimit::RateLimiter::new(1_000_000, Duration::from_millis(1)),
         commission,
         stars_per_usd: Some("75".parse().unwrap()),
         default_language: "en".into(),
@@ -155,6 +155,9 @@ async fn main() {
             commission,
         },
         public_url: None,
+        files: Arc::new(souk::files::FileStore::Local(
+            souk::files::local::LocalDir::new(dir.path().join("files")),
+        )),
     };
     let app = router(HttpState {
         core,

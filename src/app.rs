@@ -198,6 +198,7 @@ impl Application {
                     commission: config.commission,
                 },
                 public_url: config.public_url.clone(),
+                files: deps.files.clone(),
             })),
         };
         // Every worker is built here; `run_until` only starts them.

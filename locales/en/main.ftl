@@ -872,3 +872,4 @@ button-open-in-app = 🛍 Open in the shop app
 app-resend = 📨 Send again to the chat
 app-resent = ✅ Sent: look in your chat with the bot
 app-best-rated = Best rated
+app-download = ⬇ Download

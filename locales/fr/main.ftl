@@ -886,3 +886,4 @@ button-open-in-app = 🛍 Ouvrir dans l'app de la boutique
 app-resend = 📨 Renvoyer dans la conversation
 app-resent = ✅ Envoyé : regardez votre conversation avec le bot
 app-best-rated = Les mieux notés
+app-download = ⬇ Télécharger

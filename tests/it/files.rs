@@ -165,3 +165,72 @@ async fn without_s3_files_are_copied_to_a_local_folder_and_re_uploaded_from_it()
     assert_eq!(upload.file("document").unwrap(), BOOK);
     app.stop().await;
 }
+
+/// The Mini App's "Download" for a purchased file: a short-lived link to the stored copy, for
+/// its buyer only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mini_app_gives_a_purchased_file_through_a_short_lived_link() {
+    let moto = Moto::start().await;
+    moto.create_bucket("souk-files").await;
+    let mut app = spawn_app_with(Options {
+        extra_env: vec![
+            ("S3_BUCKET", "souk-files".into()),
+            ("S3_ENDPOINT", moto.endpoint.clone()),
+            ("S3_REGION", "us-east-1".into()),
+            ("S3_ACCESS_KEY_ID", "test".into()),
+            ("S3_SECRET_ACCESS_KEY", "test-secret".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let (seller, buyer, other) = (
+        TgUser::new(8101, "en"),
+        TgUser::new(8102, "en"),
+        TgUser::new(8103, "en"),
+    );
+    app.tg.register_file("BQACAgAppBook", "book.pdf", BOOK);
+    let product = publish_goods(
+        &app,
+        &seller,
+        "App book",
+        "Stored for the app",
+        "10",
+        None,
+        Goods::File("BQACAgAppBook"),
+    )
+    .await;
+    stored_key(&app, product).await;
+    let order = buy_and_settle(&app, &buyer, product).await;
+    app.tg.wait_for_text(buyer.id, "Receipt").await;
+    let token = crate::support::fake_telegram::token();
+    let get = |user: &TgUser, path: String| {
+        let data = crate::miniapp::signed(user, 0, token);
+        let req = app
+            .http
+            .get(app.url(&path))
+            .header("authorization", format!("tma {data}"));
+        async move { req.send().await.unwrap() }
+    };
+    let list: serde_json::Value = get(&buyer, "/api/app/purchases".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["downloadable"], true, "{list}");
+    let link: serde_json::Value = get(&buyer, format!("/api/app/purchases/{order}/link"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(link["minutes"], 15);
+    let bytes = reqwest::get(link["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], BOOK, "the stored copy, byte for byte");
+    let theirs = get(&other, format!("/api/app/purchases/{order}/link")).await;
+    assert_eq!(theirs.status(), reqwest::StatusCode::NOT_FOUND);
+    app.stop().await;
+}

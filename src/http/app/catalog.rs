@@ -21,7 +21,7 @@ fn internal(e: StoreError) -> Refused {
 }
 
 /// The page's own texts (in `locales/`), sent once in the reader's language.
-const TEXTS: [&str; 18] = [
+const TEXTS: [&str; 19] = [
     "app-search",
     "app-categories",
     "app-newest",
@@ -40,6 +40,7 @@ const TEXTS: [&str; 18] = [
     "app-resend",
     "app-resent",
     "app-best-rated",
+    "app-download",
 ];
 
 #[derive(Serialize)]

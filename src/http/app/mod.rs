@@ -34,6 +34,8 @@ pub struct AppSettings {
     pub checkout: crate::services::checkout::Checkout,
     /// `PUBLIC_URL`, for a Stars invoice's cover picture.
     pub public_url: Option<url::Url>,
+    /// Stored copies of product files, for download links.
+    pub files: std::sync::Arc<crate::files::FileStore>,
 }
 
 /// The signed-in user of one call.
@@ -116,6 +118,7 @@ pub fn routes() -> Router<HttpState> {
         .route("/api/app/products/{id}", get(catalog::product))
         .route("/api/app/purchases", get(orders::purchases))
         .route("/api/app/purchases/{id}/resend", post(orders::resend))
+        .route("/api/app/purchases/{id}/link", get(orders::link))
         .route("/api/app/orders/{id}", get(orders::order))
         .route("/api/app/checkout", post(checkout::checkout))
 }

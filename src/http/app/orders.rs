@@ -108,3 +108,50 @@ pub async fn resend(
         Resent::Nothing => Err((StatusCode::NOT_FOUND, "no such purchase")),
     }
 }
+
+#[derive(Serialize)]
+pub struct LinkView {
+    url: String,
+    /// How long the link works.
+    minutes: u64,
+}
+
+/// A short-lived download link to the stored copy of a purchased file (where the storage can
+/// make one: S3); 404 for anything else.
+pub async fn link(
+    session: Session,
+    State(state): State<HttpState>,
+    Path(id): Path<i64>,
+) -> Result<Json<LinkView>, Refused> {
+    use crate::files::LINK_TTL;
+    let none = (StatusCode::NOT_FOUND, "no download link for this purchase");
+    let Some(app) = &state.app else {
+        return Err(none);
+    };
+    let order = orders::get(&state.core.store, id)
+        .await
+        .map_err(internal)?
+        .filter(|o| {
+            o.buyer_id == session.user_id && o.status == crate::domain::OrderStatus::Finished
+        });
+    let Some(order) = order else {
+        return Err(none);
+    };
+    let product = crate::store::products::get(&state.core.store, order.product_id)
+        .await
+        .map_err(internal)?;
+    let Some(key) = product.and_then(|p| p.storage_key) else {
+        return Err(none);
+    };
+    match app.files.download_link(&key, LINK_TTL).await {
+        Ok(Some(url)) => Ok(Json(LinkView {
+            url,
+            minutes: LINK_TTL.as_secs() / 60,
+        })),
+        Ok(None) => Err(none),
+        Err(e) => {
+            tracing::warn!(order_id = id, error = %e, "no download link");
+            Err((StatusCode::BAD_GATEWAY, "the file storage is unavailable"))
+        }
+    }
+}

@@ -183,6 +183,13 @@
       const rows = bought.map((b) => el("div", { class: "card" }, [
         el("span", { class: "price", text: b.total_shown }), el("div", { text: b.title }),
         el("div", { class: "meta", text: "#" + b.order }),
+        ...(b.downloadable ? [el("button", { class: "pay second", "data-download": String(b.order),
+          text: t("app-download"), onclick: async (ev) => {
+            try {
+              const link = await api("/api/app/purchases/" + b.order + "/link");
+              if (tg && tg.openLink) tg.openLink(link.url); else window.open(link.url, "_blank");
+            } catch (e) { ev.target.textContent = e.message; }
+          } })] : []),
         el("button", { class: "pay second", "data-resend": String(b.order), text: t("app-resend"),
           onclick: async (ev) => {
             try {
