@@ -31,18 +31,11 @@ async fn buy_and_settle(app: &TestApp, buyer: &TgUser, product: i64) -> i64 {
     order
 }
 
-fn link_in(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("a link")
-        .to_string()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn files_land_in_s3_and_come_back_through_presigned_links() {
+/// souk copying files to a bucket on moto.
+async fn spawn_s3_app() -> (Moto, TestApp) {
     let moto = Moto::start().await;
     moto.create_bucket("souk-files").await;
-    let mut app = spawn_app_with(Options {
+    let app = spawn_app_with(Options {
         extra_env: vec![
             ("S3_BUCKET", "souk-files".into()),
             ("S3_ENDPOINT", moto.endpoint.clone()),
@@ -53,6 +46,19 @@ async fn files_land_in_s3_and_come_back_through_presigned_links() {
         ..Options::default()
     })
     .await;
+    (moto, app)
+}
+
+fn link_in(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("a link")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_land_in_s3_and_come_back_through_presigned_links() {
+    let (moto, mut app) = spawn_s3_app().await;
     let (seller, buyer, second) = (
         TgUser::new(8001, "en"),
         TgUser::new(8002, "en"),
@@ -170,19 +176,7 @@ async fn without_s3_files_are_copied_to_a_local_folder_and_re_uploaded_from_it()
 /// its buyer only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mini_app_gives_a_purchased_file_through_a_short_lived_link() {
-    let moto = Moto::start().await;
-    moto.create_bucket("souk-files").await;
-    let mut app = spawn_app_with(Options {
-        extra_env: vec![
-            ("S3_BUCKET", "souk-files".into()),
-            ("S3_ENDPOINT", moto.endpoint.clone()),
-            ("S3_REGION", "us-east-1".into()),
-            ("S3_ACCESS_KEY_ID", "test".into()),
-            ("S3_SECRET_ACCESS_KEY", "test-secret".into()),
-        ],
-        ..Options::default()
-    })
-    .await;
+    let (_moto, mut app) = spawn_s3_app().await;
     let (seller, buyer, other) = (
         TgUser::new(8101, "en"),
         TgUser::new(8102, "en"),

@@ -7,7 +7,7 @@
 
 use crate::miniapp::signed;
 use crate::support::app::{Options, TestApp, spawn_app_with};
-use crate::support::browser::{self, DARK, LIGHT, screenshot, until};
+use crate::support::browser::{self, DARK, LIGHT, click, screenshot, until};
 use crate::support::fake_telegram::{TgUser, token};
 use crate::support::flows::{Goods, is_delivery, publish_goods};
 use fantoccini::Locator;
@@ -69,12 +69,7 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
     screenshot(c, "home-light").await;
 
     // A category, then a search with a French accent.
-    c.find(Locator::Css(".chip"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, ".chip").await;
     until(
         c,
         "the category's products",
@@ -91,12 +86,7 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
     .await;
 
     // The product's page, then Stars: openInvoice gets the link the Bot API made.
-    c.find(Locator::Css(&format!("[data-product=\"{recipes}\"]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, &format!("[data-product=\"{recipes}\"]")).await;
     until(
         c,
         "the way to pay in Stars",
@@ -150,12 +140,7 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
         "document.querySelectorAll('[data-product]').length == 2",
     )
     .await;
-    c.find(Locator::Css(&format!("[data-product=\"{guide}\"]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, &format!("[data-product=\"{guide}\"]")).await;
     until(
         c,
         "the way to pay in BTC",
@@ -205,24 +190,14 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
         })
         .await;
     // My purchases: both, and the file sent again to the chat from there.
-    c.find(Locator::Id("nav-purchases"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#nav-purchases").await;
     until(
         c,
         "the purchases",
         "document.querySelectorAll('[data-resend]').length == 2",
     )
     .await;
-    c.find(Locator::Css("[data-resend]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-resend]").await;
     until(
         c,
         "the file sent again",
