@@ -488,3 +488,27 @@ async fn checkout_from_the_app_in_mobile_money_wants_a_phone_and_gives_the_provi
     assert_eq!(sessions[0].request["phone"], "+221771234567");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn each_user_is_rate_limited_like_in_the_bot() {
+    let mut app = crate::support::app::spawn_app_with(crate::support::app::Options {
+        real_rate_limit: true,
+        ..Default::default()
+    })
+    .await;
+    let (hasty, calm) = (TgUser::new(23_801, "en"), TgUser::new(23_802, "en"));
+    let data = signed(&hasty, 0, token());
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        statuses.push(call(&app, "/api/app/me", Some(&data)).await.0);
+    }
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(refused > 0 && statuses[0] == StatusCode::OK, "{statuses:?}");
+    // Another user is not held back by the first.
+    let (status, _) = call(&app, "/api/app/me", Some(&signed(&calm, 0, token()))).await;
+    assert_eq!(status, StatusCode::OK);
+    app.stop().await;
+}

@@ -131,6 +131,14 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
         "document.getElementById('status').textContent.includes('Paid')",
     )
     .await;
+    let delivered = |file: &'static str| {
+        app.tg
+            .calls()
+            .iter()
+            .filter(|call| is_delivery(call, buyer.id, file))
+            .count()
+    };
+    assert_eq!(delivered("BQACAgRecipes"), 1, "the goods once");
 
     // Crypto: the QR code and the address; the IPN turns the page to paid without a reload.
     c.goto(&app.url("/app")).await.unwrap();
@@ -189,6 +197,13 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
             is_delivery(call, buyer.id, "BQACAgGuide")
         })
         .await;
+    app.report(&payment, "finished").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        delivered("BQACAgGuide"),
+        1,
+        "a repeated IPN delivers nothing more"
+    );
     // My purchases: both, and the file sent again to the chat from there.
     click(c, "#nav-purchases").await;
     until(
