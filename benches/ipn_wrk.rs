@@ -1,0 +1,318 @@
+//! IPN ingestion as NOWPayments drives it (issue 18): the release `souk` binary on a fresh
+//! database, N waiting orders, and signed IPNs pushed over loopback HTTP by an outside load
+//! generator (`wrk` with a Lua script) for a fixed time. Two mixes: `friendly` (each order's
+//! confirming, finished, a duplicate finished and a late confirming, in order, many orders) and
+//! `storm` (few orders, the same IPNs shuffled and cycled: nearly all duplicates, as in
+//! NOWPayments' retry storms). Telegram holds every send back during the run. Afterwards, each
+//! order must be finished and its goods queued exactly once.
+//!
+//! Run: `cargo bench --bench ipn_wrk` (needs `wrk`: `apt-get install wrk`). Knobs: BENCH_MIX
+//! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 20000 friendly),
+//! BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_PG (a PostgreSQL admin URL such as
+//! `postgres://postgres@127.0.0.1:5432/test`: a fresh database is made on it instead of SQLite).
+
+use axum::Router;
+use axum::extract::Path;
+use axum::response::IntoResponse;
+use souk::domain::UsdCents;
+use souk::domain::money::CommissionRate;
+use souk::domain::price::Quote;
+use souk::payments::nowpayments::signature::sign;
+use souk::store::orders::AttachedPayment;
+use souk::store::products::NewProduct;
+use souk::store::{Store, orders, products, users};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const SECRET: &str = "bench-ipn-secret";
+const API_KEY: &str = "bench-api-key";
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
+    format!(
+        r#"{{"payment_id":{payment_id},"parent_payment_id":null,"invoice_id":null,"payment_status":"{status}","pay_address":"bc1qbench","payin_extra_id":null,"price_amount":25.7,"price_currency":"usd","pay_amount":0.00059476,"actually_paid":0.00059476,"actually_paid_at_fiat":0,"pay_currency":"btc","order_id":"{order_id}","order_description":"bench","purchase_id":"1","outcome_amount":0.0005,"outcome_currency":"btc","payment_extra_ids":null,"fee":{{"currency":"btc","depositFee":0,"withdrawalFee":0,"serviceFee":0}},"updated_at":1700000000000}}"#
+    )
+}
+
+/// A Bot API that answers what souk asks at start, long-polls with nothing, and holds every
+/// send back (souk's outbox waits) for the whole run.
+async fn telegram(Path((_, method)): Path<(String, String)>) -> impl IntoResponse {
+    // teloxide names methods in PascalCase ("GetMe"); Telegram takes any case.
+    let method = method.to_ascii_lowercase();
+    let result = match method.as_str() {
+        "getme" => serde_json::json!({
+            "id": 1, "is_bot": true, "first_name": "souk", "username": "souk_bench_bot",
+            "can_join_groups": false, "can_read_all_group_messages": false,
+            "supports_inline_queries": false, "can_connect_to_business": false,
+            "has_main_web_app": false,
+        }),
+        "getupdates" => {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            serde_json::json!([])
+        }
+        "getwebhookinfo" => {
+            serde_json::json!({ "url": "", "has_custom_certificate": false, "pending_update_count": 0 })
+        }
+        m if m.starts_with("send") || m.starts_with("edit") => {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            serde_json::json!(true)
+        }
+        _ => serde_json::json!(true),
+    };
+    axum::Json(serde_json::json!({ "ok": true, "result": result }))
+}
+
+async fn fake_telegram() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = Router::new().route("/{bot}/{method}", axum::routing::any(telegram));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    port
+}
+
+/// A fresh database: a SQLite file in `dir`, or a new database on BENCH_PG's server.
+async fn database(dir: &std::path::Path) -> String {
+    match std::env::var("BENCH_PG") {
+        Ok(admin) => {
+            let name = format!("souk_bench_{}", std::process::id());
+            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+        Err(_) => format!("sqlite://{}", dir.join("bench.db").display()),
+    }
+}
+
+/// Seeds `n` waiting orders; returns each order's four IPNs (body, signature), order by order.
+async fn seed(store: &Store, n: usize) -> Vec<Vec<(String, String)>> {
+    users::seen(store, 1, None, "seller", "en").await.unwrap();
+    users::seen(store, 2, None, "buyer", "en").await.unwrap();
+    let product = products::insert(
+        store,
+        &NewProduct {
+            seller_id: 1,
+            title: "Bench".into(),
+            description: "d".into(),
+            price: UsdCents(2500),
+            file_id: "BQACAgBench".into(),
+            file_unique_id: "u".into(),
+            file_name: None,
+            file_size: None,
+            kind: souk::domain::product::ProductKind::File,
+            category_id: None,
+            text_content: None,
+            photo: None,
+            access_chat: None,
+            access_days: None,
+        },
+        &[],
+    )
+    .await
+    .unwrap();
+    let quote = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
+    let mut all = Vec::with_capacity(n);
+    for i in 0..n {
+        let order = orders::insert_created(store, 2, product, 1, quote, "btc")
+            .await
+            .unwrap();
+        let payment_id = format!("{}", 7_000_000_000u64 + i as u64);
+        let attached = AttachedPayment {
+            payment_id: &payment_id,
+            pay_address: "bc1qbench",
+            pay_amount: "0.00059476",
+            expires_at: None,
+        };
+        orders::attach_payment(store, order, &attached)
+            .await
+            .unwrap();
+        all.push(
+            ["confirming", "finished", "finished", "confirming"]
+                .iter()
+                .map(|status| {
+                    let body = ipn(&payment_id, order, status);
+                    let sig = sign(SECRET, &body).unwrap();
+                    (body, sig)
+                })
+                .collect(),
+        );
+    }
+    all
+}
+
+/// The wrk script that cycles through the requests written in `data` (one per line: the
+/// signature, a tab, the body), read at start (a Lua table of constants holds at most 65,536).
+fn lua(data: &std::path::Path) -> String {
+    format!(
+        r#"local reqs = {{}}
+for line in io.lines("{}") do
+  local tab = line:find("\t", 1, true)
+  reqs[#reqs + 1] = {{ line:sub(tab + 1), line:sub(1, tab - 1) }}
+end
+local i = 0
+request = function()
+  i = i % #reqs + 1
+  local r = reqs[i]
+  return wrk.format("POST", "/ipn/nowpayments",
+    {{ ["Content-Type"] = "application/json", ["x-nowpayments-sig"] = r[2] }}, r[1])
+end
+"#,
+        data.display()
+    )
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mix = std::env::var("BENCH_MIX").unwrap_or_else(|_| "storm".into());
+    let storm = mix != "friendly";
+    let n: usize = env_or("BENCH_ORDERS", if storm { 1000 } else { 20_000 });
+    let seconds: u64 = env_or("BENCH_SECONDS", 15);
+    let connections: u64 = env_or("BENCH_CONNECTIONS", 32);
+    assert!(
+        Command::new("wrk").arg("--version").output().is_ok(),
+        "wrk is missing: apt-get install wrk"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let url = database(dir.path()).await;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let per_order = seed(&store, n).await;
+    // Friendly: every order's four IPNs in turn, orders interleaved. Storm: shuffled, cycled.
+    let mut requests: Vec<(String, String)> = Vec::with_capacity(n * 4);
+    for step in 0..4 {
+        for order in &per_order {
+            requests.push(order[step].clone());
+        }
+    }
+    if storm {
+        // A fixed shuffle (xorshift), the same every run.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in (1..requests.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            requests.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+    }
+    let data = dir.path().join("ipn.tsv");
+    let mut lines = std::fs::File::create(&data).unwrap();
+    for (body, sig) in &requests {
+        writeln!(lines, "{sig}\t{body}").unwrap();
+    }
+    let script = dir.path().join("ipn.lua");
+    std::fs::write(&script, lua(&data)).unwrap();
+
+    let tg = fake_telegram().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut souk = Command::new(env!("CARGO_BIN_EXE_souk"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TELOXIDE_TOKEN", "1:bench")
+        .env("TELOXIDE_API_URL", format!("http://127.0.0.1:{tg}"))
+        .env("DATABASE_URL", &url)
+        .env("PORT", port.to_string())
+        .env("NOWPAYMENTS_API_URL", format!("http://127.0.0.1:{tg}"))
+        .env("NOWPAYMENTS_API_KEY", API_KEY)
+        .env("NOWPAYMENTS_IPN_SECRET", SECRET)
+        .env("IPN_CALLBACK_URL", "https://souk.example/ipn/nowpayments")
+        .env("FILES_DIR", dir.path().join("files"))
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("souk.log")).unwrap())
+        .spawn()
+        .expect("start souk");
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        if http
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let out = Command::new("wrk")
+        .args([
+            "-t1",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .expect("run wrk");
+    let report = String::from_utf8_lossy(&out.stdout);
+    if !report.contains("Requests/sec") {
+        eprintln!(
+            "wrk said: {report}\n{}\nsouk's log: {}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(dir.path().join("souk.log")).unwrap_or_default()
+        );
+    }
+    // Let the last batch settle, then stop souk.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = souk.kill();
+    let _ = souk.wait();
+
+    let finished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'finished'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let delivered: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'order:%:delivered'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let db = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "IPN over HTTP (wrk -t1 -c{connections} -d{seconds}s), mix {mix}: {n} orders, {} distinct IPNs cycled, {db}",
+        requests.len()
+    );
+    for line in report.lines() {
+        let l = line.trim();
+        if l.starts_with("Requests/sec")
+            || l.starts_with("50%")
+            || l.starts_with("99%")
+            || l.starts_with("Latency")
+            || l.contains("requests in")
+            || l.starts_with("Non-2xx")
+        {
+            println!("  {l}");
+        }
+    }
+    println!("  orders finished: {finished} of {n}; goods queued: {delivered}");
+    // Exactly once: an order finished at most once and its goods queued once.
+    assert_eq!(
+        delivered, finished,
+        "each finished order's goods queued once"
+    );
+    if seconds >= 5 && !storm {
+        assert!(finished > 0, "the run settled orders");
+    }
+}
