@@ -873,3 +873,5 @@ app-resend = 📨 Send again to the chat
 app-resent = ✅ Sent: look in your chat with the bot
 app-best-rated = Best rated
 app-download = ⬇ Download
+app-phone = Your mobile money number, in international format (with the country code):
+app-phone-go = Continue

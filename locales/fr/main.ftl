@@ -887,3 +887,5 @@ app-resend = 📨 Renvoyer dans la conversation
 app-resent = ✅ Envoyé : regardez votre conversation avec le bot
 app-best-rated = Les mieux notés
 app-download = ⬇ Télécharger
+app-phone = Votre numéro mobile money, au format international (avec l'indicatif du pays) :
+app-phone-go = Continuer

@@ -485,6 +485,15 @@ async fn checkout_from_the_app_in_mobile_money_wants_a_phone_and_gives_the_provi
     );
     let sessions = nexpay.sessions();
     assert_eq!(sessions.len(), 1);
+    let (_, ways) = call(&app, "/api/app/ways", Some(&data)).await;
+    let wave = ways
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "mm_wave")
+        .expect("Wave offered")
+        .clone();
+    assert_eq!(wave["needs_phone"], true, "{ways}");
     assert_eq!(sessions[0].request["phone"], "+221771234567");
     app.stop().await;
 }

@@ -16,9 +16,12 @@ fn on_postgres() -> bool {
     std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
 }
 
-async fn shop() -> (TestApp, i64, i64) {
+async fn shop() -> (TestApp, i64, i64, crate::support::fake_nexpay::FakeNexpay) {
+    let nexpay = crate::support::fake_nexpay::FakeNexpay::start().await;
+    let mut env = nexpay.env();
+    env.push(("STARS_PER_USD", "75".into()));
     let app = spawn_app_with(Options {
-        extra_env: vec![("STARS_PER_USD", "75".into())],
+        extra_env: env,
         ..Options::default()
     })
     .await;
@@ -46,7 +49,7 @@ async fn shop() -> (TestApp, i64, i64) {
         Goods::File("BQACAgGuide"),
     )
     .await;
-    (app, recipes, guide)
+    (app, recipes, guide, nexpay)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,7 +58,7 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
         eprintln!("the browser proves the page, not the database: this runs in the SQLite suite");
         return;
     }
-    let (mut app, recipes, guide) = shop().await;
+    let (mut app, recipes, guide, _nexpay) = shop().await;
     let buyer = TgUser::new(24_002, "en");
     let chrome = browser::open(&signed(&buyer, 0, token()), LIGHT).await;
     let c = &chrome.client;
@@ -204,6 +207,37 @@ async fn a_buyer_browses_searches_and_pays_with_stars_and_crypto_in_the_app() {
         1,
         "a repeated IPN delivers nothing more"
     );
+    // Mobile money: the number first, then the provider's page opens.
+    c.goto(&app.url(&format!("/app?product={recipes}")))
+        .await
+        .unwrap();
+    until(
+        c,
+        "Wave",
+        "document.querySelector('[data-code=\"mm_wave\"]')",
+    )
+    .await;
+    click(c, "[data-code=\"mm_wave\"]").await;
+    until(c, "the phone field", "document.getElementById('phone')").await;
+    c.find(Locator::Id("phone"))
+        .await
+        .unwrap()
+        .send_keys("+221 77 123 45 67")
+        .await
+        .unwrap();
+    click(c, "button.pay").await;
+    until(c, "openLink", "window.__souk.links.length == 1").await;
+    let opened = c
+        .execute("return window.__souk.links[0];", vec![])
+        .await
+        .unwrap();
+    assert!(
+        opened
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://pay.wave.com/")),
+        "{opened}"
+    );
+
     // My purchases: both, and the file sent again to the chat from there.
     click(c, "#nav-purchases").await;
     until(

@@ -21,7 +21,7 @@ fn internal(e: StoreError) -> Refused {
 }
 
 /// The page's own texts (in `locales/`), sent once in the reader's language.
-const TEXTS: [&str; 19] = [
+const TEXTS: [&str; 21] = [
     "app-search",
     "app-categories",
     "app-newest",
@@ -41,6 +41,8 @@ const TEXTS: [&str; 19] = [
     "app-resent",
     "app-best-rated",
     "app-download",
+    "app-phone",
+    "app-phone-go",
 ];
 
 #[derive(Serialize)]
@@ -73,6 +75,8 @@ pub(super) fn money(lang: &str, amount: crate::domain::UsdCents) -> String {
 pub struct WayView {
     code: String,
     label: String,
+    /// The buyer gives a phone number first (mobile money).
+    needs_phone: bool,
 }
 
 /// The ways to pay the rails offer now, labelled in the reader's language.
@@ -99,6 +103,7 @@ pub async fn ways(
                     crate::payments::rail::Label::Text(text) => text,
                 },
                 code: c.code,
+                needs_phone: c.needs_phone,
             })
             .collect(),
     ))

@@ -108,7 +108,7 @@
       const buttons = ways.map((w) => el("button", {
         class: w.code === "xtr" ? "pay" : "pay second", "data-code": w.code,
         text: w.code === "xtr" && p.stars_shown ? p.stars_shown : w.label,
-        onclick: () => pay(p, w.code),
+        onclick: () => (w.needs_phone ? askPhone(p, w) : pay(p, w.code)),
       }));
       show([
         ...(p.has_cover ? [el("img", { class: "cover", src: "/covers/" + p.id, alt: "" })] : []),
@@ -127,10 +127,19 @@
     } catch (e) { fail(e); }
   }
 
-  async function pay(p, code) {
+  // Mobile money: the number the provider bills, then its page.
+  function askPhone(p, w) {
+    const input = el("input", { id: "phone", type: "tel", autocomplete: "tel", placeholder: "+221 77 123 45 67" });
+    const error = el("p", { class: "hint" });
+    show([el("h1", { text: p.title }), el("p", { text: t("app-phone") }), input, error,
+      el("button", { class: "pay", text: t("app-phone-go") + " · " + w.label, onclick: () => pay(p, w.code, input.value, error) }),
+    ], true);
+  }
+
+  async function pay(p, code, phone, error) {
     try {
       const bill = await api("/api/app/checkout", {
-        method: "POST", body: JSON.stringify({ product: p.id, code: code }),
+        method: "POST", body: JSON.stringify({ product: p.id, code: code, phone: phone || null }),
       });
       if (bill.kind === "invoice") {
         if (tg && tg.openInvoice) tg.openInvoice(bill.link, (status) => watch(bill.order, status));
@@ -149,7 +158,7 @@
           el("p", { id: "address", text: bill.address }),
         ]), copy(bill.amount), copy(bill.address)]);
       }
-    } catch (e) { fail(e); }
+    } catch (e) { if (error) error.textContent = e.message; else fail(e); }
   }
 
   function waiting(p, bill, extra) {
