@@ -10,11 +10,8 @@ use crate::support::app::{Options, TestApp, spawn_app_with};
 use crate::support::browser::{self, DARK, LIGHT, click, screenshot, until};
 use crate::support::fake_telegram::{TgUser, token};
 use crate::support::flows::{Goods, is_delivery, publish_goods};
+use crate::support::process::on_postgres;
 use fantoccini::Locator;
-
-fn on_postgres() -> bool {
-    std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
-}
 
 async fn shop() -> (TestApp, i64, i64, crate::support::fake_nexpay::FakeNexpay) {
     let nexpay = crate::support::fake_nexpay::FakeNexpay::start().await;

@@ -2,7 +2,7 @@
 //! language), the home page (categories, newest and best-rated products), search as you type, one
 //! product's page, and the ways to pay.
 
-use super::{Refused, Session};
+use super::{Refused, Session, internal};
 use crate::domain::price::{Quote, stars_for};
 use crate::http::HttpState;
 use crate::store::products::{self, Listing, Product};
@@ -14,11 +14,6 @@ use serde::{Deserialize, Serialize};
 
 /// Products shown per list.
 const PAGE: i64 = 20;
-
-fn internal(e: StoreError) -> Refused {
-    tracing::error!(error = %e, "Mini App call failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "try again shortly")
-}
 
 /// The page's own texts (in `locales/`), sent once in the reader's language.
 const TEXTS: [&str; 21] = [

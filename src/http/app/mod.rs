@@ -50,6 +50,12 @@ pub struct Session {
 /// A refused call: a status and a short reason (never the data sent).
 pub type Refused = (StatusCode, &'static str);
 
+/// A store failure, logged, as the caller sees it.
+fn internal(e: crate::store::StoreError) -> Refused {
+    tracing::error!(error = %e, "Mini App call failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "try again shortly")
+}
+
 impl FromRequestParts<HttpState> for Session {
     type Rejection = Refused;
 
@@ -77,10 +83,6 @@ impl FromRequestParts<HttpState> for Session {
             ));
         }
         let store = &state.core.store;
-        let internal = |e: crate::store::StoreError| {
-            tracing::error!(error = %e, "Mini App call failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "try again shortly")
-        };
         if crate::store::users::is_banned(store, user.id)
             .await
             .map_err(internal)?

@@ -2,7 +2,7 @@
 //! sent again to the chat), and one order's status (what a checkout page polls until it reads
 //! "finished"). Another user's order is answered 404, exactly as one that does not exist.
 
-use super::{Refused, Session};
+use super::{Refused, Session, internal};
 use crate::http::HttpState;
 use crate::store::orders::{self, BuyerOrders};
 use axum::Json;
@@ -12,11 +12,6 @@ use serde::Serialize;
 
 /// Purchases listed at most.
 const LISTED: i64 = 50;
-
-fn internal(e: crate::store::StoreError) -> Refused {
-    tracing::error!(error = %e, "Mini App call failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "try again shortly")
-}
 
 #[derive(Serialize)]
 pub struct PurchaseView {
