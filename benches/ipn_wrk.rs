@@ -1,13 +1,14 @@
 //! IPN ingestion as NOWPayments drives it (issue 18): the release `souk` binary on a fresh
 //! database, N waiting orders, and signed IPNs pushed over loopback HTTP by an outside load
 //! generator (`wrk` with a Lua script) for a fixed time. Two mixes: `friendly` (each order's
-//! confirming, finished, a duplicate finished and a late confirming, in order, many orders) and
-//! `storm` (few orders, the same IPNs shuffled and cycled: nearly all duplicates, as in
-//! NOWPayments' retry storms). Telegram holds every send back during the run. Afterwards, each
+//! confirming, confirmed, sending and finished in turn: four distinct IPNs that each move it on,
+//! enough orders that wrk does not come back to the start) and `storm` (1,000 orders'
+//! confirming and the same finished three times, shuffled and cycled: nearly all duplicates, as
+//! in NOWPayments' retry storms). Telegram holds every send back during the run. Afterwards, each
 //! order must be finished and its goods queued exactly once.
 //!
 //! Run: `cargo bench --bench ipn_wrk` (needs `wrk`: `apt-get install wrk`). Knobs: BENCH_MIX
-//! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 20000 friendly),
+//! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 50000 friendly),
 //! BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_PG (a PostgreSQL admin URL such as
 //! `postgres://postgres@127.0.0.1:5432/test`: a fresh database is made on it instead of SQLite).
 
@@ -98,8 +99,9 @@ async fn database(dir: &std::path::Path) -> String {
     }
 }
 
-/// Seeds `n` waiting orders; returns each order's four IPNs (body, signature), order by order.
-async fn seed(store: &Store, n: usize) -> Vec<Vec<(String, String)>> {
+/// Seeds `n` waiting orders; returns each order's IPNs (body, signature) for `statuses`, order
+/// by order. The same status twice is the same body twice, as NOWPayments' retries are.
+async fn seed(store: &Store, n: usize, statuses: &[&str]) -> Vec<Vec<(String, String)>> {
     users::seen(store, 1, None, "seller", "en").await.unwrap();
     users::seen(store, 2, None, "buyer", "en").await.unwrap();
     let product = products::insert(
@@ -141,7 +143,7 @@ async fn seed(store: &Store, n: usize) -> Vec<Vec<(String, String)>> {
             .await
             .unwrap();
         all.push(
-            ["confirming", "finished", "finished", "confirming"]
+            statuses
                 .iter()
                 .map(|status| {
                     let body = ipn(&payment_id, order, status);
@@ -179,7 +181,7 @@ end
 async fn main() {
     let mix = std::env::var("BENCH_MIX").unwrap_or_else(|_| "storm".into());
     let storm = mix != "friendly";
-    let n: usize = env_or("BENCH_ORDERS", if storm { 1000 } else { 20_000 });
+    let n: usize = env_or("BENCH_ORDERS", if storm { 1000 } else { 50_000 });
     let seconds: u64 = env_or("BENCH_SECONDS", 15);
     let connections: u64 = env_or("BENCH_CONNECTIONS", 32);
     assert!(
@@ -190,12 +192,21 @@ async fn main() {
     let url = database(dir.path()).await;
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
-    let per_order = seed(&store, n).await;
-    // Friendly: every order's four IPNs in turn, orders interleaved. Storm: shuffled, cycled.
+    // Friendly: four distinct IPNs per order, each moving it on, in turn, orders interleaved.
+    // Storm: confirming and the same finished three times, shuffled, cycled.
+    let statuses: &[&str] = if storm {
+        &["confirming", "finished", "finished", "finished"]
+    } else {
+        &["confirming", "confirmed", "sending", "finished"]
+    };
+    let per_order = seed(&store, n, statuses).await;
+    // Payments move on in waves of 1,000 orders: each step of a wave's orders in turn.
     let mut requests: Vec<(String, String)> = Vec::with_capacity(n * 4);
-    for step in 0..4 {
-        for order in &per_order {
-            requests.push(order[step].clone());
+    for wave in per_order.chunks(1000) {
+        for step in 0..statuses.len() {
+            for order in wave {
+                requests.push(order[step].clone());
+            }
         }
     }
     if storm {
@@ -291,8 +302,13 @@ async fn main() {
         "SQLite"
     };
     println!(
-        "IPN over HTTP (wrk -t1 -c{connections} -d{seconds}s), mix {mix}: {n} orders, {} distinct IPNs cycled, {db}",
-        requests.len()
+        "IPN over HTTP (wrk -t1 -c{connections} -d{seconds}s), mix {mix}: {n} orders, {} IPNs ({} distinct) cycled, {db}",
+        requests.len(),
+        requests
+            .iter()
+            .map(|r| &r.0)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
     );
     for line in report.lines() {
         let l = line.trim();
@@ -306,12 +322,30 @@ async fn main() {
             println!("  {l}");
         }
     }
-    println!("  orders finished: {finished} of {n}; goods queued: {delivered}");
-    // Exactly once: an order finished at most once and its goods queued once.
+    let count = |sql: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let sales = count("SELECT COUNT(*) FROM ledger_entries WHERE kind = 'sale'").await;
+    let applied = count(
+        "SELECT COUNT(*) FROM ipn_events WHERE outcome = 'applied' AND payment_status = 'finished'",
+    )
+    .await;
+    println!(
+        "  orders finished: {finished} of {n}; goods queued: {delivered}; sales credited: {sales}; finished IPNs applied: {applied}"
+    );
+    // Exactly once: an order finished once, its goods queued once, its seller credited once.
     assert_eq!(
         delivered, finished,
         "each finished order's goods queued once"
     );
+    assert_eq!(sales, finished, "each sale credited once");
+    assert_eq!(applied, finished, "each order's finished applied once");
     if seconds >= 5 && !storm {
         assert!(finished > 0, "the run settled orders");
     }

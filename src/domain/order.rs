@@ -94,6 +94,28 @@ impl OrderStatus {
     /// possible once money is seen, failed/expired ending an unpaid order, and refunded only after
     /// finished. Money that settles after the order was expired or cancelled locally still wins:
     /// the buyer paid, so the order goes on to delivery.
+    /// Whether an order here can ever come to `target`, in any number of moves: a report of a
+    /// status it can never reach is ignored for good, whatever happens to the order later.
+    pub fn can_ever_reach(self, target: OrderStatus) -> bool {
+        let mut seen = vec![self];
+        let mut next = 0;
+        while let Some(&at) = seen.get(next) {
+            next += 1;
+            for to in OrderStatus::ALL
+                .into_iter()
+                .filter(|to| at.can_move_to(*to))
+            {
+                if to == target {
+                    return true;
+                }
+                if !seen.contains(&to) {
+                    seen.push(to);
+                }
+            }
+        }
+        false
+    }
+
     pub fn can_move_to(self, next: OrderStatus) -> bool {
         if self == next {
             return false;
@@ -150,6 +172,18 @@ impl FromStr for OrderStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_an_order_can_never_reach_is_ignored_for_good() {
+        use OrderStatus::*;
+        assert!(!Finished.can_ever_reach(Confirming));
+        assert!(Finished.can_ever_reach(Refunded));
+        assert!(!Refunded.can_ever_reach(Finished));
+        assert!(!Failed.can_ever_reach(Finished));
+        assert!(Waiting.can_ever_reach(Refunded), "after it finishes");
+        assert!(Expired.can_ever_reach(Expired), "through a partial payment");
+        assert!(!Finished.can_ever_reach(Finished));
+    }
 
     #[test]
     fn unsettled_orders_are_open_or_have_money_on_the_way() {

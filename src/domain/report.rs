@@ -109,6 +109,12 @@ pub struct PaymentReport {
 }
 
 impl PaymentReport {
+    /// News a rail pushed (an IPN, a webhook's report), not souk's own report nor the answer to
+    /// its status check: the same body twice is the same news.
+    pub fn is_notification(&self) -> bool {
+        self.source.is_none() && !self.check
+    }
+
     /// A report souk writes itself about an order under `payment_id`: an expiry, a refund, a
     /// delivery after a restock, or a rail's verdict once checked. `raw` is what it is based on
     /// (a rail's webhook), or `None` to keep a short record of the report itself.

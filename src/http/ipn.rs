@@ -26,6 +26,13 @@ fn reply(status: StatusCode, reason: &str) -> Reply {
     )
 }
 
+fn outcome_reply(outcome: IpnOutcome) -> Reply {
+    (
+        StatusCode::OK,
+        Json(json!({ "ok": true, "outcome": outcome.as_str() })),
+    )
+}
+
 fn count(kind: &str, result: &str) {
     crate::metrics::inc(
         "souk_ipn_received_total",
@@ -63,6 +70,18 @@ fn signed_text<'a>(
 /// Duplicates and stale statuses are answered 200 (NOWPayments must stop retrying) and change
 /// nothing; only a database failure answers 500, so that NOWPayments tries again later.
 pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let settler = &state.core.settler;
+    // The very body and signature settled before: answered at once, it changes nothing.
+    let signature = headers
+        .get("x-nowpayments-sig")
+        .and_then(|v| v.to_str().ok());
+    if let (Some(sig), Ok(text)) = (signature, std::str::from_utf8(&body))
+        && let Some(order_id) = settler.repeats().seen(text, sig)
+    {
+        count("payment", IpnOutcome::Ignored.as_str());
+        tracing::debug!(order_id, "IPN repeated");
+        return outcome_reply(IpnOutcome::Ignored);
+    }
     let text = match signed_text(&state, &headers, &body, "payment") {
         Ok(text) => text,
         Err(answer) => return answer,
@@ -82,12 +101,8 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
         order_id = report.order_id,
         status = %report.status.as_str(),
     );
-    let settled = state
-        .core
-        .settler
-        .settle(report)
-        .instrument(span.clone())
-        .await;
+    let (payment_id, reported) = (report.payment_id.clone(), report.status.clone());
+    let settled = settler.settle(report).instrument(span.clone()).await;
     let _entered = span.enter();
     match settled {
         Ok(settled) => {
@@ -97,10 +112,13 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
                 outcome = settled.outcome.as_str(),
                 "IPN"
             );
-            (
-                StatusCode::OK,
-                Json(json!({ "ok": true, "outcome": settled.outcome.as_str() })),
-            )
+            if let Some(sig) = signature
+                && settled.is_spent(&reported)
+            {
+                let repeats = settler.repeats();
+                repeats.remember(text, sig, &payment_id, settled.order_id);
+            }
+            outcome_reply(settled.outcome)
         }
         Err(e) => {
             count("payment", "error");

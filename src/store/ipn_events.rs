@@ -1,6 +1,8 @@
 //! The IPN inbox: every accepted notification, kept with what souk did about it.
 
 use super::{Conn, StoreError, now};
+use sqlx::Row;
+use std::collections::HashMap;
 
 /// What an IPN led to; stored as text beside the IPN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,18 @@ pub enum IpnOutcome {
 }
 
 impl IpnOutcome {
+    /// Reads what `as_str` wrote.
+    pub fn parse(text: &str) -> Option<IpnOutcome> {
+        [
+            IpnOutcome::Applied,
+            IpnOutcome::Ignored,
+            IpnOutcome::Mismatch,
+            IpnOutcome::UnknownOrder,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             IpnOutcome::Applied => "applied",
@@ -39,18 +53,26 @@ pub struct IpnRecord<'a> {
     /// What the report says arrived, and what the shop receives of it (for the fee).
     pub paid: Option<&'a str>,
     pub outcome_amount: Option<&'a str>,
+    /// A rail's notification: its body's digest, which keeps it once (`None` for souk's own).
+    pub digest: Option<&'a str>,
+    /// How many more times the same body arrived with this one.
+    pub repeats: i64,
 }
 
 /// Keeps IPNs with what they led to, in the transaction that applied them (so the record and
-/// its effect are committed together, or neither is).
+/// its effect are committed together, or neither is). A notification whose digest is already
+/// kept only adds to that row's repeats (the first outcome stays); `records` must not name one
+/// digest twice.
 pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), StoreError> {
     if records.is_empty() {
         return Ok(());
     }
     let sql = format!(
         "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at, \
-         source, paid, outcome_amount) VALUES {}",
-        super::placeholders(1, records.len(), 9)
+         source, paid, outcome_amount, digest, repeats) VALUES {} \
+         ON CONFLICT (payment_id, digest) DO UPDATE SET repeats = ipn_events.repeats + excluded.repeats + 1, \
+         last_received_at = excluded.received_at",
+        super::placeholders(1, records.len(), 11)
     );
     let t = now();
     let mut query = sqlx::query(&sql);
@@ -64,8 +86,78 @@ pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), St
             .bind(t)
             .bind(r.source)
             .bind(r.paid)
-            .bind(r.outcome_amount);
+            .bind(r.outcome_amount)
+            .bind(r.digest)
+            .bind(r.repeats);
     }
     query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// What the first of each kept notification among `notifications` (payment id, digest) led
+/// to, by digest.
+pub async fn first_outcomes_in(
+    conn: &mut Conn,
+    notifications: &[(&str, &str)],
+) -> Result<HashMap<String, IpnOutcome>, StoreError> {
+    if notifications.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let n = notifications.len();
+    let sql = format!(
+        "SELECT digest, outcome FROM ipn_events WHERE payment_id IN {} AND digest IN {}",
+        super::placeholders(1, 1, n),
+        super::placeholders(n + 1, 1, n)
+    );
+    let mut query = sqlx::query(&sql);
+    for (payment_id, _) in notifications {
+        query = query.bind(*payment_id);
+    }
+    for (_, digest) in notifications {
+        query = query.bind(*digest);
+    }
+    let mut known = HashMap::with_capacity(n);
+    for row in query.fetch_all(&mut *conn).await? {
+        let outcome: String = row.try_get("outcome")?;
+        if let Some(outcome) = IpnOutcome::parse(&outcome) {
+            known.insert(row.try_get("digest")?, outcome);
+        }
+    }
+    Ok(known)
+}
+
+/// Repeats of one kept notification counted away from the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeated {
+    pub payment_id: String,
+    pub digest: String,
+    pub count: i64,
+    /// When the last of them arrived.
+    pub last_at: i64,
+}
+
+/// Adds repeats counted away from the database to the rows that keep their notifications; a
+/// row pruned meanwhile is left pruned.
+pub async fn add_repeats(store: &super::Store, repeats: &[Repeated]) -> Result<(), StoreError> {
+    if repeats.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE ipn_events SET repeats = ipn_events.repeats + v.column3, \
+         last_received_at = v.column4 FROM (VALUES {}) AS v \
+         WHERE ipn_events.payment_id = v.column1 AND ipn_events.digest = v.column2",
+        super::placeholders(1, repeats.len(), 4)
+    );
+    let mut query = sqlx::query(&sql);
+    for r in repeats {
+        query = query
+            .bind(r.payment_id.as_str())
+            .bind(r.digest.as_str())
+            .bind(r.count)
+            .bind(r.last_at);
+    }
+    let mut tx = store.write().await?;
+    query.execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }

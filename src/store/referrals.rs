@@ -30,26 +30,6 @@ pub async fn attribute(store: &Store, user: i64, referrer: i64) -> Result<bool, 
     Ok(done.rows_affected() == 1)
 }
 
-/// The referrer an order's purchase earns for, when its buyer was referred and the order was
-/// made within `window` seconds of their arrival.
-pub async fn referrer_of_order_in(
-    conn: &mut Conn,
-    order_id: i64,
-    window: i64,
-) -> Result<Option<i64>, StoreError> {
-    let row = sqlx::query(
-        "SELECT u.referred_by FROM orders o JOIN users u ON u.id = o.buyer_id \
-         WHERE o.id = $1 AND u.referred_by IS NOT NULL AND o.created_at <= u.referred_at + $2",
-    )
-    .bind(order_id)
-    .bind(window)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| r.try_get("referred_by"))
-        .transpose()
-        .map_err(Into::into)
-}
-
 /// The referral credit an order earned (its referrer, amount and clearing time), if any.
 pub async fn credit_of_order_in(
     conn: &mut Conn,

@@ -25,6 +25,7 @@ mod operations;
 mod payout_races;
 mod payouts;
 mod referrals;
+mod repeats;
 mod replicas;
 mod restock;
 mod reviews;

@@ -102,10 +102,17 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
     );
     // Arrival order is random: a confirming that lands after finished is rightly ignored.
     assert!(count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%:detected'").await <= 60);
+    // Every IPN is kept: each distinct body once (confirming, finished, confirmed), the same
+    // body again counted on its row (issue 18: a repeat costs no row of its own).
     assert_eq!(
-        count("SELECT COUNT(*) FROM ipn_events").await,
+        count("SELECT CAST(SUM(1 + repeats) AS BIGINT) FROM ipn_events").await,
         60 * 8,
         "every IPN is kept"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM ipn_events").await,
+        60 * 3,
+        "each distinct IPN is one row"
     );
     let finished_applied =
         "SELECT COUNT(*) FROM ipn_events WHERE outcome = 'applied' AND payment_status = 'finished'";

@@ -5,6 +5,7 @@
 use super::Settled;
 use super::decide::{Pending, StockEffect, decide};
 use super::messages::item_delivery;
+use super::repeats::{digest, hex};
 use crate::domain::OrderStatus;
 use crate::domain::UsdCents;
 use crate::domain::ledger::EntryKind;
@@ -45,12 +46,34 @@ pub(super) async fn settle_batch(
         }
     }
 
+    // A rail's notification is known by its body: what the first of each led to, when kept.
+    let digests: Vec<Option<String>> = reports
+        .iter()
+        .map(|u| u.is_notification().then(|| hex(&digest(&u.raw))))
+        .collect();
+    let mut firsts = {
+        let listed: Vec<(&str, &str)> = reports
+            .iter()
+            .zip(&digests)
+            .filter_map(|(u, d)| Some((u.payment_id.as_str(), d.as_deref()?)))
+            .collect();
+        ipn_events::first_outcomes_in(&mut tx, &dedup(listed)).await?
+    };
+    // The record of each digest in this batch, which its repeats in the batch add to.
+    let mut recorded: HashMap<&str, usize> = HashMap::new();
+
     let mut settled = Vec::with_capacity(reports.len());
     let mut queued = Vec::new();
     let mut entries = Vec::new();
     let mut stock_effects = Vec::new();
-    let mut records = Vec::with_capacity(reports.len());
-    for u in reports {
+    let mut records: Vec<IpnRecord> = Vec::with_capacity(reports.len());
+    for (u, digest) in reports.iter().zip(&digests) {
+        let digest = digest.as_deref();
+        // The same body again, after it applied, changes nothing; one that did not apply (too
+        // early, flagged) is decided again.
+        let repeat = digest
+            .and_then(|d| firsts.get(d))
+            .is_some_and(|first| *first == IpnOutcome::Applied);
         // By payment id, else by order id: a payment the order does not carry (a repeat deposit
         // NOWPayments reports under a new payment id) then fails the match and is reported.
         let index = by_payment
@@ -69,6 +92,11 @@ pub(super) async fn settle_batch(
                     status: None,
                 }
             }
+            Some(i) if repeat => Settled {
+                outcome: IpnOutcome::Ignored,
+                order_id: Some(pending[i].row.order.id),
+                status: Some(pending[i].row.order.status),
+            },
             Some(i) => {
                 let p = &mut pending[i];
                 let (result, effects) = decide(p, u);
@@ -88,6 +116,15 @@ pub(super) async fn settle_batch(
             settled.push(result);
             continue;
         }
+        if let Some(d) = digest {
+            firsts.entry(d.to_string()).or_insert(result.outcome);
+            if let Some(&k) = recorded.get(d) {
+                records[k].repeats += 1;
+                settled.push(result);
+                continue;
+            }
+            recorded.insert(d, records.len());
+        }
         records.push(IpnRecord {
             payment_id: &u.payment_id,
             order_id: result.order_id,
@@ -97,6 +134,8 @@ pub(super) async fn settle_batch(
             paid: u.paid.as_ref().map(|a| a.as_str()),
             outcome_amount: u.outcome.as_ref().map(|a| a.as_str()),
             outcome: result.outcome,
+            digest,
+            repeats: 0,
         });
         settled.push(result);
     }
@@ -132,17 +171,16 @@ pub(super) async fn settle_batch(
             actually_paid: p.actually_paid.as_deref(),
         })
         .collect();
-    if orders::transition_many(&mut tx, &moves).await? != moves.len() as u64 {
+    let moved = orders::transition_many(&mut tx, &moves).await?;
+    if moved.len() != moves.len() {
         return Err(BatchError::Conflict);
     }
-    // Payment messages are closed with the ids read after the compare-and-set.
-    let closing: Vec<i64> = moves
-        .iter()
-        .filter(|m| super::messages::closed_key(m.to).is_some())
-        .map(|m| m.order_id)
-        .collect();
-    for (order_id, message_id) in orders::payment_messages_in(&mut tx, &closing).await? {
-        let Some(p) = pending.iter().find(|p| p.row.order.id == order_id) else {
+    // Payment messages are closed with the ids as the compare-and-set left them.
+    for m in &moved {
+        let Some(message_id) = m.payment_message_id else {
+            continue;
+        };
+        let Some(p) = pending.iter().find(|p| p.row.order.id == m.order_id) else {
             continue;
         };
         queued.extend(super::messages::closed_payment(

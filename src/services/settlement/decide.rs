@@ -223,6 +223,7 @@ mod tests {
                 text: None,
                 item: None,
                 access_chat: None,
+                referral: None,
             },
             loaded_status: status,
             actually_paid: None,

@@ -13,13 +13,14 @@ mod decide;
 mod messages;
 mod notice;
 mod referrals;
+pub mod repeats;
 mod settler;
 
 pub use messages::closed_key;
 pub use settler::Settler;
 
 use crate::domain::OrderStatus;
-use crate::domain::report::PaymentReport;
+use crate::domain::report::{PaymentReport, ReportedStatus};
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::{Store, StoreError};
 use batch::{BatchError, settle_batch};
@@ -31,6 +32,18 @@ pub struct Settled {
     pub order_id: Option<i64>,
     /// The order's status after the report.
     pub status: Option<OrderStatus>,
+}
+
+impl Settled {
+    /// Whether a notification of `reported` that came to this is spent for good, so that the
+    /// same body again changes nothing: it applied, or the order can never reach its status.
+    pub fn is_spent(&self, reported: &ReportedStatus) -> bool {
+        match (self.outcome, reported, self.status) {
+            (IpnOutcome::Applied, _, _) => true,
+            (IpnOutcome::Ignored, ReportedStatus::Known(to), Some(at)) => !at.can_ever_reach(*to),
+            _ => false,
+        }
+    }
 }
 
 /// Reports settled together at most (keeps statements well under the databases' parameter limits).

@@ -18,12 +18,13 @@ pub(super) async fn referral_entries(
         let Some(order_id) = e.order_id else { continue };
         match e.kind {
             EntryKind::Sale => {
-                let Some(referrer) =
-                    referrals::referrer_of_order_in(conn, order_id, policy.window).await?
-                else {
+                let Some(p) = pending.iter().find(|p| p.row.order.id == order_id) else {
                     continue;
                 };
-                let Some(p) = pending.iter().find(|p| p.row.order.id == order_id) else {
+                // The buyer was referred, and ordered within the window of their arrival.
+                let Some((referrer, _)) =
+                    p.row.referral.filter(|(_, after)| *after <= policy.window)
+                else {
                     continue;
                 };
                 let amount = policy.share.commission_on(p.row.order.commission);

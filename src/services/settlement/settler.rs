@@ -3,12 +3,15 @@
 //! the database does a handful of statements per batch rather than per report.
 
 use super::notice::{Vetted, vet};
+use super::repeats::Repeats;
 use super::{MAX_BATCH, RefreshError, Settled, apply_many};
 use crate::domain::OrderStatus;
 use crate::domain::report::{Amount, PaymentReport};
 use crate::payments::rail::{Notice, Rail};
 use crate::payments::rails::Rails;
 use crate::store::{Store, StoreError, orders};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Collects reports arriving together (concurrent IPNs) and settles them in batches, so that
@@ -17,7 +20,11 @@ use tokio::sync::{mpsc, oneshot};
 pub struct Settler {
     jobs: mpsc::Sender<(PaymentReport, oneshot::Sender<Result<Settled, StoreError>>)>,
     store: Store,
+    repeats: Arc<Repeats>,
 }
+
+/// How often repeats counted in memory are added to the inbox.
+const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 impl Settler {
     /// Starts the settling task; it ends when every `Settler` clone is dropped.
@@ -27,9 +34,23 @@ impl Settler {
             oneshot::Sender<Result<Settled, StoreError>>,
         )>(4 * MAX_BATCH);
         let task_store = store.clone();
+        let repeats = Arc::new(Repeats::default());
+        let counted = repeats.clone();
         tokio::spawn(async move {
             let store = task_store;
-            while let Some(first) = rx.recv().await {
+            let mut flush = tokio::time::interval(FLUSH_EVERY);
+            flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                let first = tokio::select! {
+                    job = rx.recv() => job,
+                    _ = flush.tick() => {
+                        if let Err(e) = counted.flush(&store).await {
+                            tracing::warn!(error = %e, "repeats not counted yet");
+                        }
+                        continue;
+                    }
+                };
+                let Some(first) = first else { break };
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
                     match rx.try_recv() {
@@ -43,8 +64,25 @@ impl Settler {
                     let _ = reply.send(result);
                 }
             }
+            if let Err(e) = counted.flush(&store).await {
+                tracing::warn!(error = %e, "repeats counted in memory lost at stop");
+            }
         });
-        Settler { jobs, store }
+        Settler {
+            jobs,
+            store,
+            repeats,
+        }
+    }
+
+    /// The signed notifications this process has settled, which change nothing when repeated.
+    pub fn repeats(&self) -> &Repeats {
+        &self.repeats
+    }
+
+    /// Adds the repeats counted in memory to the inbox now (they are every second anyway).
+    pub async fn flush_repeats(&self) -> Result<(), StoreError> {
+        self.repeats.flush(&self.store).await
     }
 
     /// Settles a report with the others arriving at the same time.

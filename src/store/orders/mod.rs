@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 pub mod renewals;
 mod settle;
-pub use settle::{Move, SettlementRow, load_for_settlement, transition_many};
+pub use settle::{Move, Moved, SettlementRow, load_for_settlement, transition_many};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
@@ -177,29 +177,6 @@ pub async fn set_payment_message(
     };
     tx.commit().await?;
     Ok(settled)
-}
-
-/// The payment message ids of these orders, read inside the caller's transaction (after its
-/// compare-and-set, so that an id stored meanwhile is seen).
-pub async fn payment_messages_in(
-    conn: &mut Conn,
-    order_ids: &[i64],
-) -> Result<Vec<(i64, i64)>, StoreError> {
-    if order_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT id, payment_message_id FROM orders WHERE payment_message_id IS NOT NULL AND id IN {}",
-        super::placeholders(1, 1, order_ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for id in order_ids {
-        query = query.bind(*id);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("payment_message_id")?)))
-        .collect()
 }
 
 /// The product's orders paid after it sold out, oldest first.

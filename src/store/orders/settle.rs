@@ -19,6 +19,8 @@ pub struct SettlementRow {
     pub item: Option<String>,
     /// The chat an access product opens.
     pub access_chat: Option<i64>,
+    /// Who referred the buyer, and how long after their arrival the order was made (seconds).
+    pub referral: Option<(i64, i64)>,
 }
 
 /// Loads, in one query, the orders carrying these payment ids and the orders with these ids
@@ -50,8 +52,9 @@ pub async fn load_for_settlement(
     let sql = format!(
         "SELECT {}, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
          p.text_content AS product_text, p.access_chat_id AS product_access_chat, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
-         AND s.status IN ('reserved', 'sold')) AS item FROM orders o \
-         JOIN products p ON p.id = o.product_id WHERE {}",
+         AND s.status IN ('reserved', 'sold')) AS item, u.referred_by AS buyer_referrer, \
+         o.created_at - u.referred_at AS referred_before FROM orders o \
+         JOIN products p ON p.id = o.product_id LEFT JOIN users u ON u.id = o.buyer_id WHERE {}",
         columns.join(", "),
         conditions.join(" OR ")
     );
@@ -75,6 +78,13 @@ pub async fn load_for_settlement(
                 text: r.try_get("product_text")?,
                 item: r.try_get("item")?,
                 access_chat: r.try_get("product_access_chat")?,
+                referral: match (
+                    r.try_get::<Option<i64>, _>("buyer_referrer")?,
+                    r.try_get::<Option<i64>, _>("referred_before")?,
+                ) {
+                    (Some(referrer), Some(after)) => Some((referrer, after)),
+                    _ => None,
+                },
             })
         })
         .collect()
@@ -90,18 +100,29 @@ pub struct Move<'a> {
     pub actually_paid: Option<&'a str>,
 }
 
+/// An order a batch moved, with the id of its payment message as it is after the move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    pub order_id: i64,
+    pub payment_message_id: Option<i64>,
+}
+
 /// Moves several orders in one statement (settlement's batches), each only if it is still in
 /// its `from` (compare-and-set), recording what was paid and adopting the payment id when the
-/// order had none. Returns how many moved; fewer than `moves.len()` means another process changed
-/// one of them.
-pub async fn transition_many(conn: &mut Conn, moves: &[Move<'_>]) -> Result<u64, StoreError> {
+/// order had none. Returns the orders that moved; fewer than `moves` means another process
+/// changed one of them.
+pub async fn transition_many(
+    conn: &mut Conn,
+    moves: &[Move<'_>],
+) -> Result<Vec<Moved>, StoreError> {
     if moves.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let sql = format!(
         "UPDATE orders SET status = v.column2, actually_paid = COALESCE(v.column3, orders.actually_paid), \
          payment_id = COALESCE(orders.payment_id, v.column4), updated_at = $1 \
-         FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5",
+         FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5 \
+         RETURNING orders.id, orders.payment_message_id",
         placeholders(2, moves.len(), 5)
     );
     let mut query = sqlx::query(&sql).bind(now());
@@ -113,5 +134,13 @@ pub async fn transition_many(conn: &mut Conn, moves: &[Move<'_>]) -> Result<u64,
             .bind(m.payment_id)
             .bind(m.from.as_str());
     }
-    Ok(query.execute(&mut *conn).await?.rows_affected())
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Moved {
+                order_id: r.try_get(0)?,
+                payment_message_id: r.try_get(1)?,
+            })
+        })
+        .collect()
 }
