@@ -9,7 +9,7 @@
 //!
 //! Run: `cargo bench --bench ipn_wrk` (needs `wrk`: `apt-get install wrk`). Knobs: BENCH_MIX
 //! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 50000 friendly),
-//! BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_PG (a PostgreSQL admin URL such as
+//! BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_SOUK_LOG (a path to keep souk's log at), BENCH_PG (a PostgreSQL admin URL such as
 //! `postgres://postgres@127.0.0.1:5432/test`: a fresh database is made on it instead of SQLite).
 
 use axum::Router;
@@ -286,6 +286,9 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let _ = souk.kill();
     let _ = souk.wait();
+    if let Ok(keep) = std::env::var("BENCH_SOUK_LOG") {
+        std::fs::copy(dir.path().join("souk.log"), keep).unwrap();
+    }
 
     let finished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = 'finished'")
         .fetch_one(store.pool())

@@ -285,6 +285,11 @@ impl Application {
         });
 
         let delivery = tokio::spawn(self.deliverer.run(stop_rx.clone()));
+        // SQLite's log is checkpointed beside the commits, not inside them.
+        tokio::spawn(crate::store::wal::checkpoint_loop(
+            self.core.store.clone(),
+            stop_rx.clone(),
+        ));
 
         let mut scheduler = crate::jobs::start(self.jobs)
             .await

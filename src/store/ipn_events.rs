@@ -1,5 +1,6 @@
 //! The IPN inbox: every accepted notification, kept with what souk did about it.
 
+use super::bundle::Bundle;
 use super::{Conn, StoreError, now};
 use sqlx::Row;
 use std::collections::HashMap;
@@ -64,33 +65,42 @@ pub struct IpnRecord<'a> {
 /// kept only adds to that row's repeats (the first outcome stays); `records` must not name one
 /// digest twice.
 pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), StoreError> {
+    let mut bundle = Bundle::new(super::Backend::of(conn));
+    record_into(&mut bundle, records)?;
+    bundle.execute(conn).await
+}
+
+/// `record`, as a statement of a bundle.
+pub fn record_into<'q>(
+    bundle: &mut Bundle<'q>,
+    records: &'q [IpnRecord<'q>],
+) -> Result<(), StoreError> {
     if records.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at, \
-         source, paid, outcome_amount, digest, repeats) VALUES {} \
-         ON CONFLICT (payment_id, digest) DO UPDATE SET repeats = ipn_events.repeats + excluded.repeats + 1, \
-         last_received_at = excluded.received_at",
-        super::placeholders(1, records.len(), 11)
-    );
+    let mut params = bundle.statement(|first| {
+        format!(
+            "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at, \
+             source, paid, outcome_amount, digest, repeats) VALUES {} \
+             ON CONFLICT (payment_id, digest) DO UPDATE SET repeats = ipn_events.repeats + excluded.repeats + 1, \
+             last_received_at = excluded.received_at",
+            super::placeholders(first, records.len(), 11)
+        )
+    });
     let t = now();
-    let mut query = sqlx::query(&sql);
     for r in records {
-        query = query
-            .bind(r.payment_id)
-            .bind(r.order_id)
-            .bind(r.payment_status)
-            .bind(r.body)
-            .bind(r.outcome.as_str())
-            .bind(t)
-            .bind(r.source)
-            .bind(r.paid)
-            .bind(r.outcome_amount)
-            .bind(r.digest)
-            .bind(r.repeats);
+        params.add(r.payment_id)?;
+        params.add(r.order_id)?;
+        params.add(r.payment_status)?;
+        params.add(r.body)?;
+        params.add(r.outcome.as_str())?;
+        params.add(t)?;
+        params.add(r.source)?;
+        params.add(r.paid)?;
+        params.add(r.outcome_amount)?;
+        params.add(r.digest)?;
+        params.add(r.repeats)?;
     }
-    query.execute(&mut *conn).await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! sums. An entry counts towards what can be paid out once it clears (`clears_at`): a sale after
 //! the refund window, everything else at once.
 
+use super::bundle::Bundle;
 use super::{Conn, Store, StoreError, now, placeholders};
 use crate::domain::UsdCents;
 use crate::domain::ledger::{Balances, EntryKind};
@@ -33,27 +34,33 @@ pub struct Entry {
 
 /// Appends entries; one whose reference exists already is skipped (a repeat changes nothing).
 pub async fn append(conn: &mut Conn, entries: &[NewEntry]) -> Result<(), StoreError> {
+    let mut bundle = Bundle::new(super::Backend::of(conn));
+    append_into(&mut bundle, entries)?;
+    bundle.execute(conn).await
+}
+
+/// `append`, as a statement of a bundle.
+pub fn append_into<'q>(bundle: &mut Bundle<'q>, entries: &'q [NewEntry]) -> Result<(), StoreError> {
     if entries.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "INSERT INTO ledger_entries (seller_id, kind, amount_cents, order_id, reference, created_at, clears_at) \
-         VALUES {} ON CONFLICT (reference) DO NOTHING",
-        placeholders(1, entries.len(), 7)
-    );
+    let mut params = bundle.statement(|first| {
+        format!(
+            "INSERT INTO ledger_entries (seller_id, kind, amount_cents, order_id, reference, created_at, clears_at) \
+             VALUES {} ON CONFLICT (reference) DO NOTHING",
+            placeholders(first, entries.len(), 7)
+        )
+    });
     let t = now();
-    let mut query = sqlx::query(&sql);
     for e in entries {
-        query = query
-            .bind(e.seller_id)
-            .bind(e.kind.as_str())
-            .bind(e.kind.signed(e.amount).0)
-            .bind(e.order_id)
-            .bind(&e.reference)
-            .bind(t)
-            .bind(e.clears_at);
+        params.add(e.seller_id)?;
+        params.add(e.kind.as_str())?;
+        params.add(e.kind.signed(e.amount).0)?;
+        params.add(e.order_id)?;
+        params.add(e.reference.as_str())?;
+        params.add(t)?;
+        params.add(e.clears_at)?;
     }
-    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -83,18 +90,29 @@ pub(super) fn cleared(n: usize) -> String {
     format!("(clears_at IS NULL OR clears_at <= ${n})")
 }
 
-/// Available balances (the sum of the entries that cleared) of several sellers, inside a
-/// transaction.
-pub async fn available_in(
+/// What a seller's sale note says besides the sale: the available balance (the sum of the
+/// entries that cleared, none frozen) and whether a payout wallet is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standing {
+    pub available: UsdCents,
+    pub has_wallet: bool,
+}
+
+/// The standing of several sellers, inside a transaction, in one query.
+pub async fn standing_in(
     conn: &mut Conn,
     sellers: &[i64],
-) -> Result<HashMap<i64, UsdCents>, StoreError> {
+) -> Result<HashMap<i64, Standing>, StoreError> {
     if sellers.is_empty() {
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT seller_id, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total FROM ledger_entries \
-         WHERE {} AND {} AND seller_id IN {} GROUP BY seller_id",
+        "SELECT u.id AS seller_id, \
+         (SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM ledger_entries \
+           WHERE ledger_entries.seller_id = u.id AND {} AND {}) AS available, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM wallets w WHERE w.seller_id = u.id) THEN 1 ELSE 0 END \
+           AS BIGINT) AS has_wallet \
+         FROM users u WHERE u.id IN {}",
         cleared(1),
         super::disputes::not_frozen("ledger_entries"),
         placeholders(2, 1, sellers.len())
@@ -104,9 +122,17 @@ pub async fn available_in(
         query = query.bind(*s);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    let mut out: HashMap<i64, UsdCents> = sellers.iter().map(|s| (*s, UsdCents(0))).collect();
+    let mut out: HashMap<i64, Standing> =
+        sellers.iter().map(|s| (*s, Standing::default())).collect();
     for r in rows {
-        out.insert(r.try_get("seller_id")?, UsdCents(r.try_get("total")?));
+        let has_wallet: i64 = r.try_get("has_wallet")?;
+        out.insert(
+            r.try_get("seller_id")?,
+            Standing {
+                available: UsdCents(r.try_get("available")?),
+                has_wallet: has_wallet == 1,
+            },
+        );
     }
     Ok(out)
 }

@@ -3,11 +3,12 @@
 //! Transactions: a function taking a `Conn` runs inside the caller's transaction and commits
 //! nothing; one taking the `Store` commits what it does. The `_in` suffix marks the `Conn` form
 //! of a step that also exists on its own, or whose name would not say it (`cancel_in`,
-//! `release_in`, `available_in`).
+//! `release_in`, `standing_in`).
 
 pub mod accesses;
 pub mod books;
 pub mod broadcasts;
+pub mod bundle;
 pub mod categories;
 pub mod conversions;
 pub mod coupons;
@@ -33,6 +34,7 @@ pub mod send_slots;
 pub mod star_refunds;
 pub mod stock;
 pub mod users;
+pub mod wal;
 pub mod wallets;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -50,6 +52,17 @@ pub use sqlx::AnyConnection as Conn;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl Backend {
+    /// The engine a connection talks to.
+    pub fn of(conn: &Conn) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
 }
 
 /// A handle to the database; cheap to clone.
@@ -184,6 +197,9 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite file needs no ping before each use (it would cost a round trip to the
+            // connection's thread on every transaction); a server connection may have dropped.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -191,8 +207,13 @@ impl Store {
                         // commit: an IPN answered 200 (never sent again) survives a power cut.
                         // Settlement commits IPNs in batches, so the fsync is paid per batch.
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                            format!(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                                 PRAGMA wal_autocheckpoint = {};",
+                                wal::AUTOCHECKPOINT_PAGES
+                            )
+                            .as_str(),
                         )
                         .await?;
                     }

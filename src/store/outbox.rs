@@ -1,6 +1,7 @@
 //! The outbox table: messages owed to users, written in the same transaction as the change that owes them.
 
-use super::{Conn, Store, StoreError, WriteTx, now};
+use super::bundle::Bundle;
+use super::{Store, StoreError, WriteTx, now};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -242,6 +243,17 @@ pub async fn enqueue_now(store: &Store, items: &[Queued]) -> Result<(), StoreErr
 /// "each message at most once per order and status" hold, however often an IPN repeats. The
 /// delivery worker is woken once the transaction commits.
 pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreError> {
+    let mut bundle = Bundle::new(super::Backend::of(tx));
+    enqueue_into(tx, &mut bundle, items)?;
+    bundle.execute(tx).await
+}
+
+/// `enqueue`, as a statement of a bundle run in `tx`.
+pub fn enqueue_into<'q>(
+    tx: &mut WriteTx,
+    bundle: &mut Bundle<'q>,
+    items: &'q [Queued],
+) -> Result<(), StoreError> {
     if items.is_empty() {
         return Ok(());
     }
@@ -250,25 +262,23 @@ pub async fn enqueue(tx: &mut WriteTx, items: &[Queued]) -> Result<(), StoreErro
     if rows.is_empty() {
         return Ok(());
     }
-    let conn: &mut Conn = tx;
-    let sql = format!(
-        "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES {} \
-         ON CONFLICT (dedupe_key) DO NOTHING",
-        super::placeholders(1, rows.len(), 5)
-    );
+    let mut params = bundle.statement(|first| {
+        format!(
+            "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES {} \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+            super::placeholders(first, rows.len(), 5)
+        )
+    });
     let t = now();
-    let mut query = sqlx::query(&sql);
     for (dedupe_key, chat_id, message) in rows {
         let payload =
             serde_json::to_string(message).map_err(|e| StoreError::Encode(e.to_string()))?;
-        query = query
-            .bind(dedupe_key)
-            .bind(chat_id)
-            .bind(payload)
-            .bind(t)
-            .bind(t);
+        params.add(dedupe_key)?;
+        params.add(chat_id)?;
+        params.add(payload)?;
+        params.add(t)?;
+        params.add(t)?;
     }
-    query.execute(conn).await?;
     Ok(())
 }
 

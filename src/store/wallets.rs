@@ -1,8 +1,7 @@
 //! Sellers' payout wallets: one address per seller, for `PAYOUT_CURRENCY`.
 
-use super::{Conn, Store, StoreError, now, placeholders};
+use super::{Store, StoreError, now};
 use sqlx::Row;
-use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wallet {
@@ -22,25 +21,6 @@ pub async fn get(store: &Store, seller_id: i64) -> Result<Option<Wallet>, StoreE
         })
     })
     .transpose()
-}
-
-/// Which of these sellers have a payout wallet (inside the caller's transaction).
-pub async fn with_wallet_in(conn: &mut Conn, sellers: &[i64]) -> Result<HashSet<i64>, StoreError> {
-    if sellers.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let sql = format!(
-        "SELECT seller_id FROM wallets WHERE seller_id IN {}",
-        placeholders(1, 1, sellers.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for seller in sellers {
-        query = query.bind(*seller);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| Ok(r.try_get::<i64, _>("seller_id")?))
-        .collect()
 }
 
 pub async fn save(store: &Store, seller_id: i64, wallet: &Wallet) -> Result<(), StoreError> {

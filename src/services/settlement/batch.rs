@@ -7,14 +7,14 @@ use super::decide::{Pending, StockEffect, decide};
 use super::messages::item_delivery;
 use super::repeats::{digest, hex};
 use crate::domain::OrderStatus;
-use crate::domain::UsdCents;
 use crate::domain::ledger::EntryKind;
 use crate::domain::report::PaymentReport;
+use crate::store::bundle::Bundle;
 use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders;
 use crate::store::outbox::{self, OrderButton, OutboxMessage, Queued, Recipient};
-use crate::store::{Conn, Store, StoreError, stock, wallets};
+use crate::store::{Conn, Store, StoreError, stock};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
@@ -209,9 +209,12 @@ pub(super) async fn settle_batch(
     let owed = super::referrals::referral_entries(&mut tx, &pending, &entries, store.referrals());
     entries.extend(owed.await?);
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
-    ledger::append(&mut tx, &entries).await?;
-    outbox::enqueue(&mut tx, &queued).await?;
-    ipn_events::record(&mut tx, &records).await?;
+    // The batch's rows in one round trip on SQLite.
+    let mut bundle = Bundle::new(store.backend());
+    ledger::append_into(&mut bundle, &entries)?;
+    outbox::enqueue_into(&mut tx, &mut bundle, &queued)?;
+    ipn_events::record_into(&mut bundle, &records)?;
+    bundle.execute(&mut tx).await?;
     tx.commit().await?;
     Ok(settled)
 }
@@ -247,12 +250,13 @@ async fn seller_notes(
         return Ok(Vec::new());
     }
     let sellers: Vec<i64> = dedup(entries.iter().map(|e| e.seller_id).collect());
-    let mut balances = ledger::available_in(conn, &sellers).await?;
-    // A seller without a payout wallet is reminded to set one with each sale.
-    let paid_somewhere = wallets::with_wallet_in(conn, &sellers).await?;
+    let mut standings = ledger::standing_in(conn, &sellers).await?;
     let mut notes = Vec::with_capacity(entries.len());
     for e in entries {
-        let balance = balances.entry(e.seller_id).or_insert(UsdCents(0));
+        let standing = standings.entry(e.seller_id).or_default();
+        // A seller without a payout wallet is reminded to set one with each sale.
+        let has_wallet = standing.has_wallet;
+        let balance = &mut standing.available;
         // A held entry does not move what can be paid out.
         if e.clears_at.is_none() {
             balance.0 += e.kind.signed(e.amount).0;
@@ -278,7 +282,7 @@ async fn seller_notes(
             EntryKind::Refund => ("refund_debited", "seller-refund"),
             EntryKind::Referral => ("referral", "referral-earned"),
             EntryKind::ReferralReversal => ("referral_reversed", "referral-reversed"),
-            _ if !paid_somewhere.contains(&e.seller_id) => ("sold", "seller-sale-no-wallet"),
+            _ if !has_wallet => ("sold", "seller-sale-no-wallet"),
             _ => ("sold", "seller-sale"),
         };
         notes.push(Queued {

@@ -1,0 +1,57 @@
+//! Writes sent together. On SQLite several statements go to the connection's thread in one
+//! round trip (its driver runs a multi-statement text in one go, `$n` numbered across it); on
+//! PostgreSQL they go one after the other (a prepared statement holds one). Settlement's batch
+//! writes its ledger entries, messages and inbox rows this way (issue 18).
+
+use super::{Backend, Conn, StoreError};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Encode, Type};
+
+/// Statements to run together, in order, in the caller's transaction.
+pub struct Bundle<'q> {
+    backend: Backend,
+    statements: Vec<(String, AnyArguments<'q>)>,
+}
+
+/// The parameters of one statement of a bundle, added in order.
+pub struct Params<'a, 'q>(&'a mut AnyArguments<'q>);
+
+impl<'q> Params<'_, 'q> {
+    pub fn add<T: Encode<'q, Any> + Type<Any> + 'q>(&mut self, value: T) -> Result<(), StoreError> {
+        self.0
+            .add(value)
+            .map_err(|e| StoreError::Encode(e.to_string()))
+    }
+}
+
+impl<'q> Bundle<'q> {
+    pub fn new(backend: Backend) -> Bundle<'q> {
+        Bundle {
+            backend,
+            statements: Vec::new(),
+        }
+    }
+
+    /// Adds a statement: `sql` is given the number its first parameter takes (`$n`), and its
+    /// parameters are then added, in that order, to what this returns.
+    pub fn statement(&mut self, sql: impl FnOnce(usize) -> String) -> Params<'_, 'q> {
+        if self.backend == Backend::Sqlite && !self.statements.is_empty() {
+            let (joined, args) = &mut self.statements[0];
+            let text = sql(args.len() + 1);
+            joined.push_str(";\n");
+            joined.push_str(&text);
+            return Params(args);
+        }
+        self.statements.push((sql(1), AnyArguments::default()));
+        let last = self.statements.len() - 1;
+        Params(&mut self.statements[last].1)
+    }
+
+    /// Runs the statements, in order.
+    pub async fn execute(self, conn: &mut Conn) -> Result<(), StoreError> {
+        for (sql, args) in self.statements {
+            sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+}
