@@ -24,6 +24,7 @@ pub mod memberships;
 pub mod orders;
 pub mod outbox;
 pub mod payouts;
+mod pools;
 pub mod products;
 pub mod referrals;
 pub mod reports;
@@ -37,12 +38,11 @@ pub mod users;
 pub mod wal;
 pub mod wallets;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::AnyPool;
+use sqlx::any::AnyConnectOptions;
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 pub use sqlx::AnyConnection as Conn;
@@ -69,6 +69,8 @@ impl Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// SQLite: settlement's own connection, whose commits the settler syncs itself.
+    settling: Option<Arc<wal::Settling>>,
     backend: Backend,
     /// SQLite has one writer at a time: writers of this process queue here, in order, instead of
     /// polling SQLite's busy handler (which sleeps up to 100 ms a turn under contention).
@@ -160,6 +162,9 @@ pub enum StoreError {
     /// The task that writes it has stopped (the process is shutting down).
     #[error("stopped: {0}")]
     Stopped(&'static str),
+    /// The database's files could not be synced to disk.
+    #[error("disk: {0}")]
+    Io(String),
 }
 
 /// Each backend's migrations, every file of its folder embedded in the binary in order (a
@@ -191,39 +196,21 @@ impl Store {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            // A SQLite file needs no ping before each use (it would cost a round trip to the
-            // connection's thread on every transaction); a server connection may have dropped.
-            .test_before_acquire(backend == Backend::Postgres)
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the one writer. FULL syncs the WAL at every
-                        // commit: an IPN answered 200 (never sent again) survives a power cut.
-                        // Settlement commits IPNs in batches, so the fsync is paid per batch.
-                        conn.execute(
-                            format!(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                                 PRAGMA wal_autocheckpoint = {};",
-                                wal::AUTOCHECKPOINT_PAGES
-                            )
-                            .as_str(),
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+        let max = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = pools::open(backend, options.clone(), max, pools::Sync::AtCommit).await?;
+        let settling = match backend {
+            Backend::Sqlite => Some(wal::Settling {
+                pool: pools::open(backend, options, 1, pools::Sync::ByWriter).await?,
+                log: wal::log_path(&url)?,
+            }),
+            Backend::Postgres => None,
+        };
         Ok(Store {
             pool,
+            settling: settling.map(Arc::new),
             backend,
             write_lane: Arc::new(Mutex::new(())),
             outbox_queued: Arc::new(Notify::new()),
@@ -327,12 +314,34 @@ impl Store {
     /// A transaction that will write. On SQLite it takes the write lock at once (BEGIN IMMEDIATE),
     /// so two writers queue on busy_timeout instead of failing when a read turns into a write.
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
+        self.write_on(&self.pool).await
+    }
+
+    /// Settlement's write transaction: on SQLite its commit is not synced until `sync_log`, so
+    /// nothing it wrote may be acknowledged before (on PostgreSQL, the same as `write`).
+    pub async fn write_unsynced(&self) -> Result<WriteTx, StoreError> {
+        match &self.settling {
+            Some(settling) => self.write_on(&settling.pool).await,
+            None => self.write().await,
+        }
+    }
+
+    /// Makes every commit so far durable: syncs SQLite's log (what `write_unsynced` committed
+    /// included); nothing to do on PostgreSQL, whose commits are.
+    pub async fn sync_log(&self) -> Result<(), StoreError> {
+        match &self.settling {
+            Some(settling) => wal::sync_log(&settling.log).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn write_on(&self, pool: &AnyPool) -> Result<WriteTx, StoreError> {
         let (tx, lane) = match self.backend {
             Backend::Sqlite => {
                 let lane = self.write_lane.clone().lock_owned().await;
-                (self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(lane))
+                (pool.begin_with("BEGIN IMMEDIATE").await?, Some(lane))
             }
-            Backend::Postgres => (self.pool.begin().await?, None),
+            Backend::Postgres => (pool.begin().await?, None),
         };
         Ok(WriteTx {
             tx,

@@ -1,12 +1,42 @@
-//! SQLite's write-ahead log is checkpointed beside the commit path, not in it: a connection
-//! would otherwise copy the log into the database (and sync it) inside whichever commit crossed
-//! the threshold, settlement's batches included. `checkpoint_loop` checkpoints every second on
-//! a connection of its own (PASSIVE: it never waits on readers or the writer); the automatic
-//! checkpoint stays as a safety net, set far above what a second of traffic writes.
+//! SQLite's write-ahead log, kept off the commit path. Checkpoints: a connection would otherwise
+//! copy the log into the database (and sync it) inside whichever commit crossed the threshold,
+//! settlement's batches included; `checkpoint_loop` checkpoints every second on a connection of
+//! its own (PASSIVE: it never waits on readers or the writer), the automatic checkpoint staying
+//! as a safety net far above what a second of traffic writes. Syncs: settlement commits on a
+//! connection that does not sync at commit and syncs the log itself (`sync_log`) before it
+//! answers, while the next batch is settled; a sync of the log makes every commit before it
+//! durable, as `synchronous = FULL` would have at each commit.
 
 use super::{Backend, Store, StoreError};
+use sqlx::AnyPool;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// Settlement's own connection (SQLite), and the log it must sync before answering.
+#[derive(Debug)]
+pub(super) struct Settling {
+    pub(super) pool: AnyPool,
+    pub(super) log: PathBuf,
+}
+
+/// The log of the SQLite database at `url` (`<file>-wal`).
+pub(super) fn log_path(url: &str) -> Result<PathBuf, StoreError> {
+    use std::str::FromStr;
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let mut log = options.get_filename().as_os_str().to_owned();
+    log.push("-wal");
+    Ok(PathBuf::from(log))
+}
+
+/// Syncs the log to disk: every commit made before is then durable.
+pub(super) async fn sync_log(log: &Path) -> Result<(), StoreError> {
+    let log = log.to_path_buf();
+    let synced = tokio::task::spawn_blocking(move || std::fs::File::open(&log)?.sync_data())
+        .await
+        .map_err(|_| StoreError::Stopped("log sync"))?;
+    synced.map_err(|e| StoreError::Io(format!("syncing the SQLite log: {e}")))
+}
 
 /// Pages the log may hold before a commit checkpoints it itself (about 40 MB).
 pub const AUTOCHECKPOINT_PAGES: u32 = 10_000;

@@ -35,7 +35,8 @@ pub(super) async fn settle_batch(
     store: &Store,
     reports: &[PaymentReport],
 ) -> Result<Vec<Settled>, BatchError> {
-    let mut tx = store.write().await?;
+    // Synced by the caller before anything is acknowledged (`Store::sync_log`).
+    let mut tx = store.write_unsynced().await?;
     let mut pending = load(&mut tx, reports).await?;
     let mut by_payment: HashMap<String, usize> = HashMap::new();
     let mut by_order: HashMap<i64, usize> = HashMap::new();

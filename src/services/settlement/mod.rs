@@ -76,8 +76,36 @@ async fn settle_one(store: &Store, report: &PaymentReport) -> Result<Settled, St
 
 /// Settles reports together, in this order, as the `Settler` does with reports arriving at once;
 /// when the batch cannot be committed as a whole, each report is settled on its own, so one bad
-/// report never blocks the others.
+/// report never blocks the others. What it returns is durable.
 pub async fn apply_many(
+    store: &Store,
+    reports: &[PaymentReport],
+) -> Vec<Result<Settled, StoreError>> {
+    let results = apply_many_unsynced(store, reports).await;
+    durable(store.sync_log().await, results)
+}
+
+/// The results once the log sync that makes them durable is done: a failed sync turns each
+/// into an error (nothing may be acknowledged; a retry will find it settled, a repeat).
+fn durable(
+    synced: Result<(), StoreError>,
+    results: Vec<Result<Settled, StoreError>>,
+) -> Vec<Result<Settled, StoreError>> {
+    match synced {
+        Ok(()) => results,
+        Err(e) => {
+            tracing::error!(error = %e, "settled reports not synced to disk: not acknowledged");
+            results
+                .into_iter()
+                .map(|_| Err(StoreError::Io(e.to_string())))
+                .collect()
+        }
+    }
+}
+
+/// `apply_many` without the log sync: on SQLite, nothing returned may be acknowledged before
+/// `Store::sync_log` (the `Settler` syncs while it settles the next batch).
+async fn apply_many_unsynced(
     store: &Store,
     reports: &[PaymentReport],
 ) -> Vec<Result<Settled, StoreError>> {

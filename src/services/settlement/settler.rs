@@ -4,7 +4,7 @@
 
 use super::notice::{Vetted, vet};
 use super::repeats::Repeats;
-use super::{MAX_BATCH, RefreshError, Settled, apply_many};
+use super::{MAX_BATCH, RefreshError, Settled, apply_many_unsynced, durable};
 use crate::domain::OrderStatus;
 use crate::domain::report::{Amount, PaymentReport};
 use crate::payments::rail::{Notice, Rail};
@@ -59,10 +59,16 @@ impl Settler {
                     }
                 }
                 let (reports, replies): (Vec<PaymentReport>, Vec<_>) = batch.into_iter().unzip();
-                let results = apply_many(&store, &reports).await;
-                for (reply, result) in replies.into_iter().zip(results) {
-                    let _ = reply.send(result);
-                }
+                let results = apply_many_unsynced(&store, &reports).await;
+                // Group commit: the batch is answered once the log holding it is synced, while
+                // the next batch is settled (a later sync covers every earlier commit too).
+                let syncing = store.clone();
+                tokio::spawn(async move {
+                    let results = durable(syncing.sync_log().await, results);
+                    for (reply, result) in replies.into_iter().zip(results) {
+                        let _ = reply.send(result);
+                    }
+                });
             }
             if let Err(e) = counted.flush(&store).await {
                 tracing::warn!(error = %e, "repeats counted in memory lost at stop");

@@ -1,0 +1,59 @@
+//! The connection pools. Everything shares one pool; on SQLite, settlement also has a
+//! connection of its own whose commits skip SQLite's sync at commit (`synchronous = NORMAL`):
+//! the settler syncs the log itself (`wal::sync_log`) before it answers anything, while the
+//! next batch is already being settled (group commit; see `services::settlement::settler`).
+
+use super::{Backend, StoreError, wal};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// How a SQLite connection syncs its commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sync {
+    /// At every commit (`FULL`): what it commits survives a power cut when the commit returns.
+    AtCommit,
+    /// Never at commit (`NORMAL`): only once its writer has synced the log itself.
+    ByWriter,
+}
+
+/// A pool of `max` connections; on SQLite each runs in WAL mode and syncs as `sync` says.
+pub(super) async fn open(
+    backend: Backend,
+    options: AnyConnectOptions,
+    max: u32,
+    sync: Sync,
+) -> Result<AnyPool, StoreError> {
+    let synchronous = match sync {
+        Sync::AtCommit => "FULL",
+        Sync::ByWriter => "NORMAL",
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        // A SQLite file needs no ping before each use (it would cost a round trip to the
+        // connection's thread on every transaction); a server connection may have dropped.
+        .test_before_acquire(backend == Backend::Postgres)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the one writer. FULL syncs the WAL at every
+                    // commit: an IPN answered 200 (never sent again) survives a power cut.
+                    conn.execute(
+                        format!(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                             PRAGMA wal_autocheckpoint = {};",
+                            wal::AUTOCHECKPOINT_PAGES
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}
