@@ -2,8 +2,6 @@
 
 use super::bundle::Bundle;
 use super::{Conn, StoreError, now};
-use sqlx::Row;
-use std::collections::HashMap;
 
 /// What an IPN led to; stored as text beside the IPN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,18 +17,6 @@ pub enum IpnOutcome {
 }
 
 impl IpnOutcome {
-    /// Reads what `as_str` wrote.
-    pub fn parse(text: &str) -> Option<IpnOutcome> {
-        [
-            IpnOutcome::Applied,
-            IpnOutcome::Ignored,
-            IpnOutcome::Mismatch,
-            IpnOutcome::UnknownOrder,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == text)
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             IpnOutcome::Applied => "applied",
@@ -102,38 +88,6 @@ pub fn record_into<'q>(
         params.add(r.repeats)?;
     }
     Ok(())
-}
-
-/// What the first of each kept notification among `notifications` (payment id, digest) led
-/// to, by digest.
-pub async fn first_outcomes_in(
-    conn: &mut Conn,
-    notifications: &[(&str, &str)],
-) -> Result<HashMap<String, IpnOutcome>, StoreError> {
-    if notifications.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let n = notifications.len();
-    let sql = format!(
-        "SELECT digest, outcome FROM ipn_events WHERE payment_id IN {} AND digest IN {}",
-        super::placeholders(1, 1, n),
-        super::placeholders(n + 1, 1, n)
-    );
-    let mut query = sqlx::query(&sql);
-    for (payment_id, _) in notifications {
-        query = query.bind(*payment_id);
-    }
-    for (_, digest) in notifications {
-        query = query.bind(*digest);
-    }
-    let mut known = HashMap::with_capacity(n);
-    for row in query.fetch_all(&mut *conn).await? {
-        let outcome: String = row.try_get("outcome")?;
-        if let Some(outcome) = IpnOutcome::parse(&outcome) {
-            known.insert(row.try_get("digest")?, outcome);
-        }
-    }
-    Ok(known)
 }
 
 /// Repeats of one kept notification counted away from the database.

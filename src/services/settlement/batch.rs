@@ -37,7 +37,13 @@ pub(super) async fn settle_batch(
 ) -> Result<Vec<Settled>, BatchError> {
     // Synced by the caller before anything is acknowledged (`Store::sync_log`).
     let mut tx = store.write_unsynced().await?;
-    let mut pending = load(&mut tx, reports).await?;
+    // A rail's notification is known by its body: the orders come with which of the batch's
+    // notifications already applied to them.
+    let digests: Vec<Option<String>> = reports
+        .iter()
+        .map(|u| u.is_notification().then(|| hex(&digest(&u.raw))))
+        .collect();
+    let mut pending = load(&mut tx, reports, &digests).await?;
     let mut by_payment: HashMap<String, usize> = HashMap::new();
     let mut by_order: HashMap<i64, usize> = HashMap::new();
     for (i, p) in pending.iter().enumerate() {
@@ -47,19 +53,13 @@ pub(super) async fn settle_batch(
         }
     }
 
-    // A rail's notification is known by its body: what the first of each led to, when kept.
-    let digests: Vec<Option<String>> = reports
+    // What the first of each notification led to, when it is kept and applied (else decided
+    // again), then as the batch goes.
+    let mut firsts: HashMap<String, IpnOutcome> = pending
         .iter()
-        .map(|u| u.is_notification().then(|| hex(&digest(&u.raw))))
+        .flat_map(|p| p.row.applied.iter())
+        .map(|d| (d.clone(), IpnOutcome::Applied))
         .collect();
-    let mut firsts = {
-        let listed: Vec<(&str, &str)> = reports
-            .iter()
-            .zip(&digests)
-            .filter_map(|(u, d)| Some((u.payment_id.as_str(), d.as_deref()?)))
-            .collect();
-        ipn_events::first_outcomes_in(&mut tx, &dedup(listed)).await?
-    };
     // The record of each digest in this batch, which its repeats in the batch add to.
     let mut recorded: HashMap<&str, usize> = HashMap::new();
 
@@ -220,10 +220,21 @@ pub(super) async fn settle_batch(
     Ok(settled)
 }
 
-async fn load(conn: &mut Conn, reports: &[PaymentReport]) -> Result<Vec<Pending>, StoreError> {
+async fn load(
+    conn: &mut Conn,
+    reports: &[PaymentReport],
+    digests: &[Option<String>],
+) -> Result<Vec<Pending>, StoreError> {
     let payment_ids: Vec<&str> = reports.iter().map(|r| r.payment_id.as_str()).collect();
     let order_ids: Vec<i64> = reports.iter().filter_map(|r| r.order_id).collect();
-    let rows = orders::load_for_settlement(conn, &dedup(payment_ids), &dedup(order_ids)).await?;
+    let digests: Vec<&str> = digests.iter().flatten().map(String::as_str).collect();
+    let rows = orders::load_for_settlement(
+        conn,
+        &dedup(payment_ids),
+        &dedup(order_ids),
+        &dedup(digests),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| Pending {

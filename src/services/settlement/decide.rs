@@ -224,6 +224,7 @@ mod tests {
                 item: None,
                 access_chat: None,
                 referral: None,
+                applied: Vec::new(),
             },
             loaded_status: status,
             actually_paid: None,

@@ -4,7 +4,7 @@
 use super::{COLUMNS, Order, from_row};
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
-use crate::store::{Conn, StoreError, now, placeholders};
+use crate::store::{Backend, Conn, StoreError, now, placeholders};
 use sqlx::Row;
 
 /// An order with what settling it needs from its product.
@@ -21,15 +21,20 @@ pub struct SettlementRow {
     pub access_chat: Option<i64>,
     /// Who referred the buyer, and how long after their arrival the order was made (seconds).
     pub referral: Option<(i64, i64)>,
+    /// Which of the digests asked about name a notification kept in the inbox that applied to
+    /// this order's payment.
+    pub applied: Vec<String>,
 }
 
 /// Loads, in one query, the orders carrying these payment ids and the orders with these ids
 /// (one whose create call timed out has no payment attached; one with another payment is a
-/// mismatch the caller reports).
+/// mismatch the caller reports), each with which of `digests` name a notification that applied
+/// to its payment.
 pub async fn load_for_settlement(
     conn: &mut Conn,
     payment_ids: &[&str],
     order_ids: &[i64],
+    digests: &[&str],
 ) -> Result<Vec<SettlementRow>, StoreError> {
     if payment_ids.is_empty() && order_ids.is_empty() {
         return Ok(Vec::new());
@@ -49,8 +54,21 @@ pub async fn load_for_settlement(
         let list = placeholders(payment_ids.len() + 1, 1, order_ids.len());
         conditions.push(format!("o.id IN {list}"));
     }
+    let applied = if digests.is_empty() {
+        "NULL".to_string()
+    } else {
+        let list = placeholders(payment_ids.len() + order_ids.len() + 1, 1, digests.len());
+        let concat = match Backend::of(conn) {
+            Backend::Sqlite => "group_concat(e.digest, ',')",
+            Backend::Postgres => "string_agg(e.digest, ',')",
+        };
+        format!(
+            "(SELECT {concat} FROM ipn_events e WHERE e.payment_id = o.payment_id \
+             AND e.outcome = 'applied' AND e.digest IN {list})"
+        )
+    };
     let sql = format!(
-        "SELECT {}, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
+        "SELECT {}, {applied} AS applied_digests, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
          p.text_content AS product_text, p.access_chat_id AS product_access_chat, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
          AND s.status IN ('reserved', 'sold')) AS item, u.referred_by AS buyer_referrer, \
          o.created_at - u.referred_at AS referred_before FROM orders o \
@@ -64,6 +82,9 @@ pub async fn load_for_settlement(
     }
     for id in order_ids {
         query = query.bind(*id);
+    }
+    for digest in digests {
+        query = query.bind(*digest);
     }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
@@ -85,6 +106,10 @@ pub async fn load_for_settlement(
                     (Some(referrer), Some(after)) => Some((referrer, after)),
                     _ => None,
                 },
+                applied: r
+                    .try_get::<Option<String>, _>("applied_digests")?
+                    .map(|list| list.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
             })
         })
         .collect()
