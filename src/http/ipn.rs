@@ -8,6 +8,7 @@ use crate::payments::nowpayments::custody::Withdrawal;
 use crate::payments::nowpayments::signature;
 use crate::payments::rail::WebhookError;
 use crate::services::payouts::updates::{self, UpdateOutcome};
+use crate::services::settlement::repeats::Signed;
 use crate::store::ipn_events::IpnOutcome;
 use axum::Json;
 use axum::body::Bytes;
@@ -72,11 +73,17 @@ fn signed_text<'a>(
 pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
     let settler = &state.core.settler;
     // The very body and signature settled before: answered at once, it changes nothing.
-    let signature = headers
-        .get("x-nowpayments-sig")
-        .and_then(|v| v.to_str().ok());
-    if let (Some(sig), Ok(text)) = (signature, std::str::from_utf8(&body))
-        && let Some(order_id) = settler.repeats().seen(text, sig)
+    let signed = match (
+        headers
+            .get("x-nowpayments-sig")
+            .and_then(|v| v.to_str().ok()),
+        std::str::from_utf8(&body),
+    ) {
+        (Some(sig), Ok(text)) => Some(Signed::of(text, sig)),
+        _ => None,
+    };
+    if let Some(signed) = signed
+        && let Some(order_id) = settler.repeats().seen(signed)
     {
         count("payment", IpnOutcome::Ignored.as_str());
         tracing::debug!(order_id, "IPN repeated");
@@ -112,11 +119,11 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
                 outcome = settled.outcome.as_str(),
                 "IPN"
             );
-            if let Some(sig) = signature
+            if let Some(signed) = signed
                 && settled.is_spent(&reported)
             {
                 let repeats = settler.repeats();
-                repeats.remember(text, sig, &payment_id, settled.order_id);
+                repeats.remember(signed, &payment_id, settled.order_id);
             }
             outcome_reply(settled.outcome)
         }

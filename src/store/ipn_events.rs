@@ -1,7 +1,7 @@
 //! The IPN inbox: every accepted notification, kept with what souk did about it.
 
 use super::bundle::Bundle;
-use super::{Conn, StoreError, now};
+use super::{StoreError, now};
 
 /// What an IPN led to; stored as text beside the IPN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +50,6 @@ pub struct IpnRecord<'a> {
 /// its effect are committed together, or neither is). A notification whose digest is already
 /// kept only adds to that row's repeats (the first outcome stays); `records` must not name one
 /// digest twice.
-pub async fn record(conn: &mut Conn, records: &[IpnRecord<'_>]) -> Result<(), StoreError> {
-    let mut bundle = Bundle::new(super::Backend::of(conn));
-    record_into(&mut bundle, records)?;
-    bundle.execute(conn).await
-}
-
-/// `record`, as a statement of a bundle.
 pub fn record_into<'q>(
     bundle: &mut Bundle<'q>,
     records: &'q [IpnRecord<'q>],

@@ -53,12 +53,10 @@ pub(super) async fn settle_batch(
         }
     }
 
-    // What the first of each notification led to, when it is kept and applied (else decided
-    // again), then as the batch goes.
-    let mut firsts: HashMap<String, IpnOutcome> = pending
+    // The notifications that already applied (kept before, or earlier in this batch).
+    let mut applied: HashSet<String> = pending
         .iter()
-        .flat_map(|p| p.row.applied.iter())
-        .map(|d| (d.clone(), IpnOutcome::Applied))
+        .flat_map(|p| p.row.applied.iter().cloned())
         .collect();
     // The record of each digest in this batch, which its repeats in the batch add to.
     let mut recorded: HashMap<&str, usize> = HashMap::new();
@@ -72,9 +70,7 @@ pub(super) async fn settle_batch(
         let digest = digest.as_deref();
         // The same body again, after it applied, changes nothing; one that did not apply (too
         // early, flagged) is decided again.
-        let repeat = digest
-            .and_then(|d| firsts.get(d))
-            .is_some_and(|first| *first == IpnOutcome::Applied);
+        let repeat = digest.is_some_and(|d| applied.contains(d));
         // By payment id, else by order id: a payment the order does not carry (a repeat deposit
         // NOWPayments reports under a new payment id) then fails the match and is reported.
         let index = by_payment
@@ -118,7 +114,9 @@ pub(super) async fn settle_batch(
             continue;
         }
         if let Some(d) = digest {
-            firsts.entry(d.to_string()).or_insert(result.outcome);
+            if result.outcome == IpnOutcome::Applied {
+                applied.insert(d.to_string());
+            }
             if let Some(&k) = recorded.get(d) {
                 records[k].repeats += 1;
                 settled.push(result);

@@ -33,6 +33,23 @@ pub fn hex(d: &Digest) -> String {
     })
 }
 
+/// A signed body, known by the digests of its text and of its signature (computed once per
+/// request: checked with `seen`, then kept with `remember`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signed {
+    body: Digest,
+    signature: Digest,
+}
+
+impl Signed {
+    pub fn of(body: &str, signature: &str) -> Signed {
+        Signed {
+            body: digest(body),
+            signature: digest(signature),
+        }
+    }
+}
+
 /// A signed body settled before: its signature's digest, the payment and the order it concerned.
 #[derive(Debug, Clone)]
 struct Settled {
@@ -65,9 +82,11 @@ pub struct Repeats {
 impl Repeats {
     /// When this process settled this very body under this very signature, counts the repeat
     /// and names the order it concerned (`Some(None)`: no order).
-    pub fn seen(&self, body: &str, signature: &str) -> Option<Option<i64>> {
-        let key = digest(body);
-        let signature = digest(signature);
+    pub fn seen(&self, signed: Signed) -> Option<Option<i64>> {
+        let Signed {
+            body: key,
+            signature,
+        } = signed;
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let known = inner
             .recent
@@ -87,10 +106,10 @@ impl Repeats {
 
     /// Remembers a signed body whose settlement is committed and spent for good
     /// (`Settled::is_spent`): the same body again changes nothing.
-    pub fn remember(&self, body: &str, signature: &str, payment_id: &str, order_id: Option<i64>) {
-        let key = digest(body);
+    pub fn remember(&self, signed: Signed, payment_id: &str, order_id: Option<i64>) {
+        let key = signed.body;
         let settled = Settled {
-            signature: digest(signature),
+            signature: signed.signature,
             payment_id: Arc::from(payment_id),
             order_id,
         };
@@ -153,11 +172,19 @@ mod tests {
     #[test]
     fn a_repeat_is_known_only_under_the_same_signature() {
         let repeats = Repeats::default();
-        assert_eq!(repeats.seen("{\"a\":1}", "ab"), None);
-        repeats.remember("{\"a\":1}", "ab", "9", Some(7));
-        assert_eq!(repeats.seen("{\"a\":1}", "ab"), Some(Some(7)));
-        assert_eq!(repeats.seen("{\"a\":1}", "cd"), None, "another signature");
-        assert_eq!(repeats.seen("{\"a\": 1}", "ab"), None, "another body");
+        assert_eq!(repeats.seen(Signed::of("{\"a\":1}", "ab")), None);
+        repeats.remember(Signed::of("{\"a\":1}", "ab"), "9", Some(7));
+        assert_eq!(repeats.seen(Signed::of("{\"a\":1}", "ab")), Some(Some(7)));
+        assert_eq!(
+            repeats.seen(Signed::of("{\"a\":1}", "cd")),
+            None,
+            "another signature"
+        );
+        assert_eq!(
+            repeats.seen(Signed::of("{\"a\": 1}", "ab")),
+            None,
+            "another body"
+        );
         let inner = repeats.inner.lock().unwrap();
         assert_eq!(
             inner.tally.get(&digest("{\"a\":1}")).map(|t| t.count),
@@ -169,17 +196,17 @@ mod tests {
     fn memory_stays_bounded_and_keeps_the_newer_generation() {
         let repeats = Repeats::default();
         for i in 0..(2 * GENERATION + 10) {
-            repeats.remember(&i.to_string(), "s", "9", None);
+            repeats.remember(Signed::of(&i.to_string(), "s"), "9", None);
         }
         let inner = repeats.inner.lock().unwrap();
         assert!(inner.recent.len() + inner.older.len() <= 2 * GENERATION);
         drop(inner);
         assert!(
             repeats
-                .seen(&(2 * GENERATION + 9).to_string(), "s")
+                .seen(Signed::of(&(2 * GENERATION + 9).to_string(), "s"))
                 .is_some()
         );
-        assert!(repeats.seen("0", "s").is_none());
+        assert!(repeats.seen(Signed::of("0", "s")).is_none());
     }
 
     #[test]
