@@ -10,19 +10,18 @@ use axum::http::Request;
 use secrecy::SecretString;
 use souk::config::Config;
 use souk::core::{Core, Sandbox};
-use souk::domain::UsdCents;
-use souk::domain::money::CommissionRate;
-use souk::domain::price::Quote;
 use souk::http::{HttpState, router};
 use souk::payments::nowpayments::signature::sign;
-use souk::store::orders::AttachedPayment;
-use souk::store::products::NewProduct;
-use souk::store::{Store, orders, products, users};
+use souk::store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use tower::ServiceExt;
+
+#[path = "support/seed.rs"]
+mod seed;
+use seed::{Shop, ipn};
 
 const SECRET: &str = "bench-ipn-secret";
 
@@ -31,12 +30,6 @@ fn env_usize(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
-    format!(
-        r#"{{"payment_id":{payment_id},"parent_payment_id":null,"invoice_id":null,"payment_status":"{status}","pay_address":"bc1qbench","payin_extra_id":null,"price_amount":25.7,"price_currency":"usd","pay_amount":0.00059476,"actually_paid":0.00059476,"actually_paid_at_fiat":0,"pay_currency":"btc","order_id":"{order_id}","order_description":"bench","purchase_id":"1","outcome_amount":0.0005,"outcome_currency":"btc","payment_extra_ids":null,"fee":{{"currency":"btc","depositFee":0.09853637216235617,"withdrawalFee":0,"serviceFee":0}},"updated_at":1700000000000}}"#
-    )
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -54,46 +47,11 @@ async fn main() {
     store.migrate().await.unwrap();
 
     // Seed: one seller, one product, one buyer and `orders_n` waiting orders.
-    users::seen(&store, 1, None, "seller", "en").await.unwrap();
-    users::seen(&store, 2, None, "buyer", "en").await.unwrap();
-    let product = products::insert(
-        &store,
-        &NewProduct {
-            seller_id: 1,
-            title: "Bench".into(),
-            description: "d".into(),
-            price: UsdCents(2500),
-            file_id: "BQACAgBench".into(),
-            file_unique_id: "u".into(),
-            file_name: None,
-            file_size: None,
-            kind: souk::domain::product::ProductKind::File,
-            category_id: None,
-            text_content: None,
-            photo: None,
-            access_chat: None,
-            access_days: None,
-        },
-        &[],
-    )
-    .await
-    .unwrap();
-    let quote = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
+    let shop = Shop::open(&store).await;
     let mut bodies = Vec::new();
     for i in 0..orders_n {
-        let order = orders::insert_created(&store, 2, product, 1, quote, "btc")
-            .await
-            .unwrap();
         let payment_id = format!("{}", 6_000_000_000u64 + i as u64);
-        let attached = AttachedPayment {
-            payment_id: &payment_id,
-            pay_address: "bc1qbench",
-            pay_amount: "0.00059476",
-            expires_at: None,
-        };
-        orders::attach_payment(&store, order, &attached)
-            .await
-            .unwrap();
+        let order = shop.waiting_order(&store, &payment_id).await;
         // Per order: confirming, finished, a duplicate finished, and a late confirming.
         for status in ["confirming", "finished", "finished", "confirming"] {
             let body = ipn(&payment_id, order, status);

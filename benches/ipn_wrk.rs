@@ -15,16 +15,15 @@
 use axum::Router;
 use axum::extract::Path;
 use axum::response::IntoResponse;
-use souk::domain::UsdCents;
-use souk::domain::money::CommissionRate;
-use souk::domain::price::Quote;
 use souk::payments::nowpayments::signature::sign;
-use souk::store::orders::AttachedPayment;
-use souk::store::products::NewProduct;
-use souk::store::{Store, orders, products, users};
+use souk::store::Store;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
+
+#[path = "support/seed.rs"]
+mod seed;
+use seed::{Shop, ipn};
 
 const SECRET: &str = "bench-ipn-secret";
 const API_KEY: &str = "bench-api-key";
@@ -34,12 +33,6 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn ipn(payment_id: &str, order_id: i64, status: &str) -> String {
-    format!(
-        r#"{{"payment_id":{payment_id},"parent_payment_id":null,"invoice_id":null,"payment_status":"{status}","pay_address":"bc1qbench","payin_extra_id":null,"price_amount":25.7,"price_currency":"usd","pay_amount":0.00059476,"actually_paid":0.00059476,"actually_paid_at_fiat":0,"pay_currency":"btc","order_id":"{order_id}","order_description":"bench","purchase_id":"1","outcome_amount":0.0005,"outcome_currency":"btc","payment_extra_ids":null,"fee":{{"currency":"btc","depositFee":0,"withdrawalFee":0,"serviceFee":0}},"updated_at":1700000000000}}"#
-    )
 }
 
 /// A Bot API that answers what souk asks at start, long-polls with nothing, and holds every
@@ -102,46 +95,11 @@ async fn database(dir: &std::path::Path) -> String {
 /// Seeds `n` waiting orders; returns each order's IPNs (body, signature) for `statuses`, order
 /// by order. The same status twice is the same body twice, as NOWPayments' retries are.
 async fn seed(store: &Store, n: usize, statuses: &[&str]) -> Vec<Vec<(String, String)>> {
-    users::seen(store, 1, None, "seller", "en").await.unwrap();
-    users::seen(store, 2, None, "buyer", "en").await.unwrap();
-    let product = products::insert(
-        store,
-        &NewProduct {
-            seller_id: 1,
-            title: "Bench".into(),
-            description: "d".into(),
-            price: UsdCents(2500),
-            file_id: "BQACAgBench".into(),
-            file_unique_id: "u".into(),
-            file_name: None,
-            file_size: None,
-            kind: souk::domain::product::ProductKind::File,
-            category_id: None,
-            text_content: None,
-            photo: None,
-            access_chat: None,
-            access_days: None,
-        },
-        &[],
-    )
-    .await
-    .unwrap();
-    let quote = Quote::for_price(UsdCents(2500), CommissionRate::parse("2.78").unwrap());
+    let shop = Shop::open(store).await;
     let mut all = Vec::with_capacity(n);
     for i in 0..n {
-        let order = orders::insert_created(store, 2, product, 1, quote, "btc")
-            .await
-            .unwrap();
         let payment_id = format!("{}", 7_000_000_000u64 + i as u64);
-        let attached = AttachedPayment {
-            payment_id: &payment_id,
-            pay_address: "bc1qbench",
-            pay_amount: "0.00059476",
-            expires_at: None,
-        };
-        orders::attach_payment(store, order, &attached)
-            .await
-            .unwrap();
+        let order = shop.waiting_order(store, &payment_id).await;
         all.push(
             statuses
                 .iter()
