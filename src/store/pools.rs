@@ -37,8 +37,9 @@ pub(super) async fn open(
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // WAL lets readers run beside the one writer. FULL syncs the WAL at every
-                    // commit: an IPN answered 200 (never sent again) survives a power cut.
+                    // WAL lets readers run beside the one writer. The log is synced at each
+                    // commit, or by the writer itself (`Sync`): either way an IPN answered 200
+                    // (never sent again) survives a power cut.
                     conn.execute(
                         format!(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
@@ -52,8 +53,11 @@ pub(super) async fn open(
                 }
                 Ok(())
             })
-        })
-        .connect_with(options)
-        .await?;
-    Ok(pool)
+        });
+    Ok(match sync {
+        Sync::AtCommit => pool.connect_with(options).await?,
+        // Settlement's connection opens at its first batch: the commands that never settle
+        // (`migrate`, `healthcheck`, `app-link`…) never open it.
+        Sync::ByWriter => pool.connect_lazy_with(options),
+    })
 }
