@@ -5,7 +5,7 @@
 use super::Settled;
 use super::decide::{Pending, StockEffect, decide};
 use super::messages::item_delivery;
-use super::repeats::{digest, hex};
+use super::repeats::digest;
 use crate::domain::OrderStatus;
 use crate::domain::ledger::EntryKind;
 use crate::domain::report::PaymentReport;
@@ -41,7 +41,7 @@ pub(super) async fn settle_batch(
     // notifications already applied to them.
     let digests: Vec<Option<String>> = reports
         .iter()
-        .map(|u| u.is_notification().then(|| hex(&digest(&u.raw))))
+        .map(|u| u.is_notification().then(|| hex::encode(digest(&u.raw))))
         .collect();
     let mut pending = load(&mut tx, reports, &digests).await?;
     let mut by_payment: HashMap<String, usize> = HashMap::new();

@@ -265,8 +265,7 @@ pub(super) fn item_delivery(row: &SettlementRow, item: &str) -> Queued {
 
 /// A short stable fingerprint of an IPN body, for dedupe keys.
 fn short_hash(raw: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(raw.as_bytes())[..8])
+    hex::encode(&super::repeats::digest(raw)[..8])
 }
 
 fn own(args: &[(&str, String)]) -> Vec<(String, String)> {

@@ -24,15 +24,6 @@ pub fn digest(text: &str) -> Digest {
     d
 }
 
-/// A digest as the inbox keeps it: 32 lower-case hex digits.
-pub fn hex(d: &Digest) -> String {
-    use std::fmt::Write;
-    d.iter().fold(String::with_capacity(32), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 /// A signed body, known by the digests of its text and of its signature (computed once per
 /// request: checked with `seen`, then kept with `remember`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +125,7 @@ impl Repeats {
             .iter()
             .map(|(d, t)| Repeated {
                 payment_id: t.payment_id.to_string(),
-                digest: hex(d),
+                digest: hex::encode(d),
                 count: t.count,
                 last_at: t.last_at,
             })
@@ -211,6 +202,9 @@ mod tests {
 
     #[test]
     fn digests_are_hex_of_sha256() {
-        assert_eq!(hex(&digest("abc")), "ba7816bf8f01cfea414140de5dae2223");
+        assert_eq!(
+            hex::encode(digest("abc")),
+            "ba7816bf8f01cfea414140de5dae2223"
+        );
     }
 }

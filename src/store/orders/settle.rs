@@ -4,6 +4,7 @@
 use super::{COLUMNS, Order, from_row};
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
+use crate::store::ipn_events::IpnOutcome;
 use crate::store::{Backend, Conn, StoreError, now, placeholders};
 use sqlx::Row;
 
@@ -64,7 +65,8 @@ pub async fn load_for_settlement(
         };
         format!(
             "(SELECT {concat} FROM ipn_events e WHERE e.payment_id = o.payment_id \
-             AND e.outcome = 'applied' AND e.digest IN {list})"
+             AND e.outcome = '{}' AND e.digest IN {list})",
+            IpnOutcome::Applied.as_str()
         )
     };
     let sql = format!(
