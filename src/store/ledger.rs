@@ -90,49 +90,30 @@ pub(super) fn cleared(n: usize) -> String {
     format!("(clears_at IS NULL OR clears_at <= ${n})")
 }
 
-/// What a seller's sale note says besides the sale: the available balance (the sum of the
-/// entries that cleared, none frozen) and whether a payout wallet is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Standing {
-    pub available: UsdCents,
-    pub has_wallet: bool,
-}
-
-/// The standing of several sellers, inside a transaction, in one query.
-pub async fn standing_in(
+/// The available balance of several sellers (the sum of the entries that cleared, none
+/// frozen), inside a transaction, in one query. It reads every cleared entry of each seller:
+/// settlement asks only for the sellers whose note shows it (a sale cleared at once).
+pub async fn available_in(
     conn: &mut Conn,
     sellers: &[i64],
-) -> Result<HashMap<i64, Standing>, StoreError> {
+) -> Result<HashMap<i64, UsdCents>, StoreError> {
     if sellers.is_empty() {
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT u.id AS seller_id, \
-         (SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM ledger_entries \
-           WHERE ledger_entries.seller_id = u.id AND {} AND {}) AS available, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM wallets w WHERE w.seller_id = u.id) THEN 1 ELSE 0 END \
-           AS BIGINT) AS has_wallet \
-         FROM users u WHERE u.id IN {}",
+        "SELECT seller_id, CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS available \
+         FROM ledger_entries WHERE seller_id IN {} AND {} AND {} GROUP BY seller_id",
+        placeholders(2, 1, sellers.len()),
         cleared(1),
         super::disputes::not_frozen("ledger_entries"),
-        placeholders(2, 1, sellers.len())
     );
     let mut query = sqlx::query(&sql).bind(now());
     for s in sellers {
         query = query.bind(*s);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let mut out: HashMap<i64, Standing> =
-        sellers.iter().map(|s| (*s, Standing::default())).collect();
-    for r in rows {
-        let has_wallet: i64 = r.try_get("has_wallet")?;
-        out.insert(
-            r.try_get("seller_id")?,
-            Standing {
-                available: UsdCents(r.try_get("available")?),
-                has_wallet: has_wallet == 1,
-            },
-        );
+    let mut out: HashMap<i64, UsdCents> = sellers.iter().map(|s| (*s, UsdCents(0))).collect();
+    for r in query.fetch_all(&mut *conn).await? {
+        out.insert(r.try_get("seller_id")?, UsdCents(r.try_get("available")?));
     }
     Ok(out)
 }

@@ -3,7 +3,7 @@
 //! Transactions: a function taking a `Conn` runs inside the caller's transaction and commits
 //! nothing; one taking the `Store` commits what it does. The `_in` suffix marks the `Conn` form
 //! of a step that also exists on its own, or whose name would not say it (`cancel_in`,
-//! `release_in`, `standing_in`).
+//! `release_in`, `available_in`).
 
 pub mod accesses;
 pub mod books;

@@ -249,8 +249,9 @@ fn dedup<T: Eq + std::hash::Hash + Copy>(items: Vec<T>) -> Vec<T> {
     items.into_iter().filter(|i| seen.insert(*i)).collect()
 }
 
-/// The seller's message for each ledger entry of the batch, with the amount and the available
-/// balance right after it (balances read once, then carried forward entry by entry).
+/// The seller's message for each ledger entry of the batch, with the amount and, for an entry
+/// that clears at once, the available balance right after it (read once, then carried forward
+/// entry by entry; an entry held for the refund window leaves it out, and then nothing is read).
 async fn seller_notes(
     conn: &mut Conn,
     pending: &[Pending],
@@ -259,35 +260,43 @@ async fn seller_notes(
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let sellers: Vec<i64> = dedup(entries.iter().map(|e| e.seller_id).collect());
-    let mut standings = ledger::standing_in(conn, &sellers).await?;
+    let shown: Vec<i64> = dedup(
+        entries
+            .iter()
+            .filter(|e| e.clears_at.is_none())
+            .map(|e| e.seller_id)
+            .collect(),
+    );
+    let mut balances = ledger::available_in(conn, &shown).await?;
     let mut notes = Vec::with_capacity(entries.len());
     for e in entries {
-        let standing = standings.entry(e.seller_id).or_default();
-        // A seller without a payout wallet is reminded to set one with each sale.
-        let has_wallet = standing.has_wallet;
-        let balance = &mut standing.available;
-        // A held entry does not move what can be paid out.
-        if e.clears_at.is_none() {
-            balance.0 += e.kind.signed(e.amount).0;
-        }
+        // A held entry does not move what can be paid out, and its note does not show it.
+        let balance = match (e.clears_at, balances.get_mut(&e.seller_id)) {
+            (None, Some(balance)) => {
+                balance.0 += e.kind.signed(e.amount).0;
+                Some(*balance)
+            }
+            _ => None,
+        };
         let order_id = e.order_id.unwrap_or_default();
-        let title = pending
+        let row = pending
             .iter()
             .find(|p| p.row.order.id == order_id)
-            .map(|p| p.row.title.clone())
-            .unwrap_or_default();
-        let args = [
+            .map(|p| &p.row);
+        let title = row.map(|r| r.title.clone()).unwrap_or_default();
+        // A seller without a payout wallet is reminded to set one with each sale.
+        let has_wallet = row.is_none_or(|r| r.seller_has_wallet);
+        let mut args = vec![
             ("title", title),
             ("order", order_id.to_string()),
             ("amount", e.amount.to_string()),
-            ("balance", balance.to_string()),
             (
                 "clears",
                 e.clears_at
                     .map_or_else(|| "now".to_string(), crate::i18n::date),
             ),
         ];
+        args.extend(balance.map(|b| ("balance", b.to_string())));
         let (what, key) = match e.kind {
             EntryKind::Refund => ("refund_debited", "seller-refund"),
             EntryKind::Referral => ("referral", "referral-earned"),

@@ -225,6 +225,7 @@ mod tests {
                 access_chat: None,
                 referral: None,
                 applied: Vec::new(),
+                seller_has_wallet: true,
             },
             loaded_status: status,
             actually_paid: None,

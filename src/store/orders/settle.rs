@@ -25,6 +25,8 @@ pub struct SettlementRow {
     /// Which of the digests asked about name a notification kept in the inbox that applied to
     /// this order's payment.
     pub applied: Vec<String>,
+    /// Whether the seller has set a payout wallet (a sale's note reminds them when not).
+    pub seller_has_wallet: bool,
 }
 
 /// Loads, in one query, the orders carrying these payment ids and the orders with these ids
@@ -73,7 +75,8 @@ pub async fn load_for_settlement(
         "SELECT {}, {applied} AS applied_digests, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
          p.text_content AS product_text, p.access_chat_id AS product_access_chat, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
          AND s.status IN ('reserved', 'sold')) AS item, u.referred_by AS buyer_referrer, \
-         o.created_at - u.referred_at AS referred_before FROM orders o \
+         o.created_at - u.referred_at AS referred_before, CAST(CASE WHEN EXISTS (SELECT 1 FROM wallets w \
+         WHERE w.seller_id = o.seller_id) THEN 1 ELSE 0 END AS BIGINT) AS seller_has_wallet FROM orders o \
          JOIN products p ON p.id = o.product_id LEFT JOIN users u ON u.id = o.buyer_id WHERE {}",
         columns.join(", "),
         conditions.join(" OR ")
@@ -112,6 +115,7 @@ pub async fn load_for_settlement(
                     .try_get::<Option<String>, _>("applied_digests")?
                     .map(|list| list.split(',').map(str::to_string).collect())
                     .unwrap_or_default(),
+                seller_has_wallet: r.try_get::<i64, _>("seller_has_wallet")? == 1,
             })
         })
         .collect()
