@@ -114,11 +114,17 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
     match settled {
         Ok(settled) => {
             count("payment", settled.outcome.as_str());
-            tracing::info!(
-                order_id = settled.order_id,
-                outcome = settled.outcome.as_str(),
-                "IPN"
-            );
+            // An IPN that moved its order is logged once, by settlement ("order moved", with
+            // its payment id); the others (repeats, unknown orders, mismatches) here.
+            if settled.outcome == IpnOutcome::Applied {
+                tracing::debug!(order_id = settled.order_id, outcome = "applied", "IPN");
+            } else {
+                tracing::info!(
+                    order_id = settled.order_id,
+                    outcome = settled.outcome.as_str(),
+                    "IPN"
+                );
+            }
             if let Some(signed) = signed
                 && settled.is_spent(&reported)
             {

@@ -189,7 +189,7 @@ pub(super) async fn settle_batch(
         ));
     }
     for m in &moves {
-        tracing::info!(order_id = m.order_id, from = %m.from, to = %m.to, "order moved");
+        tracing::info!(order_id = m.order_id, payment_id = m.payment_id, from = %m.from, to = %m.to, "order moved");
         // An order that will not be paid gives its coupon's use back.
         if matches!(m.to, OrderStatus::Failed | OrderStatus::Expired) {
             crate::store::coupons::release_in(&mut tx, m.order_id).await?;
