@@ -10,7 +10,9 @@
 //! Run: `cargo bench --bench ipn_wrk` (needs `wrk`: `apt-get install wrk`). Knobs: BENCH_MIX
 //! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 50000 friendly),
 //! BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_SOUK_LOG (a path to keep souk's log at), BENCH_PG (a PostgreSQL admin URL such as
-//! `postgres://postgres@127.0.0.1:5432/test`: a fresh database is made on it instead of SQLite).
+//! `postgres://postgres@127.0.0.1:5432/test`: a fresh database is made on it instead of SQLite),
+//! BENCH_RUST_LOG (souk's log filter, default `warn,souk=info` as deployed), BENCH_SOUK_BIN (a
+//! `souk` binary to run instead of this checkout's, to compare two builds by turns).
 
 use axum::Router;
 use axum::extract::Path;
@@ -191,9 +193,13 @@ async fn main() {
         .local_addr()
         .unwrap()
         .port();
-    let mut souk = Command::new(env!("CARGO_BIN_EXE_souk"))
+    // Another build (say an older commit's) can be run in its place, to compare by turns.
+    let binary = std::env::var("BENCH_SOUK_BIN").unwrap_or(env!("CARGO_BIN_EXE_souk").into());
+    let log_filter = std::env::var("BENCH_RUST_LOG").unwrap_or("warn,souk=info".into());
+    let mut souk = Command::new(binary)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", log_filter)
         .env("TELOXIDE_TOKEN", "1:bench")
         .env("TELOXIDE_API_URL", format!("http://127.0.0.1:{tg}"))
         .env("DATABASE_URL", &url)
