@@ -200,10 +200,10 @@ impl Store {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         };
-        let pool = pools::open(backend, options.clone(), max, pools::Sync::AtCommit).await?;
+        let pool = pools::open(backend, options.clone(), max, pools::Durability::AtCommit).await?;
         let settling = match backend {
             Backend::Sqlite => Some(wal::Settling {
-                pool: pools::open(backend, options, 1, pools::Sync::ByWriter).await?,
+                pool: pools::open(backend, options, 1, pools::Durability::ByWriter).await?,
                 log: wal::log_path(&url)?,
             }),
             Backend::Postgres => None,

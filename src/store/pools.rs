@@ -10,23 +10,23 @@ use std::time::Duration;
 
 /// How a SQLite connection syncs its commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Sync {
+pub(super) enum Durability {
     /// At every commit (`FULL`): what it commits survives a power cut when the commit returns.
     AtCommit,
     /// Never at commit (`NORMAL`): only once its writer has synced the log itself.
     ByWriter,
 }
 
-/// A pool of `max` connections; on SQLite each runs in WAL mode and syncs as `sync` says.
+/// A pool of `max` connections; on SQLite each runs in WAL mode and syncs as `durability` says.
 pub(super) async fn open(
     backend: Backend,
     options: AnyConnectOptions,
     max: u32,
-    sync: Sync,
+    durability: Durability,
 ) -> Result<AnyPool, StoreError> {
-    let synchronous = match sync {
-        Sync::AtCommit => "FULL",
-        Sync::ByWriter => "NORMAL",
+    let synchronous = match durability {
+        Durability::AtCommit => "FULL",
+        Durability::ByWriter => "NORMAL",
     };
     let pool = AnyPoolOptions::new()
         .max_connections(max)
@@ -38,7 +38,7 @@ pub(super) async fn open(
             Box::pin(async move {
                 if backend == Backend::Sqlite {
                     // WAL lets readers run beside the one writer. The log is synced at each
-                    // commit, or by the writer itself (`Sync`): either way an IPN answered 200
+                    // commit, or by the writer itself (`Durability`): either way an IPN answered 200
                     // (never sent again) survives a power cut.
                     conn.execute(
                         format!(
@@ -54,10 +54,10 @@ pub(super) async fn open(
                 Ok(())
             })
         });
-    Ok(match sync {
-        Sync::AtCommit => pool.connect_with(options).await?,
+    Ok(match durability {
+        Durability::AtCommit => pool.connect_with(options).await?,
         // Settlement's connection opens at its first batch: the commands that never settle
         // (`migrate`, `healthcheck`, `app-link`…) never open it.
-        Sync::ByWriter => pool.connect_lazy_with(options),
+        Durability::ByWriter => pool.connect_lazy_with(options),
     })
 }
