@@ -73,15 +73,11 @@ fn signed_text<'a>(
 pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Reply {
     let settler = &state.core.settler;
     // The very body and signature settled before: answered at once, it changes nothing.
-    let signed = match (
-        headers
-            .get("x-nowpayments-sig")
-            .and_then(|v| v.to_str().ok()),
-        std::str::from_utf8(&body),
-    ) {
-        (Some(sig), Ok(text)) => Some(Signed::of(text, sig)),
-        _ => None,
-    };
+    let signed = headers
+        .get("x-nowpayments-sig")
+        .and_then(|v| v.to_str().ok())
+        .zip(std::str::from_utf8(&body).ok())
+        .map(|(sig, text)| Signed::of(text, sig));
     if let Some(signed) = signed
         && let Some(order_id) = settler.repeats().seen(signed)
     {
