@@ -144,6 +144,8 @@ impl Application {
                 down_after: tuning.provider_check.1,
             });
         let (stop_tx, stop_rx) = watch::channel(false);
+        // One budget for the whole process: deliveries and broadcasts pace together.
+        let budget = crate::delivery::budget::SendBudget::new(store.clone());
         let broadcaster = Broadcaster {
             store: store.clone(),
             throttled: bot.clone().throttle(Limits::default()),
@@ -153,7 +155,7 @@ impl Application {
             stop: stop_rx.clone(),
             running: Arc::new(AtomicUsize::new(0)),
             active: Arc::default(),
-            budget: crate::delivery::budget::SendBudget::new(store.clone()),
+            budget: budget.clone(),
             runner: crate::services::broadcast::runner_name(),
         };
         let deps = Arc::new(Deps {
@@ -209,7 +211,7 @@ impl Application {
             default_language: config.default_language.clone(),
             files: deps.files.clone(),
             holder: crate::store::lease::holder_name("outbox"),
-            budget: crate::delivery::budget::SendBudget::new(store.clone()),
+            budget,
         };
         let jobs = crate::jobs::Jobs {
             reconciler: crate::jobs::reconcile::Reconciler {
