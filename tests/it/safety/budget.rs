@@ -48,9 +48,10 @@ async fn two_replicas_share_telegrams_thirty_messages_a_second() {
     a.stop().await;
 }
 
-/// The most sends that may leave within any one second at this spacing.
+/// The most sends that may leave within any one second at this spacing, each within one
+/// spacing of a slot of its own.
 fn most_in_a_second(spacing: Duration) -> usize {
-    (Duration::from_secs(1).as_millis() / spacing.as_millis()) as usize + 1
+    ((Duration::from_secs(1) + spacing).as_millis() / spacing.as_millis()) as usize + 1
 }
 
 fn busiest_second(times: &[Instant]) -> usize {
