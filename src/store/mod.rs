@@ -32,6 +32,7 @@ pub mod restock_alerts;
 pub mod retention;
 pub mod reviews;
 pub mod send_slots;
+mod settling;
 pub mod star_refunds;
 pub mod stock;
 pub mod users;
@@ -70,7 +71,7 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     /// SQLite: settlement's own connection, whose commits the settler syncs itself.
-    settling: Option<Arc<wal::Settling>>,
+    settling: Arc<settling::Settling>,
     backend: Backend,
     /// SQLite has one writer at a time: writers of this process queue here, in order, instead of
     /// polling SQLite's busy handler (which sleeps up to 100 ms a turn under contention).
@@ -202,15 +203,19 @@ impl Store {
         };
         let pool = pools::open(backend, options.clone(), max, pools::Durability::AtCommit).await?;
         let settling = match backend {
-            Backend::Sqlite => Some(wal::Settling {
+            Backend::Sqlite => settling::Settling {
                 pool: pools::open(backend, options, 1, pools::Durability::ByWriter).await?,
-                log: wal::log_path(&url)?,
-            }),
-            Backend::Postgres => None,
+                log: settling::Log::File(wal::log_path(&url)?),
+            },
+            // Several connections: `settlement::apply_many` may be called side by side.
+            Backend::Postgres => settling::Settling {
+                pool: pools::open(backend, options, 4, pools::Durability::ByWriter).await?,
+                log: settling::Log::Wal(settling::WalFlush::new(pool.clone())),
+            },
         };
         Ok(Store {
             pool,
-            settling: settling.map(Arc::new),
+            settling: Arc::new(settling),
             backend,
             write_lane: Arc::new(Mutex::new(())),
             outbox_queued: Arc::new(Notify::new()),
@@ -317,22 +322,16 @@ impl Store {
         self.write_on(&self.pool).await
     }
 
-    /// Settlement's write transaction: on SQLite its commit is not synced until `sync_log`, so
-    /// nothing it wrote may be acknowledged before (on PostgreSQL, the same as `write`).
+    /// Settlement's write transaction: its commit does not wait for the disk, so nothing it
+    /// wrote may be acknowledged before `sync_log` (group commit: `store::settling`).
     pub async fn write_unsynced(&self) -> Result<WriteTx, StoreError> {
-        match &self.settling {
-            Some(settling) => self.write_on(&settling.pool).await,
-            None => self.write().await,
-        }
+        self.write_on(&self.settling.pool).await
     }
 
-    /// Makes every commit so far durable: syncs SQLite's log (what `write_unsynced` committed
-    /// included); nothing to do on PostgreSQL, whose commits are.
+    /// Makes every commit so far durable, what `write_unsynced` committed included: syncs
+    /// SQLite's log, or flushes PostgreSQL's WAL with a synchronous commit.
     pub async fn sync_log(&self) -> Result<(), StoreError> {
-        match &self.settling {
-            Some(settling) => wal::sync_log(&settling.log).await,
-            None => Ok(()),
-        }
+        self.settling.flush().await
     }
 
     async fn write_on(&self, pool: &AnyPool) -> Result<WriteTx, StoreError> {

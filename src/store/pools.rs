@@ -1,23 +1,25 @@
-//! The connection pools. Everything shares one pool; on SQLite, settlement also has a
-//! connection of its own whose commits skip SQLite's sync at commit (`synchronous = NORMAL`):
-//! the settler syncs the log itself (`wal::sync_log`) before it answers anything, while the
-//! next batch is already being settled (group commit; see `services::settlement::settler`).
+//! The connection pools. Everything shares one pool; settlement also has connections of its own
+//! whose commits do not wait for the disk (SQLite's `synchronous = NORMAL`, PostgreSQL's
+//! `synchronous_commit = off`): the settler makes them durable itself (`store::settling`) before
+//! it answers anything, while the next batch is already being settled (group commit; see
+//! `services::settlement::settler`).
 
 use super::{Backend, StoreError, wal};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
-/// How a SQLite connection syncs its commits.
+/// How a connection's commits reach the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Durability {
     /// At every commit (`FULL`): what it commits survives a power cut when the commit returns.
     AtCommit,
-    /// Never at commit (`NORMAL`): only once its writer has synced the log itself.
+    /// Not at commit (SQLite's `NORMAL`, PostgreSQL's `synchronous_commit = off`): only once
+    /// its writer has made them durable itself.
     ByWriter,
 }
 
-/// A pool of `max` connections; on SQLite each runs in WAL mode and syncs as `durability` says.
+/// A pool of `max` connections that sync as `durability` says; on SQLite each runs in WAL mode.
 pub(super) async fn open(
     backend: Backend,
     options: AnyConnectOptions,
@@ -50,6 +52,8 @@ pub(super) async fn open(
                         .as_str(),
                     )
                     .await?;
+                } else if durability == Durability::ByWriter {
+                    conn.execute("SET synchronous_commit = off").await?;
                 }
                 Ok(())
             })

@@ -8,17 +8,9 @@
 //! durable, as `synchronous = FULL` would have at each commit.
 
 use super::{Backend, Store, StoreError};
-use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::watch;
-
-/// Settlement's own connection (SQLite), and the log it must sync before answering.
-#[derive(Debug)]
-pub(super) struct Settling {
-    pub(super) pool: AnyPool,
-    pub(super) log: PathBuf,
-}
 
 /// The log of the SQLite database at `url` (`<file>-wal`).
 pub(super) fn log_path(url: &str) -> Result<PathBuf, StoreError> {

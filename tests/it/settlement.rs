@@ -122,3 +122,39 @@ async fn two_processes_settling_the_same_ipns_deliver_each_order_once() {
         "each order's finished applied exactly once"
     );
 }
+
+/// On PostgreSQL, settlement's commits do not wait for the disk (`synchronous_commit = off`);
+/// `sync_log`, which the settler awaits before it answers, returns once the WAL is flushed
+/// past them.
+#[tokio::test]
+async fn on_postgresql_settlements_commits_are_flushed_before_they_are_answered() {
+    if !std::env::var("SOUK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        eprintln!("PostgreSQL's WAL flush: run with SOUK_TEST_DATABASE_URL (skipped here)");
+        return;
+    }
+    let (url, _dir) = fresh_database().await;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut tx = store.write_unsynced().await.unwrap();
+    let synchronous: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(synchronous, "off", "settlement's commits do not wait");
+    sqlx::query("UPDATE send_slots SET next_at_ms = next_at_ms + 1")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let written: String = sqlx::query_scalar("SELECT pg_current_wal_insert_lsn()::text")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    store.sync_log().await.unwrap();
+    let flushed: bool = sqlx::query_scalar("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn")
+        .bind(&written)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(flushed, "the WAL is flushed past the commit ({written})");
+}
