@@ -4,7 +4,8 @@ use super::{Store, StoreError, now};
 use sqlx::Row;
 
 /// Records that a user was seen and returns their stored language. A new user gets
-/// `language_if_new`; a returning user keeps the language they have (set by /language).
+/// `language_if_new`; a returning user keeps the language they have (set by /language). A user
+/// seen again as they were (every update in the chat, every Mini App call) costs a read only.
 pub async fn seen(
     store: &Store,
     id: i64,
@@ -12,6 +13,17 @@ pub async fn seen(
     first_name: &str,
     language_if_new: &str,
 ) -> Result<String, StoreError> {
+    let known = sqlx::query("SELECT language, username, first_name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?;
+    if let Some(row) = known {
+        let (stored_username, stored_name): (Option<String>, String) =
+            (row.try_get("username")?, row.try_get("first_name")?);
+        if stored_username.as_deref() == username && stored_name == first_name {
+            return Ok(row.try_get("language")?);
+        }
+    }
     let t = now();
     let row = sqlx::query(
         "INSERT INTO users (id, username, first_name, language, created_at, updated_at) \

@@ -83,3 +83,39 @@ async fn an_order_with_hundreds_of_reports_shows_its_latest_in_one_message() {
     assert!(detail.ok, "Telegram took the message");
     app.stop().await;
 }
+
+/// A user seen again as they were (every update in the chat, every Mini App call) costs a
+/// read, not a write; a new name is written.
+#[tokio::test]
+async fn a_user_seen_again_unchanged_is_not_written_again() {
+    let mut app = spawn_app().await;
+    let store = &app.store;
+    let lang = souk::store::users::seen(store, 4_242, Some("amina"), "Amina", "fr")
+        .await
+        .unwrap();
+    assert_eq!(lang, "fr");
+    sqlx::query("UPDATE users SET updated_at = 1 WHERE id = 4242")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let lang = souk::store::users::seen(store, 4_242, Some("amina"), "Amina", "en")
+        .await
+        .unwrap();
+    assert_eq!(lang, "fr", "a returning user keeps their language");
+    assert_eq!(
+        app.scalar("SELECT updated_at FROM users WHERE id = 4242")
+            .await,
+        1,
+        "nothing changed, nothing written"
+    );
+    souk::store::users::seen(store, 4_242, Some("amina_shop"), "Amina", "en")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE id = 4242 AND username = 'amina_shop' AND updated_at > 1")
+            .await,
+        1,
+        "a new username is kept"
+    );
+    app.stop().await;
+}
