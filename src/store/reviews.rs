@@ -1,10 +1,11 @@
 //! Reviews: one per finished order, written by its buyer (who may change it), answered once by
 //! the seller, hidden by an admin; product and seller ratings are sums over the visible ones.
 
-use super::{Store, StoreError, now};
+use super::{Store, StoreError, now, placeholders};
 use crate::domain::review::Rating;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
@@ -169,6 +170,36 @@ async fn rating(store: &Store, column: &str, id: i64) -> Result<Rating, StoreErr
 
 pub async fn of_product_rating(store: &Store, product_id: i64) -> Result<Rating, StoreError> {
     rating(store, "product_id", product_id).await
+}
+
+/// The ratings of several products in one query (a page of the catalogue); a product without
+/// visible reviews is not in the map.
+pub async fn of_products_ratings(
+    store: &Store,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, Rating>, StoreError> {
+    if product_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT product_id, COUNT(*) AS n, CAST(COALESCE(SUM(stars), 0) AS BIGINT) AS stars \
+         FROM reviews WHERE hidden_at IS NULL AND product_id IN {} GROUP BY product_id",
+        placeholders(1, 1, product_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in product_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(store.pool()).await?;
+    rows.iter()
+        .map(|row| {
+            let rating = Rating {
+                count: row.try_get("n")?,
+                stars: row.try_get("stars")?,
+            };
+            Ok((row.try_get("product_id")?, rating))
+        })
+        .collect()
 }
 
 pub async fn of_seller_rating(store: &Store, seller_id: i64) -> Result<Rating, StoreError> {

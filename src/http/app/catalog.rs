@@ -4,6 +4,7 @@
 
 use super::{Refused, Session, internal};
 use crate::domain::price::{Quote, stars_for};
+use crate::domain::review::Rating;
 use crate::http::HttpState;
 use crate::store::products::{self, Listing, Product};
 use crate::store::{StoreError, categories, reviews};
@@ -127,11 +128,20 @@ pub struct ProductView {
 }
 
 async fn view(state: &HttpState, lang: &str, p: &Product) -> Result<ProductView, StoreError> {
+    let rating = reviews::of_product_rating(&state.core.store, p.id).await?;
+    rated_view(state, lang, p, rating)
+}
+
+fn rated_view(
+    state: &HttpState,
+    lang: &str,
+    p: &Product,
+    rating: Rating,
+) -> Result<ProductView, StoreError> {
     let Some(app) = &state.app else {
         return Err(StoreError::Corrupt("the Mini App is off".into()));
     };
     let quote = Quote::for_price(p.price, app.commission);
-    let rating = reviews::of_product_rating(&state.core.store, p.id).await?;
     let stars = app
         .stars_per_usd
         .and_then(|per_usd| stars_for(quote.total, per_usd));
@@ -162,11 +172,14 @@ async fn views(
     lang: &str,
     list: &[Product],
 ) -> Result<Vec<ProductView>, StoreError> {
-    let mut out = Vec::with_capacity(list.len());
-    for p in list {
-        out.push(view(state, lang, p).await?);
-    }
-    Ok(out)
+    let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+    let ratings = reviews::of_products_ratings(&state.core.store, &ids).await?;
+    list.iter()
+        .map(|p| {
+            let rating = ratings.get(&p.id).copied().unwrap_or_default();
+            rated_view(state, lang, p, rating)
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
