@@ -144,7 +144,8 @@ impl Application {
                 down_after: tuning.provider_check.1,
             });
         let (stop_tx, stop_rx) = watch::channel(false);
-        // One budget for the whole process: deliveries and broadcasts pace together.
+        // One handle for the whole process: without the database, deliveries and broadcasts
+        // still pace together.
         let budget = crate::delivery::budget::SendBudget::new(store.clone());
         let broadcaster = Broadcaster {
             store: store.clone(),

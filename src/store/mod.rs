@@ -70,7 +70,7 @@ impl Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
-    /// SQLite: settlement's own connection, whose commits the settler syncs itself.
+    /// Settlement's own connections, whose commits the settler makes durable itself.
     settling: Arc<settling::Settling>,
     backend: Backend,
     /// SQLite has one writer at a time: writers of this process queue here, in order, instead of

@@ -155,39 +155,23 @@ pub async fn of_product(
     rows.iter().map(from_row).collect()
 }
 
-/// The rating of a product (`column` = `product_id`) or of a seller (`seller_id`).
-async fn rating(store: &Store, column: &str, id: i64) -> Result<Rating, StoreError> {
-    let sql = format!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(stars), 0) AS BIGINT) AS stars FROM reviews \
-         WHERE {column} = $1 AND hidden_at IS NULL"
-    );
-    let row = sqlx::query(&sql).bind(id).fetch_one(store.pool()).await?;
-    Ok(Rating {
-        count: row.try_get("n")?,
-        stars: row.try_get("stars")?,
-    })
-}
-
-pub async fn of_product_rating(store: &Store, product_id: i64) -> Result<Rating, StoreError> {
-    rating(store, "product_id", product_id).await
-}
-
-/// The ratings of several products in one query (a page of the catalogue); a product without
-/// visible reviews is not in the map.
-pub async fn of_products_ratings(
+/// The ratings of products (`column` = `product_id`) or of sellers (`seller_id`), in one query;
+/// one without visible reviews is not in the map.
+async fn ratings(
     store: &Store,
-    product_ids: &[i64],
+    column: &str,
+    ids: &[i64],
 ) -> Result<HashMap<i64, Rating>, StoreError> {
-    if product_ids.is_empty() {
+    if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT product_id, COUNT(*) AS n, CAST(COALESCE(SUM(stars), 0) AS BIGINT) AS stars \
-         FROM reviews WHERE hidden_at IS NULL AND product_id IN {} GROUP BY product_id",
-        placeholders(1, 1, product_ids.len())
+        "SELECT {column} AS id, COUNT(*) AS n, CAST(COALESCE(SUM(stars), 0) AS BIGINT) AS stars \
+         FROM reviews WHERE hidden_at IS NULL AND {column} IN {} GROUP BY {column}",
+        placeholders(1, 1, ids.len())
     );
     let mut query = sqlx::query(&sql);
-    for id in product_ids {
+    for id in ids {
         query = query.bind(*id);
     }
     let rows = query.fetch_all(store.pool()).await?;
@@ -197,9 +181,28 @@ pub async fn of_products_ratings(
                 count: row.try_get("n")?,
                 stars: row.try_get("stars")?,
             };
-            Ok((row.try_get("product_id")?, rating))
+            Ok((row.try_get("id")?, rating))
         })
         .collect()
+}
+
+/// The rating of one product or seller (no reviews: a count of zero).
+async fn rating(store: &Store, column: &str, id: i64) -> Result<Rating, StoreError> {
+    let ratings = ratings(store, column, &[id]).await?;
+    Ok(ratings.get(&id).copied().unwrap_or_default())
+}
+
+pub async fn of_product_rating(store: &Store, product_id: i64) -> Result<Rating, StoreError> {
+    rating(store, "product_id", product_id).await
+}
+
+/// The ratings of several products (a page of the catalogue); a product without visible
+/// reviews is not in the map.
+pub async fn of_products_ratings(
+    store: &Store,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, Rating>, StoreError> {
+    ratings(store, "product_id", product_ids).await
 }
 
 pub async fn of_seller_rating(store: &Store, seller_id: i64) -> Result<Rating, StoreError> {

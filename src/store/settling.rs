@@ -41,7 +41,7 @@ impl Settling {
 #[derive(Debug)]
 pub(super) struct WalFlush {
     /// The pool a synchronous commit is made on (any connection of the server will do).
-    pub(super) pool: AnyPool,
+    pool: AnyPool,
     /// Tickets handed out, one per call.
     asked: AtomicU64,
     /// The highest ticket a finished flush covers.
