@@ -81,6 +81,8 @@ pub(crate) async fn publish_access(app: &TestApp, seller: &TgUser, term: &str) -
 }
 
 /// The buyer asks to join through their link, and souk lets them in.
+/// The buyer joins through their link: returns once souk approved them and counted them in
+/// (the approval goes to Telegram first, the membership is recorded just after).
 pub(crate) async fn join(app: &TestApp, buyer: &TgUser, link: &str) {
     app.tg.request_join(buyer, CHANNEL, link);
     app.tg
@@ -88,6 +90,18 @@ pub(crate) async fn join(app: &TestApp, buyer: &TgUser, link: &str) {
             c.method == "approveChatJoinRequest" && c.params["user_id"] == buyer.id
         })
         .await;
+    let counted_in = format!(
+        "SELECT COUNT(*) FROM memberships WHERE chat_id = {CHANNEL} AND buyer_id = {} \
+         AND joined_at IS NOT NULL AND left_at IS NULL",
+        buyer.id
+    );
+    for _ in 0..200 {
+        if app.scalar(&counted_in).await == 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the join of {} was never recorded", buyer.id);
 }
 
 #[tokio::test]
