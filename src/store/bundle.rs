@@ -3,7 +3,7 @@
 //! PostgreSQL they go one after the other (a prepared statement holds one). Settlement's batch
 //! writes its ledger entries, messages and inbox rows this way (issue 18).
 
-use super::{Backend, Conn, StoreError};
+use super::{Backend, Conn, StoreError, WriteTx};
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, Encode, Type};
 
@@ -45,6 +45,16 @@ impl<'q> Bundle<'q> {
         self.statements.push((sql(1), AnyArguments::default()));
         let last = self.statements.len() - 1;
         Params(&mut self.statements[last].1)
+    }
+
+    /// Runs the statements, in order, then commits `tx`: on SQLite the transaction's `COMMIT`
+    /// goes with them when it can (`WriteTx::closing`).
+    pub async fn commit(mut self, mut tx: WriteTx) -> Result<(), StoreError> {
+        if let Some(closing) = tx.closing() {
+            self.statement(|_| closing.to_string());
+        }
+        self.execute(&mut tx).await?;
+        tx.commit().await
     }
 
     /// Runs the statements, in order.

@@ -7,6 +7,7 @@ use souk::domain::money::CommissionRate;
 use souk::domain::price::Quote;
 use souk::payments::PaymentStatusBody;
 use souk::services::settlement::Settler;
+use souk::store::bundle::Bundle;
 use souk::store::orders::AttachedPayment;
 use souk::store::products::NewProduct;
 use souk::store::{Store, orders, products, users};
@@ -157,4 +158,47 @@ async fn on_postgresql_settlements_commits_are_flushed_before_they_are_answered(
         .await
         .unwrap();
     assert!(flushed, "the WAL is flushed past the commit ({written})");
+}
+
+/// Settlement's transaction on SQLite begins and commits inside its own statements: one that
+/// fails half-way leaves nothing written, and neither the next one nor any other writer finds
+/// the database still locked by it.
+#[tokio::test]
+async fn a_settlement_transaction_that_fails_half_way_writes_nothing_and_blocks_nobody() {
+    let (url, _dir) = fresh_database().await;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let bump = |by: i64| format!("UPDATE send_slots SET next_at_ms = next_at_ms + {by}");
+    // A settlement transaction whose first statement adds 1.
+    let begun = || async {
+        let mut tx = store.write_unsynced().await.unwrap();
+        let opening = tx.opening();
+        sqlx::query(&format!("{opening}{}", bump(1)))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx
+    };
+    for _ in 0..2 {
+        let tx = begun().await;
+        let mut bundle = Bundle::new(store.backend());
+        bundle.statement(|_| bump(10));
+        bundle.statement(|_| {
+            "INSERT INTO send_slots (name, next_at_ms) VALUES ('telegram', 0)".into()
+        });
+        assert!(bundle.commit(tx).await.is_err(), "a duplicate key fails it");
+    }
+    let slot = || async {
+        sqlx::query_scalar::<_, i64>("SELECT next_at_ms FROM send_slots WHERE name = 'telegram'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(slot().await, 0, "nothing of the failed transactions stayed");
+    Bundle::new(store.backend())
+        .commit(begun().await)
+        .await
+        .unwrap();
+    sqlx::query(&bump(100)).execute(store.pool()).await.unwrap();
+    assert_eq!(slot().await, 101);
 }

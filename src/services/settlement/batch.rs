@@ -14,7 +14,7 @@ use crate::store::ipn_events::{self, IpnOutcome, IpnRecord};
 use crate::store::ledger::{self, NewEntry};
 use crate::store::orders;
 use crate::store::outbox::{self, OrderButton, OutboxMessage, Queued, Recipient};
-use crate::store::{Conn, Store, StoreError, stock};
+use crate::store::{Conn, Store, StoreError, WriteTx, stock};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
@@ -170,10 +170,19 @@ pub(super) async fn settle_batch(
             actually_paid: p.actually_paid.as_deref(),
         })
         .collect();
-    let moved = orders::transition_many(&mut tx, &moves).await?;
-    if moved.len() != moves.len() {
-        return Err(BatchError::Conflict);
-    }
+    // The batch's writes, sent together at the end (on SQLite, in one round trip with the
+    // commit).
+    let mut bundle = Bundle::new(store.backend());
+    let moved = if tx.is_folded() {
+        orders::transition_many_into(&mut bundle, &moves)?;
+        moved_as_loaded(&pending, &moves)
+    } else {
+        let moved = orders::transition_many(&mut tx, &moves).await?;
+        if moved.len() != moves.len() {
+            return Err(BatchError::Conflict);
+        }
+        moved
+    };
     // Payment messages are closed with the ids as the compare-and-set left them.
     for m in &moved {
         let Some(message_id) = m.payment_message_id else {
@@ -208,26 +217,41 @@ pub(super) async fn settle_batch(
     let owed = super::referrals::referral_entries(&mut tx, &pending, &entries, store.referrals());
     entries.extend(owed.await?);
     queued.extend(seller_notes(&mut tx, &pending, &entries).await?);
-    // The batch's rows in one round trip on SQLite.
-    let mut bundle = Bundle::new(store.backend());
     ledger::append_into(&mut bundle, &entries)?;
     outbox::enqueue_into(&mut tx, &mut bundle, &queued)?;
     ipn_events::record_into(&mut bundle, &records)?;
-    bundle.execute(&mut tx).await?;
-    tx.commit().await?;
+    bundle.commit(tx).await?;
     Ok(settled)
 }
 
+/// The moves of a transaction that held SQLite's write lock since it read the orders: each
+/// applies, and the payment message is the one read.
+fn moved_as_loaded(pending: &[Pending], moves: &[orders::Move]) -> Vec<orders::Moved> {
+    moves
+        .iter()
+        .map(|m| orders::Moved {
+            order_id: m.order_id,
+            payment_message_id: pending
+                .iter()
+                .find(|p| p.row.order.id == m.order_id)
+                .and_then(|p| p.row.order.payment_message_id),
+        })
+        .collect()
+}
+
+/// The batch's orders, read by the transaction's first statement.
 async fn load(
-    conn: &mut Conn,
+    tx: &mut WriteTx,
     reports: &[PaymentReport],
     digests: &[Option<String>],
 ) -> Result<Vec<Pending>, StoreError> {
     let payment_ids: Vec<&str> = reports.iter().map(|r| r.payment_id.as_str()).collect();
     let order_ids: Vec<i64> = reports.iter().filter_map(|r| r.order_id).collect();
     let digests: Vec<&str> = digests.iter().flatten().map(String::as_str).collect();
+    let opening = tx.opening();
     let rows = orders::load_for_settlement(
-        conn,
+        tx,
+        opening,
         &dedup(payment_ids),
         &dedup(order_ids),
         &dedup(digests),

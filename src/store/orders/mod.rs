@@ -8,7 +8,9 @@ use sqlx::any::AnyRow;
 
 pub mod renewals;
 mod settle;
-pub use settle::{Move, Moved, SettlementRow, load_for_settlement, transition_many};
+pub use settle::{
+    Move, Moved, SettlementRow, load_for_settlement, transition_many, transition_many_into,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {

@@ -4,6 +4,7 @@
 use super::{COLUMNS, Order, from_row};
 use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
+use crate::store::bundle::Bundle;
 use crate::store::ipn_events::IpnOutcome;
 use crate::store::{Backend, Conn, StoreError, now, placeholders};
 use sqlx::Row;
@@ -32,14 +33,19 @@ pub struct SettlementRow {
 /// Loads, in one query, the orders carrying these payment ids and the orders with these ids
 /// (one whose create call timed out has no payment attached; one with another payment is a
 /// mismatch the caller reports), each with which of `digests` name a notification that applied
-/// to its payment.
+/// to its payment. `opening` goes in front of the query (a folded transaction's `BEGIN`, see
+/// `WriteTx::opening`).
 pub async fn load_for_settlement(
     conn: &mut Conn,
+    opening: &str,
     payment_ids: &[&str],
     order_ids: &[i64],
     digests: &[&str],
 ) -> Result<Vec<SettlementRow>, StoreError> {
     if payment_ids.is_empty() && order_ids.is_empty() {
+        if !opening.is_empty() {
+            sqlx::query(opening).execute(&mut *conn).await?;
+        }
         return Ok(Vec::new());
     }
     let columns: Vec<String> = COLUMNS
@@ -72,7 +78,7 @@ pub async fn load_for_settlement(
         )
     };
     let sql = format!(
-        "SELECT {}, {applied} AS applied_digests, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
+        "{opening}SELECT {}, {applied} AS applied_digests, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
          p.text_content AS product_text, p.access_chat_id AS product_access_chat, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
          AND s.status IN ('reserved', 'sold')) AS item, u.referred_by AS buyer_referrer, \
          o.created_at - u.referred_at AS referred_before, CAST(CASE WHEN EXISTS (SELECT 1 FROM wallets w \
@@ -150,11 +156,8 @@ pub async fn transition_many(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "UPDATE orders SET status = v.column2, actually_paid = COALESCE(v.column3, orders.actually_paid), \
-         payment_id = COALESCE(orders.payment_id, v.column4), updated_at = $1 \
-         FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5 \
-         RETURNING orders.id, orders.payment_message_id",
-        placeholders(2, moves.len(), 5)
+        "{} RETURNING orders.id, orders.payment_message_id",
+        moves_sql(1, moves.len())
     );
     let mut query = sqlx::query(&sql).bind(now());
     for m in moves {
@@ -174,4 +177,36 @@ pub async fn transition_many(
             })
         })
         .collect()
+}
+
+/// `transition_many` as one statement of a bundle, for a SQLite transaction begun with
+/// `BEGIN IMMEDIATE` before its orders were read: no other writer can have changed them since,
+/// so every move applies (the compare-and-set stays, as a guard) and nothing needs returning.
+pub fn transition_many_into<'q>(
+    bundle: &mut Bundle<'q>,
+    moves: &'q [Move<'q>],
+) -> Result<(), StoreError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let mut params = bundle.statement(|first| moves_sql(first, moves.len()));
+    params.add(now())?;
+    for m in moves {
+        params.add(m.order_id)?;
+        params.add(m.to.as_str())?;
+        params.add(m.actually_paid)?;
+        params.add(m.payment_id)?;
+        params.add(m.from.as_str())?;
+    }
+    Ok(())
+}
+
+/// The compare-and-set of several orders: `$first` is the time, then five parameters a move.
+fn moves_sql(first: usize, moves: usize) -> String {
+    format!(
+        "UPDATE orders SET status = v.column2, actually_paid = COALESCE(v.column3, orders.actually_paid), \
+         payment_id = COALESCE(orders.payment_id, v.column4), updated_at = ${first} \
+         FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5",
+        placeholders(first + 1, moves, 5)
+    )
 }
