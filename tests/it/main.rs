@@ -18,6 +18,7 @@ mod marketplace;
 mod migrations;
 mod miniapp;
 mod miniapp_browser;
+mod miniapp_checkout;
 mod moderation;
 mod native;
 mod nexpay;
