@@ -1,7 +1,8 @@
 //! Writes sent together. On SQLite several statements go to the connection's thread in one
 //! round trip (its driver runs a multi-statement text in one go, `$n` numbered across it); on
 //! PostgreSQL they go one after the other (a prepared statement holds one). Settlement's batch
-//! writes its ledger entries, messages and inbox rows this way (issue 18).
+//! writes its ledger entries, messages and inbox rows this way, and on SQLite its orders'
+//! compare-and-set and its `COMMIT` too (issue 18).
 
 use super::{Backend, Conn, StoreError, WriteTx};
 use sqlx::any::AnyArguments;

@@ -4,10 +4,10 @@
 //! connection of its own (PASSIVE: it never waits on readers or the writer), the automatic
 //! checkpoint staying as a safety net far above what a second of traffic writes. Often, so that
 //! each checkpoint's sync of the database file has little to write: a second's worth held the
-//! log's own syncs up for milliseconds (issue 18: p99 12 to 70 ms at 1 s, 8 to 10 ms at 200 ms). Syncs: settlement commits on a
-//! connection that does not sync at commit and syncs the log itself (`sync_log`) before it
-//! answers, while the next batch is settled; a sync of the log makes every commit before it
-//! durable, as `synchronous = FULL` would have at each commit.
+//! log's own syncs up for milliseconds (issue 18: p99 12 to 70 ms at 1 s, 8 to 10 ms at 200 ms).
+//! Syncs: settlement commits on a connection that does not sync at commit and syncs the log
+//! itself (`sync_log`) before it answers, while the next batch is settled; a sync of the log
+//! makes every commit before it durable, as `synchronous = FULL` would have at each commit.
 
 use super::{Backend, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,9 @@ pub(super) fn log_path(url: &str) -> Result<PathBuf, StoreError> {
     Ok(PathBuf::from(log))
 }
 
-/// Syncs the log to disk: every commit made before is then durable.
+/// Syncs the log to disk: every commit made before is then durable. The file is opened at each
+/// sync, not kept: SQLite deletes the log when its last connection closes (idle connections
+/// do) and starts a new file, which a kept descriptor would not reach.
 pub(super) async fn sync_log(log: &Path) -> Result<(), StoreError> {
     let log = log.to_path_buf();
     let synced = tokio::task::spawn_blocking(move || std::fs::File::open(&log)?.sync_data())

@@ -100,15 +100,6 @@ impl WriteTx {
         }
     }
 
-    /// Begins a folded transaction whose first statement did not carry its opening.
-    pub async fn open(&mut self) -> Result<(), StoreError> {
-        let begin = self.opening();
-        if !begin.is_empty() {
-            sqlx::query(begin).execute(&mut **self).await?;
-        }
-        Ok(())
-    }
-
     /// The statement that ends a folded transaction, to run last in the caller's final round
     /// trip, after which `commit` only confirms it; `None` when `commit` commits.
     pub fn closing(&mut self) -> Option<&'static str> {
