@@ -57,13 +57,13 @@ pub fn record_into<'q>(
     if records.is_empty() {
         return Ok(());
     }
-    let mut params = bundle.statement(|first| {
+    let mut params = bundle.statement(|marks| {
         format!(
             "INSERT INTO ipn_events (payment_id, order_id, payment_status, body, outcome, received_at, \
              source, paid, outcome_amount, digest, repeats) VALUES {} \
              ON CONFLICT (payment_id, digest) DO UPDATE SET repeats = ipn_events.repeats + excluded.repeats + 1, \
              last_received_at = excluded.received_at",
-            super::placeholders(first, records.len(), 11)
+            marks.rows(records.len(), 11)
         )
     });
     let t = now();

@@ -44,11 +44,11 @@ pub fn append_into<'q>(bundle: &mut Bundle<'q>, entries: &'q [NewEntry]) -> Resu
     if entries.is_empty() {
         return Ok(());
     }
-    let mut params = bundle.statement(|first| {
+    let mut params = bundle.statement(|marks| {
         format!(
             "INSERT INTO ledger_entries (seller_id, kind, amount_cents, order_id, reference, created_at, clears_at) \
              VALUES {} ON CONFLICT (reference) DO NOTHING",
-            placeholders(first, entries.len(), 7)
+            marks.rows(entries.len(), 7)
         )
     });
     let t = now();

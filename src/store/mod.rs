@@ -20,6 +20,7 @@ pub mod ipn_events;
 pub mod job_runs;
 pub mod lease;
 pub mod ledger;
+pub mod marks;
 pub mod memberships;
 pub mod orders;
 pub mod outbox;
@@ -356,7 +357,6 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-/// `($1, $2), ($3, $4)`: numbered placeholders for `rows` rows of `cols` values, from `$start`.
 /// `<column> IN ('a', 'b', …)` for the statuses where `which` holds: SQL that picks rows by
 /// status derives its list from the domain's rule, written once.
 pub(crate) fn status_in<S: crate::domain::Statuses>(column: &str, which: fn(S) -> bool) -> String {
@@ -368,6 +368,8 @@ pub(crate) fn status_in<S: crate::domain::Statuses>(column: &str, which: fn(S) -
     format!("{column} IN ({})", list.join(", "))
 }
 
+/// `($1, $2), ($3, $4)`: numbered placeholders for `rows` rows of `cols` values, from `$start`
+/// (`marks::Marks` for a batch's statements on SQLite).
 pub fn placeholders(start: usize, rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {

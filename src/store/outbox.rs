@@ -262,11 +262,11 @@ pub fn enqueue_into<'q>(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut params = bundle.statement(|first| {
+    let mut params = bundle.statement(|marks| {
         format!(
             "INSERT INTO outbox (dedupe_key, chat_id, payload, next_attempt_at, created_at) VALUES {} \
              ON CONFLICT (dedupe_key) DO NOTHING",
-            super::placeholders(first, rows.len(), 5)
+            marks.rows(rows.len(), 5)
         )
     });
     let t = now();

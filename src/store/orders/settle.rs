@@ -6,7 +6,8 @@ use crate::domain::OrderStatus;
 use crate::domain::product::ProductKind;
 use crate::store::bundle::Bundle;
 use crate::store::ipn_events::IpnOutcome;
-use crate::store::{Backend, Conn, StoreError, now, placeholders};
+use crate::store::marks::Marks;
+use crate::store::{Backend, Conn, StoreError, now};
 use sqlx::Row;
 
 /// An order with what settling it needs from its product.
@@ -52,22 +53,14 @@ pub async fn load_for_settlement(
         .split(',')
         .map(|c| format!("o.{}", c.trim()))
         .collect();
-    let mut conditions = Vec::new();
-    if !payment_ids.is_empty() {
-        conditions.push(format!(
-            "o.payment_id IN {}",
-            placeholders(1, 1, payment_ids.len())
-        ));
-    }
-    if !order_ids.is_empty() {
-        let list = placeholders(payment_ids.len() + 1, 1, order_ids.len());
-        conditions.push(format!("o.id IN {list}"));
-    }
+    let backend = Backend::of(conn);
+    // Marks in text order: the digests (in the select list) before the ids (in the filter).
+    let mut marks = Marks::new(backend, 1);
     let applied = if digests.is_empty() {
         "NULL".to_string()
     } else {
-        let list = placeholders(payment_ids.len() + order_ids.len() + 1, 1, digests.len());
-        let concat = match Backend::of(conn) {
+        let list = marks.list(digests.len());
+        let concat = match backend {
             Backend::Sqlite => "group_concat(e.digest, ',')",
             Backend::Postgres => "string_agg(e.digest, ',')",
         };
@@ -77,6 +70,13 @@ pub async fn load_for_settlement(
             IpnOutcome::Applied.as_str()
         )
     };
+    let mut conditions = Vec::new();
+    if !payment_ids.is_empty() {
+        conditions.push(format!("o.payment_id IN {}", marks.list(payment_ids.len())));
+    }
+    if !order_ids.is_empty() {
+        conditions.push(format!("o.id IN {}", marks.list(order_ids.len())));
+    }
     let sql = format!(
         "{opening}SELECT {}, {applied} AS applied_digests, p.title AS product_title, p.kind AS product_kind, p.file_id AS product_file_id, \
          p.text_content AS product_text, p.access_chat_id AS product_access_chat, (SELECT s.content FROM stock_items s WHERE s.order_id = o.id \
@@ -88,14 +88,14 @@ pub async fn load_for_settlement(
         conditions.join(" OR ")
     );
     let mut query = sqlx::query(&sql);
+    for digest in digests {
+        query = query.bind(*digest);
+    }
     for id in payment_ids {
         query = query.bind(*id);
     }
     for id in order_ids {
         query = query.bind(*id);
-    }
-    for digest in digests {
-        query = query.bind(*digest);
     }
     let rows = query.fetch_all(&mut *conn).await?;
     rows.iter()
@@ -157,7 +157,7 @@ pub async fn transition_many(
     }
     let sql = format!(
         "{} RETURNING orders.id, orders.payment_message_id",
-        moves_sql(1, moves.len())
+        moves_sql(&mut Marks::new(Backend::of(conn), 1), moves.len())
     );
     let mut query = sqlx::query(&sql).bind(now());
     for m in moves {
@@ -189,7 +189,7 @@ pub fn transition_many_into<'q>(
     if moves.is_empty() {
         return Ok(());
     }
-    let mut params = bundle.statement(|first| moves_sql(first, moves.len()));
+    let mut params = bundle.statement(|marks| moves_sql(marks, moves.len()));
     params.add(now())?;
     for m in moves {
         params.add(m.order_id)?;
@@ -201,12 +201,13 @@ pub fn transition_many_into<'q>(
     Ok(())
 }
 
-/// The compare-and-set of several orders: `$first` is the time, then five parameters a move.
-fn moves_sql(first: usize, moves: usize) -> String {
+/// The compare-and-set of several orders: the time first, then five parameters a move.
+fn moves_sql(marks: &mut Marks, moves: usize) -> String {
+    let time = marks.one();
     format!(
         "UPDATE orders SET status = v.column2, actually_paid = COALESCE(v.column3, orders.actually_paid), \
-         payment_id = COALESCE(orders.payment_id, v.column4), updated_at = ${first} \
+         payment_id = COALESCE(orders.payment_id, v.column4), updated_at = {time} \
          FROM (VALUES {}) AS v WHERE orders.id = v.column1 AND orders.status = v.column5",
-        placeholders(first + 1, moves, 5)
+        marks.rows(moves, 5)
     )
 }
