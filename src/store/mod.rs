@@ -166,15 +166,15 @@ impl Store {
         };
         let pool = pools::open(backend, options.clone(), max, pools::Durability::AtCommit).await?;
         let settling = match backend {
-            Backend::Sqlite => settling::Settling {
-                pool: pools::open(backend, options, 1, pools::Durability::ByWriter).await?,
-                log: settling::Log::File(wal::log_path(&url)?),
-            },
+            Backend::Sqlite => settling::Settling::new(
+                pools::open(backend, options, 1, pools::Durability::ByWriter).await?,
+                settling::Log::File(wal::log_path(&url)?),
+            ),
             // Several connections: `settlement::apply_many` may be called side by side.
-            Backend::Postgres => settling::Settling {
-                pool: pools::open(backend, options, 4, pools::Durability::ByWriter).await?,
-                log: settling::Log::Wal(settling::WalFlush::new(pool.clone())),
-            },
+            Backend::Postgres => settling::Settling::new(
+                pools::open(backend, options, 4, pools::Durability::ByWriter).await?,
+                settling::Log::Wal(settling::WalFlush::new(pool.clone())),
+            ),
         };
         Ok(Store {
             pool,
@@ -294,7 +294,7 @@ impl Store {
             return self.write_on(&self.settling.pool).await;
         }
         let lane = self.write_lane.clone().lock_owned().await;
-        let conn = self.settling.pool.acquire().await?;
+        let conn = self.settling.kept().await?;
         let (queued, admins) = (self.outbox_queued.clone(), self.admins.clone());
         Ok(WriteTx::new_folded(conn, lane, queued, admins))
     }

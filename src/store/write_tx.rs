@@ -1,9 +1,8 @@
 //! Write transactions: sqlx's, or settlement's on SQLite, whose `BEGIN IMMEDIATE` and `COMMIT`
 //! ride in the batch's first and last round trips to the connection's thread (issue 18).
 
+use super::settling::Kept;
 use super::{Conn, StoreError, Tx};
-use sqlx::Any;
-use sqlx::pool::PoolConnection;
 use std::sync::Arc;
 use tokio::sync::{Notify, OwnedMutexGuard};
 
@@ -22,12 +21,21 @@ enum Held {
 }
 
 /// A SQLite transaction begun and committed by statements souk sends itself, in front of the
-/// first statement and after the last, instead of round trips of their own. Until its `COMMIT`
-/// ran, dropping it closes the connection, which rolls the transaction back (the pool never
-/// gets back a connection inside a transaction).
+/// first statement and after the last, instead of round trips of their own, on settlement's
+/// kept connection. Until its `COMMIT` ran, dropping it closes the connection, which rolls the
+/// transaction back (the next batch opens another).
 struct Folded {
-    conn: PoolConnection<Any>,
+    conn: Kept,
     state: FoldedState,
+}
+
+impl Folded {
+    fn conn(&mut self) -> &mut Conn {
+        // Filled by `Settling::kept`, emptied only when a `Folded` is dropped unfinished.
+        self.conn
+            .as_mut()
+            .expect("the kept connection is there while it is held")
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,7 +63,7 @@ impl WriteTx {
     /// Settlement's transaction on SQLite: begun by the text `opening` gives its first
     /// statement, committed by `closing`'s (or by `commit`).
     pub(super) fn new_folded(
-        conn: PoolConnection<Any>,
+        conn: Kept,
         lane: OwnedMutexGuard<()>,
         outbox_queued: Arc<Notify>,
         admins: Arc<[i64]>,
@@ -125,7 +133,7 @@ impl WriteTx {
             Held::Tx(tx) => tx.commit().await?,
             Held::Folded(mut f) => {
                 if f.state == FoldedState::Open {
-                    sqlx::query("COMMIT").execute(&mut *f.conn).await?;
+                    sqlx::query("COMMIT").execute(f.conn()).await?;
                 }
                 f.state = FoldedState::Committed;
             }
@@ -147,7 +155,8 @@ impl WriteTx {
 impl Drop for Folded {
     fn drop(&mut self) {
         if matches!(self.state, FoldedState::Open | FoldedState::Closing) {
-            self.conn.close_on_drop();
+            // Dropped, the connection closes on its thread, rolling back what it began.
+            drop(self.conn.take());
         }
     }
 }
@@ -157,7 +166,10 @@ impl std::ops::Deref for WriteTx {
     fn deref(&self) -> &Conn {
         match &self.held {
             Held::Tx(tx) => tx,
-            Held::Folded(f) => &f.conn,
+            Held::Folded(f) => f
+                .conn
+                .as_ref()
+                .expect("the kept connection is there while it is held"),
         }
     }
 }
@@ -169,7 +181,7 @@ impl std::ops::DerefMut for WriteTx {
             Held::Folded(f) => {
                 // Its first statement must carry its `BEGIN` (`opening`), or run after `open`.
                 debug_assert!(f.state != FoldedState::Unopened, "a statement before BEGIN");
-                &mut f.conn
+                f.conn()
             }
         }
     }
