@@ -8,7 +8,7 @@
 //! order must be finished and its goods queued exactly once.
 //!
 //! Run: `cargo bench --bench ipn_wrk` (needs `wrk`: `apt-get install wrk`). Knobs: BENCH_MIX
-//! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 50000 friendly),
+//! (`storm`, default, or `friendly`), BENCH_ORDERS (default 1000 for the storm, 80000 friendly),
 //! BENCH_SECONDS (15), BENCH_CONNECTIONS (32), BENCH_SOUK_LOG (a path to keep souk's log at), BENCH_PG (a PostgreSQL admin URL such as
 //! `postgres://postgres@127.0.0.1:5432/test`: a fresh database is made on it instead of SQLite),
 //! BENCH_RUST_LOG (souk's log filter, default `warn,souk=info` as deployed), BENCH_SOUK_BIN (a
@@ -141,7 +141,9 @@ end
 async fn main() {
     let mix = std::env::var("BENCH_MIX").unwrap_or_else(|_| "storm".into());
     let storm = mix != "friendly";
-    let n: usize = env_or("BENCH_ORDERS", if storm { 1000 } else { 50_000 });
+    // Friendly: enough orders that wrk does not come back to the start (4 IPNs an order; at
+    // 21,000 IPNs a second for 15 s it would).
+    let n: usize = env_or("BENCH_ORDERS", if storm { 1000 } else { 80_000 });
     let seconds: u64 = env_or("BENCH_SECONDS", 15);
     let connections: u64 = env_or("BENCH_CONNECTIONS", 32);
     assert!(
@@ -288,6 +290,18 @@ async fn main() {
         {
             println!("  {l}");
         }
+    }
+    let sent: usize = report
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    if !storm && sent > requests.len() {
+        println!(
+            "  wrk came back to the start: {} requests were repeats; raise BENCH_ORDERS",
+            sent - requests.len()
+        );
     }
     let count = |sql: &'static str| {
         let pool = store.pool().clone();

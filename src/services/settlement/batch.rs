@@ -198,7 +198,14 @@ pub(super) async fn settle_batch(
         ));
     }
     for m in &moves {
-        tracing::info!(order_id = m.order_id, payment_id = m.payment_id, from = %m.from, to = %m.to, "order moved");
+        // A payment's steps on its way (confirming → confirmed → sending) at debug: at info, a
+        // payment is where money was first seen and where it ended (the inbox keeps every
+        // notification). Each line is a tenth of a friendly IPN's cost (issue 18).
+        if m.from.is_money_on_the_way() && m.to.is_money_on_the_way() {
+            tracing::debug!(order_id = m.order_id, payment_id = m.payment_id, from = %m.from, to = %m.to, "order moved");
+        } else {
+            tracing::info!(order_id = m.order_id, payment_id = m.payment_id, from = %m.from, to = %m.to, "order moved");
+        }
         // An order that will not be paid gives its coupon's use back.
         if matches!(m.to, OrderStatus::Failed | OrderStatus::Expired) {
             crate::store::coupons::release_in(&mut tx, m.order_id).await?;
