@@ -44,7 +44,7 @@ impl Settling {
 
     /// The settling connection, opened at the first batch (or after one that failed) and kept:
     /// a connection handed back to sqlx's pool is pinged first, a round trip to SQLite's thread
-    /// that held the next batch up (about 100 µs a batch, issue 18).
+    /// that held the next batch up (about 45 µs a batch, issue 18).
     pub(super) async fn kept(&self) -> Result<Kept, StoreError> {
         let mut kept = self.kept.clone().lock_owned().await;
         if kept.is_none() {
