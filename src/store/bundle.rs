@@ -1,8 +1,8 @@
 //! Writes sent together. On SQLite several statements go to the connection's thread in one
-//! round trip (its driver runs a multi-statement text in one go, binding bare `?` marks in order
-//! across it: `store::marks`); on PostgreSQL they go one after the other (a prepared statement holds one). Settlement's batch
-//! writes its ledger entries, messages and inbox rows this way, and on SQLite its orders'
-//! compare-and-set and its `COMMIT` too (issue 18).
+//! round trip (its driver runs a multi-statement text in one go, binding bare `?` marks in
+//! order across it: `store::marks`); on PostgreSQL they go one after the other (a prepared
+//! statement holds one). Settlement's batch writes its ledger entries, messages and inbox rows
+//! this way, and on SQLite its orders' compare-and-set and its `COMMIT` too (issue 18).
 
 use super::marks::{self, Marks};
 use super::{Backend, Conn, StoreError, WriteTx};
@@ -37,16 +37,23 @@ impl<'q> Bundle<'q> {
     /// Adds a statement: `sql` writes its parameters' marks with the `Marks` it is given, and
     /// its parameters are then added, in the order of their marks, to what this returns.
     pub fn statement(&mut self, sql: impl FnOnce(&mut Marks) -> String) -> Params<'_, 'q> {
-        if self.backend == Backend::Sqlite && !self.statements.is_empty() {
+        let joins = self.backend == Backend::Sqlite && !self.statements.is_empty();
+        let first = if joins {
+            self.statements[0].1.len() + 1
+        } else {
+            1
+        };
+        let text = sql(&mut Marks::new(self.backend, first));
+        debug_assert!(
+            self.backend == Backend::Postgres || !marks::numbers_parameters(&text),
+            "{text}"
+        );
+        if joins {
             let (joined, args) = &mut self.statements[0];
-            let text = sql(&mut Marks::new(self.backend, args.len() + 1));
-            debug_assert!(!marks::numbers_parameters(&text), "{text}");
             joined.push_str(";\n");
             joined.push_str(&text);
             return Params(args);
         }
-        let text = sql(&mut Marks::new(self.backend, 1));
-        debug_assert!(self.backend == Backend::Postgres || !marks::numbers_parameters(&text));
         self.statements.push((text, AnyArguments::default()));
         let last = self.statements.len() - 1;
         Params(&mut self.statements[last].1)

@@ -371,15 +371,7 @@ pub(crate) fn status_in<S: crate::domain::Statuses>(column: &str, which: fn(S) -
 /// `($1, $2), ($3, $4)`: numbered placeholders for `rows` rows of `cols` values, from `$start`
 /// (`marks::Marks` for a batch's statements on SQLite).
 pub fn placeholders(start: usize, rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (0..cols)
-                .map(|c| format!("${}", start + r * cols + c))
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    marks::Marks::new(Backend::Postgres, start).rows(rows, cols)
 }
 
 #[cfg(test)]
